@@ -1,0 +1,183 @@
+#include <kseries/patch/git_apply.hpp>
+
+#include <kseries/util/text.hpp>
+
+#include <string>
+#include <vector>
+
+namespace kseries::patch {
+
+namespace {
+
+struct ImageLine {
+    std::string text;
+    bool patched = false; // LINE_PATCHED: written by an earlier hunk
+};
+
+struct Fragment {
+    std::vector<std::string_view> pre;  // context and '-' lines
+    std::vector<std::string_view> post; // context and '+' lines
+    long leading = 0;
+    long trailing = 0;
+    long oldpos = 0;
+    long newpos = 0;
+};
+
+Fragment to_fragment(const Hunk& h) {
+    Fragment f;
+    for (const auto& l : h.lines) {
+        if (l.on_old_side()) {
+            f.pre.push_back(l.old_text());
+        }
+        if (l.on_new_side()) {
+            f.post.push_back(l.new_text());
+        }
+    }
+    f.leading = h.prefix_context();
+    f.trailing = h.suffix_context();
+    f.oldpos = h.old_start;
+    f.newpos = h.new_start;
+    return f;
+}
+
+// match_fragment without whitespace correction or --ignore-whitespace.
+bool matches(const std::vector<ImageLine>& img, const Fragment& f, long lno, bool match_beginning,
+             bool match_end) {
+    const auto nr = static_cast<long>(img.size());
+    const auto pre = static_cast<long>(f.pre.size());
+    if (pre + lno > nr) {
+        return false;
+    }
+    if (match_end && pre + lno != nr) {
+        return false;
+    }
+    if (match_beginning && lno != 0) {
+        return false;
+    }
+    for (long i = 0; i < pre; ++i) {
+        const auto& line = img[static_cast<std::size_t>(lno + i)];
+        if (line.patched || line.text != f.pre[static_cast<std::size_t>(i)]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// find_pos: the stated line first, then one line further, one line back,
+// two further, two back, ... until both ends are reached.
+long find_pos(const std::vector<ImageLine>& img, const Fragment& f, long line,
+              bool match_beginning, bool match_end) {
+    const auto nr = static_cast<long>(img.size());
+    if (match_beginning) {
+        line = 0;
+    } else if (match_end) {
+        line = nr - static_cast<long>(f.pre.size());
+    }
+    if (line < 0 || line > nr) {
+        line = nr; // git compares as unsigned: negative lines go to the end
+    }
+    long backwards = line;
+    long forwards = line;
+    long current = line;
+    for (long i = 0;; ++i) {
+        if (matches(img, f, current, match_beginning, match_end)) {
+            return current;
+        }
+        for (;;) {
+            if (backwards == 0 && forwards == nr) {
+                return -1;
+            }
+            if ((i & 1) != 0) {
+                if (backwards == 0) {
+                    ++i;
+                    continue;
+                }
+                current = --backwards;
+            } else {
+                if (forwards == nr) {
+                    ++i;
+                    continue;
+                }
+                current = ++forwards;
+            }
+            break;
+        }
+    }
+}
+
+} // namespace
+
+FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view> input) {
+    FileResult result;
+    auto all_failed = [&](FileStatus status) {
+        result.status = status;
+        for (const auto& h : file.hunks) {
+            HunkResult r;
+            r.status = HunkStatus::Failed;
+            r.line = h.new_start;
+            result.hunks.push_back(r);
+        }
+        result.content = std::string(input.value_or(std::string_view{}));
+        return result;
+    };
+
+    // git refuses what its own parser would: a context line whose ' ' was
+    // replaced by a tab is a corrupt patch to git, not to GNU patch.
+    for (const auto& h : file.hunks) {
+        for (const auto& l : h.lines) {
+            if (!l.raw.empty() && l.raw.front() == '\t') {
+                return all_failed(FileStatus::Failed);
+            }
+        }
+    }
+    if (!input && !file.creates()) {
+        return all_failed(FileStatus::Missing);
+    }
+    if (input && file.creates()) {
+        return all_failed(FileStatus::AlreadyExists);
+    }
+
+    std::vector<ImageLine> img;
+    for (const auto line : text::split_lines(input.value_or(std::string_view{}))) {
+        img.push_back({std::string(line), false});
+    }
+    for (const auto& h : file.hunks) {
+        const Fragment f = to_fragment(h);
+        const bool match_beginning = f.oldpos == 0 || f.oldpos == 1;
+        const bool match_end = f.trailing == 0;
+        const long pos = f.newpos != 0 ? f.newpos - 1 : 0;
+        const long at = find_pos(img, f, pos, match_beginning, match_end);
+        HunkResult r;
+        if (at < 0) {
+            r.status = HunkStatus::Failed;
+            r.line = h.new_start;
+            result.status = FileStatus::Failed;
+        } else {
+            r.status = HunkStatus::Applied;
+            r.line = at + 1;
+            r.where = at + 1;
+            r.offset = at - pos;
+            std::vector<ImageLine> post;
+            for (const auto line : f.post) {
+                post.push_back({std::string(line), true});
+            }
+            const auto first = img.begin() + at;
+            img.erase(first, first + static_cast<long>(f.pre.size()));
+            img.insert(img.begin() + at, post.begin(), post.end());
+        }
+        result.hunks.push_back(r);
+    }
+    for (const auto& line : img) {
+        result.content += line.text;
+    }
+    if (file.deletes()) {
+        if (result.content.empty()) {
+            result.removed = true;
+        } else if (result.status == FileStatus::Applied) {
+            result.status = FileStatus::NotDeleted;
+        }
+    }
+    return result;
+}
+
+} // namespace kseries::patch

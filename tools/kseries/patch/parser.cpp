@@ -1,0 +1,494 @@
+#include <kseries/patch/parser.hpp>
+
+#include <kseries/patch/names.hpp>
+#include <kseries/util/text.hpp>
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <optional>
+
+namespace kseries::patch {
+
+namespace {
+
+using text::starts_with;
+
+// Largest line number or count we accept in a hunk header. Far beyond any
+// real source file, small enough that no arithmetic on it can overflow.
+constexpr long max_line_number = 1'000'000'000;
+
+bool is_hunk_header(std::string_view line) { return starts_with(line, "@@ -"); }
+
+bool is_binary_marker(std::string_view line) {
+    return starts_with(line, "GIT binary patch") ||
+           (starts_with(line, "Binary files ") && text::chomp(line).ends_with(" differ"));
+}
+
+class Parser {
+public:
+    Parser(std::string_view data, std::string name)
+        : m_lines(text::split_lines(data)), m_name(std::move(name)) {}
+
+    Expected<Patch> run();
+
+private:
+    [[nodiscard]] std::size_t size() const { return m_lines.size(); }
+    [[nodiscard]] std::string_view at(std::size_t i) const { return m_lines[i]; }
+    [[nodiscard]] Location where(std::size_t index) const { return {m_name, index + 1}; }
+    [[nodiscard]] std::unexpected<Error> error(std::size_t index, std::string message) const {
+        return fail(ErrorKind::Parse, std::move(message), where(index));
+    }
+
+    [[nodiscard]] bool section_start(std::size_t i) const;
+    [[nodiscard]] std::optional<std::size_t> next_section_or_hunk(std::size_t from,
+                                                                  bool* is_hunk) const;
+    Expected<FilePatch> parse_file(std::size_t leading_begin, std::size_t begin);
+    Expected<void> parse_header_line(std::string_view line, std::size_t index, FilePatch& file);
+    Expected<Hunk> parse_hunk(FilePatch& file);
+    Expected<void> parse_hunk_header(std::string_view line, std::size_t index, Hunk& hunk) const;
+    Expected<void> read_marker(HunkLine& line, bool last_old, bool last_new);
+    void parse_mail_headers(Patch& patch) const;
+
+    std::vector<std::string_view> m_lines;
+    std::string m_name;
+    std::size_t m_pos = 0;
+};
+
+// A file section starts at "diff --git", at "--- " directly followed by
+// "+++ ", or at a "diff ..."/"Index:" line that leads to such a pair within
+// a few lines (the lines in between being "===="/"index" style headers).
+bool Parser::section_start(std::size_t i) const {
+    const std::string_view line = at(i);
+    if (starts_with(line, "diff --git ")) {
+        return true;
+    }
+    if (starts_with(line, "--- ")) {
+        return i + 1 < size() && starts_with(at(i + 1), "+++ ");
+    }
+    if (starts_with(line, "diff ") || starts_with(line, "Index: ")) {
+        for (std::size_t j = i + 1; j < size() && j <= i + 4; ++j) {
+            if (starts_with(at(j), "--- ")) {
+                return j + 1 < size() && starts_with(at(j + 1), "+++ ");
+            }
+            if (is_binary_marker(at(j))) {
+                return true;
+            }
+            if (starts_with(at(j), "@@ ") || starts_with(at(j), "diff ")) {
+                return false;
+            }
+        }
+    }
+    return false;
+}
+
+std::optional<std::size_t> Parser::next_section_or_hunk(std::size_t from, bool* is_hunk) const {
+    for (std::size_t i = from; i < size(); ++i) {
+        if (is_hunk_header(at(i))) {
+            *is_hunk = true;
+            return i;
+        }
+        if (section_start(i)) {
+            *is_hunk = false;
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+Expected<Patch> Parser::run() {
+    Patch patch;
+    patch.name = m_name;
+
+    std::size_t first = size();
+    for (std::size_t i = 0; i < size(); ++i) {
+        if (section_start(i)) {
+            first = i;
+            break;
+        }
+        if (is_hunk_header(at(i))) {
+            return error(i, "hunk header before any file header (expected '--- ' and '+++ ' "
+                            "lines naming the file)");
+        }
+        if (is_binary_marker(at(i))) {
+            return error(i, "binary patches are not supported");
+        }
+    }
+    if (first == size()) {
+        return fail(ErrorKind::Parse, "no unified diff found (expected '--- ' and '+++ ' lines "
+                                      "followed by '@@' hunks)",
+                    Location{m_name, 0});
+    }
+    for (std::size_t i = 0; i < first; ++i) {
+        patch.preamble += at(i);
+    }
+    parse_mail_headers(patch);
+
+    std::size_t leading_begin = first;
+    m_pos = first;
+    while (m_pos < size()) {
+        auto file = parse_file(leading_begin, m_pos);
+        if (!file) {
+            return std::unexpected(file.error());
+        }
+        patch.files.push_back(std::move(*file));
+
+        // After the last hunk of a file: the next file, the end, or text that
+        // belongs between files or after the last one. Text followed by more
+        // hunks of no file is garbage between hunks.
+        if (m_pos >= size() || section_start(m_pos)) {
+            leading_begin = m_pos;
+            continue;
+        }
+        bool is_hunk = false;
+        const auto next = next_section_or_hunk(m_pos, &is_hunk);
+        if (next && is_hunk) {
+            return error(m_pos,
+                         fmt::format("unexpected {} after the hunk at line {} (its header "
+                                     "counts are used up; expected the next '@@' hunk header "
+                                     "or the next file's header)",
+                                     text::quote_line(at(m_pos)),
+                                     patch.files.back().hunks.back().line));
+        }
+        if (!next) {
+            for (std::size_t i = m_pos; i < size(); ++i) {
+                patch.trailer += at(i);
+            }
+            m_pos = size();
+            break;
+        }
+        leading_begin = m_pos;
+        m_pos = *next;
+    }
+    return patch;
+}
+
+Expected<FilePatch> Parser::parse_file(std::size_t leading_begin, std::size_t begin) {
+    FilePatch file;
+    file.line = begin + 1;
+    for (std::size_t i = leading_begin; i < begin; ++i) {
+        file.header.emplace_back(at(i));
+    }
+
+    bool saw_old = false;
+    bool saw_new = false;
+    m_pos = begin;
+    while (m_pos < size() && !is_hunk_header(at(m_pos))) {
+        const std::string_view line = at(m_pos);
+        if (m_pos != begin &&
+            (starts_with(line, "diff --git ") || (saw_new && section_start(m_pos)))) {
+            break; // the next file begins: this one has no hunks
+        }
+        if (is_binary_marker(line)) {
+            return error(m_pos, "binary patches are not supported");
+        }
+        if (starts_with(line, "--- ") && !saw_old) {
+            saw_old = true;
+        } else if (starts_with(line, "+++ ") && saw_old && !saw_new) {
+            saw_new = true;
+        } else if (m_pos != begin && saw_new) {
+            return error(m_pos, fmt::format("unexpected {} after the '+++ ' line (expected an "
+                                            "'@@' hunk header)",
+                                            text::quote_line(line)));
+        }
+        if (auto ok = parse_header_line(line, m_pos, file); !ok) {
+            return std::unexpected(ok.error());
+        }
+        file.header.emplace_back(line);
+        ++m_pos;
+    }
+
+    if (saw_old != saw_new) {
+        return error(m_pos == 0 ? 0 : m_pos - 1, "'--- ' line without a following '+++ ' line");
+    }
+    if (!saw_new && !file.git) {
+        return error(begin, "file header without '--- ' and '+++ ' lines");
+    }
+    if (!saw_new && m_pos < size() && is_hunk_header(at(m_pos))) {
+        return error(m_pos, "hunk without '--- ' and '+++ ' lines naming the file");
+    }
+
+    while (m_pos < size() && is_hunk_header(at(m_pos))) {
+        auto hunk = parse_hunk(file);
+        if (!hunk) {
+            return std::unexpected(hunk.error());
+        }
+        file.hunks.push_back(std::move(*hunk));
+    }
+    if (file.hunks.empty() && !file.git) {
+        return error(begin, "file header without any '@@' hunk");
+    }
+    if (file.old_name.empty() || file.new_name.empty()) {
+        return error(begin, "cannot tell which file this diff changes (no usable names in its "
+                            "header)");
+    }
+    return file;
+}
+
+Expected<void> Parser::parse_header_line(std::string_view line, std::size_t index,
+                                         FilePatch& file) {
+    const std::string_view content = text::chomp(line);
+    auto name_error = [&](std::string_view what) {
+        return error(index, fmt::format("cannot read the file name in {}: {}",
+                                        text::quote_line(line), what));
+    };
+
+    if (starts_with(content, "diff --git ")) {
+        file.git = true;
+        auto names = split_git_diff_names(content.substr(11));
+        if (!names) {
+            return name_error(names.error());
+        }
+        if (file.old_name.empty()) {
+            file.old_name = names->first;
+        }
+        if (file.new_name.empty()) {
+            file.new_name = names->second;
+        }
+    } else if (starts_with(content, "--- ") || starts_with(content, "+++ ")) {
+        auto parsed = parse_header_name(content.substr(4));
+        if (!parsed) {
+            return name_error(parsed.error());
+        }
+        const bool old_side = content[0] == '-';
+        (old_side ? file.old_name : file.new_name) = parsed->name;
+        (old_side ? file.old_timestamp : file.new_timestamp) = parsed->timestamp;
+        file.strip_trailing_cr = line.ends_with("\r\n");
+    } else if (starts_with(content, "Index:")) {
+        file.strip_trailing_cr = line.ends_with("\r\n");
+    } else if (file.git) {
+        auto value = [&](std::size_t n) { return std::string(content.substr(n)); };
+        if (starts_with(content, "old mode ")) {
+            file.old_mode = value(9);
+        } else if (starts_with(content, "new mode ")) {
+            file.new_mode = value(9);
+        } else if (starts_with(content, "deleted file mode ")) {
+            file.deleted_file = true;
+            file.old_mode = value(18);
+        } else if (starts_with(content, "new file mode ")) {
+            file.new_file = true;
+            file.new_mode = value(14);
+        } else if (starts_with(content, "rename from ") || starts_with(content, "rename to ")) {
+            file.rename = true;
+        } else if (starts_with(content, "copy from ") || starts_with(content, "copy to ")) {
+            file.copy = true;
+        } else if (starts_with(content, "index ")) {
+            const std::string_view ids = content.substr(6);
+            const auto dots = ids.find("..");
+            if (dots == std::string_view::npos) {
+                return error(index, fmt::format("malformed git index line {} (expected "
+                                                "'index <old>..<new> [mode]')",
+                                                text::quote_line(line)));
+            }
+            const auto space = ids.find(' ', dots);
+            file.old_blob = std::string(ids.substr(0, dots));
+            file.new_blob = std::string(ids.substr(dots + 2, space == std::string_view::npos
+                                                                 ? std::string_view::npos
+                                                                 : space - dots - 2));
+        }
+    }
+    return {};
+}
+
+Expected<void> Parser::parse_hunk_header(std::string_view line, std::size_t index,
+                                         Hunk& hunk) const {
+    const std::string_view content = text::chomp(line);
+    std::string_view rest = content.substr(4); // after "@@ -"
+    auto bad = [&](std::string_view what) {
+        return error(index, fmt::format("malformed hunk header {}: {} (expected "
+                                        "'@@ -start,count +start,count @@')",
+                                        text::quote_line(line), what));
+    };
+    auto number = [&](long& out) -> bool {
+        std::size_t n = 0;
+        while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') {
+            ++n;
+        }
+        if (n == 0) {
+            return false;
+        }
+        long value = 0;
+        const auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + n, value);
+        if (ec != std::errc{} || ptr != rest.data() + n || value > max_line_number) {
+            out = -1;
+        } else {
+            out = value;
+        }
+        rest.remove_prefix(n);
+        return true;
+    };
+    auto range = [&](long& start, long& count) -> std::optional<std::string> {
+        if (!number(start)) {
+            return "missing line number";
+        }
+        count = 1;
+        if (!rest.empty() && rest.front() == ',') {
+            rest.remove_prefix(1);
+            if (!number(count)) {
+                return "missing line count after ','";
+            }
+        }
+        if (start < 0 || count < 0) {
+            return fmt::format("number out of range (the limit is {})", max_line_number);
+        }
+        return std::nullopt;
+    };
+
+    if (auto problem = range(hunk.old_start, hunk.old_count)) {
+        return bad(*problem);
+    }
+    if (!starts_with(rest, " +")) {
+        return bad("missing ' +' before the new range");
+    }
+    rest.remove_prefix(2);
+    if (auto problem = range(hunk.new_start, hunk.new_count)) {
+        return bad(*problem);
+    }
+    if (!starts_with(rest, " @@")) {
+        return bad("missing ' @@' after the new range");
+    }
+    rest.remove_prefix(3);
+    if (starts_with(rest, " ")) {
+        hunk.section = std::string(rest.substr(1));
+    }
+    if ((hunk.old_start == 0 && hunk.old_count != 0) ||
+        (hunk.new_start == 0 && hunk.new_count != 0)) {
+        return bad("a range that starts at line 0 must be empty");
+    }
+    if (hunk.old_count == 0 && hunk.new_count == 0) {
+        return bad("both ranges are empty");
+    }
+    return {};
+}
+
+// A "\ No newline at end of file" marker may follow the last line of the old
+// side or of the new side (GNU patch looks for it exactly there).
+Expected<void> Parser::read_marker(HunkLine& line, bool last_old, bool last_new) {
+    if (m_pos >= size() || !starts_with(at(m_pos), "\\")) {
+        return {};
+    }
+    if (!last_old && !last_new) {
+        return error(m_pos, "'\\ No newline at end of file' in the middle of a hunk (it may "
+                            "only follow the last line of the old or the new side)");
+    }
+    line.marker = std::string(at(m_pos));
+    if (line.kind == LineKind::Context) {
+        line.old_no_newline = last_old;
+        line.new_no_newline = true;
+    } else {
+        line.old_no_newline = line.kind == LineKind::Removed;
+        line.new_no_newline = line.kind == LineKind::Added;
+    }
+    ++m_pos;
+    return {};
+}
+
+Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
+    Hunk hunk;
+    const std::size_t header_index = m_pos;
+    hunk.line = header_index + 1;
+    hunk.header = std::string(at(header_index));
+    if (auto ok = parse_hunk_header(hunk.header, header_index, hunk); !ok) {
+        return std::unexpected(ok.error());
+    }
+    ++m_pos;
+
+    long old_left = hunk.old_count;
+    long new_left = hunk.new_count;
+    auto counts = [&] {
+        return fmt::format("the header at line {} says {} old and {} new lines", hunk.line,
+                           hunk.old_count, hunk.new_count);
+    };
+    while (old_left > 0 || new_left > 0) {
+        if (m_pos >= size()) {
+            return error(m_pos == 0 ? 0 : m_pos - 1,
+                         fmt::format("truncated hunk: the patch ends {} old and {} new lines "
+                                     "short ({})",
+                                     old_left, new_left, counts()));
+        }
+        const std::string_view raw = at(m_pos);
+        if (!raw.ends_with('\n')) {
+            return error(m_pos, "truncated hunk: the patch ends in the middle of a line");
+        }
+        HunkLine line;
+        line.raw = std::string(raw);
+        std::string_view body = raw;
+        const char first = raw.front();
+        if (first == ' ' || first == '-' || first == '+') {
+            line.kind = static_cast<LineKind>(first);
+            body.remove_prefix(1);
+        } else if (first == '\n' || first == '\t' ||
+                   (file.strip_trailing_cr && raw == "\r\n")) {
+            line.kind = LineKind::Context; // the leading space was eaten
+        } else if (is_hunk_header(raw) || section_start(m_pos)) {
+            return error(m_pos, fmt::format("hunk ends {} old and {} new lines early ({})",
+                                            old_left, new_left, counts()));
+        } else {
+            return error(m_pos, fmt::format("unexpected {} in a hunk body (expected a line "
+                                            "starting with ' ', '-' or '+'; {})",
+                                            text::quote_line(raw), counts()));
+        }
+        if ((line.on_old_side() && old_left == 0) || (line.on_new_side() && new_left == 0)) {
+            return error(m_pos, fmt::format("hunk body does not match its header: more {} "
+                                            "lines than {}",
+                                            old_left == 0 ? "old" : "new", counts()));
+        }
+        line.text = std::string(body);
+        if (file.strip_trailing_cr && line.text.ends_with("\r\n")) {
+            line.text.erase(line.text.size() - 2, 1);
+        }
+        if (line.on_old_side()) {
+            --old_left;
+        }
+        if (line.on_new_side()) {
+            --new_left;
+        }
+        ++m_pos;
+        const bool last_old = line.on_old_side() && old_left == 0;
+        const bool last_new = line.on_new_side() && new_left == 0;
+        if (auto ok = read_marker(line, last_old, last_new); !ok) {
+            return std::unexpected(ok.error());
+        }
+        hunk.lines.push_back(std::move(line));
+    }
+    if (hunk.prefix_context() == static_cast<long>(hunk.lines.size())) {
+        return error(header_index, "hunk changes nothing (all its lines are context)");
+    }
+    return hunk;
+}
+
+void Parser::parse_mail_headers(Patch& patch) const {
+    std::string* last = nullptr;
+    for (const std::string_view raw : text::split_lines(patch.preamble)) {
+        const std::string_view line = text::chomp(raw);
+        if (line.empty()) {
+            break;
+        }
+        if ((line.front() == ' ' || line.front() == '\t') && last != nullptr) {
+            *last += ' ';
+            *last += text::trim(line);
+            continue;
+        }
+        last = nullptr;
+        if (starts_with(line, "From: ")) {
+            patch.mail.from = std::string(text::trim(line.substr(6)));
+            last = &patch.mail.from;
+        } else if (starts_with(line, "Date: ")) {
+            patch.mail.date = std::string(text::trim(line.substr(6)));
+            last = &patch.mail.date;
+        } else if (starts_with(line, "Subject: ")) {
+            patch.mail.subject = std::string(text::trim(line.substr(9)));
+            last = &patch.mail.subject;
+        } else if (!starts_with(line, "From ") && line.find(':') == std::string_view::npos) {
+            break; // not a header block
+        }
+    }
+}
+
+} // namespace
+
+Expected<Patch> parse(std::string_view data, std::string name) {
+    return Parser(data, std::move(name)).run();
+}
+
+} // namespace kseries::patch

@@ -1,0 +1,47 @@
+// Applies a whole Patch to an in-memory overlay of a tree: resolves each
+// file's name with -pN, refuses unsafe paths, runs the apply engine and
+// records the result in the overlay, so that later files and later patches
+// see it. Nothing here touches the disk; DirectoryTree::commit() does.
+#pragma once
+
+#include <kseries/patch/apply.hpp>
+#include <kseries/patch/model.hpp>
+#include <kseries/source/tree.hpp>
+#include <kseries/util/error.hpp>
+
+#include <string>
+#include <vector>
+
+namespace kseries::patch {
+
+struct TreeFileResult {
+    std::string path;     // the file patched (the new name for renames and copies)
+    std::string old_path; // the file read; differs from path for renames and copies
+    const FilePatch* file = nullptr;
+    FileResult result;
+};
+
+struct PatchResult {
+    std::vector<TreeFileResult> files;
+
+    // Every hunk of every file applied.
+    [[nodiscard]] bool applied() const;
+};
+
+// Which file a section patches, after stripping `strip` components; an
+// Unsafe error for paths that would leave the tree.
+struct FileTargets {
+    std::string old_path; // empty when the patch creates the file
+    std::string new_path; // empty when the patch deletes the file
+};
+[[nodiscard]] Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
+                                                    int strip, source::SourceTree& tree);
+
+// Applies `patch` to `tree`; the overlay receives the content each file has
+// afterwards (as GNU patch would write it, failed hunks left out), except
+// for files found reversed, missing or already present, which stay as they
+// are.
+[[nodiscard]] Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
+                                                int strip, const ApplyOptions& options);
+
+} // namespace kseries::patch

@@ -1,0 +1,158 @@
+#include <kseries/series/series_file.hpp>
+
+#include <kseries/patch/names.hpp>
+#include <kseries/patch/parser.hpp>
+#include <kseries/source/directory_tree.hpp>
+#include <kseries/util/text.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace kseries::series {
+
+namespace {
+
+std::vector<std::string_view> words(std::string_view line) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
+            ++i;
+        }
+        const std::size_t start = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t') {
+            ++i;
+        }
+        if (i > start) {
+            out.push_back(line.substr(start, i - start));
+        }
+    }
+    return out;
+}
+
+Expected<SeriesPatch> load_one(source::DirectoryTree& dir, const SeriesEntry& entry,
+                               const std::string& series_name, const std::string& shown_name) {
+    auto data = dir.read(entry.patch);
+    if (!data) {
+        return std::unexpected(data.error().with_context(
+            fmt::format("{}:{}", series_name, entry.line)));
+    }
+    if (!*data) {
+        return fail(ErrorKind::NotFound,
+                    fmt::format("patch '{}' named here does not exist", entry.patch),
+                    Location{series_name, entry.line});
+    }
+    auto parsed = patch::parse(**data, shown_name);
+    if (!parsed) {
+        return std::unexpected(parsed.error());
+    }
+    SeriesPatch out;
+    out.entry = entry;
+    out.patch = std::move(*parsed);
+    out.line_count = static_cast<std::size_t>(std::count((*data)->begin(), (*data)->end(), '\n'));
+    return out;
+}
+
+} // namespace
+
+Expected<std::vector<SeriesEntry>> parse_series(std::string_view text, const std::string& name) {
+    std::vector<SeriesEntry> entries;
+    std::size_t number = 0;
+    for (const auto raw : text::split_lines(text)) {
+        ++number;
+        std::string_view line = text::chomp(raw);
+        if (const auto hash = line.find('#'); hash != std::string_view::npos &&
+                                              (hash == 0 || line[hash - 1] == ' ' ||
+                                               line[hash - 1] == '\t')) {
+            line = line.substr(0, hash);
+        }
+        const auto parts = words(line);
+        if (parts.empty()) {
+            continue;
+        }
+        SeriesEntry entry;
+        entry.patch = std::string(parts.front());
+        entry.line = number;
+        if (auto reason = patch::unsafe_path_reason(entry.patch)) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("refusing patch name '{}': {}", entry.patch, *reason),
+                        Location{name, number});
+        }
+        entry.patch = patch::normalize_path(entry.patch);
+        for (std::size_t i = 1; i < parts.size(); ++i) {
+            const std::string_view opt = parts[i];
+            int strip = 0;
+            if (opt.starts_with("-p") && opt.size() > 2 &&
+                std::from_chars(opt.data() + 2, opt.data() + opt.size(), strip).ptr ==
+                    opt.data() + opt.size() &&
+                strip >= 0 && strip < 100) {
+                entry.strip = strip;
+            } else if (opt == "-R") {
+                entry.reverse = true;
+            } else {
+                return fail(ErrorKind::Parse,
+                            fmt::format("unknown option '{}' for patch '{}' (quilt series "
+                                        "options are -pN and -R)",
+                                        opt, entry.patch),
+                            Location{name, number});
+            }
+        }
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+Expected<LoadedSeries> load_series(const std::filesystem::path& dir_path) {
+    auto dir = source::DirectoryTree::open(dir_path);
+    if (!dir) {
+        return std::unexpected(dir.error());
+    }
+    const std::string series_name = (dir_path / "series").string();
+    auto text = (*dir)->read("series");
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    if (!*text) {
+        return fail(ErrorKind::NotFound,
+                    fmt::format("{} is not a quilt series directory (no 'series' file)",
+                                dir_path.string()));
+    }
+    auto entries = parse_series(**text, series_name);
+    if (!entries) {
+        return std::unexpected(entries.error());
+    }
+    LoadedSeries out;
+    out.dir = dir_path;
+    for (const auto& entry : *entries) {
+        auto loaded = load_one(**dir, entry, series_name, (dir_path / entry.patch).string());
+        if (!loaded) {
+            return std::unexpected(loaded.error());
+        }
+        out.patches.push_back(std::move(*loaded));
+    }
+    return out;
+}
+
+Expected<LoadedSeries> load_patch_file(const std::filesystem::path& file, int strip) {
+    const std::filesystem::path parent =
+        file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+    auto dir = source::DirectoryTree::open(parent);
+    if (!dir) {
+        return std::unexpected(dir.error());
+    }
+    SeriesEntry entry;
+    entry.patch = file.filename().string();
+    entry.strip = strip;
+    auto loaded = load_one(**dir, entry, file.string(), file.string());
+    if (!loaded) {
+        return std::unexpected(loaded.error());
+    }
+    LoadedSeries out;
+    out.dir = parent;
+    out.patches.push_back(std::move(*loaded));
+    return out;
+}
+
+} // namespace kseries::series

@@ -1,0 +1,252 @@
+#include <kseries/source/directory_tree.hpp>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kseries::source {
+
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+std::vector<std::string> components(std::string_view path) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) {
+            end = path.size();
+        }
+        const std::string_view part = path.substr(start, end - start);
+        if (!part.empty() && part != ".") {
+            parts.emplace_back(part);
+        }
+        start = end + 1;
+    }
+    return parts;
+}
+
+bool is_symlink_at(int dirfd, const std::string& name) {
+    struct stat st {};
+    return ::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
+Expected<void> write_all(int fd, std::string_view data, const std::string& what) {
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return fail(ErrorKind::Io, fmt::format("cannot write {}: {}", what, errno_text(errno)));
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+std::string temp_name(const std::string& leaf) {
+    static std::mt19937_64 rng{std::random_device{}()};
+    return fmt::format(".{}.kseries-{:016x}", leaf, rng());
+}
+
+} // namespace
+
+Expected<std::unique_ptr<DirectoryTree>> DirectoryTree::open(const std::filesystem::path& root) {
+    const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        return fail(err == ENOENT ? ErrorKind::NotFound : ErrorKind::Io,
+                    fmt::format("cannot open tree {}: {}", root.string(), errno_text(err)));
+    }
+    return std::make_unique<DirectoryTree>(UniqueFd(fd), root);
+}
+
+Expected<std::optional<DirectoryTree::Parent>> DirectoryTree::open_parent(std::string_view path,
+                                                                          Create create) {
+    const auto parts = components(path);
+    if (parts.empty()) {
+        return fail(ErrorKind::Unsafe, fmt::format("'{}' names no file", path));
+    }
+    Parent parent;
+    parent.leaf = parts.back();
+    parent.fd = UniqueFd(::dup(m_fd.get()));
+    std::string walked;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        const std::string& part = parts[i];
+        walked += walked.empty() ? part : "/" + part;
+        int fd = ::openat(parent.fd.get(), part.c_str(),
+                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT && create == Create::Yes) {
+            if (::mkdirat(parent.fd.get(), part.c_str(), 0777) != 0 && errno != EEXIST) {
+                return fail(ErrorKind::Io, fmt::format("cannot create directory {} in {}: {}",
+                                                       walked, describe(), errno_text(errno)));
+            }
+            parent.created.push_back(walked);
+            fd = ::openat(parent.fd.get(), part.c_str(),
+                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0) {
+            const int err = errno;
+            if (is_symlink_at(parent.fd.get(), part)) {
+                return fail(ErrorKind::Unsafe,
+                            fmt::format("refusing '{}': {} is a symbolic link (kseries never "
+                                        "follows a link, in or out of the tree)",
+                                        path, walked));
+            }
+            if (err == ENOENT || err == ENOTDIR) {
+                return std::optional<Parent>{};
+            }
+            return fail(ErrorKind::Io, fmt::format("cannot open directory {} in {}: {}", walked,
+                                                   describe(), errno_text(err)));
+        }
+        parent.fd = UniqueFd(fd);
+    }
+    return std::optional<Parent>(std::move(parent));
+}
+
+Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) {
+    auto parent = open_parent(path, Create::No);
+    if (!parent) {
+        return std::unexpected(parent.error());
+    }
+    if (!*parent) {
+        return std::optional<std::string>{};
+    }
+    const Parent& p = **parent;
+    const UniqueFd fd(::openat(p.fd.get(), p.leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid()) {
+        const int err = errno;
+        if (err == ELOOP || is_symlink_at(p.fd.get(), p.leaf)) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("refusing '{}': it is a symbolic link (kseries never follows "
+                                    "a link, in or out of the tree)",
+                                    path));
+        }
+        if (err == ENOENT) {
+            return std::optional<std::string>{};
+        }
+        return fail(ErrorKind::Io, fmt::format("cannot read {} in {}: {}", path, describe(),
+                                               errno_text(err)));
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        return fail(ErrorKind::Unsafe, fmt::format("refusing '{}': not a regular file", path));
+    }
+    std::string data;
+    data.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    while (true) {
+        if (got == data.size()) {
+            data.resize(data.size() + 4096);
+        }
+        const ssize_t n = ::read(fd.get(), data.data() + got, data.size() - got);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return fail(ErrorKind::Io, fmt::format("cannot read {} in {}: {}", path, describe(),
+                                                   errno_text(errno)));
+        }
+        if (n == 0) {
+            break;
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    data.resize(got);
+    return std::optional<std::string>(std::move(data));
+}
+
+Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {
+    struct Staged {
+        const FileChange* change;
+        Parent parent;
+        std::string temp; // empty for deletions
+    };
+    std::vector<Staged> staged;
+    auto discard = [&] {
+        for (auto it = staged.rbegin(); it != staged.rend(); ++it) {
+            if (!it->temp.empty()) {
+                ::unlinkat(it->parent.fd.get(), it->temp.c_str(), 0);
+            }
+            for (auto d = it->parent.created.rbegin(); d != it->parent.created.rend(); ++d) {
+                ::unlinkat(m_fd.get(), d->c_str(), AT_REMOVEDIR);
+            }
+        }
+    };
+
+    for (const auto& change : changes) {
+        auto parent = open_parent(change.path, change.content ? Create::Yes : Create::No);
+        if (!parent || !*parent) {
+            discard();
+            if (!parent) {
+                return std::unexpected(parent.error());
+            }
+            return fail(ErrorKind::NotFound,
+                        fmt::format("cannot delete {}: no such file in {}", change.path,
+                                    describe()));
+        }
+        Staged s{&change, std::move(**parent), {}};
+        if (change.content) {
+            mode_t mode = 0666;
+            struct stat st {};
+            if (::fstatat(s.parent.fd.get(), s.parent.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) ==
+                0) {
+                if (!S_ISREG(st.st_mode)) {
+                    staged.push_back(std::move(s));
+                    discard();
+                    return fail(ErrorKind::Unsafe,
+                                fmt::format("refusing to write '{}': not a regular file",
+                                            change.path));
+                }
+                mode = st.st_mode & 07777;
+            }
+            s.temp = temp_name(s.parent.leaf);
+            const UniqueFd fd(::openat(s.parent.fd.get(), s.temp.c_str(),
+                                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+            if (!fd.valid()) {
+                const int err = errno;
+                s.temp.clear();
+                staged.push_back(std::move(s));
+                discard();
+                return fail(ErrorKind::Io, fmt::format("cannot write {} in {}: {}", change.path,
+                                                       describe(), errno_text(err)));
+            }
+            auto ok = write_all(fd.get(), *change.content, change.path);
+            if (ok && ::fchmod(fd.get(), mode) == 0 && ::fsync(fd.get()) == 0) {
+                staged.push_back(std::move(s));
+                continue;
+            }
+            staged.push_back(std::move(s));
+            discard();
+            return ok ? fail(ErrorKind::Io, fmt::format("cannot write {}: {}", change.path,
+                                                        errno_text(errno)))
+                      : std::unexpected(ok.error());
+        }
+        staged.push_back(std::move(s));
+    }
+
+    // Point of no return: every new content is on disk beside its target.
+    for (const auto& s : staged) {
+        const int rc = s.temp.empty()
+                           ? ::unlinkat(s.parent.fd.get(), s.parent.leaf.c_str(), 0)
+                           : ::renameat(s.parent.fd.get(), s.temp.c_str(), s.parent.fd.get(),
+                                        s.parent.leaf.c_str());
+        if (rc != 0) {
+            return fail(ErrorKind::Io, fmt::format("cannot update {} in {}: {}", s.change->path,
+                                                   describe(), errno_text(errno)));
+        }
+    }
+    for (const auto& s : staged) {
+        ::fsync(s.parent.fd.get());
+    }
+    return {};
+}
+
+} // namespace kseries::source

@@ -1,0 +1,28 @@
+// Small text helpers shared by the parsers and the apply engine.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kseries::text {
+
+// Splits into lines, each keeping its '\n'; the last line may lack one.
+// An empty input has no lines.
+[[nodiscard]] std::vector<std::string_view> split_lines(std::string_view data);
+
+[[nodiscard]] bool starts_with(std::string_view s, std::string_view prefix);
+
+// The line without its trailing "\n" or "\r\n".
+[[nodiscard]] std::string_view chomp(std::string_view line);
+
+// Trims spaces and tabs on both ends.
+[[nodiscard]] std::string_view trim(std::string_view s);
+
+// Joins with a separator: join({"a","b"}, ", ") == "a, b".
+[[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+// Shows a line in a message: control characters escaped, long lines cut.
+[[nodiscard]] std::string quote_line(std::string_view line);
+
+} // namespace kseries::text
