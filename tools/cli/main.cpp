@@ -1,1 +1,67 @@
-int main() { return 0; }
+// kseries: keep a quilt-style kernel patch series alive across RHEL kernel
+// releases. This file only wires the commands together; each lives in its
+// own cmd_*.cpp and the work itself in libkseries.
+#include "command.hpp"
+#include "exit_codes.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <map>
+
+namespace {
+
+void setup_logging(const kseries::cli::GlobalOptions& global) {
+    auto logger = spdlog::stderr_color_mt("kseries");
+    logger->set_pattern("kseries: %l: %v");
+    logger->set_level(global.verbose ? spdlog::level::debug
+                      : global.quiet ? spdlog::level::err
+                                     : spdlog::level::warn);
+    spdlog::set_default_logger(logger);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace kseries::cli;
+    GlobalOptions global;
+    CLI::App app{"kseries: keep a kernel patch series applying across RHEL kernel releases",
+                 "kseries"};
+    app.require_subcommand(1);
+    app.add_flag("-v,--verbose", global.verbose, "log what is being done (to stderr)");
+    app.add_flag("-q,--quiet", global.quiet, "log errors only");
+    const std::map<std::string, ColorMode> colors{
+        {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+    app.add_option("--color", global.color, "colour output: auto, always or never")
+        ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+
+    std::map<const CLI::App*, CommandBody> bodies;
+    const auto add = [&](auto adder) {
+        auto body = adder(app, global);
+        bodies.emplace(app.get_subcommands({}).back(), std::move(body));
+    };
+    add(add_check);
+    add(add_apply);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_error;
+    }
+    setup_logging(global);
+
+    for (const auto* sub : app.get_subcommands()) {
+        auto result = bodies.at(sub)();
+        if (!result) {
+            std::fflush(stdout);
+            fmt::print(stderr, "kseries: error: {}\n", result.error().to_string());
+            return exit_error;
+        }
+        return *result;
+    }
+    return exit_error;
+}

@@ -20,6 +20,15 @@ constexpr long max_line_number = 1'000'000'000;
 
 bool is_hunk_header(std::string_view line) { return starts_with(line, "@@ -"); }
 
+// A line right after a hunk that can only be more hunk body: its header
+// counts were wrong. "-- " (a mail signature) and "---" separators are not.
+bool looks_like_hunk_line(std::string_view line) {
+    if (line.starts_with("--")) {
+        return false;
+    }
+    return line.starts_with('+') || line.starts_with('-') || line.starts_with(' ');
+}
+
 bool is_binary_marker(std::string_view line) {
     return starts_with(line, "GIT binary patch") ||
            (starts_with(line, "Binary files ") && text::chomp(line).ends_with(" differ"));
@@ -45,6 +54,7 @@ private:
                                                                   bool* is_hunk) const;
     Expected<FilePatch> parse_file(std::size_t leading_begin, std::size_t begin);
     Expected<void> parse_header_line(std::string_view line, std::size_t index, FilePatch& file);
+    Expected<void> names_from_rename(std::size_t begin, FilePatch& file) const;
     Expected<Hunk> parse_hunk(FilePatch& file);
     Expected<void> parse_hunk_header(std::string_view line, std::size_t index, Hunk& hunk) const;
     Expected<void> read_marker(HunkLine& line, bool last_old, bool last_new);
@@ -140,6 +150,14 @@ Expected<Patch> Parser::run() {
             leading_begin = m_pos;
             continue;
         }
+        if (looks_like_hunk_line(at(m_pos))) {
+            const auto& hunk = patch.files.back().hunks.back();
+            return error(m_pos, fmt::format("hunk body does not match its header: {} follows "
+                                            "the hunk at line {}, whose header says {} old and "
+                                            "{} new lines",
+                                            text::quote_line(at(m_pos)), hunk.line,
+                                            hunk.old_count, hunk.new_count));
+        }
         bool is_hunk = false;
         const auto next = next_section_or_hunk(m_pos, &is_hunk);
         if (next && is_hunk) {
@@ -215,6 +233,11 @@ Expected<FilePatch> Parser::parse_file(std::size_t leading_begin, std::size_t be
         }
         file.hunks.push_back(std::move(*hunk));
     }
+    if (file.git && (file.rename || file.copy) && !saw_new) {
+        if (auto ok = names_from_rename(begin, file); !ok) {
+            return std::unexpected(ok.error());
+        }
+    }
     if (file.hunks.empty() && !file.git) {
         return error(begin, "file header without any '@@' hunk");
     }
@@ -285,6 +308,48 @@ Expected<void> Parser::parse_header_line(std::string_view line, std::size_t inde
             file.new_blob = std::string(ids.substr(dots + 2, space == std::string_view::npos
                                                                  ? std::string_view::npos
                                                                  : space - dots - 2));
+        }
+    }
+    return {};
+}
+
+// "diff --git a/x y b/z w" cannot be split on its own when the names hold
+// spaces and differ; the "rename from"/"rename to" (or copy) lines name the
+// two paths without their prefixes, which fixes the split.
+Expected<void> Parser::names_from_rename(std::size_t begin, FilePatch& file) const {
+    std::string from;
+    std::string to;
+    for (const auto& raw : file.header) {
+        const std::string_view line = text::chomp(raw);
+        for (const std::string_view key : {"rename from ", "copy from "}) {
+            if (starts_with(line, key)) {
+                from = std::string(line.substr(key.size()));
+            }
+        }
+        for (const std::string_view key : {"rename to ", "copy to "}) {
+            if (starts_with(line, key)) {
+                to = std::string(line.substr(key.size()));
+            }
+        }
+    }
+    for (std::string* name : {&from, &to}) {
+        if (!name->empty() && name->front() == '"') {
+            auto unquoted = unquote_c(*name);
+            if (!unquoted) {
+                return error(begin, "cannot read a rename or copy name: " + unquoted.error());
+            }
+            *name = std::move(*unquoted);
+        }
+    }
+    const std::string_view rest = text::chomp(at(begin)).substr(11);
+    for (std::size_t sp = rest.find(' '); sp != std::string_view::npos;
+         sp = rest.find(' ', sp + 1)) {
+        const std::string_view left = rest.substr(0, sp);
+        const std::string_view right = rest.substr(sp + 1);
+        if (!from.empty() && !to.empty() && left.ends_with(from) && right.ends_with(to)) {
+            file.old_name = std::string(left);
+            file.new_name = std::string(right);
+            return {};
         }
     }
     return {};

@@ -1,5 +1,6 @@
 #include <kseries/patch/tree_apply.hpp>
 
+#include <kseries/patch/git_apply.hpp>
 #include <kseries/patch/names.hpp>
 
 #include <fmt/format.h>
@@ -74,11 +75,36 @@ Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
     return targets;
 }
 
-Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree, int strip,
-                                  const ApplyOptions& options) {
-    PatchResult out;
+Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& tree) {
     for (const auto& file : patch.files) {
         auto targets = resolve_targets(patch, file, strip, tree);
+        if (!targets) {
+            return std::unexpected(targets.error());
+        }
+        for (const auto* path : {&targets->old_path, &targets->new_path}) {
+            if (path->empty()) {
+                continue;
+            }
+            if (auto read = tree.read(*path); !read) {
+                return std::unexpected(read.error().with_context(
+                    fmt::format("{}:{}", patch.name, file.line)));
+            }
+        }
+    }
+    return {};
+}
+
+Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree, int strip,
+                                  const ApplyOptions& options, Engine engine) {
+    if (engine == Engine::GitApply && options.reverse) {
+        return fail(ErrorKind::Usage, "reverse application is modelled for GNU patch only");
+    }
+    // Sections of one patch may patch the same file again: each reads what
+    // the previous one left, in this staging layer.
+    source::OverlayTree staging(static_cast<source::SourceTree&>(tree));
+    PatchResult out;
+    for (const auto& file : patch.files) {
+        auto targets = resolve_targets(patch, file, strip, staging);
         if (!targets) {
             return std::unexpected(targets.error());
         }
@@ -86,44 +112,41 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         const std::string& read_path = reverse ? targets->new_path : targets->old_path;
         const std::string& write_path = reverse ? targets->old_path : targets->new_path;
 
-        std::optional<std::string> input;
-        if (!read_path.empty()) {
-            auto data = tree.read(read_path);
-            if (!data) {
-                return std::unexpected(data.error().with_context(
-                    fmt::format("{}:{}", patch.name, file.line)));
-            }
-            input = std::move(*data);
-        } else if (!write_path.empty()) {
-            // A creation: an existing file at the target is what patch checks.
-            auto existing = tree.read(write_path);
-            if (!existing) {
-                return std::unexpected(existing.error());
-            }
-            input = std::move(*existing);
+        // A creation reads the target too: an existing file is what patch checks.
+        auto input = staging.read(read_path.empty() ? write_path : read_path);
+        if (!input) {
+            return std::unexpected(input.error().with_context(
+                fmt::format("{}:{}", patch.name, file.line)));
         }
 
         TreeFileResult r;
         r.path = write_path.empty() ? read_path : write_path;
         r.old_path = read_path.empty() ? r.path : read_path;
         r.file = &file;
-        r.result = apply_file(file, input ? std::optional<std::string_view>(*input) : std::nullopt,
-                              options);
+        const auto in = *input ? std::optional<std::string_view>(**input) : std::nullopt;
+        r.result = engine == Engine::GnuPatch ? apply_file(file, in, options)
+                                              : git_apply_file(file, in);
 
         const auto status = r.result.status;
-        const bool touched = status == FileStatus::Applied || status == FileStatus::Failed ||
-                             status == FileStatus::NotDeleted;
-        if (touched) {
+        if (status == FileStatus::Applied || status == FileStatus::Failed ||
+            status == FileStatus::NotDeleted) {
             if (r.result.removed) {
-                tree.write(r.path, std::nullopt);
+                staging.write(r.path, std::nullopt);
             } else {
-                tree.write(r.path, r.result.content);
+                staging.write(r.path, r.result.content);
                 if (file.rename && !reverse && r.old_path != r.path) {
-                    tree.write(r.old_path, std::nullopt);
+                    staging.write(r.old_path, std::nullopt);
                 }
             }
         }
         out.files.push_back(std::move(r));
+    }
+    // GNU patch leaves every file it wrote, failed hunks and all; git apply
+    // writes nothing unless the whole patch applies.
+    if (engine == Engine::GnuPatch || out.applied()) {
+        for (const auto& [path, content] : staging.written()) {
+            tree.write(path, content);
+        }
     }
     return out;
 }

@@ -37,11 +37,23 @@ struct FileTargets {
 [[nodiscard]] Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
                                                     int strip, source::SourceTree& tree);
 
+// Refuses the patch if any file it names would reach outside the tree:
+// unsafe names, or a symbolic link on the way to an existing file. Run on
+// every patch before any is applied or skipped.
+[[nodiscard]] Expected<void> check_targets(const Patch& patch, int strip,
+                                           source::SourceTree& tree);
+
+// Which program's behaviour to reproduce.
+enum class Engine {
+    GnuPatch, // patch -pN -F<max_fuzz>: writes what applied, even when a hunk failed
+    GitApply, // git apply -pN: writes nothing unless every hunk applied
+};
+
 // Applies `patch` to `tree`; the overlay receives the content each file has
-// afterwards (as GNU patch would write it, failed hunks left out), except
-// for files found reversed, missing or already present, which stay as they
-// are.
+// afterwards, as the engine's program would leave it. Files GNU patch finds
+// reversed, missing or already present stay as they are.
 [[nodiscard]] Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
-                                                int strip, const ApplyOptions& options);
+                                                int strip, const ApplyOptions& options,
+                                                Engine engine = Engine::GnuPatch);
 
 } // namespace kseries::patch

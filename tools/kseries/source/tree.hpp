@@ -43,6 +43,12 @@ public:
     [[nodiscard]] std::string describe() const override { return m_base.describe(); }
 
     void write(const std::string& path, std::optional<std::string> content);
+    // Everything written so far, by path, including writes that restored
+    // the base's content.
+    [[nodiscard]] const std::map<std::string, std::optional<std::string>, std::less<>>&
+    written() const {
+        return m_files;
+    }
     // Every file whose state differs from the base, in path order.
     [[nodiscard]] Expected<std::vector<FileChange>> changes();
 

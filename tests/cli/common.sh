@@ -1,0 +1,57 @@
+# Sourced by every CLI test. Gives each test its own temporary directory
+# ($T, removed on exit) and small assertion helpers. Set by CTest:
+# KSERIES (the binary), KSERIES_ROOT (the repository), KSERIES_CORPUS_61 and
+# KSERIES_CORPUS_612 (fs/overlayfs of Debian's real 6.1 and 6.12 trees).
+set -eu
+: "${KSERIES:?}" "${KSERIES_ROOT:?}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/kseries-cli-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+V1="$KSERIES_ROOT/series/overlayfs-nfsroot/v1"
+export NO_COLOR=1
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# run CMD...: runs it, keeps stdout in $T/out, stderr in $T/err, status in $rc.
+run() {
+  set +e
+  "$@" >"$T/out" 2>"$T/err"
+  rc=$?
+  set -e
+}
+
+expect_rc() { [ "$rc" -eq "$1" ] || { cat "$T/out" "$T/err" >&2; fail "exit $rc, expected $1: $2"; }; }
+expect_out() { grep -qF -- "$1" "$T/out" || { cat "$T/out" >&2; fail "stdout lacks: $1"; }; }
+expect_err() { grep -qF -- "$1" "$T/err" || { cat "$T/err" >&2; fail "stderr lacks: $1"; }; }
+expect_no_out() { ! grep -qF -- "$1" "$T/out" || { cat "$T/out" >&2; fail "stdout has: $1"; }; }
+
+# A digest of every file, symlink and directory under a path, contents and all.
+tree_hash() {
+  (cd "$1" && find . -print | LC_ALL=C sort | while IFS= read -r p; do
+     if [ -L "$p" ]; then printf 'L %s -> %s\n' "$p" "$(readlink "$p")"
+     elif [ -f "$p" ]; then printf 'F %s %s\n' "$p" "$(sha256sum < "$p")"
+     else printf 'D %s\n' "$p"; fi
+   done) | sha256sum
+}
+
+# make_base_tree DIR: files holding each v1 hunk's old text at the line the
+# hunk states, so v1 applies exactly. (The real 4.18.0-147 sources are not
+# available offline; this is the closest honest stand-in.)
+make_base_tree() {
+  dir=$1
+  mkdir -p "$dir/fs/overlayfs"
+  for spec in "0001:super.c" "0002:copy_up.c"; do
+    num=${spec%%:*}
+    file=${spec#*:}
+    patch_file=$(ls "$V1"/"$num"-*.patch)
+    start=$(sed -n 's/^@@ -\([0-9]*\),.*/\1/p' "$patch_file")
+    {
+      i=1
+      while [ "$i" -lt "$start" ]; do
+        printf '/* %s line %d: not part of the patch */\n' "$file" "$i"
+        i=$((i + 1))
+      done
+      sed -n '/^@@/,$p' "$patch_file" | tail -n +2 | grep -v '^+' | cut -c2-
+      printf '/* end of %s */\n' "$file"
+    } > "$dir/fs/overlayfs/$file"
+  done
+}

@@ -1,0 +1,114 @@
+// kseries apply: patch a tree on disk, all or nothing. The whole series is
+// applied in memory first; the tree is written only when every patch applies
+// under the chosen policy, and then atomically, file by file.
+#include "command.hpp"
+#include "exit_codes.hpp"
+
+#include <kseries/check/check.hpp>
+#include <kseries/report/check_report.hpp>
+#include <kseries/source/directory_tree.hpp>
+#include <kseries/util/text.hpp>
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace kseries::cli {
+
+namespace {
+
+struct ApplyOptions {
+    PatchSource source;
+    std::string tree;
+    std::string policy = "kernel-spec";
+    std::optional<long> fuzz;
+    bool dry_run = false;
+};
+
+std::string summarize(const patch::PatchResult& result) {
+    std::string out;
+    for (const auto& f : result.files) {
+        std::vector<std::string> parts;
+        for (const auto& h : f.result.hunks) {
+            parts.push_back(report::hunk_outcome(h));
+        }
+        out += fmt::format("    {}: {}\n", f.path, parts.empty() ? "no hunks" : text::join(parts, ", "));
+    }
+    return out;
+}
+
+} // namespace
+
+CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
+    auto opts = std::make_shared<ApplyOptions>();
+    auto* cmd = app.add_subcommand("apply", "Apply a series to a tree, all or nothing");
+    opts->source.add_to(*cmd);
+    cmd->add_option("--tree", opts->tree, "kernel source tree directory")->required();
+    cmd->add_option("--policy", opts->policy,
+                    "policy every hunk must pass: " + check::policy_keys())
+        ->capture_default_str();
+    cmd->add_option("--fuzz", opts->fuzz, "use plain `patch -F N` instead of a policy")
+        ->check(CLI::Range(0L, 100L));
+    cmd->add_flag("--dry-run", opts->dry_run, "check and report, write nothing");
+
+    return [opts]() -> Expected<int> {
+        const check::Policy* p = check::find_policy(opts->policy);
+        if (p == nullptr) {
+            return fail(ErrorKind::Usage, fmt::format("unknown policy '{}' (one of: {})",
+                                                      opts->policy, check::policy_keys()));
+        }
+        const check::Engine engine = opts->fuzz ? check::Engine{patch::Engine::GnuPatch, *opts->fuzz}
+                                                : check::Engine{p->engine, p->fuzz};
+        auto series = opts->source.load();
+        if (!series) {
+            return std::unexpected(series.error());
+        }
+        auto tree = source::DirectoryTree::open(opts->tree);
+        if (!tree) {
+            return std::unexpected(tree.error());
+        }
+        source::OverlayTree overlay(**tree);
+        auto run = check::run_series(*series, overlay, engine,
+                                     !opts->fuzz && p->optional_patch_rule);
+        if (!run) {
+            return std::unexpected(run.error());
+        }
+
+        const std::string under = opts->fuzz ? engine.describe() : std::string(p->label);
+        std::string out = fmt::format("{} {} to {} under {}\n",
+                                      opts->dry_run ? "checking" : "applying",
+                                      opts->source.label(), (*tree)->describe(), under);
+        std::size_t failing = 0;
+        for (std::size_t i = 0; i < series->patches.size(); ++i) {
+            const auto verdict = run->verdicts[i];
+            out += fmt::format("  {}  {}\n", series->patches[i].entry.patch,
+                               check::verdict_key(verdict));
+            out += summarize(run->results[i]);
+            failing += verdict == check::Verdict::Applies ? 0 : 1;
+        }
+        if (failing != 0) {
+            out += fmt::format("{} of {} patches do not apply under {}: nothing was written\n",
+                               failing, series->patches.size(), under);
+            print_out(out);
+            return exit_checks_failed;
+        }
+        auto changes = overlay.changes();
+        if (!changes) {
+            return std::unexpected(changes.error());
+        }
+        if (opts->dry_run) {
+            out += fmt::format("dry run: {} files would change; nothing was written\n",
+                               changes->size());
+            print_out(out);
+            return exit_ok;
+        }
+        if (auto ok = (*tree)->commit(*changes); !ok) {
+            return std::unexpected(ok.error());
+        }
+        out += fmt::format("patched {} files\n", changes->size());
+        print_out(out);
+        return exit_ok;
+    };
+}
+
+} // namespace kseries::cli

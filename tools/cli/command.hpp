@@ -1,0 +1,43 @@
+// What every subcommand shares: global options and the way to load the
+// patches a command works on.
+#pragma once
+
+#include "terminal.hpp"
+
+#include <kseries/series/series_file.hpp>
+#include <kseries/util/error.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kseries::cli {
+
+struct GlobalOptions {
+    ColorMode color = ColorMode::Auto;
+    bool verbose = false;
+    bool quiet = false;
+};
+
+// --series DIR or --patch FILE... (with -p N), as given.
+struct PatchSource {
+    std::string series;
+    std::vector<std::string> patches;
+    int strip = 1;
+
+    void add_to(CLI::App& command);
+    [[nodiscard]] Expected<series::LoadedSeries> load() const;
+    [[nodiscard]] std::string label() const;
+};
+
+// A subcommand's body: returns the exit code, or an Error for the one
+// handler in main() to print.
+using CommandBody = std::function<Expected<int>()>;
+
+CommandBody add_check(CLI::App& app, const GlobalOptions& global);
+CommandBody add_apply(CLI::App& app, const GlobalOptions& global);
+
+} // namespace kseries::cli

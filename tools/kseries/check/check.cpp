@@ -1,0 +1,121 @@
+#include <kseries/check/check.hpp>
+
+#include <fmt/format.h>
+
+namespace kseries::check {
+
+namespace {
+
+// kernel.spec: ApplyOptionalPatch only applies files of more than 9 lines.
+constexpr std::size_t optional_patch_min_lines = 10;
+
+Verdict verdict_of(const std::vector<patch::TreeFileResult>& files) {
+    bool all_applied = true;
+    bool all_reversed = !files.empty();
+    for (const auto& f : files) {
+        all_applied = all_applied && f.result.status == patch::FileStatus::Applied;
+        all_reversed = all_reversed && f.result.status == patch::FileStatus::Reversed;
+    }
+    return all_applied ? Verdict::Applies : all_reversed ? Verdict::AlreadyApplied : Verdict::Fails;
+}
+
+} // namespace
+
+Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::OverlayTree& overlay,
+                               const Engine& engine, bool optional_patch_rule) {
+    SeriesRun out;
+    for (const auto& sp : series.patches) {
+        if (auto safe = patch::check_targets(sp.patch, sp.entry.strip, overlay); !safe) {
+            return std::unexpected(safe.error());
+        }
+    }
+    for (const auto& sp : series.patches) {
+        if (optional_patch_rule && sp.line_count < optional_patch_min_lines) {
+            out.results.emplace_back();
+            out.verdicts.push_back(Verdict::Skipped);
+            continue;
+        }
+        const patch::ApplyOptions options{engine.fuzz, sp.entry.reverse};
+        auto result = patch::apply_patch(sp.patch, overlay, sp.entry.strip, options,
+                                         sp.entry.reverse ? patch::Engine::GnuPatch
+                                                          : engine.engine);
+        if (!result) {
+            return std::unexpected(result.error());
+        }
+        out.verdicts.push_back(verdict_of(result->files));
+        out.results.push_back(std::move(*result));
+    }
+    return out;
+}
+
+std::string_view verdict_key(Verdict v) {
+    switch (v) {
+    case Verdict::Applies: return "applies";
+    case Verdict::AlreadyApplied: return "already-applied";
+    case Verdict::Fails: return "fails";
+    case Verdict::Skipped: return "skipped";
+    }
+    return "fails";
+}
+
+std::string Engine::describe() const {
+    return engine == patch::Engine::GitApply ? std::string("git apply -p1")
+                                             : fmt::format("patch -p1 -F{}", fuzz);
+}
+
+Verdict PatchReport::shown_verdict() const { return verdict_of(files); }
+
+bool Report::ok() const {
+    for (const auto& p : patches) {
+        const Verdict v = policy ? p.verdicts[static_cast<std::size_t>(*policy)] : p.shown_verdict();
+        if (v != Verdict::Applies) {
+            return false;
+        }
+    }
+    return true;
+}
+
+Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tree,
+                     std::string series_label, const Options& options) {
+    Report report;
+    report.series = std::move(series_label);
+    report.tree = tree.describe();
+    if (options.fuzz) {
+        report.shown = {patch::Engine::GnuPatch, *options.fuzz};
+    } else {
+        const Policy& p = policy(options.policy);
+        report.shown = {p.engine, p.fuzz};
+        report.policy = options.policy;
+    }
+
+    std::vector<SeriesRun> runs;
+    for (const auto& p : all_policies()) {
+        source::OverlayTree overlay(tree);
+        auto r = run_series(series, overlay, {p.engine, p.fuzz}, p.optional_patch_rule);
+        if (!r) {
+            return std::unexpected(r.error());
+        }
+        runs.push_back(std::move(*r));
+    }
+    // The shown results never skip a patch: the report must say where every
+    // hunk lands even when kernel.spec would quietly drop the file.
+    source::OverlayTree overlay(tree);
+    auto shown = run_series(series, overlay, report.shown, false);
+    if (!shown) {
+        return std::unexpected(shown.error());
+    }
+
+    for (std::size_t i = 0; i < series.patches.size(); ++i) {
+        PatchReport pr;
+        pr.patch = &series.patches[i];
+        pr.files = std::move(shown->results[i].files);
+        for (std::size_t k = 0; k < runs.size(); ++k) {
+            pr.verdicts[k] = runs[k].verdicts[i];
+        }
+        pr.optional_patch_trap = series.patches[i].line_count < optional_patch_min_lines;
+        report.patches.push_back(std::move(pr));
+    }
+    return report;
+}
+
+} // namespace kseries::check

@@ -1,0 +1,76 @@
+// `kseries check`: applies a series to a tree in memory under every policy
+// and reports, per patch and hunk, where it lands and whether each policy
+// accepts it.
+#pragma once
+
+#include <kseries/check/policy.hpp>
+#include <kseries/patch/tree_apply.hpp>
+#include <kseries/series/series_file.hpp>
+#include <kseries/source/tree.hpp>
+#include <kseries/util/error.hpp>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kseries::check {
+
+enum class Verdict {
+    Applies,        // every hunk applies
+    AlreadyApplied, // GNU patch detects the patch as reversed / previously applied
+    Fails,          // some hunk does not apply, or a file is missing
+    Skipped,        // kernel.spec's ApplyOptionalPatch ignores the file (<= 9 lines)
+};
+
+[[nodiscard]] std::string_view verdict_key(Verdict v); // "applies", "already-applied", ...
+
+// How the hunks shown in the report were applied.
+struct Engine {
+    patch::Engine engine = patch::Engine::GnuPatch;
+    long fuzz = 1;
+    [[nodiscard]] std::string describe() const; // "patch -p1 -F1" or "git apply"
+};
+
+struct PatchReport {
+    const series::SeriesPatch* patch = nullptr;
+    // Per file, as the shown engine applied it.
+    std::vector<patch::TreeFileResult> files;
+    // The verdict of each policy, indexed by PolicyId.
+    std::array<Verdict, 4> verdicts{};
+    // The patch file has <= 9 lines: kernel.spec would silently skip it.
+    bool optional_patch_trap = false;
+
+    [[nodiscard]] Verdict shown_verdict() const; // of the shown engine's results
+};
+
+struct Report {
+    std::string series; // as given on the command line
+    std::string tree;
+    Engine shown;                       // the engine of the per-hunk results
+    std::optional<PolicyId> policy;     // the policy the exit code follows, if not a custom fuzz
+    std::vector<PatchReport> patches;
+
+    // Every patch applies under the chosen policy (or custom fuzz).
+    [[nodiscard]] bool ok() const;
+};
+
+struct Options {
+    PolicyId policy = PolicyId::KernelSpec;
+    std::optional<long> fuzz; // a custom `patch -F N` instead of the policy
+};
+
+// One program applying the whole series in order to `overlay`, as a build
+// would: later patches see what earlier ones left.
+struct SeriesRun {
+    std::vector<patch::PatchResult> results; // empty for skipped patches
+    std::vector<Verdict> verdicts;
+};
+[[nodiscard]] Expected<SeriesRun> run_series(const series::LoadedSeries& series,
+                                             source::OverlayTree& overlay, const Engine& engine,
+                                             bool optional_patch_rule);
+
+[[nodiscard]] Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tree,
+                                   std::string series_label, const Options& options);
+
+} // namespace kseries::check

@@ -1,0 +1,35 @@
+// The ways a kernel build applies patches, each a "policy" a hunk is judged
+// by. Facts from DESIGN.md §2: rpm's %patch uses fuzz 0; kernel.spec's
+// ApplyPatch runs `patch -p1 -F1 -s` on RHEL 7, 8.0-8.2 and 9.0-9.1 and
+// `git apply` on RHEL 9.2 and later; plain `patch` allows fuzz 2.
+#pragma once
+
+#include <kseries/patch/tree_apply.hpp>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace kseries::check {
+
+enum class PolicyId { RpmPatch, KernelSpec, GitApply, GnuPatch };
+
+struct Policy {
+    PolicyId id;
+    std::string_view key;     // stable name for options and JSON
+    std::string_view label;   // for people
+    std::string_view command; // the command line it stands for
+    patch::Engine engine;
+    long fuzz;                // GNU patch -F; 0 for git apply
+    bool optional_patch_rule; // kernel.spec's ApplyOptionalPatch skips files of <= 9 lines
+};
+
+[[nodiscard]] std::span<const Policy> all_policies();
+[[nodiscard]] const Policy& policy(PolicyId id);
+[[nodiscard]] const Policy* find_policy(std::string_view key);
+
+// "rpm-patch, kernel-spec, git-apply, gnu-patch", for help and messages.
+[[nodiscard]] std::string policy_keys();
+
+} // namespace kseries::check

@@ -1,0 +1,261 @@
+#include <kseries/report/check_report.hpp>
+
+#include <kseries/util/text.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace kseries::report {
+
+namespace {
+
+using check::Verdict;
+using patch::FileStatus;
+using patch::HunkStatus;
+
+enum class Tone { Good, Warn, Bad, Info, Dim };
+
+std::string paint(const TextStyle& style, Tone tone, std::string_view s) {
+    if (!style.color) {
+        return std::string(s);
+    }
+    const char* code = "";
+    switch (tone) {
+    case Tone::Good: code = "32"; break;
+    case Tone::Warn: code = "33"; break;
+    case Tone::Bad: code = "1;31"; break;
+    case Tone::Info: code = "36"; break;
+    case Tone::Dim: code = "2"; break;
+    }
+    return fmt::format("\033[{}m{}\033[0m", code, s);
+}
+
+Tone tone_of(const patch::HunkResult& h) {
+    switch (h.status) {
+    case HunkStatus::Applied: return h.exact() ? Tone::Good : Tone::Warn;
+    case HunkStatus::Failed: return Tone::Bad;
+    case HunkStatus::Ignored: return Tone::Info;
+    }
+    return Tone::Bad;
+}
+
+Tone tone_of(Verdict v) {
+    switch (v) {
+    case Verdict::Applies: return Tone::Good;
+    case Verdict::AlreadyApplied: return Tone::Info;
+    case Verdict::Fails: return Tone::Bad;
+    case Verdict::Skipped: return Tone::Warn;
+    }
+    return Tone::Bad;
+}
+
+std::string_view file_status_key(FileStatus s) {
+    switch (s) {
+    case FileStatus::Applied: return "applied";
+    case FileStatus::Failed: return "failed";
+    case FileStatus::Reversed: return "already-applied";
+    case FileStatus::Missing: return "missing";
+    case FileStatus::AlreadyExists: return "already-exists";
+    case FileStatus::NotDeleted: return "not-deleted";
+    }
+    return "failed";
+}
+
+std::string_view file_status_words(FileStatus s) {
+    switch (s) {
+    case FileStatus::Applied: return "";
+    case FileStatus::Failed: return "";
+    case FileStatus::Reversed: return "reversed or previously applied: patch would skip this file";
+    case FileStatus::Missing: return "file not found in the tree";
+    case FileStatus::AlreadyExists: return "patch creates this file, but it already exists";
+    case FileStatus::NotDeleted: return "patch deletes this file, but content would be left";
+    }
+    return "";
+}
+
+std::string_view hunk_status_key(HunkStatus s) {
+    switch (s) {
+    case HunkStatus::Applied: return "applied";
+    case HunkStatus::Failed: return "failed";
+    case HunkStatus::Ignored: return "ignored";
+    }
+    return "failed";
+}
+
+std::string_view outcome_key(const patch::HunkResult& h) {
+    if (h.status != HunkStatus::Applied) {
+        return hunk_status_key(h.status);
+    }
+    return h.fuzz != 0 ? "fuzz" : h.offset != 0 ? "offset" : "exact";
+}
+
+std::string hunk_range(const patch::Hunk& h) {
+    return fmt::format("@@ -{},{} +{},{} @@", h.old_start, h.old_count, h.new_start, h.new_count);
+}
+
+std::string patch_name(const check::PatchReport& p) { return p.patch->entry.patch; }
+
+std::string trap_warning(const check::PatchReport& p) {
+    return fmt::format("{} has only {} lines: kernel.spec's ApplyOptionalPatch silently skips "
+                       "patch files of 9 lines or fewer",
+                       patch_name(p), p.patch->line_count);
+}
+
+} // namespace
+
+std::string hunk_outcome(const patch::HunkResult& h) {
+    switch (h.status) {
+    case HunkStatus::Failed: return "FAILED";
+    case HunkStatus::Ignored: return "ignored";
+    case HunkStatus::Applied: break;
+    }
+    if (h.exact()) {
+        return "exact";
+    }
+    std::string out;
+    if (h.fuzz != 0) {
+        out = fmt::format("fuzz {}", h.fuzz);
+    }
+    if (h.offset != 0) {
+        out += fmt::format("{}offset {:+}", out.empty() ? "" : ", ", h.offset);
+    }
+    return out;
+}
+
+std::string render_check_text(const check::Report& report, const TextStyle& style) {
+    std::string out;
+    const auto& policies = check::all_policies();
+    out += fmt::format("series  {}\n", report.series);
+    out += fmt::format("tree    {}\n", report.tree);
+    if (report.policy) {
+        const auto& p = check::policy(*report.policy);
+        out += fmt::format("policy  {} ({})\n", p.label, p.command);
+    } else {
+        out += fmt::format("policy  {} (custom fuzz)\n", report.shown.describe());
+    }
+
+    // Width of the hunk header column, so outcomes line up.
+    std::size_t width = 0;
+    for (const auto& p : report.patches) {
+        for (const auto& f : p.files) {
+            for (const auto& h : f.file->hunks) {
+                width = std::max(width, hunk_range(h).size() + 1 +
+                                            std::min<std::size_t>(h.section.size(), 32));
+            }
+        }
+    }
+
+    std::size_t applying = 0;
+    for (const auto& p : report.patches) {
+        out += '\n';
+        out += paint(style, Tone::Dim, "patch ") + patch_name(p) + '\n';
+        for (const auto& f : p.files) {
+            out += fmt::format("  {}", f.path);
+            if (const auto words = file_status_words(f.result.status); !words.empty()) {
+                out += "  " + paint(style, f.result.status == FileStatus::Reversed ? Tone::Info
+                                                                                   : Tone::Bad,
+                                    words);
+            }
+            out += '\n';
+            for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {
+                const auto& h = f.result.hunks[i];
+                const auto& hunk = f.file->hunks[i];
+                std::string head = hunk_range(hunk);
+                if (!hunk.section.empty()) {
+                    head += ' ' + hunk.section.substr(0, 32);
+                }
+                const std::string outcome = hunk_outcome(h);
+                out += fmt::format("    #{:<3} {:<{}}  {}", i + 1, head, width,
+                                   paint(style, tone_of(h), fmt::format("{:<18}", outcome)));
+                if (h.status != HunkStatus::Ignored) {
+                    out += fmt::format(" at line {}", h.line);
+                }
+                out += '\n';
+            }
+        }
+        std::string verdicts;
+        for (const auto& pol : policies) {
+            const Verdict v = p.verdicts[static_cast<std::size_t>(pol.id)];
+            verdicts += fmt::format("  {} {}", pol.label,
+                                    paint(style, tone_of(v), verdict_key(v)));
+        }
+        out += fmt::format("  verdicts:{}\n", verdicts);
+        if (p.optional_patch_trap) {
+            out += "  " + paint(style, Tone::Warn, "warning: " + trap_warning(p)) + '\n';
+        }
+        const Verdict mine = report.policy ? p.verdicts[static_cast<std::size_t>(*report.policy)]
+                                           : p.shown_verdict();
+        applying += mine == Verdict::Applies ? 1 : 0;
+    }
+
+    const std::string under = report.policy
+                                  ? std::string(check::policy(*report.policy).label)
+                                  : report.shown.describe();
+    const std::string summary = fmt::format("{} of {} patches apply under {}", applying,
+                                            report.patches.size(), under);
+    out += '\n' + paint(style, report.ok() ? Tone::Good : Tone::Bad, summary) + '\n';
+    return out;
+}
+
+std::string render_check_json(const check::Report& report) {
+    using nlohmann::ordered_json;
+    ordered_json doc;
+    doc["kseries"] = "check";
+    doc["format_version"] = 1;
+    doc["series"] = report.series;
+    doc["tree"] = report.tree;
+    doc["engine"] = report.shown.describe();
+    doc["policy"] = report.policy ? ordered_json(check::policy(*report.policy).key)
+                                  : ordered_json(nullptr);
+    doc["fuzz"] = report.shown.engine == patch::Engine::GnuPatch
+                      ? ordered_json(report.shown.fuzz)
+                      : ordered_json(nullptr);
+    doc["ok"] = report.ok();
+    ordered_json patches = ordered_json::array();
+    for (const auto& p : report.patches) {
+        ordered_json jp;
+        jp["name"] = patch_name(p);
+        jp["lines"] = p.patch->line_count;
+        jp["optional_patch_trap"] = p.optional_patch_trap;
+        ordered_json verdicts = ordered_json::object();
+        for (const auto& pol : check::all_policies()) {
+            verdicts[std::string(pol.key)] =
+                verdict_key(p.verdicts[static_cast<std::size_t>(pol.id)]);
+        }
+        jp["verdicts"] = verdicts;
+        ordered_json files = ordered_json::array();
+        for (const auto& f : p.files) {
+            ordered_json jf;
+            jf["path"] = f.path;
+            if (f.old_path != f.path) {
+                jf["old_path"] = f.old_path;
+            }
+            jf["status"] = file_status_key(f.result.status);
+            ordered_json hunks = ordered_json::array();
+            for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {
+                const auto& h = f.result.hunks[i];
+                const auto& hunk = f.file->hunks[i];
+                ordered_json jh;
+                jh["number"] = i + 1;
+                jh["header"] = std::string(text::chomp(hunk.header));
+                jh["patch_line"] = hunk.line;
+                jh["old_start"] = hunk.old_start;
+                jh["status"] = hunk_status_key(h.status);
+                jh["outcome"] = outcome_key(h);
+                jh["line"] = h.status == HunkStatus::Ignored ? ordered_json(nullptr)
+                                                             : ordered_json(h.line);
+                jh["offset"] = h.offset;
+                jh["fuzz"] = h.fuzz;
+                hunks.push_back(std::move(jh));
+            }
+            jf["hunks"] = std::move(hunks);
+            files.push_back(std::move(jf));
+        }
+        jp["files"] = std::move(files);
+        patches.push_back(std::move(jp));
+    }
+    doc["patches"] = std::move(patches);
+    return doc.dump(2) + '\n';
+}
+
+} // namespace kseries::report

@@ -1,0 +1,23 @@
+// Renders a check::Report for people (aligned text, optionally coloured)
+// and for programs (JSON, format documented in docs/formats/check-json.md).
+// Renderers return strings; printing is the CLI's business.
+#pragma once
+
+#include <kseries/check/check.hpp>
+
+#include <string>
+
+namespace kseries::report {
+
+struct TextStyle {
+    bool color = false;
+};
+
+[[nodiscard]] std::string render_check_text(const check::Report& report, const TextStyle& style);
+[[nodiscard]] std::string render_check_json(const check::Report& report);
+
+// One hunk's outcome in words: "exact", "offset +3", "fuzz 1, offset -2",
+// "FAILED", "ignored".
+[[nodiscard]] std::string hunk_outcome(const patch::HunkResult& h);
+
+} // namespace kseries::report
