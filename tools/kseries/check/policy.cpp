@@ -9,7 +9,7 @@ namespace {
 constexpr std::array<Policy, 4> policies{{
     {PolicyId::RpmPatch, "rpm-patch", "rpm %patch", "patch -p1 --fuzz=0", patch::Engine::GnuPatch,
      0, false},
-    {PolicyId::KernelSpec, "kernel-spec", "kernel.spec", "patch -p1 -F1 -s (ApplyOptionalPatch)",
+    {PolicyId::KernelSpec, "kernel-spec", "kernel.spec", "ApplyOptionalPatch: patch -p1 -F1 -s",
      patch::Engine::GnuPatch, 1, true},
     {PolicyId::GitApply, "git-apply", "git apply", "git apply -p1", patch::Engine::GitApply, 0,
      false},

@@ -1,5 +1,6 @@
 #include <kseries/patch/tree_apply.hpp>
 
+#include <kseries/git/blob.hpp>
 #include <kseries/patch/git_apply.hpp>
 #include <kseries/patch/names.hpp>
 
@@ -126,6 +127,14 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         const auto in = *input ? std::optional<std::string_view>(**input) : std::nullopt;
         r.result = engine == Engine::GnuPatch ? apply_file(file, in, options)
                                               : git_apply_file(file, in);
+
+        if (!file.old_blob.empty() && in && !reverse) {
+            r.base_matches = git::id_matches(git::blob_id(*in), file.old_blob);
+        }
+        for (std::size_t i = 0; i < r.result.hunks.size(); ++i) {
+            const bool failed = r.result.hunks[i].status == HunkStatus::Failed && in.has_value();
+            r.closest.push_back(failed ? closest_match(file.hunks[i], *in) : std::nullopt);
+        }
 
         const auto status = r.result.status;
         if (status == FileStatus::Applied || status == FileStatus::Failed ||

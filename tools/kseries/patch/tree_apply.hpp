@@ -5,6 +5,7 @@
 #pragma once
 
 #include <kseries/patch/apply.hpp>
+#include <kseries/patch/closest.hpp>
 #include <kseries/patch/model.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
@@ -19,6 +20,12 @@ struct TreeFileResult {
     std::string old_path; // the file read; differs from path for renames and copies
     const FilePatch* file = nullptr;
     FileResult result;
+    // For each hunk that failed, where it comes closest in the file it was
+    // applied to; nullopt for the others.
+    std::vector<std::optional<ClosestMatch>> closest;
+    // When the patch records its base's blob id ("index a..b"): is the file
+    // it was applied to exactly that blob?
+    std::optional<bool> base_matches;
 };
 
 struct PatchResult {

@@ -151,6 +151,13 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
         out += paint(style, Tone::Dim, "patch ") + patch_name(p) + '\n';
         for (const auto& f : p.files) {
             out += fmt::format("  {}", f.path);
+            if (f.base_matches) {
+                out += paint(style, Tone::Dim,
+                             *f.base_matches ? fmt::format("  (exactly the patch's base, blob {})",
+                                                           f.file->old_blob)
+                                             : fmt::format("  (not the patch's base blob {})",
+                                                           f.file->old_blob));
+            }
             if (const auto words = file_status_words(f.result.status); !words.empty()) {
                 out += "  " + paint(style, f.result.status == FileStatus::Reversed ? Tone::Info
                                                                                    : Tone::Bad,
@@ -167,8 +174,18 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
                 const std::string outcome = hunk_outcome(h);
                 out += fmt::format("    #{:<3} {:<{}}  {}", i + 1, head, width,
                                    paint(style, tone_of(h), fmt::format("{:<18}", outcome)));
-                if (h.status != HunkStatus::Ignored) {
+                if (h.status == HunkStatus::Applied) {
                     out += fmt::format(" at line {}", h.line);
+                } else if (h.status == HunkStatus::Failed) {
+                    out += fmt::format(" near line {}", h.line);
+                    if (const auto& c = f.closest[i]) {
+                        out += paint(style, Tone::Dim,
+                                     fmt::format("; closest text at line {}: {} of {} old lines "
+                                                 "match",
+                                                 c->line, c->matched, c->total));
+                    } else {
+                        out += paint(style, Tone::Dim, "; none of its old lines is in the file");
+                    }
                 }
                 out += '\n';
             }
@@ -231,6 +248,10 @@ std::string render_check_json(const check::Report& report) {
                 jf["old_path"] = f.old_path;
             }
             jf["status"] = file_status_key(f.result.status);
+            if (f.base_matches) {
+                jf["base_blob"] = f.file->old_blob;
+                jf["base_matches"] = *f.base_matches;
+            }
             ordered_json hunks = ordered_json::array();
             for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {
                 const auto& h = f.result.hunks[i];
@@ -246,6 +267,10 @@ std::string render_check_json(const check::Report& report) {
                                                              : ordered_json(h.line);
                 jh["offset"] = h.offset;
                 jh["fuzz"] = h.fuzz;
+                if (const auto& c = f.closest[i]) {
+                    jh["closest"] = {{"line", c->line}, {"matched", c->matched},
+                                     {"total", c->total}};
+                }
                 hunks.push_back(std::move(jh));
             }
             jf["hunks"] = std::move(hunks);
