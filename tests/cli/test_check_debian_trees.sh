@@ -18,6 +18,8 @@ for corpus in "$KSERIES_CORPUS_61" "$KSERIES_CORPUS_612"; do
     run "$KSERIES" check --series "$V1" --tree "$corpus" --fuzz "$fuzz" --format json
     expect_rc 1 "v1 does not apply to $corpus"
     awk '
+      /"closest":/ { in_closest = 1 }
+      in_closest   { if (/}/) in_closest = 0; next }
       /"path":/    { gsub(/[",]/, "", $2); file = $2 }
       /"number":/  { gsub(/,/, "", $2); n = $2 }
       /"status": "(applied|failed)"/ { v = ($2 ~ /failed/) ? "FAILED" : "succeeded" }
