@@ -3,13 +3,13 @@
 // fixed 5,000-case set; this explores further seeds.
 //
 // Usage: bench_differential [CASES] [SEED] [SAVE_DIR]
-#include "harness.hpp"
-
-#include <fmt/format.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <string>
+
+#include <fmt/format.h>
+
+#include "harness.hpp"
 
 int main(int argc, char** argv) {
     using namespace kseries::difftest;
@@ -48,10 +48,11 @@ int main(int argc, char** argv) {
     }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print("differential: {} cases x (patch -F0, -F1, -F2, git apply) = {} runs, {} agree ({:.4f}%), "
-               "seed {}, {:.1f} s\n",
-               cases, runs, agreed, 100.0 * static_cast<double>(agreed) / static_cast<double>(runs),
-               seed, secs);
+    fmt::print(
+        "differential: {} cases x (patch -F0, -F1, -F2, git apply) = {} runs, {} agree ({:.4f}%), "
+        "seed {}, {:.1f} s\n",
+        cases, runs, agreed, 100.0 * static_cast<double>(agreed) / static_cast<double>(runs), seed,
+        secs);
     fmt::print("GNU patch {}\ngit apply {}\n", tally.summary(), git_tally.summary());
     return agreed == runs ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -35,3 +35,17 @@ printf '../outside/passwd\n' > "$T/series/series"
 run "$KSERIES" check --series "$T/series" --tree "$T/tree"
 expect_rc 2 "series entry outside the series"
 expect_err "$T/series/series:1: refusing patch name '../outside/passwd'"
+
+# An ed-style script (GNU patch CVE-2018-1000156, CVE-2019-13638) is not a
+# unified diff: refused, and the command inside never runs.
+printf '1,1c\n!touch %s/pwned\n.\nw\nq\n' "$T" > "$T/ed.patch"
+run "$KSERIES" apply --patch "$T/ed.patch" --tree "$T/tree"
+expect_rc 2 "ed script"
+expect_err "$T/ed.patch: no unified diff found"
+[ ! -e "$T/pwned" ] || fail "a command from the ed script ran"
+
+# A normal (non-unified) diff is refused the same way.
+printf '1c1\n< a\n---\n> b\n' > "$T/normal.patch"
+run "$KSERIES" check --patch "$T/normal.patch" --tree "$T/tree"
+expect_rc 2 "normal diff"
+expect_err "no unified diff found"

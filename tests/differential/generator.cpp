@@ -1,16 +1,16 @@
 #include "generator.hpp"
 
-#include <kseries/proc/run.hpp>
-#include <kseries/util/text.hpp>
-
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <kseries/proc/run.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::difftest {
 
@@ -39,21 +39,28 @@ std::size_t pick(Rng& rng, std::size_t lo, std::size_t hi) { // inclusive
     return std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
 }
 
-bool chance(Rng& rng, double p) { return std::bernoulli_distribution(p)(rng); }
+bool chance(Rng& rng, double p) {
+    return std::bernoulli_distribution(p)(rng);
+}
 
 // A line that occurs nowhere in the kernel sources.
 std::string fresh_line(Rng& rng) {
     static const char* const shapes[] = {
-        "\tkseries_edit_{}();\n", "\tif (err == -{})\n", "\t\treturn {};\n", "/* edit {} */\n",
-        "\n",                     "\t}}\n",             "\terr = {};\n",
+        "\tkseries_edit_{}();\n",
+        "\tif (err == -{})\n",
+        "\t\treturn {};\n",
+        "/* edit {} */\n",
+        "\n",
+        "\t}}\n",
+        "\terr = {};\n",
     };
     const auto* shape = shapes[pick(rng, 0, std::size(shapes) - 1)];
     return fmt::format(fmt::runtime(shape), pick(rng, 0, 99999));
 }
 
 struct Edit {
-    std::size_t pos = 0;  // first line replaced
-    std::size_t del = 0;  // lines deleted
+    std::size_t pos = 0; // first line replaced
+    std::size_t del = 0; // lines deleted
     Lines insert;
 };
 
@@ -133,8 +140,8 @@ std::vector<HunkSpan> hunk_spans(const std::string& patch) {
         if (s.find(',') == std::string::npos || s.find(',') > s.find(' ', 4)) {
             count = 1;
         }
-        spans.push_back({static_cast<std::size_t>(std::max(0L, start - 1)),
-                         static_cast<std::size_t>(count)});
+        spans.push_back(
+            {static_cast<std::size_t>(std::max(0L, start - 1)), static_cast<std::size_t>(count)});
     }
     return spans;
 }
@@ -162,8 +169,8 @@ void perturb(Rng& rng, Lines& target, const Lines& old_lines, const std::vector<
         if (!spans.empty() && chance(rng, 0.7)) {
             const auto& s = spans[pick(rng, 0, spans.size() - 1)];
             const long delta = static_cast<long>(pick(rng, 0, 8)) - 4;
-            const long base = static_cast<long>(chance(rng, 0.5) ? s.old_start
-                                                                 : s.old_start + s.old_count);
+            const long base =
+                static_cast<long>(chance(rng, 0.5) ? s.old_start : s.old_start + s.old_count);
             pos = static_cast<std::size_t>(std::clamp(base + delta, 0L, static_cast<long>(n)));
         }
         switch (pick(rng, 0, 5)) {
@@ -198,15 +205,16 @@ void perturb(Rng& rng, Lines& target, const Lines& old_lines, const std::vector<
             if (n == 0) {
                 break;
             }
-            const std::size_t from = spans.empty() || chance(rng, 0.3)
-                                         ? pick(rng, 0, n - 1)
-                                         : std::min(n - 1, spans[pick(rng, 0, spans.size() - 1)]
-                                                               .old_start);
+            const std::size_t from =
+                spans.empty() || chance(rng, 0.3)
+                    ? pick(rng, 0, n - 1)
+                    : std::min(n - 1, spans[pick(rng, 0, spans.size() - 1)].old_start);
             const std::size_t len = std::min(n - from, pick(rng, 3, 14));
             const Lines copy(target.begin() + static_cast<long>(from),
                              target.begin() + static_cast<long>(from + len));
             target.insert(target.begin() + static_cast<long>(pos), copy.begin(), copy.end());
-            notes.push_back(fmt::format("copied lines {}..{} to {}", from + 1, from + len, pos + 1));
+            notes.push_back(
+                fmt::format("copied lines {}..{} to {}", from + 1, from + len, pos + 1));
             break;
         }
         default: { // swap two neighbouring lines
@@ -335,14 +343,19 @@ Case Generator::make(std::uint64_t index) const {
         edits = random_edits(rng, lines);
         new_lines = apply_edits(lines, edits);
     } while (new_lines == lines);
-    const std::size_t context_choice = pick(rng, 0, 9);
-    const int context = context_choice < 6 ? 3 : context_choice < 8 ? 2 : context_choice < 9 ? 1 : 5;
+    // Mostly -U3 as kernel patches are; -U0 makes zero-length ranges.
+    const std::size_t context_choice = pick(rng, 0, 19);
+    const int context = context_choice < 12   ? 3
+                        : context_choice < 15 ? 2
+                        : context_choice < 17 ? 1
+                        : context_choice < 19 ? 5
+                                              : 0;
 
     const TempDir dir;
     write(dir.path() / "old", join(lines));
     write(dir.path() / "new", join(new_lines));
-    auto diff = proc::run({{"diff", fmt::format("-U{}", context), "--label", "a/" + path,
-                            "--label", "b/" + path, "old", "new"},
+    auto diff = proc::run({{"diff", fmt::format("-U{}", context), "--label", "a/" + path, "--label",
+                            "b/" + path, "old", "new"},
                            dir.path(),
                            {}});
     if (!diff || diff->exit_code != 1) {

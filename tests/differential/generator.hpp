@@ -13,9 +13,9 @@ namespace kseries::difftest {
 struct Case {
     std::uint64_t seed = 0;
     std::uint64_t index = 0;
-    std::string path;         // e.g. "fs/overlayfs/super.c"
-    std::string patch;        // unified diff made by diff -u, -p1 names
-    std::string target;       // the file the patch is applied to
+    std::string path;               // e.g. "fs/overlayfs/super.c"
+    std::string patch;              // unified diff made by diff -u, -p1 names
+    std::string target;             // the file the patch is applied to
     std::vector<std::string> notes; // what was done, for failure reports
 };
 

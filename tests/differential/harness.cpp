@@ -1,19 +1,20 @@
 #include "harness.hpp"
 
-#include <kseries/patch/apply.hpp>
-#include <kseries/patch/git_apply.hpp>
-#include <kseries/patch/parser.hpp>
-#include <kseries/proc/run.hpp>
-#include <kseries/util/text.hpp>
-
-#include <fmt/format.h>
-
 #include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <kseries/patch/apply.hpp>
+#include <kseries/patch/git_apply.hpp>
+#include <kseries/patch/parser.hpp>
+#include <kseries/patch/writer.hpp>
+#include <kseries/proc/run.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::difftest {
 
@@ -22,7 +23,8 @@ namespace {
 class TempDir {
 public:
     TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "kseries-diff-XXXXXX").string();
+        std::string tmpl =
+            (std::filesystem::temp_directory_path() / "kseries-diff-XXXXXX").string();
         if (::mkdtemp(tmpl.data()) == nullptr) {
             throw std::runtime_error("mkdtemp failed");
         }
@@ -119,6 +121,9 @@ std::optional<std::string> compare(const Case& c, long fuzz, Tally* tally) {
     if (parsed->files.size() != 1) {
         return "expected one file in the patch";
     }
+    if (patch::write(*parsed) != c.patch) {
+        return "writing the parsed patch back does not reproduce it byte for byte";
+    }
     const auto ours = patch::apply_file(parsed->files.front(), std::string_view(c.target),
                                         patch::ApplyOptions{fuzz, false});
     const auto gnu = run_gnu_patch(c, fuzz);
@@ -143,8 +148,8 @@ std::optional<std::string> compare(const Case& c, long fuzz, Tally* tally) {
     std::vector<std::string> problems;
     const bool ours_reversed = ours.status == patch::FileStatus::Reversed;
     if (ours_reversed != gnu.reversed) {
-        problems.push_back(fmt::format("reversed: kseries {}, patch {}", ours_reversed,
-                                       gnu.reversed));
+        problems.push_back(
+            fmt::format("reversed: kseries {}, patch {}", ours_reversed, gnu.reversed));
     }
     const int our_exit = ours.status == patch::FileStatus::Applied ? 0 : 1;
     if (our_exit != gnu.exit_code) {
@@ -178,7 +183,8 @@ std::optional<std::string> compare(const Case& c, long fuzz, Tally* tally) {
     if (problems.empty()) {
         return std::nullopt;
     }
-    std::string report = fmt::format("case {} (seed {}), -F{}, {}:\n", c.index, c.seed, fuzz, c.path);
+    std::string report =
+        fmt::format("case {} (seed {}), -F{}, {}:\n", c.index, c.seed, fuzz, c.path);
     for (const auto& p : problems) {
         report += "  " + p + "\n";
     }
@@ -197,13 +203,13 @@ std::optional<std::string> compare_git(const Case& c, Tally* tally) {
     const TempDir dir;
     write_file(dir.path() / c.path, c.target);
     write_file(dir.path() / "case.patch", c.patch);
-    auto r = proc::run({{"git", "apply", "--reject", "--verbose", "-p1", "case.patch"},
-                        dir.path(),
-                        {}});
+    auto r =
+        proc::run({{"git", "apply", "--reject", "--verbose", "-p1", "case.patch"}, dir.path(), {}});
     if (!r) {
         throw std::runtime_error(r.error().to_string());
     }
-    static const std::regex offset_re(R"(^Hunk #(\d+) succeeded at (\d+) \(offset (-?\d+) lines?\))");
+    static const std::regex offset_re(
+        R"(^Hunk #(\d+) succeeded at (\d+) \(offset (-?\d+) lines?\))");
     static const std::regex clean_re(R"(^Hunk #(\d+) applied cleanly)");
     static const std::regex reject_re(R"(^Rejected hunk #(\d+))");
     std::map<int, std::string> git_hunks;
@@ -230,8 +236,8 @@ std::optional<std::string> compare_git(const Case& c, Tally* tally) {
         if (h.status == patch::HunkStatus::Failed) {
             our_hunks[n] = "rejected";
         } else {
-            our_hunks[n] = h.offset != 0 ? fmt::format("offset {} at {}", h.offset, h.line)
-                                         : "applied";
+            our_hunks[n] =
+                h.offset != 0 ? fmt::format("offset {} at {}", h.offset, h.line) : "applied";
         }
     }
     // When every hunk applies git names only the ones that moved.
@@ -262,7 +268,8 @@ std::optional<std::string> compare_git(const Case& c, Tally* tally) {
     if (problems.empty()) {
         return std::nullopt;
     }
-    std::string report = fmt::format("case {} (seed {}), git apply, {}:\n", c.index, c.seed, c.path);
+    std::string report =
+        fmt::format("case {} (seed {}), git apply, {}:\n", c.index, c.seed, c.path);
     for (const auto& p : problems) {
         report += "  " + p + "\n";
     }

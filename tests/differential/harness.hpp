@@ -2,11 +2,11 @@
 // kseries engine, and says where they disagree.
 #pragma once
 
-#include "generator.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "generator.hpp"
 
 namespace kseries::difftest {
 
@@ -32,10 +32,10 @@ struct GnuOutcome {
 // How often each outcome occurred, to show what the cases exercise.
 struct Tally {
     std::uint64_t exact = 0;
-    std::uint64_t offset = 0;    // applied at an offset, no fuzz
-    std::uint64_t fuzz = 0;      // applied with fuzz
+    std::uint64_t offset = 0; // applied at an offset, no fuzz
+    std::uint64_t fuzz = 0;   // applied with fuzz
     std::uint64_t failed = 0;
-    std::uint64_t ignored = 0;   // in a file found reversed
+    std::uint64_t ignored = 0; // in a file found reversed
     std::uint64_t reversed_files = 0;
     std::uint64_t misordered = 0; // placed, then refused by apply as misordered
 

@@ -1,12 +1,12 @@
 // kseries against the real GNU patch (-F0, -F1, -F2) and git apply on
 // generated cases: fixed seed, 100% agreement required. The cases are split
 // into shards (KSERIES_DIFF_SHARD="i/n") so CTest can run them in parallel.
-#include "harness.hpp"
+#include <cstdlib>
+#include <string>
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <string>
+#include "harness.hpp"
 
 namespace {
 

@@ -2,15 +2,15 @@
 // directory under regressions/ holds a target file, a patch and what it
 // pins down. Each is run against the real GNU patch at -F0..-F2 and the
 // real git apply, and must agree.
-#include "harness.hpp"
-
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
 
 namespace {
 
@@ -44,8 +44,8 @@ TEST_P(Regression, agrees_with_the_real_tools) {
 
 INSTANTIATE_TEST_SUITE_P(Differential, Regression, ::testing::ValuesIn([] {
                              std::vector<std::string> names;
-                             for (const auto& e : std::filesystem::directory_iterator(
-                                      KSERIES_REGRESSION_DIR)) {
+                             for (const auto& e :
+                                  std::filesystem::directory_iterator(KSERIES_REGRESSION_DIR)) {
                                  names.push_back(e.path().filename().string());
                              }
                              std::sort(names.begin(), names.end());

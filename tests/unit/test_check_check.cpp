@@ -1,9 +1,9 @@
-#include "temp_dir.hpp"
+#include <gtest/gtest.h>
 
 #include <kseries/check/check.hpp>
 #include <kseries/source/directory_tree.hpp>
 
-#include <gtest/gtest.h>
+#include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::check::PolicyId;
@@ -23,7 +23,8 @@ std::string tree_file() {
 
 const std::string needs_fuzz = "Needs fuzz 1.\n\n--- a/f\n+++ b/f\n@@ -5,7 +5,7 @@\n line 5\n"
                                " line 6\n line 7\n-line 8\n+LINE 8\n line 9\n line 10\n line 11\n";
-const std::string tiny = "--- a/f\n+++ b/f\n@@ -15,3 +15,3 @@\n line 15\n-line 16\n+L16\n line 17\n";
+const std::string tiny =
+    "--- a/f\n+++ b/f\n@@ -15,3 +15,3 @@\n line 15\n-line 16\n+L16\n line 17\n";
 
 Verdict verdict(const check::PatchReport& p, PolicyId id) {
     return p.verdicts[static_cast<std::size_t>(id)];

@@ -1,6 +1,6 @@
-#include <kseries/git/blob.hpp>
-
 #include <gtest/gtest.h>
+
+#include <kseries/git/blob.hpp>
 
 using namespace kseries::git;
 
@@ -15,7 +15,7 @@ TEST(GitBlob, matches_abbreviated_ids) {
     const std::string id = "ce013625030ba8dba906f756967f9e9ca394464a";
     EXPECT_TRUE(id_matches(id, "ce01362"));
     EXPECT_TRUE(id_matches(id, id));
-    EXPECT_FALSE(id_matches(id, "ce0136"));  // too short to trust
+    EXPECT_FALSE(id_matches(id, "ce0136")); // too short to trust
     EXPECT_FALSE(id_matches(id, "ce01363"));
     EXPECT_FALSE(id_matches("0000000000000000000000000000000000000000", "0000000"));
 }

@@ -1,11 +1,11 @@
 // Engine cases with the outcome GNU patch 2.7.6 gives for each; the
 // differential test (tests/differential) covers the same ground at random.
-#include <kseries/patch/apply.hpp>
-#include <kseries/patch/parser.hpp>
+#include <string>
 
 #include <gtest/gtest.h>
 
-#include <string>
+#include <kseries/patch/apply.hpp>
+#include <kseries/patch/parser.hpp>
 
 using namespace kseries::patch;
 
@@ -23,7 +23,7 @@ const std::string one_hunk = "--- a/f\n+++ b/f\n@@ -5,7 +5,7 @@\n line 5\n line 
                              "-line 8\n+LINE 8\n line 9\n line 10\n line 11\n";
 
 FileResult run_apply(const std::string& patch_text, std::optional<std::string_view> input,
-                 long fuzz = 2) {
+                     long fuzz = 2) {
     auto p = parse(patch_text, "t.patch");
     EXPECT_TRUE(p) << p.error().to_string();
     return apply_file(p->files.front(), input, ApplyOptions{fuzz, false});
@@ -90,21 +90,23 @@ TEST(PatchApply, creates_a_file) {
 }
 
 TEST(PatchApply, refuses_to_create_a_file_that_exists) {
-    const auto r = run_apply("--- /dev/null\n+++ b/new\n@@ -0,0 +1 @@\n+a\n", std::string_view("x\n"));
+    const auto r =
+        run_apply("--- /dev/null\n+++ b/new\n@@ -0,0 +1 @@\n+a\n", std::string_view("x\n"));
     EXPECT_EQ(r.status, FileStatus::AlreadyExists);
 }
 
 TEST(PatchApply, deletes_a_file) {
     const auto r = run_apply("--- a/old\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-a\n-b\n",
-                         std::string_view("a\nb\n"));
+                             std::string_view("a\nb\n"));
     EXPECT_EQ(r.status, FileStatus::Applied);
     EXPECT_TRUE(r.removed);
 }
 
 TEST(PatchApply, keeps_a_missing_final_newline) {
-    const auto r = run_apply("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n"
-                         "+c\n\\ No newline at end of file\n",
-                         std::string_view("a\nb"));
+    const auto r =
+        run_apply("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n"
+                  "+c\n\\ No newline at end of file\n",
+                  std::string_view("a\nb"));
     EXPECT_EQ(r.status, FileStatus::Applied);
     EXPECT_EQ(r.content, "a\nc");
 }
@@ -137,8 +139,9 @@ TEST(PatchApply, applies_in_reverse) {
 TEST(PatchApply, reports_lines_in_the_patched_file) {
     // Hunk 1 adds two lines; patch reports hunk 2 where it lands in the
     // output, 2 lines below its line in the input.
-    const std::string patch_text = "--- a/f\n+++ b/f\n@@ -2,3 +2,5 @@\n line 2\n+n1\n+n2\n line 3\n"
-                                   " line 4\n@@ -15,3 +17,3 @@\n line 15\n-line 16\n+L16\n line 17\n";
+    const std::string patch_text =
+        "--- a/f\n+++ b/f\n@@ -2,3 +2,5 @@\n line 2\n+n1\n+n2\n line 3\n"
+        " line 4\n@@ -15,3 +17,3 @@\n line 15\n-line 16\n+L16\n line 17\n";
     const std::string input = "extra\n" + numbered(1, 20);
     const auto r = run_apply(patch_text, input, 0);
     ASSERT_EQ(r.status, FileStatus::Applied);
@@ -146,4 +149,21 @@ TEST(PatchApply, reports_lines_in_the_patched_file) {
     EXPECT_EQ(r.hunks[0].line, 3);
     EXPECT_EQ(r.hunks[1].offset, 1);
     EXPECT_EQ(r.hunks[1].line, 18);
+}
+
+TEST(PatchApply, applies_a_crlf_diff_to_a_crlf_file_byte_for_byte) {
+    // diff -u of CRLF files: LF header lines, CRLF content lines.
+    const std::string patch_text = "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\r\n-b\r\n+B\r\n c\r\n";
+    const auto r = run_apply(patch_text, std::string_view("a\r\nb\r\nc\r\n"), 0);
+    EXPECT_EQ(r.status, FileStatus::Applied);
+    EXPECT_EQ(r.content, "a\r\nB\r\nc\r\n");
+    EXPECT_EQ(run_apply(patch_text, std::string_view("a\nb\nc\n"), 2).status, FileStatus::Failed);
+}
+
+TEST(PatchApply, inserts_from_a_zero_context_hunk) {
+    // diff -U0: "@@ -2,0 +3,2 @@" appends after line 2.
+    const auto r = run_apply("--- a/f\n+++ b/f\n@@ -2,0 +3,2 @@\n+x\n+y\n",
+                             std::string_view("a\nb\nc\n"), 0);
+    EXPECT_EQ(r.status, FileStatus::Applied);
+    EXPECT_EQ(r.content, "a\nb\nx\ny\nc\n");
 }

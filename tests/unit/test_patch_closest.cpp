@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <kseries/patch/closest.hpp>
 #include <kseries/patch/parser.hpp>
-
-#include <gtest/gtest.h>
 
 using namespace kseries::patch;
 

@@ -1,6 +1,6 @@
-#include <kseries/patch/names.hpp>
-
 #include <gtest/gtest.h>
+
+#include <kseries/patch/names.hpp>
 
 using namespace kseries::patch;
 

@@ -1,9 +1,9 @@
-#include <kseries/patch/parser.hpp>
-#include <kseries/patch/writer.hpp>
+#include <string>
 
 #include <gtest/gtest.h>
 
-#include <string>
+#include <kseries/patch/parser.hpp>
+#include <kseries/patch/writer.hpp>
 
 using kseries::ErrorKind;
 using kseries::patch::LineKind;
@@ -129,11 +129,12 @@ TEST(PatchParser, reads_format_patch_mail_and_git_headers) {
 }
 
 TEST(PatchParser, keeps_quilt_description_as_preamble) {
-    const std::string quilt = "Fix the thing.\n\nSigned-off-by: A <a@b>\n\n---\n"
-                              "Index: linux/fs/a.c\n"
-                              "===================================================================\n"
-                              "--- linux.orig/fs/a.c\n+++ linux/fs/a.c\n"
-                              "@@ -1 +1 @@\n-a\n+b\n";
+    const std::string quilt =
+        "Fix the thing.\n\nSigned-off-by: A <a@b>\n\n---\n"
+        "Index: linux/fs/a.c\n"
+        "===================================================================\n"
+        "--- linux.orig/fs/a.c\n+++ linux/fs/a.c\n"
+        "@@ -1 +1 @@\n-a\n+b\n";
     auto p = parse(quilt, "q.patch");
     ASSERT_TRUE(p) << p.error().to_string();
     EXPECT_EQ(p->preamble, "Fix the thing.\n\nSigned-off-by: A <a@b>\n\n---\n");
@@ -251,8 +252,9 @@ TEST(PatchParser, rejects_the_seed_super_c_patch_as_published) {
         " }\n"
         "\n"
         " static int ovl_dentry_weak_revalidate(struct dentry *dentry, unsigned int flags)\n";
-    expect_parse_error(blog, 21, "truncated hunk: the patch ends 1 old and 1 new lines short "
-                                 "(the header at line 4 says 16 old and 11 new lines)");
+    expect_parse_error(blog, 21,
+                       "truncated hunk: the patch ends 1 old and 1 new lines short "
+                       "(the header at line 4 says 16 old and 11 new lines)");
 }
 
 TEST(PatchParser, rejects_garbage_between_hunks) {
@@ -283,7 +285,8 @@ TEST(PatchParser, rejects_a_hunk_header_with_a_huge_count) {
 }
 
 TEST(PatchParser, rejects_a_hunk_header_without_new_range) {
-    expect_parse_error("--- a/f\n+++ b/f\n@@ -1,2 @@\n-a\n", 3, "missing ' +' before the new range");
+    expect_parse_error("--- a/f\n+++ b/f\n@@ -1,2 @@\n-a\n", 3,
+                       "missing ' +' before the new range");
 }
 
 TEST(PatchParser, rejects_a_marker_in_the_middle_of_a_hunk) {

@@ -1,10 +1,10 @@
-#include "temp_dir.hpp"
+#include <gtest/gtest.h>
 
 #include <kseries/patch/parser.hpp>
 #include <kseries/patch/tree_apply.hpp>
 #include <kseries/source/directory_tree.hpp>
 
-#include <gtest/gtest.h>
+#include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::test::TempDir;
@@ -28,8 +28,8 @@ TEST(TreeApply, refuses_absolute_and_dotdot_paths_with_the_patch_line) {
     ASSERT_TRUE(dir);
     source::OverlayTree tree(**dir);
     for (const std::string name : {"/etc/passwd", "a/../../etc/passwd"}) {
-        auto r = apply_text(tree, "intro\n--- " + name + "\n+++ " + name + "\n@@ -1 +1 @@\n-a\n+b\n",
-                            0);
+        auto r =
+            apply_text(tree, "intro\n--- " + name + "\n+++ " + name + "\n@@ -1 +1 @@\n-a\n+b\n", 0);
         ASSERT_FALSE(r);
         EXPECT_EQ(r.error().kind(), ErrorKind::Unsafe);
         EXPECT_EQ(r.error().location().file, "t.patch");

@@ -1,10 +1,10 @@
-#include <kseries/patch/parser.hpp>
-#include <kseries/patch/writer.hpp>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
-#include <string>
-#include <vector>
+#include <kseries/patch/parser.hpp>
+#include <kseries/patch/writer.hpp>
 
 using kseries::patch::parse;
 using kseries::patch::write;

@@ -1,11 +1,11 @@
-#include "temp_dir.hpp"
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <kseries/check/check.hpp>
 #include <kseries/report/check_report.hpp>
 #include <kseries/source/directory_tree.hpp>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+#include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::test::TempDir;

@@ -1,10 +1,10 @@
-#include "temp_dir.hpp"
-
-#include <kseries/series/series_file.hpp>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
+#include <kseries/series/series_file.hpp>
+
+#include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::test::TempDir;

@@ -1,10 +1,10 @@
-#include "temp_dir.hpp"
-
-#include <kseries/source/directory_tree.hpp>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
+#include <kseries/source/directory_tree.hpp>
+
+#include "temp_dir.hpp"
 
 using kseries::ErrorKind;
 using kseries::source::DirectoryTree;
@@ -87,8 +87,7 @@ TEST(DirectoryTree, a_failed_commit_changes_nothing_and_leaves_no_temp_files) {
     std::size_t entries = 0;
     for (const auto& e : std::filesystem::recursive_directory_iterator(t.path())) {
         ++entries;
-        EXPECT_EQ(e.path().filename().string().find(".kseries-"), std::string::npos)
-            << e.path();
+        EXPECT_EQ(e.path().filename().string().find(".kseries-"), std::string::npos) << e.path();
     }
     EXPECT_EQ(entries, 2u) << "newdir/ should have been removed again";
 }

@@ -1,17 +1,17 @@
 // kseries apply: patch a tree on disk, all or nothing. The whole series is
 // applied in memory first; the tree is written only when every patch applies
 // under the chosen policy, and then atomically, file by file.
-#include "command.hpp"
-#include "exit_codes.hpp"
+#include <memory>
+
+#include <fmt/format.h>
 
 #include <kseries/check/check.hpp>
 #include <kseries/report/check_report.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/text.hpp>
 
-#include <fmt/format.h>
-
-#include <memory>
+#include "command.hpp"
+#include "exit_codes.hpp"
 
 namespace kseries::cli {
 
@@ -29,10 +29,12 @@ std::string summarize(const patch::PatchResult& result) {
     std::string out;
     for (const auto& f : result.files) {
         std::vector<std::string> parts;
+        parts.reserve(f.result.hunks.size());
         for (const auto& h : f.result.hunks) {
             parts.push_back(report::hunk_outcome(h));
         }
-        out += fmt::format("    {}: {}\n", f.path, parts.empty() ? "no hunks" : text::join(parts, ", "));
+        out += fmt::format("    {}: {}\n", f.path,
+                           parts.empty() ? "no hunks" : text::join(parts, ", "));
     }
     return out;
 }
@@ -57,8 +59,9 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
             return fail(ErrorKind::Usage, fmt::format("unknown policy '{}' (one of: {})",
                                                       opts->policy, check::policy_keys()));
         }
-        const check::Engine engine = opts->fuzz ? check::Engine{patch::Engine::GnuPatch, *opts->fuzz}
-                                                : check::Engine{p->engine, p->fuzz};
+        const check::Engine engine = opts->fuzz
+                                         ? check::Engine{patch::Engine::GnuPatch, *opts->fuzz}
+                                         : check::Engine{p->engine, p->fuzz};
         auto series = opts->source.load();
         if (!series) {
             return std::unexpected(series.error());
@@ -68,16 +71,16 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
             return std::unexpected(tree.error());
         }
         source::OverlayTree overlay(**tree);
-        auto run = check::run_series(*series, overlay, engine,
-                                     !opts->fuzz && p->optional_patch_rule);
+        auto run =
+            check::run_series(*series, overlay, engine, !opts->fuzz && p->optional_patch_rule);
         if (!run) {
             return std::unexpected(run.error());
         }
 
         const std::string under = opts->fuzz ? engine.describe() : std::string(p->label);
-        std::string out = fmt::format("{} {} to {} under {}\n",
-                                      opts->dry_run ? "checking" : "applying",
-                                      opts->source.label(), (*tree)->describe(), under);
+        std::string out =
+            fmt::format("{} {} to {} under {}\n", opts->dry_run ? "checking" : "applying",
+                        opts->source.label(), (*tree)->describe(), under);
         std::size_t failing = 0;
         for (std::size_t i = 0; i < series->patches.size(); ++i) {
             const auto verdict = run->verdicts[i];
@@ -89,8 +92,7 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
         if (failing != 0) {
             out += fmt::format("{} of {} patches do not apply under {}: nothing was written\n",
                                failing, series->patches.size(), under);
-            print_out(out);
-            return exit_checks_failed;
+            return emit(out, exit_checks_failed);
         }
         auto changes = overlay.changes();
         if (!changes) {
@@ -99,15 +101,13 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
         if (opts->dry_run) {
             out += fmt::format("dry run: {} files would change; nothing was written\n",
                                changes->size());
-            print_out(out);
-            return exit_ok;
+            return emit(out, exit_ok);
         }
         if (auto ok = (*tree)->commit(*changes); !ok) {
             return std::unexpected(ok.error());
         }
         out += fmt::format("patched {} files\n", changes->size());
-        print_out(out);
-        return exit_ok;
+        return emit(out, exit_ok);
     };
 }
 

@@ -1,16 +1,16 @@
 // kseries check: per patch and hunk, where the series lands on a tree and
 // whether each real policy accepts it. Exit 0 when every patch applies under
 // the chosen policy, 1 when not.
-#include "command.hpp"
-#include "exit_codes.hpp"
+#include <memory>
+
+#include <fmt/format.h>
 
 #include <kseries/check/check.hpp>
 #include <kseries/report/check_report.hpp>
 #include <kseries/source/directory_tree.hpp>
 
-#include <fmt/format.h>
-
-#include <memory>
+#include "command.hpp"
+#include "exit_codes.hpp"
 
 namespace kseries::cli {
 
@@ -69,10 +69,10 @@ CommandBody add_check(CLI::App& app, const GlobalOptions& global) {
         if (!report) {
             return std::unexpected(report.error());
         }
-        print_out(opts->format == "json"
-                      ? report::render_check_json(*report)
-                      : report::render_check_text(*report, {stdout_color(global.color)}));
-        return report->ok() ? exit_ok : exit_checks_failed;
+        return emit(opts->format == "json"
+                        ? report::render_check_json(*report)
+                        : report::render_check_text(*report, {stdout_color(global.color)}),
+                    report->ok() ? exit_ok : exit_checks_failed);
     };
 }
 

@@ -1,8 +1,8 @@
 #include "command.hpp"
 
-#include <kseries/util/text.hpp>
-
 #include <fmt/format.h>
+
+#include <kseries/util/text.hpp>
 
 namespace kseries::cli {
 

@@ -2,17 +2,17 @@
 // patches a command works on.
 #pragma once
 
-#include "terminal.hpp"
-
-#include <kseries/series/series_file.hpp>
-#include <kseries/util/error.hpp>
-
-#include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <kseries/series/series_file.hpp>
+#include <kseries/util/error.hpp>
+
+#include "terminal.hpp"
 
 namespace kseries::cli {
 

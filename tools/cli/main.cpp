@@ -1,16 +1,16 @@
 // kseries: keep a quilt-style kernel patch series alive across RHEL kernel
 // releases. This file only wires the commands together; each lives in its
 // own cmd_*.cpp and the work itself in libkseries.
-#include "command.hpp"
-#include "exit_codes.hpp"
+#include <cstdio>
+#include <map>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-#include <map>
+#include "command.hpp"
+#include "exit_codes.hpp"
 
 namespace {
 
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     for (const auto* sub : app.get_subcommands()) {
         auto result = bodies.at(sub)();
         if (!result) {
-            std::fflush(stdout);
+            (void)std::fflush(stdout);
             fmt::print(stderr, "kseries: error: {}\n", result.error().to_string());
             return exit_error;
         }

@@ -1,5 +1,6 @@
 #include "terminal.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -9,9 +10,12 @@ namespace kseries::cli {
 
 bool stdout_color(ColorMode mode) {
     switch (mode) {
-    case ColorMode::Always: return true;
-    case ColorMode::Never: return false;
-    case ColorMode::Auto: break;
+    case ColorMode::Always:
+        return true;
+    case ColorMode::Never:
+        return false;
+    case ColorMode::Auto:
+        break;
     }
     const char* no_color = std::getenv("NO_COLOR");
     if (no_color != nullptr && *no_color != '\0') {
@@ -24,9 +28,13 @@ bool stdout_color(ColorMode mode) {
     return ::isatty(STDOUT_FILENO) != 0;
 }
 
-void print_out(std::string_view text) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+Expected<int> emit(std::string_view text, int exit_code) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
+        std::fflush(stdout) != 0) {
+        return fail(ErrorKind::Io,
+                    std::string("cannot write to standard output: ") + std::strerror(errno));
+    }
+    return exit_code;
 }
 
 } // namespace kseries::cli

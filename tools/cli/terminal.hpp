@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <kseries/util/error.hpp>
+
 namespace kseries::cli {
 
 enum class ColorMode { Auto, Always, Never };
@@ -12,6 +14,8 @@ enum class ColorMode { Auto, Always, Never };
 // unset and TERM not "dumb".
 [[nodiscard]] bool stdout_color(ColorMode mode);
 
-void print_out(std::string_view text);
+// Writes a command's result to stdout and returns `exit_code`, or an error
+// when stdout cannot take it (a closed pipe, a full disk).
+[[nodiscard]] Expected<int> emit(std::string_view text, int exit_code);
 
 } // namespace kseries::cli

@@ -1,6 +1,6 @@
-#include <kseries/check/check.hpp>
-
 #include <fmt/format.h>
+
+#include <kseries/check/check.hpp>
 
 namespace kseries::check {
 
@@ -36,9 +36,9 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
             continue;
         }
         const patch::ApplyOptions options{engine.fuzz, sp.entry.reverse};
-        auto result = patch::apply_patch(sp.patch, overlay, sp.entry.strip, options,
-                                         sp.entry.reverse ? patch::Engine::GnuPatch
-                                                          : engine.engine);
+        auto result =
+            patch::apply_patch(sp.patch, overlay, sp.entry.strip, options,
+                               sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine);
         if (!result) {
             return std::unexpected(result.error());
         }
@@ -50,10 +50,14 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
 
 std::string_view verdict_key(Verdict v) {
     switch (v) {
-    case Verdict::Applies: return "applies";
-    case Verdict::AlreadyApplied: return "already-applied";
-    case Verdict::Fails: return "fails";
-    case Verdict::Skipped: return "skipped";
+    case Verdict::Applies:
+        return "applies";
+    case Verdict::AlreadyApplied:
+        return "already-applied";
+    case Verdict::Fails:
+        return "fails";
+    case Verdict::Skipped:
+        return "skipped";
     }
     return "fails";
 }
@@ -63,11 +67,14 @@ std::string Engine::describe() const {
                                              : fmt::format("patch -p1 -F{}", fuzz);
 }
 
-Verdict PatchReport::shown_verdict() const { return verdict_of(files); }
+Verdict PatchReport::shown_verdict() const {
+    return verdict_of(files);
+}
 
 bool Report::ok() const {
     for (const auto& p : patches) {
-        const Verdict v = policy ? p.verdicts[static_cast<std::size_t>(*policy)] : p.shown_verdict();
+        const Verdict v =
+            policy ? p.verdicts[static_cast<std::size_t>(*policy)] : p.shown_verdict();
         if (v != Verdict::Applies) {
             return false;
         }

@@ -3,16 +3,16 @@
 // accepts it.
 #pragma once
 
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include <kseries/check/policy.hpp>
 #include <kseries/patch/tree_apply.hpp>
 #include <kseries/series/series_file.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
-
-#include <array>
-#include <optional>
-#include <string>
-#include <vector>
 
 namespace kseries::check {
 
@@ -47,8 +47,8 @@ struct PatchReport {
 struct Report {
     std::string series; // as given on the command line
     std::string tree;
-    Engine shown;                       // the engine of the per-hunk results
-    std::optional<PolicyId> policy;     // the policy the exit code follows, if not a custom fuzz
+    Engine shown;                   // the engine of the per-hunk results
+    std::optional<PolicyId> policy; // the policy the exit code follows, if not a custom fuzz
     std::vector<PatchReport> patches;
 
     // Every patch applies under the chosen policy (or custom fuzz).

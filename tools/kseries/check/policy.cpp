@@ -1,6 +1,6 @@
-#include <kseries/check/policy.hpp>
-
 #include <array>
+
+#include <kseries/check/policy.hpp>
 
 namespace kseries::check {
 
@@ -13,15 +13,19 @@ constexpr std::array<Policy, 4> policies{{
      patch::Engine::GnuPatch, 1, true},
     {PolicyId::GitApply, "git-apply", "git apply", "git apply -p1", patch::Engine::GitApply, 0,
      false},
-    {PolicyId::GnuPatch, "gnu-patch", "GNU patch", "patch -p1 (fuzz 2)", patch::Engine::GnuPatch,
-     2, false},
+    {PolicyId::GnuPatch, "gnu-patch", "GNU patch", "patch -p1 (fuzz 2)", patch::Engine::GnuPatch, 2,
+     false},
 }};
 
 } // namespace
 
-std::span<const Policy> all_policies() { return policies; }
+std::span<const Policy> all_policies() {
+    return policies;
+}
 
-const Policy& policy(PolicyId id) { return policies[static_cast<std::size_t>(id)]; }
+const Policy& policy(PolicyId id) {
+    return policies[static_cast<std::size_t>(id)];
+}
 
 const Policy* find_policy(std::string_view key) {
     for (const auto& p : policies) {

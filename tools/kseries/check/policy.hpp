@@ -4,12 +4,12 @@
 // `git apply` on RHEL 9.2 and later; plain `patch` allows fuzz 2.
 #pragma once
 
-#include <kseries/patch/tree_apply.hpp>
-
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include <kseries/patch/tree_apply.hpp>
 
 namespace kseries::check {
 

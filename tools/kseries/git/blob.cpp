@@ -1,10 +1,10 @@
-#include <kseries/git/blob.hpp>
-
-#include <git2.h>
-
 #include <algorithm>
 #include <array>
 #include <mutex>
+
+#include <git2.h>
+
+#include <kseries/git/blob.hpp>
 
 namespace kseries::git {
 

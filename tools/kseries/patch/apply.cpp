@@ -1,9 +1,8 @@
-#include <kseries/patch/apply.hpp>
-
-#include <kseries/util/text.hpp>
-
 #include <algorithm>
 #include <utility>
+
+#include <kseries/patch/apply.hpp>
+#include <kseries/util/text.hpp>
 
 // The control flow below mirrors GNU patch 2.7.6 (src/patch.c: main loop,
 // locate_hunk, patch_match, apply_hunk, copy_till) so that every decision,

@@ -4,12 +4,12 @@
 // applied" detection, the same bytes out. It never touches the disk.
 #pragma once
 
-#include <kseries/patch/model.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <kseries/patch/model.hpp>
 
 namespace kseries::patch {
 

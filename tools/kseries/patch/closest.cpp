@@ -1,9 +1,8 @@
-#include <kseries/patch/closest.hpp>
-
-#include <kseries/util/text.hpp>
-
 #include <cstdlib>
 #include <vector>
+
+#include <kseries/patch/closest.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::patch {
 
@@ -30,14 +29,14 @@ std::optional<ClosestMatch> closest_match(const Hunk& hunk, std::string_view fil
         for (long i = 0; i < m; ++i) {
             const long line = pos + i;
             if (line >= 1 && line <= n &&
-                input[static_cast<std::size_t>(line - 1)] == old_lines[static_cast<std::size_t>(i)]) {
+                input[static_cast<std::size_t>(line - 1)] ==
+                    old_lines[static_cast<std::size_t>(i)]) {
                 ++matched;
             }
         }
         // Prefer more matching lines, then the position nearest the stated one.
-        if (matched > best.matched ||
-            (matched == best.matched && matched > 0 &&
-             std::labs(pos - stated) < std::labs(best.line - stated))) {
+        if (matched > best.matched || (matched == best.matched && matched > 0 &&
+                                       std::labs(pos - stated) < std::labs(best.line - stated))) {
             best.line = pos;
             best.matched = matched;
         }

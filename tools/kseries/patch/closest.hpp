@@ -3,10 +3,10 @@
 // maintainer where to look, and how much of the hunk's context survives.
 #pragma once
 
-#include <kseries/patch/model.hpp>
-
 #include <optional>
 #include <string_view>
+
+#include <kseries/patch/model.hpp>
 
 namespace kseries::patch {
 

@@ -1,9 +1,8 @@
-#include <kseries/patch/git_apply.hpp>
-
-#include <kseries/util/text.hpp>
-
 #include <string>
 #include <vector>
+
+#include <kseries/patch/git_apply.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::patch {
 
@@ -65,8 +64,8 @@ bool matches(const std::vector<ImageLine>& img, const Fragment& f, long lno, boo
 
 // find_pos: the stated line first, then one line further, one line back,
 // two further, two back, ... until both ends are reached.
-long find_pos(const std::vector<ImageLine>& img, const Fragment& f, long line,
-              bool match_beginning, bool match_end) {
+long find_pos(const std::vector<ImageLine>& img, const Fragment& f, long line, bool match_beginning,
+              bool match_end) {
     const auto nr = static_cast<long>(img.size());
     if (match_beginning) {
         line = 0;
@@ -158,6 +157,7 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
             r.where = at + 1;
             r.offset = at - pos;
             std::vector<ImageLine> post;
+            post.reserve(f.post.size());
             for (const auto line : f.post) {
                 post.push_back({std::string(line), true});
             }

@@ -6,11 +6,11 @@
 // applies only when all of them are placed.
 #pragma once
 
-#include <kseries/patch/apply.hpp>
-#include <kseries/patch/model.hpp>
-
 #include <optional>
 #include <string_view>
+
+#include <kseries/patch/apply.hpp>
+#include <kseries/patch/model.hpp>
 
 namespace kseries::patch {
 

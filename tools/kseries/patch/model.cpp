@@ -1,7 +1,7 @@
-#include <kseries/patch/model.hpp>
-
 #include <cstdio>
 #include <string>
+
+#include <kseries/patch/model.hpp>
 
 namespace kseries::patch {
 
@@ -47,7 +47,7 @@ bool is_epoch(std::string_view ts) {
         tz = std::stoi(std::string(rest.substr(1)));
     }
     const long tz_seconds = (tz / 100 * 3600L + tz % 100 * 60L) * (sign == '-' ? -1 : 1);
-    const long local = (y == 1970 && mo == 1 && d == 1)   ? 0
+    const long local = (y == 1970 && mo == 1 && d == 1)     ? 0
                        : (y == 1969 && mo == 12 && d == 31) ? -86400
                                                             : 1;
     if (local == 1) {
@@ -58,9 +58,13 @@ bool is_epoch(std::string_view ts) {
 
 } // namespace
 
-std::string_view HunkLine::old_text() const { return without_newline(text, old_no_newline); }
+std::string_view HunkLine::old_text() const {
+    return without_newline(text, old_no_newline);
+}
 
-std::string_view HunkLine::new_text() const { return without_newline(text, new_no_newline); }
+std::string_view HunkLine::new_text() const {
+    return without_newline(text, new_no_newline);
+}
 
 long Hunk::prefix_context() const {
     long n = 0;

@@ -72,7 +72,7 @@ struct FilePatch {
     std::string old_timestamp;
     std::string new_timestamp;
 
-    bool git = false; // has a "diff --git" line
+    bool git = false;     // has a "diff --git" line
     std::string old_mode; // git modes, e.g. "100644"; empty when not stated
     std::string new_mode;
     bool new_file = false;     // "new file mode"

@@ -1,8 +1,7 @@
-#include <kseries/patch/names.hpp>
-
-#include <kseries/util/text.hpp>
-
 #include <vector>
+
+#include <kseries/patch/names.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::patch {
 
@@ -22,15 +21,33 @@ std::expected<std::string, std::string> unquote_c(std::string_view quoted) {
         }
         const char e = quoted[i];
         switch (e) {
-        case 'a': out += '\a'; break;
-        case 'b': out += '\b'; break;
-        case 't': out += '\t'; break;
-        case 'n': out += '\n'; break;
-        case 'v': out += '\v'; break;
-        case 'f': out += '\f'; break;
-        case 'r': out += '\r'; break;
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
+        case 'a':
+            out += '\a';
+            break;
+        case 'b':
+            out += '\b';
+            break;
+        case 't':
+            out += '\t';
+            break;
+        case 'n':
+            out += '\n';
+            break;
+        case 'v':
+            out += '\v';
+            break;
+        case 'f':
+            out += '\f';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        case '"':
+            out += '"';
+            break;
+        case '\\':
+            out += '\\';
+            break;
         default:
             if (e >= '0' && e <= '3' && i + 3 < quoted.size() && quoted[i + 1] >= '0' &&
                 quoted[i + 1] <= '7' && quoted[i + 2] >= '0' && quoted[i + 2] <= '7') {
@@ -38,7 +55,8 @@ std::expected<std::string, std::string> unquote_c(std::string_view quoted) {
                 out += static_cast<char>(v);
                 i += 2;
             } else {
-                return std::unexpected(std::string("unknown escape '\\") + e + "' in a quoted name");
+                return std::unexpected(std::string("unknown escape '\\") + e +
+                                       "' in a quoted name");
             }
         }
     }

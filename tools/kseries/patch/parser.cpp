@@ -1,12 +1,11 @@
-#include <kseries/patch/parser.hpp>
-
-#include <kseries/patch/names.hpp>
-#include <kseries/util/text.hpp>
+#include <charconv>
+#include <optional>
 
 #include <fmt/format.h>
 
-#include <charconv>
-#include <optional>
+#include <kseries/patch/names.hpp>
+#include <kseries/patch/parser.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::patch {
 
@@ -18,7 +17,9 @@ using text::starts_with;
 // real source file, small enough that no arithmetic on it can overflow.
 constexpr long max_line_number = 1'000'000'000;
 
-bool is_hunk_header(std::string_view line) { return starts_with(line, "@@ -"); }
+bool is_hunk_header(std::string_view line) {
+    return starts_with(line, "@@ -");
+}
 
 // A line right after a hunk that can only be more hunk body: its header
 // counts were wrong. "-- " (a mail signature) and "---" separators are not.
@@ -125,8 +126,9 @@ Expected<Patch> Parser::run() {
         }
     }
     if (first == size()) {
-        return fail(ErrorKind::Parse, "no unified diff found (expected '--- ' and '+++ ' lines "
-                                      "followed by '@@' hunks)",
+        return fail(ErrorKind::Parse,
+                    "no unified diff found (expected '--- ' and '+++ ' lines "
+                    "followed by '@@' hunks)",
                     Location{m_name, 0});
     }
     for (std::size_t i = 0; i < first; ++i) {
@@ -155,8 +157,8 @@ Expected<Patch> Parser::run() {
             return error(m_pos, fmt::format("hunk body does not match its header: {} follows "
                                             "the hunk at line {}, whose header says {} old and "
                                             "{} new lines",
-                                            text::quote_line(at(m_pos)), hunk.line,
-                                            hunk.old_count, hunk.new_count));
+                                            text::quote_line(at(m_pos)), hunk.line, hunk.old_count,
+                                            hunk.new_count));
         }
         bool is_hunk = false;
         const auto next = next_section_or_hunk(m_pos, &is_hunk);
@@ -482,8 +484,7 @@ Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
         if (first == ' ' || first == '-' || first == '+') {
             line.kind = static_cast<LineKind>(first);
             body.remove_prefix(1);
-        } else if (first == '\n' || first == '\t' ||
-                   (file.strip_trailing_cr && raw == "\r\n")) {
+        } else if (first == '\n' || first == '\t' || (file.strip_trailing_cr && raw == "\r\n")) {
             line.kind = LineKind::Context; // the leading space was eaten
         } else if (is_hunk_header(raw) || section_start(m_pos)) {
             return error(m_pos, fmt::format("hunk ends {} old and {} new lines early ({})",

@@ -3,11 +3,11 @@
 // Malformed input is an Error of kind Parse naming the patch file and line.
 #pragma once
 
-#include <kseries/patch/model.hpp>
-#include <kseries/util/error.hpp>
-
 #include <string>
 #include <string_view>
+
+#include <kseries/patch/model.hpp>
+#include <kseries/util/error.hpp>
 
 namespace kseries::patch {
 

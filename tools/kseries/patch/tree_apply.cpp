@@ -1,10 +1,9 @@
-#include <kseries/patch/tree_apply.hpp>
+#include <fmt/format.h>
 
 #include <kseries/git/blob.hpp>
 #include <kseries/patch/git_apply.hpp>
 #include <kseries/patch/names.hpp>
-
-#include <fmt/format.h>
+#include <kseries/patch/tree_apply.hpp>
 
 namespace kseries::patch {
 
@@ -61,8 +60,7 @@ Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
     // "linux-…/x" and "linux-….new/x"); both usually strip to the same path.
     // When they differ and this is no git rename or copy, patch uses the one
     // that exists, preferring the old name.
-    if (has_old && has_new && targets.old_path != targets.new_path && !file.rename &&
-        !file.copy) {
+    if (has_old && has_new && targets.old_path != targets.new_path && !file.rename && !file.copy) {
         auto old_file = tree.read(targets.old_path);
         if (!old_file) {
             return std::unexpected(old_file.error());
@@ -87,8 +85,8 @@ Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& 
                 continue;
             }
             if (auto read = tree.read(*path); !read) {
-                return std::unexpected(read.error().with_context(
-                    fmt::format("{}:{}", patch.name, file.line)));
+                return std::unexpected(
+                    read.error().with_context(fmt::format("{}:{}", patch.name, file.line)));
             }
         }
     }
@@ -116,24 +114,27 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         // A creation reads the target too: an existing file is what patch checks.
         auto input = staging.read(read_path.empty() ? write_path : read_path);
         if (!input) {
-            return std::unexpected(input.error().with_context(
-                fmt::format("{}:{}", patch.name, file.line)));
+            return std::unexpected(
+                input.error().with_context(fmt::format("{}:{}", patch.name, file.line)));
         }
 
         TreeFileResult r;
         r.path = write_path.empty() ? read_path : write_path;
         r.old_path = read_path.empty() ? r.path : read_path;
         r.file = &file;
-        const auto in = *input ? std::optional<std::string_view>(**input) : std::nullopt;
-        r.result = engine == Engine::GnuPatch ? apply_file(file, in, options)
-                                              : git_apply_file(file, in);
+        const std::optional<std::string>& content = *input;
+        const auto in = content ? std::optional<std::string_view>(*content) : std::nullopt;
+        r.result =
+            engine == Engine::GnuPatch ? apply_file(file, in, options) : git_apply_file(file, in);
 
-        if (!file.old_blob.empty() && in && !reverse) {
-            r.base_matches = git::id_matches(git::blob_id(*in), file.old_blob);
+        if (!file.old_blob.empty() && in.has_value() && !reverse) {
+            r.base_matches = git::id_matches(git::blob_id(in.value()), file.old_blob);
         }
+        r.closest.reserve(r.result.hunks.size());
         for (std::size_t i = 0; i < r.result.hunks.size(); ++i) {
-            const bool failed = r.result.hunks[i].status == HunkStatus::Failed && in.has_value();
-            r.closest.push_back(failed ? closest_match(file.hunks[i], *in) : std::nullopt);
+            const bool failed = r.result.hunks[i].status == HunkStatus::Failed;
+            r.closest.push_back(failed && in.has_value() ? closest_match(file.hunks[i], in.value())
+                                                         : std::nullopt);
         }
 
         const auto status = r.result.status;

@@ -4,14 +4,14 @@
 // see it. Nothing here touches the disk; DirectoryTree::commit() does.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <kseries/patch/apply.hpp>
 #include <kseries/patch/closest.hpp>
 #include <kseries/patch/model.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
-
-#include <string>
-#include <vector>
 
 namespace kseries::patch {
 
@@ -47,8 +47,7 @@ struct FileTargets {
 // Refuses the patch if any file it names would reach outside the tree:
 // unsafe names, or a symbolic link on the way to an existing file. Run on
 // every patch before any is applied or skipped.
-[[nodiscard]] Expected<void> check_targets(const Patch& patch, int strip,
-                                           source::SourceTree& tree);
+[[nodiscard]] Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& tree);
 
 // Which program's behaviour to reproduce.
 enum class Engine {

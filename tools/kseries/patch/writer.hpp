@@ -2,9 +2,9 @@
 // byte for byte as it was read.
 #pragma once
 
-#include <kseries/patch/model.hpp>
-
 #include <string>
+
+#include <kseries/patch/model.hpp>
 
 namespace kseries::patch {
 

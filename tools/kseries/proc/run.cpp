@@ -1,4 +1,5 @@
-#include <kseries/proc/run.hpp>
+#include <future>
+#include <sys/wait.h>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
@@ -6,8 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <future>
-#include <sys/wait.h>
+#include <kseries/proc/run.hpp>
 
 namespace kseries::proc {
 
@@ -43,9 +43,9 @@ Expected<Result> run(const Command& command) {
         return fail(ErrorKind::Tool, fmt::format("cannot run {}: not found on PATH", name));
     }
     const std::vector<std::string> args(command.argv.begin() + 1, command.argv.end());
-    const boost::filesystem::path cwd =
-        command.cwd.empty() ? boost::filesystem::current_path()
-                            : boost::filesystem::path(command.cwd.string());
+    const boost::filesystem::path cwd = command.cwd.empty()
+                                            ? boost::filesystem::current_path()
+                                            : boost::filesystem::path(command.cwd.string());
 
     boost::asio::io_context io;
     std::future<std::string> out;

@@ -2,18 +2,18 @@
 // shell strings; each is logged at debug level before it runs.
 #pragma once
 
-#include <kseries/util/error.hpp>
-
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <kseries/util/error.hpp>
+
 namespace kseries::proc {
 
 struct Command {
-    std::vector<std::string> argv; // argv[0] is looked up on PATH unless it has a '/'
-    std::filesystem::path cwd;     // empty: the current directory
+    std::vector<std::string> argv;    // argv[0] is looked up on PATH unless it has a '/'
+    std::filesystem::path cwd;        // empty: the current directory
     std::optional<std::string> input; // written to stdin; stdin is closed when absent
 };
 

@@ -1,9 +1,8 @@
-#include <kseries/report/check_report.hpp>
-
-#include <kseries/util/text.hpp>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <kseries/report/check_report.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::report {
 
@@ -15,69 +14,98 @@ using patch::HunkStatus;
 
 enum class Tone { Good, Warn, Bad, Info, Dim };
 
+std::string_view color_code(Tone tone) {
+    switch (tone) {
+    case Tone::Good:
+        return "32";
+    case Tone::Warn:
+        return "33";
+    case Tone::Bad:
+        return "1;31";
+    case Tone::Info:
+        return "36";
+    case Tone::Dim:
+        return "2";
+    }
+    return "0";
+}
+
 std::string paint(const TextStyle& style, Tone tone, std::string_view s) {
     if (!style.color) {
         return std::string(s);
     }
-    const char* code = "";
-    switch (tone) {
-    case Tone::Good: code = "32"; break;
-    case Tone::Warn: code = "33"; break;
-    case Tone::Bad: code = "1;31"; break;
-    case Tone::Info: code = "36"; break;
-    case Tone::Dim: code = "2"; break;
-    }
-    return fmt::format("\033[{}m{}\033[0m", code, s);
+    return fmt::format("\033[{}m{}\033[0m", color_code(tone), s);
 }
 
 Tone tone_of(const patch::HunkResult& h) {
     switch (h.status) {
-    case HunkStatus::Applied: return h.exact() ? Tone::Good : Tone::Warn;
-    case HunkStatus::Failed: return Tone::Bad;
-    case HunkStatus::Ignored: return Tone::Info;
+    case HunkStatus::Applied:
+        return h.exact() ? Tone::Good : Tone::Warn;
+    case HunkStatus::Failed:
+        return Tone::Bad;
+    case HunkStatus::Ignored:
+        return Tone::Info;
     }
     return Tone::Bad;
 }
 
 Tone tone_of(Verdict v) {
     switch (v) {
-    case Verdict::Applies: return Tone::Good;
-    case Verdict::AlreadyApplied: return Tone::Info;
-    case Verdict::Fails: return Tone::Bad;
-    case Verdict::Skipped: return Tone::Warn;
+    case Verdict::Applies:
+        return Tone::Good;
+    case Verdict::AlreadyApplied:
+        return Tone::Info;
+    case Verdict::Fails:
+        return Tone::Bad;
+    case Verdict::Skipped:
+        return Tone::Warn;
     }
     return Tone::Bad;
 }
 
 std::string_view file_status_key(FileStatus s) {
     switch (s) {
-    case FileStatus::Applied: return "applied";
-    case FileStatus::Failed: return "failed";
-    case FileStatus::Reversed: return "already-applied";
-    case FileStatus::Missing: return "missing";
-    case FileStatus::AlreadyExists: return "already-exists";
-    case FileStatus::NotDeleted: return "not-deleted";
+    case FileStatus::Applied:
+        return "applied";
+    case FileStatus::Failed:
+        return "failed";
+    case FileStatus::Reversed:
+        return "already-applied";
+    case FileStatus::Missing:
+        return "missing";
+    case FileStatus::AlreadyExists:
+        return "already-exists";
+    case FileStatus::NotDeleted:
+        return "not-deleted";
     }
     return "failed";
 }
 
 std::string_view file_status_words(FileStatus s) {
     switch (s) {
-    case FileStatus::Applied: return "";
-    case FileStatus::Failed: return "";
-    case FileStatus::Reversed: return "reversed or previously applied: patch would skip this file";
-    case FileStatus::Missing: return "file not found in the tree";
-    case FileStatus::AlreadyExists: return "patch creates this file, but it already exists";
-    case FileStatus::NotDeleted: return "patch deletes this file, but content would be left";
+    case FileStatus::Applied:
+    case FileStatus::Failed:
+        return "";
+    case FileStatus::Reversed:
+        return "reversed or previously applied: patch would skip this file";
+    case FileStatus::Missing:
+        return "file not found in the tree";
+    case FileStatus::AlreadyExists:
+        return "patch creates this file, but it already exists";
+    case FileStatus::NotDeleted:
+        return "patch deletes this file, but content would be left";
     }
     return "";
 }
 
 std::string_view hunk_status_key(HunkStatus s) {
     switch (s) {
-    case HunkStatus::Applied: return "applied";
-    case HunkStatus::Failed: return "failed";
-    case HunkStatus::Ignored: return "ignored";
+    case HunkStatus::Applied:
+        return "applied";
+    case HunkStatus::Failed:
+        return "failed";
+    case HunkStatus::Ignored:
+        return "ignored";
     }
     return "failed";
 }
@@ -93,7 +121,9 @@ std::string hunk_range(const patch::Hunk& h) {
     return fmt::format("@@ -{},{} +{},{} @@", h.old_start, h.old_count, h.new_start, h.new_count);
 }
 
-std::string patch_name(const check::PatchReport& p) { return p.patch->entry.patch; }
+std::string patch_name(const check::PatchReport& p) {
+    return p.patch->entry.patch;
+}
 
 std::string trap_warning(const check::PatchReport& p) {
     return fmt::format("{} has only {} lines: kernel.spec's ApplyOptionalPatch silently skips "
@@ -105,9 +135,12 @@ std::string trap_warning(const check::PatchReport& p) {
 
 std::string hunk_outcome(const patch::HunkResult& h) {
     switch (h.status) {
-    case HunkStatus::Failed: return "FAILED";
-    case HunkStatus::Ignored: return "ignored";
-    case HunkStatus::Applied: break;
+    case HunkStatus::Failed:
+        return "FAILED";
+    case HunkStatus::Ignored:
+        return "ignored";
+    case HunkStatus::Applied:
+        break;
     }
     if (h.exact()) {
         return "exact";
@@ -152,16 +185,17 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
         for (const auto& f : p.files) {
             out += fmt::format("  {}", f.path);
             if (f.base_matches) {
-                out += paint(style, Tone::Dim,
-                             *f.base_matches ? fmt::format("  (exactly the patch's base, blob {})",
-                                                           f.file->old_blob)
-                                             : fmt::format("  (not the patch's base blob {})",
-                                                           f.file->old_blob));
+                out += paint(
+                    style, Tone::Dim,
+                    *f.base_matches
+                        ? fmt::format("  (exactly the patch's base, blob {})", f.file->old_blob)
+                        : fmt::format("  (not the patch's base blob {})", f.file->old_blob));
             }
             if (const auto words = file_status_words(f.result.status); !words.empty()) {
-                out += "  " + paint(style, f.result.status == FileStatus::Reversed ? Tone::Info
-                                                                                   : Tone::Bad,
-                                    words);
+                out +=
+                    "  " + paint(style,
+                                 f.result.status == FileStatus::Reversed ? Tone::Info : Tone::Bad,
+                                 words);
             }
             out += '\n';
             for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {
@@ -193,8 +227,7 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
         std::string verdicts;
         for (const auto& pol : policies) {
             const Verdict v = p.verdicts[static_cast<std::size_t>(pol.id)];
-            verdicts += fmt::format("  {} {}", pol.label,
-                                    paint(style, tone_of(v), verdict_key(v)));
+            verdicts += fmt::format("  {} {}", pol.label, paint(style, tone_of(v), verdict_key(v)));
         }
         out += fmt::format("  verdicts:{}\n", verdicts);
         if (p.optional_patch_trap) {
@@ -205,11 +238,10 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
         applying += mine == Verdict::Applies ? 1 : 0;
     }
 
-    const std::string under = report.policy
-                                  ? std::string(check::policy(*report.policy).label)
-                                  : report.shown.describe();
-    const std::string summary = fmt::format("{} of {} patches apply under {}", applying,
-                                            report.patches.size(), under);
+    const std::string under =
+        report.policy ? std::string(check::policy(*report.policy).label) : report.shown.describe();
+    const std::string summary =
+        fmt::format("{} of {} patches apply under {}", applying, report.patches.size(), under);
     out += '\n' + paint(style, report.ok() ? Tone::Good : Tone::Bad, summary) + '\n';
     return out;
 }
@@ -222,11 +254,10 @@ std::string render_check_json(const check::Report& report) {
     doc["series"] = report.series;
     doc["tree"] = report.tree;
     doc["engine"] = report.shown.describe();
-    doc["policy"] = report.policy ? ordered_json(check::policy(*report.policy).key)
-                                  : ordered_json(nullptr);
-    doc["fuzz"] = report.shown.engine == patch::Engine::GnuPatch
-                      ? ordered_json(report.shown.fuzz)
-                      : ordered_json(nullptr);
+    doc["policy"] =
+        report.policy ? ordered_json(check::policy(*report.policy).key) : ordered_json(nullptr);
+    doc["fuzz"] = report.shown.engine == patch::Engine::GnuPatch ? ordered_json(report.shown.fuzz)
+                                                                 : ordered_json(nullptr);
     doc["ok"] = report.ok();
     ordered_json patches = ordered_json::array();
     for (const auto& p : report.patches) {
@@ -263,13 +294,13 @@ std::string render_check_json(const check::Report& report) {
                 jh["old_start"] = hunk.old_start;
                 jh["status"] = hunk_status_key(h.status);
                 jh["outcome"] = outcome_key(h);
-                jh["line"] = h.status == HunkStatus::Ignored ? ordered_json(nullptr)
-                                                             : ordered_json(h.line);
+                jh["line"] =
+                    h.status == HunkStatus::Ignored ? ordered_json(nullptr) : ordered_json(h.line);
                 jh["offset"] = h.offset;
                 jh["fuzz"] = h.fuzz;
                 if (const auto& c = f.closest[i]) {
-                    jh["closest"] = {{"line", c->line}, {"matched", c->matched},
-                                     {"total", c->total}};
+                    jh["closest"] = {
+                        {"line", c->line}, {"matched", c->matched}, {"total", c->total}};
                 }
                 hunks.push_back(std::move(jh));
             }

@@ -3,9 +3,9 @@
 // Renderers return strings; printing is the CLI's business.
 #pragma once
 
-#include <kseries/check/check.hpp>
-
 #include <string>
+
+#include <kseries/check/check.hpp>
 
 namespace kseries::report {
 

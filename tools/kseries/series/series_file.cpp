@@ -1,14 +1,13 @@
-#include <kseries/series/series_file.hpp>
-
-#include <kseries/patch/names.hpp>
-#include <kseries/patch/parser.hpp>
-#include <kseries/source/directory_tree.hpp>
-#include <kseries/util/text.hpp>
+#include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <charconv>
+#include <kseries/patch/names.hpp>
+#include <kseries/patch/parser.hpp>
+#include <kseries/series/series_file.hpp>
+#include <kseries/source/directory_tree.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::series {
 
@@ -36,22 +35,26 @@ Expected<SeriesPatch> load_one(source::DirectoryTree& dir, const SeriesEntry& en
                                const std::string& series_name, const std::string& shown_name) {
     auto data = dir.read(entry.patch);
     if (!data) {
-        return std::unexpected(data.error().with_context(
-            fmt::format("{}:{}", series_name, entry.line)));
+        return std::unexpected(
+            data.error().with_context(fmt::format("{}:{}", series_name, entry.line)));
     }
-    if (!*data) {
+    const std::optional<std::string>& content = *data;
+    if (!content) {
         return fail(ErrorKind::NotFound,
-                    fmt::format("patch '{}' named here does not exist", entry.patch),
+                    entry.line != 0
+                        ? fmt::format("patch '{}' named here does not exist", entry.patch)
+                        : std::string("no such patch file"),
                     Location{series_name, entry.line});
     }
-    auto parsed = patch::parse(**data, shown_name);
+    const std::string& text = *content;
+    auto parsed = patch::parse(text, shown_name);
     if (!parsed) {
         return std::unexpected(parsed.error());
     }
     SeriesPatch out;
     out.entry = entry;
     out.patch = std::move(*parsed);
-    out.line_count = static_cast<std::size_t>(std::count((*data)->begin(), (*data)->end(), '\n'));
+    out.line_count = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
     return out;
 }
 
@@ -63,9 +66,9 @@ Expected<std::vector<SeriesEntry>> parse_series(std::string_view text, const std
     for (const auto raw : text::split_lines(text)) {
         ++number;
         std::string_view line = text::chomp(raw);
-        if (const auto hash = line.find('#'); hash != std::string_view::npos &&
-                                              (hash == 0 || line[hash - 1] == ' ' ||
-                                               line[hash - 1] == '\t')) {
+        if (const auto hash = line.find('#');
+            hash != std::string_view::npos &&
+            (hash == 0 || line[hash - 1] == ' ' || line[hash - 1] == '\t')) {
             line = line.substr(0, hash);
         }
         const auto parts = words(line);
@@ -114,12 +117,13 @@ Expected<LoadedSeries> load_series(const std::filesystem::path& dir_path) {
     if (!text) {
         return std::unexpected(text.error());
     }
-    if (!*text) {
+    const std::optional<std::string>& series_text = *text;
+    if (!series_text) {
         return fail(ErrorKind::NotFound,
                     fmt::format("{} is not a quilt series directory (no 'series' file)",
                                 dir_path.string()));
     }
-    auto entries = parse_series(**text, series_name);
+    auto entries = parse_series(*series_text, series_name);
     if (!entries) {
         return std::unexpected(entries.error());
     }

@@ -3,14 +3,14 @@
 // directory. Patch names may not leave the directory.
 #pragma once
 
-#include <kseries/patch/model.hpp>
-#include <kseries/util/error.hpp>
-
 #include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <kseries/patch/model.hpp>
+#include <kseries/util/error.hpp>
 
 namespace kseries::series {
 

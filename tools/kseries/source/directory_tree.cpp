@@ -1,7 +1,3 @@
-#include <kseries/source/directory_tree.hpp>
-
-#include <fmt/format.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -9,11 +5,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <kseries/source/directory_tree.hpp>
+
 namespace kseries::source {
 
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+    return std::strerror(err);
+}
 
 std::vector<std::string> components(std::string_view path) {
     std::vector<std::string> parts;
@@ -116,10 +118,11 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
     if (!parent) {
         return std::unexpected(parent.error());
     }
-    if (!*parent) {
+    const std::optional<Parent>& found = *parent;
+    if (!found) {
         return std::optional<std::string>{};
     }
-    const Parent& p = **parent;
+    const Parent& p = *found;
     const UniqueFd fd(::openat(p.fd.get(), p.leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd.valid()) {
         const int err = errno;
@@ -132,8 +135,8 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
         if (err == ENOENT) {
             return std::optional<std::string>{};
         }
-        return fail(ErrorKind::Io, fmt::format("cannot read {} in {}: {}", path, describe(),
-                                               errno_text(err)));
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot read {} in {}: {}", path, describe(), errno_text(err)));
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -183,16 +186,17 @@ Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {
 
     for (const auto& change : changes) {
         auto parent = open_parent(change.path, change.content ? Create::Yes : Create::No);
-        if (!parent || !*parent) {
+        if (!parent) {
             discard();
-            if (!parent) {
-                return std::unexpected(parent.error());
-            }
-            return fail(ErrorKind::NotFound,
-                        fmt::format("cannot delete {}: no such file in {}", change.path,
-                                    describe()));
+            return std::unexpected(parent.error());
         }
-        Staged s{&change, std::move(**parent), {}};
+        std::optional<Parent>& found = *parent;
+        if (!found) {
+            discard();
+            return fail(ErrorKind::NotFound, fmt::format("cannot delete {}: no such file in {}",
+                                                         change.path, describe()));
+        }
+        Staged s{&change, std::move(*found), {}};
         if (change.content) {
             mode_t mode = 0666;
             struct stat st {};
@@ -201,9 +205,9 @@ Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {
                 if (!S_ISREG(st.st_mode)) {
                     staged.push_back(std::move(s));
                     discard();
-                    return fail(ErrorKind::Unsafe,
-                                fmt::format("refusing to write '{}': not a regular file",
-                                            change.path));
+                    return fail(
+                        ErrorKind::Unsafe,
+                        fmt::format("refusing to write '{}': not a regular file", change.path));
                 }
                 mode = st.st_mode & 07777;
             }
@@ -225,8 +229,8 @@ Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {
             }
             staged.push_back(std::move(s));
             discard();
-            return ok ? fail(ErrorKind::Io, fmt::format("cannot write {}: {}", change.path,
-                                                        errno_text(errno)))
+            return ok ? fail(ErrorKind::Io,
+                             fmt::format("cannot write {}: {}", change.path, errno_text(errno)))
                       : std::unexpected(ok.error());
         }
         staged.push_back(std::move(s));
@@ -234,10 +238,9 @@ Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {
 
     // Point of no return: every new content is on disk beside its target.
     for (const auto& s : staged) {
-        const int rc = s.temp.empty()
-                           ? ::unlinkat(s.parent.fd.get(), s.parent.leaf.c_str(), 0)
-                           : ::renameat(s.parent.fd.get(), s.temp.c_str(), s.parent.fd.get(),
-                                        s.parent.leaf.c_str());
+        const int rc = s.temp.empty() ? ::unlinkat(s.parent.fd.get(), s.parent.leaf.c_str(), 0)
+                                      : ::renameat(s.parent.fd.get(), s.temp.c_str(),
+                                                   s.parent.fd.get(), s.parent.leaf.c_str());
         if (rc != 0) {
             return fail(ErrorKind::Io, fmt::format("cannot update {} in {}: {}", s.change->path,
                                                    describe(), errno_text(errno)));

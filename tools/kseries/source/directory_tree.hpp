@@ -4,10 +4,10 @@
 // followed. Writes are all-or-nothing (see commit()).
 #pragma once
 
+#include <filesystem>
+
 #include <kseries/source/tree.hpp>
 #include <kseries/util/fd.hpp>
-
-#include <filesystem>
 
 namespace kseries::source {
 

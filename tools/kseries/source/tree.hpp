@@ -2,13 +2,13 @@
 // '/'-separated and already checked by patch::unsafe_path_reason().
 #pragma once
 
-#include <kseries/util/error.hpp>
-
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <kseries/util/error.hpp>
 
 namespace kseries::source {
 

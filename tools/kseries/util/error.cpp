@@ -1,6 +1,6 @@
-#include <kseries/util/error.hpp>
-
 #include <fmt/format.h>
+
+#include <kseries/util/error.hpp>
 
 namespace kseries {
 

@@ -1,6 +1,6 @@
-#include <kseries/util/text.hpp>
-
 #include <fmt/format.h>
+
+#include <kseries/util/text.hpp>
 
 namespace kseries::text {
 
@@ -16,7 +16,9 @@ std::vector<std::string_view> split_lines(std::string_view data) {
     return lines;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.starts_with(prefix);
+}
 
 std::string_view chomp(std::string_view line) {
     if (line.ends_with('\n')) {
