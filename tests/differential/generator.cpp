@@ -12,6 +12,8 @@
 #include <kseries/proc/run.hpp>
 #include <kseries/util/text.hpp>
 
+#include "temp_dir.hpp"
+
 namespace kseries::difftest {
 
 namespace {
@@ -279,34 +281,6 @@ std::string perturb_patch(Rng& rng, const std::string& patch, std::vector<std::s
     return join(lines);
 }
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "kseries-gen-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = tmpl;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    TempDir(TempDir&&) = delete;
-    TempDir& operator=(TempDir&&) = delete;
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(m_path, ec);
-    }
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
-
-void write(const std::filesystem::path& p, const std::string& data) {
-    std::ofstream out(p, std::ios::binary);
-    out << data;
-}
-
 } // namespace
 
 Generator::Generator(std::vector<std::pair<std::string, std::string>> corpus, std::uint64_t seed)
@@ -351,9 +325,9 @@ Case Generator::make(std::uint64_t index) const {
                         : context_choice < 19 ? 5
                                               : 0;
 
-    const TempDir dir;
-    write(dir.path() / "old", join(lines));
-    write(dir.path() / "new", join(new_lines));
+    const test::TempDir dir;
+    dir.write("old", join(lines));
+    dir.write("new", join(new_lines));
     auto diff = proc::run({{"diff", fmt::format("-U{}", context), "--label", "a/" + path, "--label",
                             "b/" + path, "old", "new"},
                            dir.path(),

@@ -16,45 +16,16 @@
 #include <kseries/proc/run.hpp>
 #include <kseries/util/text.hpp>
 
+#include "temp_dir.hpp"
+
 namespace kseries::difftest {
 
 namespace {
-
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl =
-            (std::filesystem::temp_directory_path() / "kseries-diff-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        m_path = tmpl;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    TempDir(TempDir&&) = delete;
-    TempDir& operator=(TempDir&&) = delete;
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(m_path, ec);
-    }
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
 
 void write_file(const std::filesystem::path& p, const std::string& data) {
     std::filesystem::create_directories(p.parent_path());
     std::ofstream out(p, std::ios::binary);
     out << data;
-}
-
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 std::string describe_ours(const patch::HunkResult& h, std::size_t number) {
@@ -72,9 +43,9 @@ std::string describe_ours(const patch::HunkResult& h, std::size_t number) {
 } // namespace
 
 GnuOutcome run_gnu_patch(const Case& c, long fuzz) {
-    const TempDir dir;
-    write_file(dir.path() / c.path, c.target);
-    write_file(dir.path() / "case.patch", c.patch);
+    const test::TempDir dir;
+    dir.write(c.path, c.target);
+    dir.write("case.patch", c.patch);
     auto r = proc::run({{"patch", "-p1", fmt::format("-F{}", fuzz), "--no-backup-if-mismatch",
                          "--reject-file=-", "-i", "case.patch"},
                         dir.path(),
@@ -103,7 +74,7 @@ GnuOutcome run_gnu_patch(const Case& c, long fuzz) {
             out.reversed = true;
         }
     }
-    out.content = read_file(dir.path() / c.path);
+    out.content = dir.read(c.path);
     return out;
 }
 
@@ -200,9 +171,9 @@ std::optional<std::string> compare_git(const Case& c, Tally* tally) {
     }
     const auto ours = patch::git_apply_file(parsed->files.front(), std::string_view(c.target));
 
-    const TempDir dir;
-    write_file(dir.path() / c.path, c.target);
-    write_file(dir.path() / "case.patch", c.patch);
+    const test::TempDir dir;
+    dir.write(c.path, c.target);
+    dir.write("case.patch", c.patch);
     auto r =
         proc::run({{"git", "apply", "--reject", "--verbose", "-p1", "case.patch"}, dir.path(), {}});
     if (!r) {
@@ -262,7 +233,7 @@ std::optional<std::string> compare_git(const Case& c, Tally* tally) {
     if (our_exit != r->exit_code) {
         problems.push_back(fmt::format("exit code: kseries {}, git {}", our_exit, r->exit_code));
     }
-    if (read_file(dir.path() / c.path) != ours.content) {
+    if (dir.read(c.path) != ours.content) {
         problems.push_back("resulting bytes differ");
     }
     if (problems.empty()) {

@@ -18,10 +18,7 @@ namespace kseries::cli {
 namespace {
 
 struct ApplyOptions {
-    PatchSource source;
-    std::string tree;
-    std::string policy = "kernel-spec";
-    std::optional<long> fuzz;
+    SeriesJob job;
     bool dry_run = false;
 };
 
@@ -44,54 +41,38 @@ std::string summarize(const patch::PatchResult& result) {
 CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
     auto opts = std::make_shared<ApplyOptions>();
     auto* cmd = app.add_subcommand("apply", "Apply a series to a tree, all or nothing");
-    opts->source.add_to(*cmd);
-    cmd->add_option("--tree", opts->tree, "kernel source tree directory")->required();
-    cmd->add_option("--policy", opts->policy,
-                    "policy every hunk must pass: " + check::policy_keys())
-        ->capture_default_str();
-    cmd->add_option("--fuzz", opts->fuzz, "use plain `patch -F N` instead of a policy")
-        ->check(CLI::Range(0L, 100L));
+    opts->job.add_to(*cmd);
     cmd->add_flag("--dry-run", opts->dry_run, "check and report, write nothing");
 
     return [opts]() -> Expected<int> {
-        const check::Policy* p = check::find_policy(opts->policy);
-        if (p == nullptr) {
-            return fail(ErrorKind::Usage, fmt::format("unknown policy '{}' (one of: {})",
-                                                      opts->policy, check::policy_keys()));
+        auto in = opts->job.load();
+        if (!in) {
+            return std::unexpected(in.error());
         }
-        const check::Engine engine = opts->fuzz
-                                         ? check::Engine{patch::Engine::GnuPatch, *opts->fuzz}
-                                         : check::Engine{p->engine, p->fuzz};
-        auto series = opts->source.load();
-        if (!series) {
-            return std::unexpected(series.error());
-        }
-        auto tree = source::DirectoryTree::open(opts->tree);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        source::OverlayTree overlay(**tree);
-        auto run =
-            check::run_series(*series, overlay, engine, !opts->fuzz && p->optional_patch_rule);
+        const auto& series = in->series;
+        auto& tree = in->tree;
+        source::OverlayTree overlay(*tree);
+        auto run = check::run_series(series, overlay, in->options.engine(),
+                                     in->options.optional_patch_rule());
         if (!run) {
             return std::unexpected(run.error());
         }
 
-        const std::string under = opts->fuzz ? engine.describe() : std::string(p->label);
+        const std::string under = in->options.label();
         std::string out =
             fmt::format("{} {} to {} under {}\n", opts->dry_run ? "checking" : "applying",
-                        opts->source.label(), (*tree)->describe(), under);
+                        opts->job.source.label(), tree->describe(), under);
         std::size_t failing = 0;
-        for (std::size_t i = 0; i < series->patches.size(); ++i) {
+        for (std::size_t i = 0; i < series.patches.size(); ++i) {
             const auto verdict = run->verdicts[i];
-            out += fmt::format("  {}  {}\n", series->patches[i].entry.patch,
+            out += fmt::format("  {}  {}\n", series.patches[i].entry.patch,
                                check::verdict_key(verdict));
             out += summarize(run->results[i]);
             failing += verdict == check::Verdict::Applies ? 0 : 1;
         }
         if (failing != 0) {
             out += fmt::format("{} of {} patches do not apply under {}: nothing was written\n",
-                               failing, series->patches.size(), under);
+                               failing, series.patches.size(), under);
             return emit(out, exit_checks_failed);
         }
         auto changes = overlay.changes();
@@ -103,7 +84,7 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
                                changes->size());
             return emit(out, exit_ok);
         }
-        if (auto ok = (*tree)->commit(*changes); !ok) {
+        if (auto ok = tree->commit(*changes); !ok) {
             return std::unexpected(ok.error());
         }
         out += fmt::format("patched {} files\n", changes->size());

@@ -4,12 +4,16 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include <kseries/check/check.hpp>
 #include <kseries/series/series_file.hpp>
+#include <kseries/source/directory_tree.hpp>
 #include <kseries/util/error.hpp>
 
 #include "terminal.hpp"
@@ -31,6 +35,32 @@ struct PatchSource {
     void add_to(CLI::App& command);
     [[nodiscard]] Expected<series::LoadedSeries> load() const;
     [[nodiscard]] std::string label() const;
+};
+
+// --policy KEY and --fuzz N, as given.
+struct PolicyChoice {
+    std::string policy = "kernel-spec";
+    std::optional<long> fuzz;
+
+    void add_to(CLI::App& command);
+    [[nodiscard]] Expected<check::Options> resolve() const;
+};
+
+// What check and apply share: the patches, the tree and the policy.
+struct SeriesJob {
+    PatchSource source;
+    std::string tree;
+    PolicyChoice policy;
+
+    struct Loaded {
+        check::Options options;
+        series::LoadedSeries series;
+        std::unique_ptr<source::DirectoryTree> tree;
+    };
+
+    void add_to(CLI::App& command);
+    // Resolves the policy, loads the patches and opens the tree.
+    [[nodiscard]] Expected<Loaded> load() const;
 };
 
 // A subcommand's body: returns the exit code, or an Error for the one

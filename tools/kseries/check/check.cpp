@@ -48,6 +48,22 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
     return out;
 }
 
+Engine Options::engine() const {
+    if (fuzz) {
+        return {patch::Engine::GnuPatch, *fuzz};
+    }
+    const Policy& p = check::policy(policy);
+    return {p.engine, p.fuzz};
+}
+
+bool Options::optional_patch_rule() const {
+    return !fuzz && check::policy(policy).optional_patch_rule;
+}
+
+std::string Options::label() const {
+    return fuzz ? engine().describe() : std::string(check::policy(policy).label);
+}
+
 std::string_view verdict_key(Verdict v) {
     switch (v) {
     case Verdict::Applies:
@@ -87,11 +103,8 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     Report report;
     report.series = std::move(series_label);
     report.tree = tree.describe();
-    if (options.fuzz) {
-        report.shown = {patch::Engine::GnuPatch, *options.fuzz};
-    } else {
-        const Policy& p = policy(options.policy);
-        report.shown = {p.engine, p.fuzz};
+    report.shown = options.engine();
+    if (!options.fuzz) {
         report.policy = options.policy;
     }
 

@@ -58,6 +58,13 @@ struct Report {
 struct Options {
     PolicyId policy = PolicyId::KernelSpec;
     std::optional<long> fuzz; // a custom `patch -F N` instead of the policy
+
+    // The engine these options stand for: the policy's, or GNU patch at fuzz.
+    [[nodiscard]] Engine engine() const;
+    // Whether kernel.spec's 9-line ApplyOptionalPatch rule applies.
+    [[nodiscard]] bool optional_patch_rule() const;
+    // "kernel.spec" or "patch -p1 -F0", for messages.
+    [[nodiscard]] std::string label() const;
 };
 
 // One program applying the whole series in order to `overlay`, as a build
