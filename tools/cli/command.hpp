@@ -69,5 +69,6 @@ using CommandBody = std::function<Expected<int>()>;
 
 CommandBody add_check(CLI::App& app, const GlobalOptions& global);
 CommandBody add_apply(CLI::App& app, const GlobalOptions& global);
+CommandBody add_matrix(CLI::App& app, const GlobalOptions& global);
 
 } // namespace kseries::cli

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     };
     add(add_check);
     add(add_apply);
+    add(add_matrix);
 
     try {
         app.parse(argc, argv);

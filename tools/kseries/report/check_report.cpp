@@ -2,6 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include <kseries/report/check_report.hpp>
+
+#include <kseries/report/json_parts.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::report {
@@ -11,31 +13,6 @@ namespace {
 using check::Verdict;
 using patch::FileStatus;
 using patch::HunkStatus;
-
-enum class Tone { Good, Warn, Bad, Info, Dim };
-
-std::string_view color_code(Tone tone) {
-    switch (tone) {
-    case Tone::Good:
-        return "32";
-    case Tone::Warn:
-        return "33";
-    case Tone::Bad:
-        return "1;31";
-    case Tone::Info:
-        return "36";
-    case Tone::Dim:
-        return "2";
-    }
-    return "0";
-}
-
-std::string paint(const TextStyle& style, Tone tone, std::string_view s) {
-    if (!style.color) {
-        return std::string(s);
-    }
-    return fmt::format("\033[{}m{}\033[0m", color_code(tone), s);
-}
 
 Tone tone_of(const patch::HunkResult& h) {
     switch (h.status) {
@@ -246,6 +223,58 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
     return out;
 }
 
+nlohmann::ordered_json patch_json(const check::PatchReport& p) {
+    using nlohmann::ordered_json;
+    nlohmann::ordered_json jp;
+    jp["name"] = patch_name(p);
+    jp["lines"] = p.patch->line_count;
+    jp["optional_patch_trap"] = p.optional_patch_trap;
+    ordered_json verdicts = ordered_json::object();
+    for (const auto& pol : check::all_policies()) {
+        verdicts[std::string(pol.key)] =
+            verdict_key(p.verdicts[static_cast<std::size_t>(pol.id)]);
+    }
+    jp["verdicts"] = verdicts;
+    ordered_json files = ordered_json::array();
+    for (const auto& f : p.files) {
+        ordered_json jf;
+        jf["path"] = f.path;
+        if (f.old_path != f.path) {
+            jf["old_path"] = f.old_path;
+        }
+        jf["status"] = file_status_key(f.result.status);
+        if (f.base_matches) {
+            jf["base_blob"] = f.file->old_blob;
+            jf["base_matches"] = *f.base_matches;
+        }
+        ordered_json hunks = ordered_json::array();
+        for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {
+            const auto& h = f.result.hunks[i];
+            const auto& hunk = f.file->hunks[i];
+            ordered_json jh;
+            jh["number"] = i + 1;
+            jh["header"] = std::string(text::chomp(hunk.header));
+            jh["patch_line"] = hunk.line;
+            jh["old_start"] = hunk.old_start;
+            jh["status"] = hunk_status_key(h.status);
+            jh["outcome"] = outcome_key(h);
+            jh["line"] =
+                h.status == HunkStatus::Ignored ? ordered_json(nullptr) : ordered_json(h.line);
+            jh["offset"] = h.offset;
+            jh["fuzz"] = h.fuzz;
+            if (const auto& c = f.closest[i]) {
+                jh["closest"] = {
+                    {"line", c->line}, {"matched", c->matched}, {"total", c->total}};
+            }
+            hunks.push_back(std::move(jh));
+        }
+        jf["hunks"] = std::move(hunks);
+        files.push_back(std::move(jf));
+    }
+    jp["files"] = std::move(files);
+    return jp;
+}
+
 std::string render_check_json(const check::Report& report) {
     using nlohmann::ordered_json;
     ordered_json doc;
@@ -261,54 +290,7 @@ std::string render_check_json(const check::Report& report) {
     doc["ok"] = report.ok();
     ordered_json patches = ordered_json::array();
     for (const auto& p : report.patches) {
-        ordered_json jp;
-        jp["name"] = patch_name(p);
-        jp["lines"] = p.patch->line_count;
-        jp["optional_patch_trap"] = p.optional_patch_trap;
-        ordered_json verdicts = ordered_json::object();
-        for (const auto& pol : check::all_policies()) {
-            verdicts[std::string(pol.key)] =
-                verdict_key(p.verdicts[static_cast<std::size_t>(pol.id)]);
-        }
-        jp["verdicts"] = verdicts;
-        ordered_json files = ordered_json::array();
-        for (const auto& f : p.files) {
-            ordered_json jf;
-            jf["path"] = f.path;
-            if (f.old_path != f.path) {
-                jf["old_path"] = f.old_path;
-            }
-            jf["status"] = file_status_key(f.result.status);
-            if (f.base_matches) {
-                jf["base_blob"] = f.file->old_blob;
-                jf["base_matches"] = *f.base_matches;
-            }
-            ordered_json hunks = ordered_json::array();
-            for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {
-                const auto& h = f.result.hunks[i];
-                const auto& hunk = f.file->hunks[i];
-                ordered_json jh;
-                jh["number"] = i + 1;
-                jh["header"] = std::string(text::chomp(hunk.header));
-                jh["patch_line"] = hunk.line;
-                jh["old_start"] = hunk.old_start;
-                jh["status"] = hunk_status_key(h.status);
-                jh["outcome"] = outcome_key(h);
-                jh["line"] =
-                    h.status == HunkStatus::Ignored ? ordered_json(nullptr) : ordered_json(h.line);
-                jh["offset"] = h.offset;
-                jh["fuzz"] = h.fuzz;
-                if (const auto& c = f.closest[i]) {
-                    jh["closest"] = {
-                        {"line", c->line}, {"matched", c->matched}, {"total", c->total}};
-                }
-                hunks.push_back(std::move(jh));
-            }
-            jf["hunks"] = std::move(hunks);
-            files.push_back(std::move(jf));
-        }
-        jp["files"] = std::move(files);
-        patches.push_back(std::move(jp));
+        patches.push_back(patch_json(p));
     }
     doc["patches"] = std::move(patches);
     return doc.dump(2) + '\n';

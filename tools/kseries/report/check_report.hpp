@@ -6,12 +6,9 @@
 #include <string>
 
 #include <kseries/check/check.hpp>
+#include <kseries/report/style.hpp>
 
 namespace kseries::report {
-
-struct TextStyle {
-    bool color = false;
-};
 
 [[nodiscard]] std::string render_check_text(const check::Report& report, const TextStyle& style);
 [[nodiscard]] std::string render_check_json(const check::Report& report);

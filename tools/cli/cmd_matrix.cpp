@@ -1,0 +1,152 @@
+// kseries matrix: one series against many kernel releases; rows in rpm
+// version order, one column per patch, each release judged by its own patch
+// policy. Exit 0 when every release in scope is covered, 1 otherwise.
+#include "command.hpp"
+#include "exit_codes.hpp"
+
+#include <kseries/kernel/catalog.hpp>
+#include <kseries/matrix/matrix.hpp>
+#include <kseries/report/matrix_report.hpp>
+#include <kseries/source/directory_tree.hpp>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fnmatch.h>
+#include <memory>
+#include <mutex>
+#include <unistd.h>
+
+namespace kseries::cli {
+
+namespace {
+
+struct MatrixOptions {
+    PatchSource source;
+    std::vector<std::string> trees;
+    std::vector<std::string> catalogs;
+    std::vector<std::string> releases;
+    std::string format = "text";
+    unsigned jobs = 1;
+};
+
+// --tree [RELEASE=]DIR
+Expected<matrix::RowSource> tree_source(const std::string& spec) {
+    matrix::RowSource src;
+    std::string dir = spec;
+    if (const auto eq = spec.find('='); eq != std::string::npos) {
+        const std::string name = spec.substr(0, eq);
+        auto release = kernel::parse_release(name);
+        if (!release) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("--tree {}: '{}' is not a kernel release like "
+                                    "4.18.0-193.el8",
+                                    spec, name));
+        }
+        src.named = std::move(*release);
+        dir = spec.substr(eq + 1);
+    }
+    src.description = "tree " + dir;
+    src.open = [dir]() -> Expected<matrix::OpenedSource> {
+        auto tree = source::DirectoryTree::open(dir);
+        if (!tree) {
+            return std::unexpected(tree.error());
+        }
+        return matrix::OpenedSource{std::move(*tree), std::nullopt};
+    };
+    return src;
+}
+
+Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
+    std::vector<std::filesystem::path> paths(given.begin(), given.end());
+    std::error_code ec;
+    if (paths.empty() && std::filesystem::is_directory("kernels", ec)) {
+        paths.emplace_back("kernels");
+    }
+    return kernel::Catalog::load(paths);
+}
+
+bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+        return p == "all" || ::fnmatch(p.c_str(), name.c_str(), 0) == 0;
+    });
+}
+
+} // namespace
+
+CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
+    auto opts = std::make_shared<MatrixOptions>();
+    auto* cmd = app.add_subcommand("matrix", "Check a series against many kernel releases");
+    opts->source.add_to(*cmd);
+    cmd->add_option("--tree", opts->trees, "a kernel tree, as DIR or RELEASE=DIR (repeatable)");
+    cmd->add_option("--catalog", opts->catalogs,
+                    "release catalog file or directory (default: ./kernels)");
+    cmd->add_option("--releases", opts->releases,
+                    "catalog releases to include as rows: glob patterns, or 'all'");
+    cmd->add_option("--format", opts->format, "text, md or json")
+        ->check(CLI::IsMember({"text", "md", "json"}))
+        ->capture_default_str();
+    cmd->add_option("-j,--jobs", opts->jobs, "releases checked in parallel")
+        ->check(CLI::Range(1U, 256U))
+        ->capture_default_str();
+
+    return [opts, &global]() -> Expected<int> {
+        auto series = opts->source.load();
+        if (!series) {
+            return std::unexpected(series.error());
+        }
+        auto catalog = load_catalog(opts->catalogs);
+        if (!catalog) {
+            return std::unexpected(catalog.error());
+        }
+        std::vector<matrix::RowSource> sources;
+        for (const auto& spec : opts->trees) {
+            auto src = tree_source(spec);
+            if (!src) {
+                return std::unexpected(src.error());
+            }
+            sources.push_back(std::move(*src));
+        }
+        matrix::Options options;
+        options.jobs = opts->jobs;
+        if (!opts->releases.empty()) {
+            for (const auto& e : catalog->entries()) {
+                if (matches_any(e.release.name(), opts->releases)) {
+                    options.catalog_rows.push_back(&e);
+                }
+            }
+        }
+        if (sources.empty() && options.catalog_rows.empty()) {
+            return fail(ErrorKind::Usage,
+                        "no releases: give --tree DIR, or --releases PATTERN from the catalog");
+        }
+        // A progress line on stderr, only for people at a terminal.
+        const bool progress = opts->format == "text" && !global.quiet &&
+                              ::isatty(STDERR_FILENO) != 0 && stdout_color(global.color);
+        std::mutex mu;
+        if (progress) {
+            options.progress = [&mu](std::size_t done, std::size_t total) {
+                const std::scoped_lock lock(mu);
+                fmt::print(stderr, "\rkseries: checked {}/{} releases", done, total);
+                if (done == total) {
+                    fmt::print(stderr, "\r\033[K");
+                }
+            };
+        }
+        auto m = matrix::run(*series, opts->source.label(), sources, *catalog, options);
+        if (!m) {
+            return std::unexpected(m.error());
+        }
+        std::string out;
+        if (opts->format == "json") {
+            out = report::render_matrix_json(*m);
+        } else if (opts->format == "md") {
+            out = report::render_matrix_markdown(*m);
+        } else {
+            out = report::render_matrix_text(*m, {stdout_color(global.color)});
+        }
+        return emit(out, m->covered() ? exit_ok : exit_checks_failed);
+    };
+}
+
+} // namespace kseries::cli

@@ -1,0 +1,92 @@
+// `kseries matrix`: one series against many kernel releases. Each row is a
+// release, read from a source (a directory, a git ref, an SRPM, a tarball)
+// or named by the catalog; each column a patch; each cell says how the patch
+// lands there and whether that release's own patch policy accepts it.
+#pragma once
+
+#include <kseries/check/check.hpp>
+#include <kseries/kernel/catalog.hpp>
+#include <kseries/kernel/release.hpp>
+#include <kseries/series/series_file.hpp>
+#include <kseries/source/tree.hpp>
+#include <kseries/util/error.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kseries::matrix {
+
+// An opened source: the tree, and the policy its own kernel.spec states
+// when the source carries one (an SRPM does).
+struct OpenedSource {
+    std::unique_ptr<source::SourceTree> tree;
+    std::optional<check::PolicyId> spec_policy;
+};
+
+// Where a row's tree comes from. `open` runs on a worker thread.
+struct RowSource {
+    std::string description;              // "tree /src/linux", "git repo@kernel-5.14.0-427.el9"
+    std::optional<kernel::Release> named; // a release stated by the user or the ref's name
+    std::function<Expected<OpenedSource>()> open;
+};
+
+enum class CellKind {
+    Exact,          // every hunk at its stated line
+    Offset,         // some hunk moved, none needed fuzz
+    Fuzz,           // some hunk needed fuzz (up to 2)
+    AlreadyApplied, // GNU patch finds the patch reversed: the tree has it
+    Fails,          // some hunk does not apply even at fuzz 2
+    Unavailable,    // no source for this release
+};
+
+struct Cell {
+    CellKind kind = CellKind::Unavailable;
+    bool accepted = false; // the release's policy applies the patch
+    check::Verdict verdict = check::Verdict::Fails; // under the release's policy
+    long fuzz = 0;        // the largest fuzz a hunk needed
+    long offset = 0;      // the largest offset (by size) of a hunk
+};
+
+struct Row {
+    kernel::Release release;
+    std::string source; // RowSource::description, or "catalog" when unavailable
+    check::PolicyId policy = check::PolicyId::KernelSpec;
+    bool policy_verified = false;
+    std::string policy_origin; // where the policy comes from, for people
+    const kernel::CatalogEntry* entry = nullptr;
+    std::optional<check::Report> report; // nullopt when unavailable
+    std::string unavailable;             // why, when unavailable
+    std::vector<Cell> cells;
+
+    [[nodiscard]] bool available() const { return report.has_value(); }
+};
+
+struct Matrix {
+    std::string series;
+    std::vector<std::string> patches;
+    std::vector<Row> rows; // in rpm version order
+
+    // Every patch is accepted on every row (the exit code is 0).
+    [[nodiscard]] bool covered() const;
+};
+
+struct Options {
+    unsigned jobs = 1;
+    // Catalog releases that are rows even when no source gives them: those
+    // are reported "source unavailable".
+    std::vector<const kernel::CatalogEntry*> catalog_rows;
+    // Called after each row is done, with (done, total), from worker threads.
+    std::function<void(std::size_t, std::size_t)> progress;
+};
+
+[[nodiscard]] Expected<Matrix> run(const series::LoadedSeries& series, std::string series_label,
+                                   const std::vector<RowSource>& sources,
+                                   const kernel::Catalog& catalog,
+                                   const Options& options);
+
+[[nodiscard]] std::string_view cell_key(CellKind kind); // "exact", "offset", ...
+
+} // namespace kseries::matrix

@@ -1,0 +1,224 @@
+#include <kseries/report/matrix_report.hpp>
+
+#include <kseries/report/json_parts.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace kseries::report {
+
+namespace {
+
+using matrix::Cell;
+using matrix::CellKind;
+
+Tone tone_of(const Cell& c) {
+    switch (c.kind) {
+    case CellKind::Unavailable:
+        return Tone::Dim;
+    case CellKind::AlreadyApplied:
+        return Tone::Info;
+    case CellKind::Fails:
+        return Tone::Bad;
+    case CellKind::Exact:
+    case CellKind::Offset:
+    case CellKind::Fuzz:
+        break;
+    }
+    if (!c.accepted) {
+        return Tone::Bad;
+    }
+    return c.kind == CellKind::Exact ? Tone::Good : Tone::Warn;
+}
+
+std::string policy_text(const matrix::Row& row) {
+    return std::string(check::policy(row.policy).label) + (row.policy_verified ? "" : "*");
+}
+
+std::size_t covered_rows(const matrix::Matrix& m) {
+    return static_cast<std::size_t>(std::count_if(m.rows.begin(), m.rows.end(), [](const auto& r) {
+        return r.available() && std::all_of(r.cells.begin(), r.cells.end(),
+                                            [](const Cell& c) { return c.accepted; });
+    }));
+}
+
+std::string_view mark(const Cell& c) {
+    switch (tone_of(c)) {
+    case Tone::Good:
+    case Tone::Warn:
+        return "✅";
+    case Tone::Info:
+        return "☑️";
+    case Tone::Dim:
+        return "➖";
+    case Tone::Bad:
+        break;
+    }
+    return "❌";
+}
+
+} // namespace
+
+std::string cell_text(const Cell& c) {
+    std::string out;
+    switch (c.kind) {
+    case CellKind::Exact:
+        out = "exact";
+        break;
+    case CellKind::Offset:
+        out = fmt::format("offset {:+}", c.offset);
+        break;
+    case CellKind::Fuzz:
+        out = fmt::format("fuzz {}", c.fuzz);
+        break;
+    case CellKind::AlreadyApplied:
+        return "in tree";
+    case CellKind::Fails:
+        return "FAILS";
+    case CellKind::Unavailable:
+        return "n/a";
+    }
+    // Placed by patch -F2, but the release's own policy would not apply it.
+    if (!c.accepted) {
+        out += c.verdict == check::Verdict::Skipped ? " (skipped)" : " (rejected)";
+    }
+    return out;
+}
+
+std::vector<std::string> short_names(const std::vector<std::string>& patches) {
+    std::vector<std::string> out;
+    out.reserve(patches.size());
+    for (std::size_t i = 0; i < patches.size(); ++i) {
+        const auto& p = patches[i];
+        const auto dash = p.find('-');
+        const bool numbered = dash != std::string::npos && dash > 0 &&
+                              std::all_of(p.begin(), p.begin() + static_cast<long>(dash),
+                                          [](char c) { return c >= '0' && c <= '9'; });
+        out.push_back(numbered ? p.substr(0, dash) : fmt::format("P{}", i + 1));
+    }
+    return out;
+}
+
+std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) {
+    const auto names = short_names(m.patches);
+    std::size_t release_w = std::string_view("release").size();
+    std::size_t policy_w = std::string_view("policy").size();
+    std::vector<std::size_t> col_w;
+    for (const auto& n : names) {
+        col_w.push_back(n.size());
+    }
+    for (const auto& r : m.rows) {
+        release_w = std::max(release_w, r.release.name().size());
+        policy_w = std::max(policy_w, policy_text(r).size());
+        for (std::size_t i = 0; i < r.cells.size(); ++i) {
+            col_w[i] = std::max(col_w[i], cell_text(r.cells[i]).size());
+        }
+    }
+
+    std::string out = fmt::format("series  {}\n\n", m.series);
+    out += fmt::format("{:<{}}  {:<{}}", "release", release_w, "policy", policy_w);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        out += fmt::format("  {:<{}}", names[i], col_w[i]);
+    }
+    out += '\n';
+    for (const auto& r : m.rows) {
+        out += fmt::format("{:<{}}  {:<{}}", r.release.name(), release_w, policy_text(r), policy_w);
+        for (std::size_t i = 0; i < r.cells.size(); ++i) {
+            const auto text = fmt::format("{:<{}}", cell_text(r.cells[i]), col_w[i]);
+            out += "  " + paint(style, tone_of(r.cells[i]), text);
+        }
+        if (!r.available()) {
+            out += paint(style, Tone::Dim, "  " + r.unavailable);
+        }
+        out += '\n';
+    }
+    out += '\n';
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        out += fmt::format("{:<{}}  {}\n", names[i], col_w[i], m.patches[i]);
+    }
+    out += "\ncells: where GNU patch places the patch at fuzz 2; (rejected): the release's own "
+           "policy would not apply it;\n'in tree': the tree already has it; * policy not "
+           "verified (see the catalog)\n";
+    const auto covered = covered_rows(m);
+    out += '\n' +
+           paint(style, m.covered() ? Tone::Good : Tone::Bad,
+                 fmt::format("{} of {} releases covered", covered, m.rows.size())) +
+           '\n';
+    return out;
+}
+
+std::string render_matrix_markdown(const matrix::Matrix& m) {
+    const auto names = short_names(m.patches);
+    std::string out = fmt::format("### kseries matrix: `{}`\n\n| release | policy |", m.series);
+    for (const auto& n : names) {
+        out += fmt::format(" {} |", n);
+    }
+    out += "\n|:--|:--|";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        out += ":-:|";
+    }
+    out += '\n';
+    for (const auto& r : m.rows) {
+        out += fmt::format("| `{}` | {} |", r.release.name(), policy_text(r));
+        for (const auto& c : r.cells) {
+            out += fmt::format(" {} {} |", mark(c), cell_text(c));
+        }
+        out += '\n';
+    }
+    out += fmt::format("\n**{} of {} releases covered.** ", covered_rows(m), m.rows.size());
+    out += "✅ applies under the release's own policy · ☑️ already in the tree · ❌ does not "
+           "apply, or the policy rejects it · ➖ no source · \\* policy not verified\n\n";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        out += fmt::format("- `{}`: {}\n", names[i], m.patches[i]);
+    }
+    return out;
+}
+
+std::string render_matrix_json(const matrix::Matrix& m) {
+    using nlohmann::ordered_json;
+    ordered_json doc;
+    doc["kseries"] = "matrix";
+    doc["format_version"] = 1;
+    doc["series"] = m.series;
+    doc["patches"] = m.patches;
+    doc["covered"] = m.covered();
+    ordered_json rows = ordered_json::array();
+    for (const auto& r : m.rows) {
+        ordered_json jr;
+        jr["release"] = r.release.name();
+        jr["source"] = r.source;
+        jr["available"] = r.available();
+        jr["unavailable_reason"] = r.available() ? ordered_json(nullptr) : ordered_json(r.unavailable);
+        jr["policy"] = check::policy(r.policy).key;
+        jr["policy_verified"] = r.policy_verified;
+        jr["policy_origin"] = r.policy_origin;
+        if (r.entry != nullptr) {
+            jr["lineage"] = r.entry->lineage;
+            jr["minor"] = r.entry->minor;
+        }
+        ordered_json cells = ordered_json::array();
+        for (std::size_t i = 0; i < r.cells.size(); ++i) {
+            const auto& c = r.cells[i];
+            ordered_json jc;
+            jc["patch"] = m.patches[i];
+            jc["outcome"] = matrix::cell_key(c.kind);
+            jc["accepted"] = c.accepted;
+            jc["verdict"] = r.available() ? ordered_json(check::verdict_key(c.verdict))
+                                          : ordered_json(nullptr);
+            jc["fuzz"] = c.fuzz;
+            jc["offset"] = c.offset;
+            if (r.report) {
+                jc["details"] = patch_json(r.report->patches[i]);
+            }
+            cells.push_back(std::move(jc));
+        }
+        jr["cells"] = std::move(cells);
+        rows.push_back(std::move(jr));
+    }
+    doc["releases"] = std::move(rows);
+    return doc.dump(2) + '\n';
+}
+
+} // namespace kseries::report
