@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 
+#include <kseries/git/repository.hpp>
 #include <kseries/kernel/catalog.hpp>
 #include <kseries/matrix/matrix.hpp>
 #include <kseries/report/matrix_report.hpp>
@@ -24,6 +25,8 @@ namespace {
 struct MatrixOptions {
     PatchSource source;
     std::vector<std::string> trees;
+    std::vector<std::string> repos;
+    std::vector<std::string> refs;
     std::vector<std::string> catalogs;
     std::vector<std::string> releases;
     std::string format = "text";
@@ -57,6 +60,38 @@ Expected<matrix::RowSource> tree_source(const std::string& spec) {
     return src;
 }
 
+// One row per ref of each --git repository that the --refs patterns match.
+Expected<std::vector<matrix::RowSource>> git_sources(const std::vector<std::string>& repos,
+                                                     const std::vector<std::string>& patterns) {
+    std::vector<matrix::RowSource> out;
+    if (repos.empty()) {
+        return out;
+    }
+    if (patterns.empty()) {
+        return fail(ErrorKind::Usage, "--git needs --refs PATTERN (e.g. 'kernel-5.14.0-*')");
+    }
+    for (const auto& repo : repos) {
+        auto refs = git::match_refs(repo, patterns);
+        if (!refs) {
+            return std::unexpected(refs.error());
+        }
+        for (auto& ref : *refs) {
+            matrix::RowSource src;
+            src.description = fmt::format("git {}@{}", repo, ref.name);
+            src.named = kernel::parse_release(ref.name);
+            src.open = [repo, commit = ref.commit_id]() -> Expected<matrix::OpenedSource> {
+                auto tree = git::open_commit_tree(repo, commit);
+                if (!tree) {
+                    return std::unexpected(tree.error());
+                }
+                return matrix::OpenedSource{std::move(*tree), std::nullopt};
+            };
+            out.push_back(std::move(src));
+        }
+    }
+    return out;
+}
+
 Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
     std::vector<std::filesystem::path> paths(given.begin(), given.end());
     std::error_code ec;
@@ -79,6 +114,10 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
     auto* cmd = app.add_subcommand("matrix", "Check a series against many kernel releases");
     opts->source.add_to(*cmd);
     cmd->add_option("--tree", opts->trees, "a kernel tree, as DIR or RELEASE=DIR (repeatable)");
+    cmd->add_option("--git", opts->repos, "a git repository of kernel trees (repeatable)");
+    cmd->add_option("--refs", opts->refs,
+                    "refs of the --git repositories: glob patterns on tag and branch names, or "
+                    "commits");
     cmd->add_option("--catalog", opts->catalogs,
                     "release catalog file or directory (default: ./kernels)");
     cmd->add_option("--releases", opts->releases,
@@ -107,6 +146,11 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
             }
             sources.push_back(std::move(*src));
         }
+        auto from_git = git_sources(opts->repos, opts->refs);
+        if (!from_git) {
+            return std::unexpected(from_git.error());
+        }
+        std::move(from_git->begin(), from_git->end(), std::back_inserter(sources));
         matrix::Options options;
         options.jobs = opts->jobs;
         if (!opts->releases.empty()) {
@@ -118,7 +162,8 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
         }
         if (sources.empty() && options.catalog_rows.empty()) {
             return fail(ErrorKind::Usage,
-                        "no releases: give --tree DIR, or --releases PATTERN from the catalog");
+                        "no releases: give --tree DIR, --git REPO --refs PATTERN, or --releases "
+                        "PATTERN from the catalog");
         }
         // A progress line on stderr, only for people at a terminal.
         const bool progress = opts->format == "text" && !global.quiet &&

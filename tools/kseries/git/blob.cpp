@@ -1,24 +1,13 @@
 #include <algorithm>
 #include <array>
-#include <mutex>
-
-#include <git2.h>
 
 #include <kseries/git/blob.hpp>
+#include <kseries/git/libgit2.hpp>
 
 namespace kseries::git {
 
-namespace {
-
-void init_once() {
-    static std::once_flag once;
-    std::call_once(once, [] { git_libgit2_init(); });
-}
-
-} // namespace
-
 std::string blob_id(std::string_view data) {
-    init_once();
+    detail::init_once();
     git_oid oid{};
     git_odb_hash(&oid, data.data(), data.size(), GIT_OBJECT_BLOB);
     std::array<char, GIT_OID_HEXSZ + 1> hex{};
