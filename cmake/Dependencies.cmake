@@ -4,6 +4,8 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
 # librpm: rpm's own version comparison (rpmvercmp) orders kernel releases.
 pkg_check_modules(RPM REQUIRED IMPORTED_TARGET rpm>=4.18)
+# libarchive: SRPM payloads and kernel tarballs, streamed (source/archive.cpp).
+pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive>=3.6)
 
 find_package(fmt 9.1 REQUIRED)
 find_package(spdlog 1.10 REQUIRED)

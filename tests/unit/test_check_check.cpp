@@ -64,6 +64,7 @@ TEST(Check, judges_each_patch_by_each_policy) {
     const auto& small = r->patches[1];
     EXPECT_TRUE(small.optional_patch_trap);
     EXPECT_EQ(verdict(small, PolicyId::KernelSpec), Verdict::Skipped);
+    EXPECT_EQ(verdict(small, PolicyId::GitApply), Verdict::Skipped) << "also via ApplyOptionalPatch";
     EXPECT_EQ(verdict(small, PolicyId::RpmPatch), Verdict::Applies);
     EXPECT_FALSE(r->ok());
 }

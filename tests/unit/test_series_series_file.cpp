@@ -66,3 +66,17 @@ TEST(SeriesFile, refuses_a_patch_that_is_a_symlink) {
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().kind(), ErrorKind::Unsafe);
 }
+
+TEST(SeriesFile, lists_the_paths_its_patches_touch) {
+    TempDir t;
+    t.write("series", "0001-a.patch\n0002-b.patch -p0\n");
+    t.write("0001-a.patch", "--- a/fs/x.c\n+++ b/fs/x.c\n@@ -1 +1 @@\n-a\n+b\n"
+                           "--- /dev/null\n+++ b/fs/new.c\n@@ -0,0 +1 @@\n+n\n");
+    t.write("0002-b.patch", "--- ./fs/old.c\n+++ ./fs/renamed.c\n@@ -1 +1 @@\n-a\n+b\n");
+    auto s = series::load_series(t.path());
+    ASSERT_TRUE(s) << s.error().to_string();
+    auto paths = series::touched_paths(*s);
+    ASSERT_TRUE(paths) << paths.error().to_string();
+    EXPECT_EQ(*paths, (std::set<std::string, std::less<>>{"fs/new.c", "fs/old.c", "fs/renamed.c",
+                                                          "fs/x.c"}));
+}

@@ -6,6 +6,8 @@
 
 #include <kseries/git/repository.hpp>
 #include <kseries/kernel/catalog.hpp>
+#include <kseries/kernel/spec.hpp>
+#include <kseries/source/archive.hpp>
 #include <kseries/matrix/matrix.hpp>
 #include <kseries/report/matrix_report.hpp>
 #include <kseries/source/directory_tree.hpp>
@@ -26,6 +28,8 @@ struct MatrixOptions {
     PatchSource source;
     std::vector<std::string> trees;
     std::vector<std::string> repos;
+    std::vector<std::string> srpms;
+    std::vector<std::string> tarballs;
     std::vector<std::string> refs;
     std::vector<std::string> catalogs;
     std::vector<std::string> releases;
@@ -92,6 +96,40 @@ Expected<std::vector<matrix::RowSource>> git_sources(const std::vector<std::stri
     return out;
 }
 
+// --srpm FILE and --tarball FILE: streamed once, keeping only `wanted`.
+std::vector<matrix::RowSource> archive_sources(const std::vector<std::string>& srpms,
+                                               const std::vector<std::string>& tarballs,
+                                               const source::WantedPaths& wanted) {
+    std::vector<matrix::RowSource> out;
+    for (const auto& file : srpms) {
+        matrix::RowSource src;
+        src.description = "srpm " + file;
+        src.named = kernel::parse_release(file);
+        src.open = [file, wanted]() -> Expected<matrix::OpenedSource> {
+            auto srpm = source::open_srpm(file, wanted);
+            if (!srpm) {
+                return std::unexpected(srpm.error());
+            }
+            return matrix::OpenedSource{std::move(srpm->tree), kernel::policy_from_spec(srpm->spec)};
+        };
+        out.push_back(std::move(src));
+    }
+    for (const auto& file : tarballs) {
+        matrix::RowSource src;
+        src.description = "tarball " + file;
+        src.named = kernel::parse_release(file);
+        src.open = [file, wanted]() -> Expected<matrix::OpenedSource> {
+            auto tree = source::open_tarball(file, wanted);
+            if (!tree) {
+                return std::unexpected(tree.error());
+            }
+            return matrix::OpenedSource{std::move(*tree), std::nullopt};
+        };
+        out.push_back(std::move(src));
+    }
+    return out;
+}
+
 Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
     std::vector<std::filesystem::path> paths(given.begin(), given.end());
     std::error_code ec;
@@ -118,6 +156,9 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--refs", opts->refs,
                     "refs of the --git repositories: glob patterns on tag and branch names, or "
                     "commits");
+    cmd->add_option("--srpm", opts->srpms, "a kernel SRPM (kernel-*.src.rpm; repeatable)");
+    cmd->add_option("--tarball", opts->tarballs,
+                    "a kernel tarball (linux-*.tar.xz or .tar.gz; repeatable)");
     cmd->add_option("--catalog", opts->catalogs,
                     "release catalog file or directory (default: ./kernels)");
     cmd->add_option("--releases", opts->releases,
@@ -151,6 +192,15 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
             return std::unexpected(from_git.error());
         }
         std::move(from_git->begin(), from_git->end(), std::back_inserter(sources));
+        if (!opts->srpms.empty() || !opts->tarballs.empty()) {
+            auto wanted = series::touched_paths(*series);
+            if (!wanted) {
+                return std::unexpected(wanted.error());
+            }
+            wanted->insert({"Makefile", "Makefile.rhelver"});
+            auto from_archives = archive_sources(opts->srpms, opts->tarballs, *wanted);
+            std::move(from_archives.begin(), from_archives.end(), std::back_inserter(sources));
+        }
         matrix::Options options;
         options.jobs = opts->jobs;
         if (!opts->releases.empty()) {
@@ -162,8 +212,8 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
         }
         if (sources.empty() && options.catalog_rows.empty()) {
             return fail(ErrorKind::Usage,
-                        "no releases: give --tree DIR, --git REPO --refs PATTERN, or --releases "
-                        "PATTERN from the catalog");
+                        "no releases: give --tree DIR, --git REPO --refs PATTERN, --srpm FILE, "
+                        "--tarball FILE, or --releases PATTERN from the catalog");
         }
         // A progress line on stderr, only for people at a terminal.
         const bool progress = opts->format == "text" && !global.quiet &&

@@ -11,8 +11,8 @@ constexpr std::array<Policy, 4> policies{{
      0, false},
     {PolicyId::KernelSpec, "kernel-spec", "kernel.spec", "ApplyOptionalPatch: patch -p1 -F1 -s",
      patch::Engine::GnuPatch, 1, true},
-    {PolicyId::GitApply, "git-apply", "git apply", "git apply -p1", patch::Engine::GitApply, 0,
-     false},
+    {PolicyId::GitApply, "git-apply", "git apply", "ApplyOptionalPatch: git apply -p1",
+     patch::Engine::GitApply, 0, true},
     {PolicyId::GnuPatch, "gnu-patch", "GNU patch", "patch -p1 (fuzz 2)", patch::Engine::GnuPatch, 2,
      false},
 }};

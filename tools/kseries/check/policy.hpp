@@ -1,7 +1,8 @@
 // The ways a kernel build applies patches, each a "policy" a hunk is judged
 // by. Facts from DESIGN.md §2: rpm's %patch uses fuzz 0; kernel.spec's
 // ApplyPatch runs `patch -p1 -F1 -s` on RHEL 7, 8.0-8.2 and 9.0-9.1 and
-// `git apply` on RHEL 9.2 and later; plain `patch` allows fuzz 2.
+// `git apply` on RHEL 9.2 and later, both reached through ApplyOptionalPatch,
+// which skips patch files of 9 lines or fewer; plain `patch` allows fuzz 2.
 #pragma once
 
 #include <optional>

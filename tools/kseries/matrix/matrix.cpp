@@ -68,7 +68,7 @@ Expected<Row> compute_row(const series::LoadedSeries& series, const std::string&
                           const RowSource& src, const kernel::Catalog& catalog) {
     auto opened = src.open();
     if (!opened) {
-        return std::unexpected(opened.error().with_context(src.description));
+        return std::unexpected(opened.error()); // source errors name their source
     }
     Row row;
     row.source = src.description;
@@ -77,7 +77,7 @@ Expected<Row> compute_row(const series::LoadedSeries& series, const std::string&
     } else {
         auto detected = kernel::detect_release(*opened->tree);
         if (!detected) {
-            return std::unexpected(detected.error().with_context(src.description));
+            return std::unexpected(detected.error());
         }
         if (!*detected) {
             return fail(ErrorKind::Parse,
@@ -91,7 +91,7 @@ Expected<Row> compute_row(const series::LoadedSeries& series, const std::string&
     choose_policy(row, catalog, opened->spec_policy);
     auto report = check::run(series, *opened->tree, series_label, {row.policy, 2L});
     if (!report) {
-        return std::unexpected(report.error().with_context(src.description));
+        return std::unexpected(report.error());
     }
     for (const auto& p : report->patches) {
         row.cells.push_back(make_cell(p, row.policy));

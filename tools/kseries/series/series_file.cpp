@@ -107,6 +107,30 @@ Expected<std::vector<SeriesEntry>> parse_series(std::string_view text, const std
     return entries;
 }
 
+Expected<std::set<std::string, std::less<>>> touched_paths(const LoadedSeries& series) {
+    std::set<std::string, std::less<>> out;
+    for (const auto& sp : series.patches) {
+        for (const auto& file : sp.patch.files) {
+            for (const auto* name : {&file.old_name, &file.new_name}) {
+                if (*name == patch::dev_null) {
+                    continue;
+                }
+                auto stripped = patch::strip_components(*name, sp.entry.strip);
+                if (!stripped) {
+                    continue; // resolve_targets reports this when the patch is applied
+                }
+                if (auto reason = patch::unsafe_path_reason(*stripped)) {
+                    return fail(ErrorKind::Unsafe,
+                                fmt::format("refusing path '{}': {}", *stripped, *reason),
+                                Location{sp.patch.name, file.line});
+                }
+                out.insert(patch::normalize_path(*stripped));
+            }
+        }
+    }
+    return out;
+}
+
 Expected<LoadedSeries> load_series(const std::filesystem::path& dir_path) {
     auto dir = source::DirectoryTree::open(dir_path);
     if (!dir) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,11 @@ struct LoadedSeries {
     std::filesystem::path dir;
     std::vector<SeriesPatch> patches;
 };
+
+// Every path the series' patches name (after their -pN), refused when one
+// would leave a tree: the files a check reads, so archive sources need read
+// nothing else.
+[[nodiscard]] Expected<std::set<std::string, std::less<>>> touched_paths(const LoadedSeries& series);
 
 // Reads `dir`/series and every patch it names.
 [[nodiscard]] Expected<LoadedSeries> load_series(const std::filesystem::path& dir);

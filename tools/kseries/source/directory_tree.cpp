@@ -98,9 +98,9 @@ Expected<std::optional<DirectoryTree::Parent>> DirectoryTree::open_parent(std::s
             const int err = errno;
             if (is_symlink_at(parent.fd.get(), part)) {
                 return fail(ErrorKind::Unsafe,
-                            fmt::format("refusing '{}': {} is a symbolic link (kseries never "
-                                        "follows a link, in or out of the tree)",
-                                        path, walked));
+                            fmt::format("refusing '{}' in {}: {} is a symbolic link (kseries "
+                                        "never follows a link, in or out of the tree)",
+                                        path, describe(), walked));
             }
             if (err == ENOENT || err == ENOTDIR) {
                 return std::optional<Parent>{};
@@ -128,9 +128,9 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
         const int err = errno;
         if (err == ELOOP || is_symlink_at(p.fd.get(), p.leaf)) {
             return fail(ErrorKind::Unsafe,
-                        fmt::format("refusing '{}': it is a symbolic link (kseries never follows "
-                                    "a link, in or out of the tree)",
-                                    path));
+                        fmt::format("refusing '{}' in {}: it is a symbolic link (kseries never "
+                                    "follows a link, in or out of the tree)",
+                                    path, describe()));
         }
         if (err == ENOENT) {
             return std::optional<std::string>{};
@@ -140,7 +140,7 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        return fail(ErrorKind::Unsafe, fmt::format("refusing '{}': not a regular file", path));
+        return fail(ErrorKind::Unsafe, fmt::format("refusing '{}' in {}: not a regular file", path, describe()));
     }
     std::string data;
     data.resize(static_cast<std::size_t>(st.st_size));

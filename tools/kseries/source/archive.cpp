@@ -1,0 +1,297 @@
+#include <kseries/source/archive.hpp>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fmt/format.h>
+
+#include <map>
+#include <vector>
+
+namespace kseries::source {
+
+namespace {
+
+struct ArchiveDeleter {
+    void operator()(archive* a) const { archive_read_free(a); }
+};
+using Reader = std::unique_ptr<archive, ArchiveDeleter>;
+
+// Opening fails for a missing file and for one libarchive cannot read.
+std::unexpected<Error> open_error(const std::filesystem::path& file, const std::string& label,
+                                  std::string_view what, archive* a) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        return fail(ErrorKind::NotFound, fmt::format("{}: no such file", label));
+    }
+    const char* why = archive_error_string(a);
+    return fail(ErrorKind::Parse,
+                fmt::format("{} is not a readable {}: {}", label, what, why != nullptr ? why : "?"));
+}
+
+Reader new_reader() {
+    Reader a(archive_read_new());
+    archive_read_support_filter_all(a.get());
+    archive_read_support_format_all(a.get());
+    return a;
+}
+
+// What an archive holds of a kernel tree: the wanted files, and the symbolic
+// links found at or above a wanted path.
+class ArchiveTree final : public SourceTree {
+public:
+    ArchiveTree(std::string label, WantedPaths wanted) : m_label(std::move(label)), m_wanted(std::move(wanted)) {}
+
+    [[nodiscard]] std::string describe() const override { return m_label; }
+
+    [[nodiscard]] Expected<std::optional<std::string>> read(std::string_view path) override {
+        if (!m_wanted.contains(path)) {
+            return fail(ErrorKind::Internal,
+                        fmt::format("{} was not loaded from {} (only the files a series touches "
+                                    "are read)",
+                                    path, m_label));
+        }
+        for (const auto& [link, target] : m_links) {
+            if (path == link || (path.starts_with(link) && path[link.size()] == '/')) {
+                return fail(ErrorKind::Unsafe,
+                            fmt::format("refusing '{}' in {}: {} is a symbolic link (to {}); "
+                                        "kseries never follows a link",
+                                        path, m_label, link, target));
+            }
+        }
+        if (const auto it = m_files.find(path); it != m_files.end()) {
+            return std::optional<std::string>(it->second);
+        }
+        return std::optional<std::string>{};
+    }
+
+    [[nodiscard]] bool wants(std::string_view path) const { return m_wanted.contains(path); }
+    [[nodiscard]] bool wants_below(std::string_view link) const {
+        for (const auto& w : m_wanted) {
+            if (w == link || (w.starts_with(link) && w.size() > link.size() && w[link.size()] == '/')) {
+                return true;
+            }
+        }
+        return false;
+    }
+    [[nodiscard]] bool complete() const { return m_files.size() == m_wanted.size(); }
+    void add_file(std::string path, std::string data) { m_files.emplace(std::move(path), std::move(data)); }
+    void add_link(std::string path, std::string target) { m_links.emplace(std::move(path), std::move(target)); }
+
+private:
+    std::string m_label;
+    WantedPaths m_wanted;
+    std::map<std::string, std::string, std::less<>> m_files;
+    std::map<std::string, std::string, std::less<>> m_links;
+};
+
+// Splits "a/b/../c" into components; false when the name is absolute or
+// climbs above its start.
+bool safe_components(std::string_view name, std::vector<std::string>& parts) {
+    if (name.starts_with('/')) {
+        return false;
+    }
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        std::size_t end = name.find('/', start);
+        if (end == std::string_view::npos) {
+            end = name.size();
+        }
+        const std::string_view part = name.substr(start, end - start);
+        if (part == "..") {
+            if (parts.empty()) {
+                return false;
+            }
+            parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.emplace_back(part);
+        }
+        start = end + 1;
+    }
+    return true;
+}
+
+// Any ".." component, even one that stays inside: such member names are how
+// archive attacks start (CVE-2010-4651 for patch), and kernel tarballs have none.
+bool has_dotdot(std::string_view name) {
+    return name == ".." || name.starts_with("../") || name.ends_with("/..") ||
+           name.find("/../") != std::string_view::npos;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) {
+        out += out.empty() ? p : "/" + p;
+    }
+    return out;
+}
+
+Expected<std::string> read_data(archive* a, const std::string& what) {
+    std::string data;
+    std::vector<char> buf(1 << 16);
+    while (true) {
+        const la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
+        if (n < 0) {
+            return fail(ErrorKind::Parse, fmt::format("{}: {}", what, archive_error_string(a)));
+        }
+        if (n == 0) {
+            return data;
+        }
+        data.append(buf.data(), static_cast<std::size_t>(n));
+    }
+}
+
+// Streams the members of an opened tar reader into `tree`.
+Expected<void> scan_tarball(archive* a, const std::string& label, ArchiveTree& tree) {
+    std::string top;
+    bool first = true;
+    archive_entry* entry = nullptr;
+    while (true) {
+        const int rc = archive_read_next_header(a, &entry);
+        if (rc == ARCHIVE_EOF) {
+            return {};
+        }
+        if (rc < ARCHIVE_WARN) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("{} is not a readable tarball: {}", label,
+                                    archive_error_string(a) != nullptr ? archive_error_string(a)
+                                                                       : "unknown error"));
+        }
+        const char* raw_name = archive_entry_pathname(entry);
+        const std::string name = raw_name != nullptr ? raw_name : "";
+        std::vector<std::string> parts;
+        if (!safe_components(name, parts) || has_dotdot(name)) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{} holds a member named '{}' that leaves the tree", label,
+                                    name));
+        }
+        if (parts.empty()) {
+            continue;
+        }
+        if (first) {
+            top = parts.front();
+            first = false;
+        }
+        // Members under the common top directory lose it (tar --strip-components=1).
+        if (parts.size() > 1 && parts.front() == top) {
+            parts.erase(parts.begin());
+        } else if (parts.size() == 1 && parts.front() == top &&
+                   archive_entry_filetype(entry) == AE_IFDIR) {
+            continue;
+        }
+        const std::string path = join(parts);
+        const auto type = archive_entry_filetype(entry);
+        if (type == AE_IFLNK) {
+            const char* target = archive_entry_symlink(entry);
+            std::vector<std::string> resolved(parts.begin(), parts.end() - 1);
+            if (target == nullptr || !safe_components(target, resolved)) {
+                return fail(ErrorKind::Unsafe,
+                            fmt::format("{} holds a symbolic link '{}' pointing outside the tree "
+                                        "(to '{}')",
+                                        label, name, target != nullptr ? target : ""));
+            }
+            if (tree.wants_below(path)) {
+                tree.add_link(path, target);
+            }
+            continue;
+        }
+        if (type == AE_IFREG && tree.wants(path)) {
+            auto data = read_data(a, fmt::format("{}: reading {}", label, name));
+            if (!data) {
+                return std::unexpected(data.error());
+            }
+            tree.add_file(path, std::move(*data));
+            if (tree.complete()) {
+                return {}; // every wanted file is here: no need to read on
+            }
+        }
+    }
+}
+
+struct InnerStream {
+    archive* outer;
+    std::vector<char> buf = std::vector<char>(1 << 16);
+};
+
+la_ssize_t inner_read(archive* /*inner*/, void* data, const void** block) {
+    auto* s = static_cast<InnerStream*>(data);
+    *block = s->buf.data();
+    return archive_read_data(s->outer, s->buf.data(), s->buf.size());
+}
+
+} // namespace
+
+Expected<std::unique_ptr<SourceTree>> open_tarball(const std::filesystem::path& file,
+                                                   const WantedPaths& wanted) {
+    const std::string label = "tarball " + file.string();
+    Reader a = new_reader();
+    if (archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
+        return open_error(file, label, "tarball", a.get());
+    }
+    auto tree = std::make_unique<ArchiveTree>(label, wanted);
+    if (auto ok = scan_tarball(a.get(), label, *tree); !ok) {
+        return std::unexpected(ok.error());
+    }
+    return std::unique_ptr<SourceTree>(std::move(tree));
+}
+
+Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const WantedPaths& wanted) {
+    const std::string label = "SRPM " + file.string();
+    Reader outer = new_reader();
+    if (archive_read_open_filename(outer.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
+        return open_error(file, label, "RPM package", outer.get());
+    }
+    SrpmContents out;
+    archive_entry* entry = nullptr;
+    while (true) {
+        const int rc = archive_read_next_header(outer.get(), &entry);
+        if (rc == ARCHIVE_EOF) {
+            break;
+        }
+        if (rc < ARCHIVE_WARN) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("{} is not a readable RPM package: {}", label,
+                                    archive_error_string(outer.get()) != nullptr
+                                        ? archive_error_string(outer.get())
+                                        : "unknown error"));
+        }
+        std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
+        if (name.starts_with("./")) {
+            name.erase(0, 2);
+        }
+        if (name.find('/') != std::string::npos) {
+            continue; // SRPM payloads are flat
+        }
+        if (name.ends_with(".spec") && out.spec.empty()) {
+            auto spec = read_data(outer.get(), fmt::format("{}: reading {}", label, name));
+            if (!spec) {
+                return std::unexpected(spec.error());
+            }
+            out.spec = std::move(*spec);
+        } else if (name.starts_with("linux-") && name.find(".tar") != std::string::npos &&
+                   !out.tree) {
+            out.tarball_name = name;
+            Reader inner = new_reader();
+            InnerStream stream{outer.get()};
+            if (archive_read_open(inner.get(), &stream, nullptr, inner_read, nullptr) != ARCHIVE_OK) {
+                return fail(ErrorKind::Parse, fmt::format("{}: cannot read {}: {}", label, name,
+                                                          archive_error_string(inner.get())));
+            }
+            const std::string inner_label = fmt::format("{} ({})", label, name);
+            auto tree = std::make_unique<ArchiveTree>(inner_label, wanted);
+            if (auto ok = scan_tarball(inner.get(), inner_label, *tree); !ok) {
+                return std::unexpected(ok.error());
+            }
+            out.tree = std::move(tree);
+        }
+        if (out.tree && !out.spec.empty()) {
+            break;
+        }
+    }
+    if (!out.tree) {
+        return fail(ErrorKind::NotFound,
+                    fmt::format("{} holds no kernel tarball (linux-*.tar.*)", label));
+    }
+    return out;
+}
+
+} // namespace kseries::source
