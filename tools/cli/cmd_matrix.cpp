@@ -1,24 +1,24 @@
 // kseries matrix: one series against many kernel releases; rows in rpm
 // version order, one column per patch, each release judged by its own patch
 // policy. Exit 0 when every release in scope is covered, 1 otherwise.
-#include "command.hpp"
-#include "exit_codes.hpp"
-
-#include <kseries/git/repository.hpp>
-#include <kseries/kernel/catalog.hpp>
-#include <kseries/kernel/spec.hpp>
-#include <kseries/source/archive.hpp>
-#include <kseries/matrix/matrix.hpp>
-#include <kseries/report/matrix_report.hpp>
-#include <kseries/source/directory_tree.hpp>
-
-#include <fmt/format.h>
-
 #include <filesystem>
 #include <fnmatch.h>
 #include <memory>
 #include <mutex>
 #include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <kseries/git/repository.hpp>
+#include <kseries/kernel/catalog.hpp>
+#include <kseries/kernel/spec.hpp>
+#include <kseries/matrix/matrix.hpp>
+#include <kseries/report/matrix_report.hpp>
+#include <kseries/source/archive.hpp>
+#include <kseries/source/directory_tree.hpp>
+
+#include "command.hpp"
+#include "exit_codes.hpp"
 
 namespace kseries::cli {
 
@@ -36,6 +36,15 @@ struct MatrixOptions {
     std::string format = "text";
     unsigned jobs = 1;
 };
+
+// A source whose tree carries no kernel.spec of its own.
+template <typename Tree>
+Expected<matrix::OpenedSource> without_spec(Expected<Tree> tree) {
+    if (!tree) {
+        return std::unexpected(tree.error());
+    }
+    return matrix::OpenedSource{std::move(*tree), std::nullopt};
+}
 
 // --tree [RELEASE=]DIR
 Expected<matrix::RowSource> tree_source(const std::string& spec) {
@@ -55,11 +64,7 @@ Expected<matrix::RowSource> tree_source(const std::string& spec) {
     }
     src.description = "tree " + dir;
     src.open = [dir]() -> Expected<matrix::OpenedSource> {
-        auto tree = source::DirectoryTree::open(dir);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        return matrix::OpenedSource{std::move(*tree), std::nullopt};
+        return without_spec(source::DirectoryTree::open(dir));
     };
     return src;
 }
@@ -84,11 +89,7 @@ Expected<std::vector<matrix::RowSource>> git_sources(const std::vector<std::stri
             src.description = fmt::format("git {}@{}", repo, ref.name);
             src.named = kernel::parse_release(ref.name);
             src.open = [repo, commit = ref.commit_id]() -> Expected<matrix::OpenedSource> {
-                auto tree = git::open_commit_tree(repo, commit);
-                if (!tree) {
-                    return std::unexpected(tree.error());
-                }
-                return matrix::OpenedSource{std::move(*tree), std::nullopt};
+                return without_spec(git::open_commit_tree(repo, commit));
             };
             out.push_back(std::move(src));
         }
@@ -110,7 +111,8 @@ std::vector<matrix::RowSource> archive_sources(const std::vector<std::string>& s
             if (!srpm) {
                 return std::unexpected(srpm.error());
             }
-            return matrix::OpenedSource{std::move(srpm->tree), kernel::policy_from_spec(srpm->spec)};
+            return matrix::OpenedSource{std::move(srpm->tree),
+                                        kernel::policy_from_spec(srpm->spec)};
         };
         out.push_back(std::move(src));
     }
@@ -119,11 +121,7 @@ std::vector<matrix::RowSource> archive_sources(const std::vector<std::string>& s
         src.description = "tarball " + file;
         src.named = kernel::parse_release(file);
         src.open = [file, wanted]() -> Expected<matrix::OpenedSource> {
-            auto tree = source::open_tarball(file, wanted);
-            if (!tree) {
-                return std::unexpected(tree.error());
-            }
-            return matrix::OpenedSource{std::move(*tree), std::nullopt};
+            return without_spec(source::open_tarball(file, wanted));
         };
         out.push_back(std::move(src));
     }
