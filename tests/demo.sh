@@ -1,14 +1,20 @@
 #!/bin/sh
 # The main job of `make demo`: check the seed series v1 against the real
-# overlayfs sources of Debian's linux-source-6.1 and 6.12 packages, and show
-# the verdicts. Both kernels are much newer than v1's base (4.18.0-147), so
-# the patches are expected to fail; the report says where and how.
+# overlayfs sources of Debian's linux-source-6.1 and 6.12 packages, then run
+# the matrix over every source kind the machine has: the two trees as
+# directories, a git repository built here from them (one tag per kernel,
+# read through libgit2 without a checkout), and v1's base release from the
+# catalog (no source offline: shown as such). Both Debian kernels are much
+# newer than v1's base (4.18.0-147), so the patches are expected to fail;
+# the reports say where and how. The HTML report is written to
+# BUILD/demo/matrix.html.
 set -eu
 build=${1:-build/default}
 root=$(cd "$(dirname "$0")/.." && pwd)
 kseries="$build/tools/cli/kseries"
 series="$root/series/overlayfs-nfsroot/v1"
 
+mkdir -p "$build/demo"
 for v in 6.1 6.12; do
   tree="$build/corpus/linux-$v"
   "$root/tests/differential/extract-corpus.sh" "/usr/src/linux-source-$v.tar.xz" "$tree"
@@ -17,8 +23,32 @@ for v in 6.1 6.12; do
   "$kseries" check --series "$series" --tree "$tree" || true
 done
 
+# A git repository of the two trees, one tag each.
+repo="$build/demo/kernels.git"
+rm -rf "$repo"
+git init -q --bare "$repo"
+for v in 6.1 6.12; do
+  git --git-dir="$repo" --work-tree="$build/corpus/linux-$v" add -A -- Makefile fs
+  GIT_AUTHOR_NAME=kseries GIT_AUTHOR_EMAIL=demo@kseries GIT_COMMITTER_NAME=kseries \
+    GIT_COMMITTER_EMAIL=demo@kseries \
+    git --git-dir="$repo" --work-tree="$build/corpus/linux-$v" commit -q -m "linux $v"
+  git --git-dir="$repo" tag "debian-$v"
+done
+
+echo
+echo "=== kseries matrix: v1 on Debian's trees, the same trees from git, and v1's base ==="
+matrix() {
+  "$kseries" matrix --series "$series" --catalog "$root/kernels" --jobs 2 \
+    --tree "$build/corpus/linux-6.1" --tree "$build/corpus/linux-6.12" \
+    --git "$repo" --refs 'debian-*' --releases '4.18.0-147.5.1.el8_1' "$@" || true
+}
+matrix
+matrix --format html --output "$build/demo/matrix.html"
+
 echo
 echo "Both patches were written for 4.18.0-147.5.1.el8_1; on these kernels"
 echo "ovl_dentry_revalidate() became ovl_revalidate_real(), and upstream now"
 echo "skips -EOPNOTSUPP for xattrs it need not copy (see each patch's header)."
-echo "Try: $kseries check --series $series --tree DIR --format json"
+echo
+echo "The HTML report is at $(cd "$build/demo" && pwd)/matrix.html"
+echo "Try: $kseries matrix --series $series --tree DIR --format md|json|junit"

@@ -1,7 +1,7 @@
-#include <kseries/report/matrix_report.hpp>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <kseries/report/matrix_report.hpp>
 
 using namespace kseries;
 using matrix::Cell;
@@ -32,9 +32,9 @@ TEST(MatrixReport, describes_cells) {
               "fuzz 2 (rejected)");
     EXPECT_EQ(report::cell_text({CellKind::Exact, false, check::Verdict::Skipped, 0, 0}),
               "exact (skipped)");
-    EXPECT_EQ(report::cell_text({CellKind::AlreadyApplied, false, check::Verdict::AlreadyApplied,
-                                 0, 0}),
-              "in tree");
+    EXPECT_EQ(
+        report::cell_text({CellKind::AlreadyApplied, false, check::Verdict::AlreadyApplied, 0, 0}),
+        "in tree");
     EXPECT_EQ(report::cell_text(Cell{}), "n/a");
 }
 
@@ -61,4 +61,29 @@ TEST(MatrixReport, renders_json_markdown_and_text) {
     const auto text = report::render_matrix_text(m, {false});
     EXPECT_NE(text.find("no source given for this release"), std::string::npos) << text;
     EXPECT_NE(text.find("0 of 1 releases covered"), std::string::npos);
+}
+
+TEST(MatrixReport, junit_fails_every_case_of_a_release_without_source) {
+    const auto xml = report::render_matrix_junit(sample());
+    EXPECT_NE(xml.find(R"(<testsuites name="kseries matrix: series/x/v1" tests="2" failures="2")"),
+              std::string::npos);
+    EXPECT_NE(
+        xml.find(R"(<testcase classname="kseries.matrix.4_18_0-193_el8" name="0001-a.patch")"),
+        std::string::npos);
+    EXPECT_NE(
+        xml.find(R"(<failure type="unavailable" message="source unavailable: no source given)"),
+        std::string::npos);
+}
+
+TEST(MatrixReport, html_is_one_page_with_a_cell_per_release_and_patch) {
+    const auto html = report::render_matrix_html(sample());
+    EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0U);
+    std::size_t cells = 0;
+    for (auto at = html.find("<td class=\"cell "); at != std::string::npos;
+         at = html.find("<td class=\"cell ", at + 1)) {
+        ++cells;
+    }
+    EXPECT_EQ(cells, 2U);
+    EXPECT_NE(html.find("source unavailable: no source given for this release"), std::string::npos);
+    EXPECT_EQ(html.find("<script"), std::string::npos);
 }

@@ -16,6 +16,7 @@
 #include <kseries/report/matrix_report.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/source/directory_tree.hpp>
+#include <kseries/util/file.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -34,6 +35,7 @@ struct MatrixOptions {
     std::vector<std::string> catalogs;
     std::vector<std::string> releases;
     std::string format = "text";
+    std::string output;
     unsigned jobs = 1;
 };
 
@@ -161,9 +163,11 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
                     "release catalog file or directory (default: ./kernels)");
     cmd->add_option("--releases", opts->releases,
                     "catalog releases to include as rows: glob patterns, or 'all'");
-    cmd->add_option("--format", opts->format, "text, md or json")
-        ->check(CLI::IsMember({"text", "md", "json"}))
+    cmd->add_option("--format", opts->format, "text, md, json, html or junit")
+        ->check(CLI::IsMember({"text", "md", "json", "html", "junit"}))
         ->capture_default_str();
+    cmd->add_option("-o,--output", opts->output,
+                    "write the report to FILE (atomically) instead of standard output");
     cmd->add_option("-j,--jobs", opts->jobs, "releases checked in parallel")
         ->check(CLI::Range(1U, 256U))
         ->capture_default_str();
@@ -214,7 +218,7 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
                         "--tarball FILE, or --releases PATTERN from the catalog");
         }
         // A progress line on stderr, only for people at a terminal.
-        const bool progress = opts->format == "text" && !global.quiet &&
+        const bool progress = (opts->format == "text" || !opts->output.empty()) && !global.quiet &&
                               ::isatty(STDERR_FILENO) != 0 && stdout_color(global.color);
         std::mutex mu;
         if (progress) {
@@ -230,15 +234,33 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
         if (!m) {
             return std::unexpected(m.error());
         }
+        const int code = m->covered() ? exit_ok : exit_checks_failed;
         std::string out;
         if (opts->format == "json") {
             out = report::render_matrix_json(*m);
         } else if (opts->format == "md") {
             out = report::render_matrix_markdown(*m);
+        } else if (opts->format == "html") {
+            out = report::render_matrix_html(*m);
+        } else if (opts->format == "junit") {
+            out = report::render_matrix_junit(*m);
         } else {
-            out = report::render_matrix_text(*m, {stdout_color(global.color)});
+            out = report::render_matrix_text(*m,
+                                             {opts->output.empty() && stdout_color(global.color)});
         }
-        return emit(out, m->covered() ? exit_ok : exit_checks_failed);
+        if (!opts->output.empty()) {
+            if (auto written = write_file_atomic(opts->output, out); !written) {
+                return std::unexpected(written.error());
+            }
+            if (!global.quiet) {
+                fmt::print(stderr,
+                           "kseries: wrote the {} report to {} ({} of {} releases "
+                           "covered)\n",
+                           opts->format, opts->output, report::covered_rows(*m), m->rows.size());
+            }
+            return code;
+        }
+        return emit(out, code);
     };
 }
 

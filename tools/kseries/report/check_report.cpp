@@ -58,23 +58,6 @@ std::string_view file_status_key(FileStatus s) {
     return "failed";
 }
 
-std::string_view file_status_words(FileStatus s) {
-    switch (s) {
-    case FileStatus::Applied:
-    case FileStatus::Failed:
-        return "";
-    case FileStatus::Reversed:
-        return "reversed or previously applied: patch would skip this file";
-    case FileStatus::Missing:
-        return "file not found in the tree";
-    case FileStatus::AlreadyExists:
-        return "patch creates this file, but it already exists";
-    case FileStatus::NotDeleted:
-        return "patch deletes this file, but content would be left";
-    }
-    return "";
-}
-
 std::string_view hunk_status_key(HunkStatus s) {
     switch (s) {
     case HunkStatus::Applied:
@@ -109,6 +92,23 @@ std::string trap_warning(const check::PatchReport& p) {
 }
 
 } // namespace
+
+std::string_view file_status_words(FileStatus s) {
+    switch (s) {
+    case FileStatus::Applied:
+    case FileStatus::Failed:
+        return "";
+    case FileStatus::Reversed:
+        return "reversed or previously applied: patch would skip this file";
+    case FileStatus::Missing:
+        return "file not found in the tree";
+    case FileStatus::AlreadyExists:
+        return "patch creates this file, but it already exists";
+    case FileStatus::NotDeleted:
+        return "patch deletes this file, but content would be left";
+    }
+    return "";
+}
 
 std::string hunk_outcome(const patch::HunkResult& h) {
     switch (h.status) {

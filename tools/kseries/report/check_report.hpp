@@ -17,4 +17,8 @@ namespace kseries::report {
 // "FAILED", "ignored".
 [[nodiscard]] std::string hunk_outcome(const patch::HunkResult& h);
 
+// Why a file's hunks were not tried, in words ("file not found in the
+// tree"); empty for Applied and Failed.
+[[nodiscard]] std::string_view file_status_words(patch::FileStatus s);
+
 } // namespace kseries::report

@@ -1,20 +1,17 @@
-#include <kseries/report/matrix_report.hpp>
-
-#include <kseries/report/json_parts.hpp>
+#include <algorithm>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
+#include <kseries/report/json_parts.hpp>
+#include <kseries/report/matrix_report.hpp>
 
 namespace kseries::report {
-
-namespace {
 
 using matrix::Cell;
 using matrix::CellKind;
 
-Tone tone_of(const Cell& c) {
+Tone cell_tone(const Cell& c) {
     switch (c.kind) {
     case CellKind::Unavailable:
         return Tone::Dim;
@@ -44,8 +41,10 @@ std::size_t covered_rows(const matrix::Matrix& m) {
     }));
 }
 
+namespace {
+
 std::string_view mark(const Cell& c) {
-    switch (tone_of(c)) {
+    switch (cell_tone(c)) {
     case Tone::Good:
     case Tone::Warn:
         return "✅";
@@ -122,16 +121,15 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("  {:<{}}", names[i], col_w[i]);
     }
-    out += '\n';
+    out += "  source\n";
     for (const auto& r : m.rows) {
         out += fmt::format("{:<{}}  {:<{}}", r.release.name(), release_w, policy_text(r), policy_w);
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             const auto text = fmt::format("{:<{}}", cell_text(r.cells[i]), col_w[i]);
-            out += "  " + paint(style, tone_of(r.cells[i]), text);
+            out += "  " + paint(style, cell_tone(r.cells[i]), text);
         }
-        if (!r.available()) {
-            out += paint(style, Tone::Dim, "  " + r.unavailable);
-        }
+        // Where the row comes from: two rows of one release differ here.
+        out += paint(style, Tone::Dim, "  " + (r.available() ? r.source : r.unavailable));
         out += '\n';
     }
     out += '\n';
@@ -168,8 +166,9 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
         out += '\n';
     }
     out += fmt::format("\n**{} of {} releases covered.** ", covered_rows(m), m.rows.size());
-    out += "✅ applies under the release's own policy · ☑️ already in the tree · ❌ does not "
-           "apply, or the policy rejects it · ➖ no source · \\* policy not verified\n\n";
+    out +=
+        "✅ applies under the release's own policy · ☑️ already in the tree · ❌ does not "
+        "apply, or the policy rejects it · ➖ no source · \\* policy not verified\n\n";
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("- `{}`: {}\n", names[i], m.patches[i]);
     }
@@ -190,7 +189,8 @@ std::string render_matrix_json(const matrix::Matrix& m) {
         jr["release"] = r.release.name();
         jr["source"] = r.source;
         jr["available"] = r.available();
-        jr["unavailable_reason"] = r.available() ? ordered_json(nullptr) : ordered_json(r.unavailable);
+        jr["unavailable_reason"] =
+            r.available() ? ordered_json(nullptr) : ordered_json(r.unavailable);
         jr["policy"] = check::policy(r.policy).key;
         jr["policy_verified"] = r.policy_verified;
         jr["policy_origin"] = r.policy_origin;
@@ -205,8 +205,8 @@ std::string render_matrix_json(const matrix::Matrix& m) {
             jc["patch"] = m.patches[i];
             jc["outcome"] = matrix::cell_key(c.kind);
             jc["accepted"] = c.accepted;
-            jc["verdict"] = r.available() ? ordered_json(check::verdict_key(c.verdict))
-                                          : ordered_json(nullptr);
+            jc["verdict"] =
+                r.available() ? ordered_json(check::verdict_key(c.verdict)) : ordered_json(nullptr);
             jc["fuzz"] = c.fuzz;
             jc["offset"] = c.offset;
             if (r.report) {

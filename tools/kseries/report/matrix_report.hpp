@@ -1,5 +1,6 @@
 // Renders a matrix::Matrix: a terminal grid, Markdown for merge requests and
-// wikis, JSON (docs/formats/matrix-json.md).
+// wikis, JSON (docs/formats/matrix-json.md), one self-contained HTML page,
+// and JUnit XML for CI servers (docs/formats/matrix-junit.md).
 #pragma once
 
 #include <kseries/matrix/matrix.hpp>
@@ -12,6 +13,18 @@ namespace kseries::report {
 [[nodiscard]] std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style);
 [[nodiscard]] std::string render_matrix_markdown(const matrix::Matrix& m);
 [[nodiscard]] std::string render_matrix_json(const matrix::Matrix& m);
+[[nodiscard]] std::string render_matrix_html(const matrix::Matrix& m);
+[[nodiscard]] std::string render_matrix_junit(const matrix::Matrix& m);
+
+// The colour a cell is shown in: Good (exact and accepted), Warn (moved or
+// fuzzed, accepted), Info (already in the tree), Bad, Dim (no source).
+[[nodiscard]] Tone cell_tone(const matrix::Cell& cell);
+
+// The row's policy label, with '*' when the catalog marks it unverified.
+[[nodiscard]] std::string policy_text(const matrix::Row& row);
+
+// Rows on which every patch is accepted.
+[[nodiscard]] std::size_t covered_rows(const matrix::Matrix& m);
 
 // A cell in words: "exact", "offset +3", "fuzz 2", "in tree", "FAILS", "n/a".
 [[nodiscard]] std::string cell_text(const matrix::Cell& cell);

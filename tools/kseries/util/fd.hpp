@@ -23,6 +23,8 @@ public:
 
     [[nodiscard]] int get() const { return m_fd; }
     [[nodiscard]] bool valid() const { return m_fd >= 0; }
+    // Gives up ownership: the caller closes the descriptor.
+    [[nodiscard]] int release() { return std::exchange(m_fd, -1); }
     void reset(int fd = -1) {
         if (m_fd >= 0) {
             ::close(m_fd);

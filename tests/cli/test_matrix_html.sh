@@ -1,0 +1,121 @@
+# The HTML matrix in a real browser: Debian's headless Chromium, driven
+# through chromedriver's WebDriver HTTP interface. The page must load no
+# external asset, show each outcome in its own colour, open a cell's
+# per-hunk details on click, and carry the policy legend. A screenshot of the
+# opened page is kept as a test artefact ($KSERIES_ARTIFACTS/matrix.png).
+. "$(dirname "$0")/common.sh"
+
+# Trees for every kind of cell: exact, offset, already applied, fails, n/a.
+make_base_tree "$T/base"
+make_base_tree "$T/moved"
+for f in super.c copy_up.c; do
+  { printf '/* added */\n/* added */\n/* added */\n'; cat "$T/moved/fs/overlayfs/$f"; } > "$T/x"
+  mv "$T/x" "$T/moved/fs/overlayfs/$f"
+done
+make_base_tree "$T/has"
+cat "$V1"/0001-*.patch | (cd "$T/has" && patch -p1 -s) || fail "cannot pre-apply 0001"
+
+run "$KSERIES" matrix --series "$V1" --catalog "$KSERIES_ROOT/kernels" \
+  --tree "4.18.0-147.5.1.el8_1=$T/base" --tree "4.18.0-193.el8=$T/moved" \
+  --tree "4.18.0-305.el8=$T/has" --tree "$KSERIES_CORPUS_61" --releases '4.18.0-80.el8' \
+  --format html --output "$T/report.html"
+expect_rc 1 "6.1 and 4.18.0-80 are not covered"
+expect_err "wrote the html report to $T/report.html"
+[ ! -s "$T/out" ] || fail "--output also wrote to stdout"
+grep -q '^<!DOCTYPE html>' "$T/report.html" || fail "not an HTML document"
+# Self-contained: no stylesheet, script, image or font is fetched.
+! grep -Eq '<(link|script|img)[ >]|url\(' "$T/report.html" || fail "the page refers to assets"
+
+# The same run to standard output is byte-identical.
+run "$KSERIES" matrix --series "$V1" --catalog "$KSERIES_ROOT/kernels" \
+  --tree "4.18.0-147.5.1.el8_1=$T/base" --tree "4.18.0-193.el8=$T/moved" \
+  --tree "4.18.0-305.el8=$T/has" --tree "$KSERIES_CORPUS_61" --releases '4.18.0-80.el8' \
+  --format html
+cmp -s "$T/out" "$T/report.html" || fail "--output and stdout differ"
+
+# --- WebDriver -----------------------------------------------------------
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+chromedriver --port="$port" > "$T/chromedriver.log" 2>&1 &
+driver=$!
+trap 'kill $driver 2>/dev/null; rm -rf "$T"' EXIT
+wd="http://127.0.0.1:$port"
+i=0
+until curl -sf "$wd/status" > /dev/null; do
+  i=$((i + 1))
+  [ $i -lt 100 ] || { cat "$T/chromedriver.log" >&2; fail "chromedriver did not start"; }
+  sleep 0.1
+done
+
+# wd_post PATH JSON: a WebDriver command; prints the response's .value.
+wd_post() {
+  curl -sf -X POST -H 'Content-Type: application/json' -d "$2" "$wd$1" > "$T/wd.json" ||
+    fail "WebDriver POST $1 failed: $(cat "$T/wd.json" 2>/dev/null)"
+  jq -c '.value' "$T/wd.json"
+}
+wd_get() {
+  curl -sf "$wd$1" > "$T/wd.json" || fail "WebDriver GET $1 failed"
+  jq -c '.value' "$T/wd.json"
+}
+# js SCRIPT: the value the script returns in the page.
+js() { wd_post "/session/$sid/execute/sync" "$(jq -cn --arg s "$1" '{script: $s, args: []}')"; }
+element() {
+  wd_post "/session/$sid/element" "$(jq -cn --arg v "$1" '{using: "css selector", value: $v}')" |
+    jq -r '.["element-6066-11e4-a52e-4f735466cecf"]'
+}
+
+caps=$(jq -cn --arg profile "$T/profile" '{capabilities: {alwaysMatch: {browserName: "chrome",
+  "goog:chromeOptions": {binary: "/usr/bin/chromium", args: ["--headless", "--no-sandbox",
+  "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+  "--no-first-run", "--window-size=1400,1000", ("--user-data-dir=" + $profile)]}}}}')
+sid=$(wd_post /session "$caps" | jq -r '.sessionId')
+[ -n "$sid" ] && [ "$sid" != null ] || fail "no WebDriver session: $(cat "$T/chromedriver.log")"
+trap 'curl -s -X DELETE "$wd/session/$sid" > /dev/null; kill $driver 2>/dev/null; rm -rf "$T"' EXIT
+wd_post "/session/$sid/url" "$(jq -cn --arg u "file://$T/report.html" '{url: $u}')" > /dev/null
+
+[ "$(js 'return document.title')" = '"kseries matrix: '"$V1"'"' ] || fail "title: $(js 'return document.title')"
+[ "$(js "return performance.getEntriesByType('resource').length")" = 0 ] ||
+  fail "the page fetched resources"
+[ "$(js "return document.querySelector('#summary').textContent")" = '"2 of 5 releases covered"' ] ||
+  fail "summary: $(js "return document.querySelector('#summary').textContent")"
+
+# Rows in rpm version order, one cell per release × patch.
+rows=$(js "return [...document.querySelectorAll('#matrix > tbody > tr')].map(r => r.dataset.release).join(' ')")
+echo "$rows" | grep -Eq '^"4\.18\.0-80\.el8 4\.18\.0-147\.5\.1\.el8_1 4\.18\.0-193\.el8 4\.18\.0-305\.el8 6\.1\.[0-9]+"$' ||
+  fail "rows: $rows"
+[ "$(js "return document.querySelectorAll('#matrix td.cell').length")" = 10 ] || fail "cell count"
+
+# Each kind of cell in its own colour.
+outcomes=$(js "return [...document.querySelectorAll('#matrix > tbody > tr')].map(r =>
+  [...r.querySelectorAll('td.cell')].map(c => c.dataset.outcome).join(',')).join(' ')")
+[ "$outcomes" = '"unavailable,unavailable exact,exact offset,offset already-applied,exact fails,fails"' ] ||
+  fail "outcomes: $outcomes"
+colors=$(js "return ['unavailable','exact','offset','already-applied','fails'].map(o =>
+  getComputedStyle(document.querySelector('td.cell[data-outcome=\"' + o + '\"]')).backgroundColor)")
+[ "$(echo "$colors" | jq 'unique | length')" = 5 ] || fail "outcomes share colours: $colors"
+echo "$colors" | jq -e '.[1] == "rgb(218, 251, 225)" and .[4] == "rgb(255, 235, 233)"' > /dev/null ||
+  fail "exact is not green or fails is not red: $colors"
+
+# A failing cell's details: hidden, then shown on click, with its hunks.
+panel=$(element "td.cell[data-outcome='fails'] .panel")
+[ "$(wd_get "/session/$sid/element/$panel/displayed")" = false ] || fail "details shown before click"
+summary=$(element "td.cell[data-outcome='fails'] summary")
+wd_post "/session/$sid/element/$summary/click" '{}' > /dev/null
+[ "$(wd_get "/session/$sid/element/$panel/displayed")" = true ] || fail "click did not open details"
+text=$(wd_get "/session/$sid/element/$panel/text")
+for want in fs/overlayfs/super.c FAILED 'closest match' 'kernel.spec (this release)'; do
+  echo "$text" | grep -qF "$want" || fail "details lack '$want': $text"
+done
+
+# The legend names every policy with its command.
+legend=$(wd_get "/session/$sid/element/$(element '#legend')/text")
+for want in 'patch -p1 --fuzz=0' 'ApplyOptionalPatch: patch -p1 -F1 -s' 'git apply' \
+    'silently skipped'; do
+  echo "$legend" | grep -qF "$want" || fail "legend lacks '$want'"
+done
+
+art=${KSERIES_ARTIFACTS:-$T}
+mkdir -p "$art"
+wd_get "/session/$sid/screenshot" | jq -r . | base64 -d > "$art/matrix.png"
+[ "$(head -c 8 "$art/matrix.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+  fail "the screenshot is not a PNG"
+cp "$T/report.html" "$art/matrix.html"

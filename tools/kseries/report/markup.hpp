@@ -1,0 +1,16 @@
+// Escaping for the markup reports (HTML and JUnit XML). Patch names, paths
+// and hunk headers come from untrusted input: any byte string becomes
+// well-formed text content or attribute value.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kseries::report {
+
+// `s` as XML/HTML text or a double-quoted attribute value: & < > " ' are
+// escaped, invalid UTF-8 and characters XML 1.0 forbids (controls other
+// than tab, LF and CR) become U+FFFD.
+[[nodiscard]] std::string escape_markup(std::string_view s);
+
+} // namespace kseries::report
