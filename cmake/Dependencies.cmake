@@ -6,6 +6,8 @@ pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
 pkg_check_modules(RPM REQUIRED IMPORTED_TARGET rpm>=4.18)
 # libarchive: SRPM payloads and kernel tarballs, streamed (source/archive.cpp).
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive>=3.6)
+# libcurl: `kseries fetch` downloads SRPMs, resumable, over http and https (fetch/http.cpp).
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
 
 find_package(fmt 9.1 REQUIRED)
 find_package(spdlog 1.10 REQUIRED)

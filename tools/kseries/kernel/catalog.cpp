@@ -1,38 +1,54 @@
 #include <kseries/kernel/catalog.hpp>
+#include <kseries/util/toml.hpp>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <fstream>
+#include <cctype>
 #include <set>
-#include <sstream>
 
 namespace kseries::kernel {
 
 namespace {
 
+using toml_read::where;
+
 const std::set<std::string, std::less<>> entry_keys{
-    "name", "minor", "date", "srpm", "url", "git_tag", "policy", "unverified"};
+    "name", "minor", "date", "srpm", "url", "sha256", "size", "git_tag", "policy", "unverified"};
 const std::set<std::string, std::less<>> file_keys{"lineage", "release"};
 
-Location where(const std::string& file, const toml::node& node) {
-    return {file, static_cast<std::size_t>(node.source().begin.line)};
+// sha256 = "<64 hex digits>", kept in lowercase.
+Expected<std::string> sha256_of(const std::string& file, const toml::table& t) {
+    auto value = toml_read::string_at(file, t, "sha256");
+    if (!value || value->empty()) {
+        return value;
+    }
+    const bool hex = value->size() == 64 && std::all_of(value->begin(), value->end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    if (!hex) {
+        return fail(ErrorKind::Parse, "'sha256' must be 64 hexadecimal digits",
+                    where(file, *t.get("sha256")));
+    }
+    std::transform(value->begin(), value->end(), value->begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
+    return value;
 }
 
-Expected<std::string> string_of(const std::string& file, const toml::table& t,
-                                std::string_view key) {
-    const toml::node* n = t.get(key);
+// size = <bytes>, a positive integer.
+Expected<std::optional<std::uint64_t>> size_of(const std::string& file, const toml::table& t) {
+    const toml::node* n = t.get("size");
     if (n == nullptr) {
-        return std::string{};
+        return std::optional<std::uint64_t>{};
     }
-    if (const auto* s = n->as_string()) {
-        return s->get();
+    const auto* i = n->as_integer();
+    if (i == nullptr || i->get() <= 0) {
+        return fail(ErrorKind::Parse, "'size' must be the SRPM's size in bytes, a positive integer",
+                    where(file, *n));
     }
-    if (const auto* d = n->as_date()) {
-        return fmt::format("{:04}-{:02}-{:02}", d->get().year, d->get().month, d->get().day);
-    }
-    return fail(ErrorKind::Parse, fmt::format("'{}' must be a string", key), where(file, *n));
+    return std::optional<std::uint64_t>{static_cast<std::uint64_t>(i->get())};
 }
 
 Expected<CatalogEntry> read_entry(const std::string& file, const std::string& lineage,
@@ -41,7 +57,7 @@ Expected<CatalogEntry> read_entry(const std::string& file, const std::string& li
         if (!entry_keys.contains(key.str())) {
             return fail(ErrorKind::Parse,
                         fmt::format("unknown key '{}' in a release (known: name, minor, date, "
-                                    "srpm, url, git_tag, policy, unverified)",
+                                    "srpm, url, sha256, size, git_tag, policy, unverified)",
                                     key.str()),
                         where(file, node));
         }
@@ -49,7 +65,7 @@ Expected<CatalogEntry> read_entry(const std::string& file, const std::string& li
     CatalogEntry e;
     e.lineage = lineage;
     e.location = where(file, t);
-    auto name = string_of(file, t, "name");
+    auto name = toml_read::string_at(file, t, "name");
     if (!name) {
         return std::unexpected(name.error());
     }
@@ -64,13 +80,23 @@ Expected<CatalogEntry> read_entry(const std::string& file, const std::string& li
     for (auto [key, field] : {std::pair{"minor", &e.minor}, std::pair{"date", &e.date},
                               std::pair{"srpm", &e.srpm}, std::pair{"url", &e.url},
                               std::pair{"git_tag", &e.git_tag}}) {
-        auto value = string_of(file, t, key);
+        auto value = toml_read::string_at(file, t, key);
         if (!value) {
             return std::unexpected(value.error());
         }
         *field = std::move(*value);
     }
-    auto policy = string_of(file, t, "policy");
+    auto sha256 = sha256_of(file, t);
+    if (!sha256) {
+        return std::unexpected(sha256.error());
+    }
+    e.sha256 = std::move(*sha256);
+    auto size = size_of(file, t);
+    if (!size) {
+        return std::unexpected(size.error());
+    }
+    e.size = *size;
+    auto policy = toml_read::string_at(file, t, "policy");
     if (!policy) {
         return std::unexpected(policy.error());
     }
@@ -104,20 +130,12 @@ Expected<CatalogEntry> read_entry(const std::string& file, const std::string& li
 }
 
 Expected<void> read_file(const std::filesystem::path& path, std::vector<CatalogEntry>& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail(ErrorKind::NotFound, fmt::format("cannot read catalog file {}", path.string()));
+    auto parsed = toml_read::parse_file(path, "catalog file");
+    if (!parsed) {
+        return std::unexpected(parsed.error());
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
+    const toml::table& doc = *parsed;
     const std::string file = path.string();
-    toml::table doc;
-    try {
-        doc = toml::parse(ss.str(), file);
-    } catch (const toml::parse_error& e) {
-        return fail(ErrorKind::Parse, std::string(e.description()),
-                    Location{file, static_cast<std::size_t>(e.source().begin.line)});
-    }
     for (const auto& [key, node] : doc) {
         if (!file_keys.contains(key.str())) {
             return fail(ErrorKind::Parse,
@@ -127,7 +145,7 @@ Expected<void> read_file(const std::filesystem::path& path, std::vector<CatalogE
                         where(file, node));
         }
     }
-    auto lineage = string_of(file, doc, "lineage");
+    auto lineage = toml_read::string_at(file, doc, "lineage");
     if (!lineage) {
         return std::unexpected(lineage.error());
     }

@@ -9,6 +9,7 @@
 #include <kseries/kernel/release.hpp>
 #include <kseries/util/error.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -23,6 +24,8 @@ struct CatalogEntry {
     std::string date;     // "2019-11-05" or empty
     std::string srpm;     // "kernel-4.18.0-147.el8.src.rpm" or empty
     std::string url;      // where the SRPM is published, or empty
+    std::string sha256;   // the SRPM's SHA-256, 64 lowercase hex digits, or empty
+    std::optional<std::uint64_t> size; // the SRPM's size in bytes
     std::string git_tag;  // e.g. "kernel-5.14.0-427.el9" on CentOS Stream, or empty
     std::optional<check::PolicyId> policy;
     std::vector<std::string> unverified; // keys whose value is not verified

@@ -1,0 +1,208 @@
+#include <kseries/fetch/download.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <kseries/fetch/cache.hpp>
+#include <kseries/fetch/digest.hpp>
+#include <kseries/fetch/http.hpp>
+#include <kseries/proc/run.hpp>
+#include <kseries/util/fd.hpp>
+#include <kseries/util/lock.hpp>
+#include <kseries/util/text.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kseries::fetch {
+
+namespace {
+
+std::string where(const kernel::CatalogEntry& e) {
+    return fmt::format("{}:{}", e.location.file, e.location.line);
+}
+
+Error io_error(std::string_view what) {
+    return {ErrorKind::Io, fmt::format("{}: {}", what, std::strerror(errno))};
+}
+
+bool has_scheme(std::string_view url, std::string_view scheme) {
+    return url.size() > scheme.size() &&
+           ::strncasecmp(url.data(), scheme.data(), scheme.size()) == 0;
+}
+
+// What rpmkeys -K said against a file, without the file's path it starts
+// with ("/cache/x.src.rpm: DIGESTS NOT OK" -> "DIGESTS NOT OK"); it prints
+// nothing after the path for a file that is not an rpm at all.
+std::string rpmkeys_says(const proc::Result& r, const std::string& path) {
+    const std::string& said = text::trim(r.err).empty() ? r.out : r.err;
+    for (const auto line : text::split_lines(said)) {
+        std::string_view l = text::trim(text::chomp(line));
+        if (l.starts_with(path)) {
+            l.remove_prefix(path.size());
+        }
+        if (l.starts_with(":")) {
+            l.remove_prefix(1);
+        }
+        l = text::trim(l);
+        if (!l.empty()) {
+            return text::quote_line(l);
+        }
+    }
+    return "not an rpm package";
+}
+
+// The SHA-256 of the downloaded file when it is the SRPM the catalog
+// describes and rpm finds it intact; else why not.
+Expected<std::string> verify(const kernel::CatalogEntry& e, int fd,
+                             const std::filesystem::path& part, std::uint64_t size) {
+    if (e.size && size != *e.size) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("{} does not match the catalog ({}): {} bytes, expected {}",
+                                e.url, where(e), size, *e.size));
+    }
+    auto sha256 = sha256_of_fd(fd, part.string());
+    if (!sha256) {
+        return sha256;
+    }
+    if (!e.sha256.empty() && *sha256 != e.sha256) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("{} does not match the catalog ({}): sha256 {}, expected {}",
+                                e.url, where(e), *sha256, e.sha256));
+    }
+    // rpm's own header and payload digests: a truncated, corrupt or non-rpm
+    // file fails here even when the catalog records no checksum.
+    auto checked = proc::run({{"rpmkeys", "-K", "--nosignature", part.string()}, {}, {}});
+    if (!checked) {
+        return std::unexpected(checked.error());
+    }
+    if (!checked->ok()) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("{} is not an intact rpm (rpmkeys -K, {}): {}", e.url,
+                                checked->status(), rpmkeys_says(*checked, part.string())));
+    }
+    return sha256;
+}
+
+// A failed first request leaves an empty partial file: nothing to resume.
+void remove_if_empty(int dir_fd, int fd, const std::string& name) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size == 0) {
+        (void)::unlinkat(dir_fd, name.c_str(), 0);
+    }
+}
+
+} // namespace
+
+Expected<std::string> fetchable(const kernel::CatalogEntry& entry) {
+    auto name = srpm_file_name(entry);
+    if (!name) {
+        return name;
+    }
+    if (entry.url.empty()) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("release {} has no 'url' in the catalog; give a local copy of "
+                                "its SRPM with --srpm FILE",
+                                entry.release.name()),
+                    entry.location);
+    }
+    if (!has_scheme(entry.url, "http://") && !has_scheme(entry.url, "https://")) {
+        return fail(ErrorKind::Unsafe,
+                    fmt::format("release {}: 'url' {} is not an http:// or https:// URL",
+                                entry.release.name(), text::quote_line(entry.url)),
+                    entry.location);
+    }
+    return name;
+}
+
+Expected<Fetched> fetch_srpm(const kernel::CatalogEntry& entry, const FetchOptions& options) {
+    auto name = fetchable(entry);
+    if (!name) {
+        return std::unexpected(name.error());
+    }
+    const auto& dir = options.cache_dir;
+    if (auto made = create_cache_dir(dir); !made) {
+        return std::unexpected(made.error());
+    }
+    const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) {
+        return std::unexpected(io_error(fmt::format("cannot open the cache {}", dir.string())));
+    }
+    // Two fetches of one file take turns (util/lock.hpp).
+    auto held = lock_in(dir_fd.get(), lock_name(*name), LockWait::Wait,
+                        fmt::format("{} in the cache", *name),
+                        [&] { spdlog::debug("waiting for another kseries fetch of {}", *name); });
+    if (!held) {
+        return std::unexpected(held.error());
+    }
+    if (auto cached = cached_srpm(entry, dir)) {
+        return Fetched{*cached, FetchStatus::AlreadyCached};
+    }
+    const std::string part = part_name(*name);
+    for (int round = 1;; ++round) {
+        const UniqueFd fd(
+            ::openat(dir_fd.get(), part.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+        struct stat st {};
+        if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
+            return std::unexpected(io_error(fmt::format("cannot create {} in the cache", part)));
+        }
+        if (!S_ISREG(st.st_mode)) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{} in the cache is not a regular file", part));
+        }
+        const bool resumed = st.st_size > 0;
+        auto got = download(entry.url, fd.get(), {entry.size, options.progress});
+        if (!got) {
+            remove_if_empty(dir_fd.get(), fd.get(), part);
+            // The hint fits a network that fails, not a server that answers.
+            const bool network = got.error().kind() == ErrorKind::Io;
+            return fail(got.error().kind(),
+                        fmt::format("{} (release {}){}", got.error().message(),
+                                    entry.release.name(),
+                                    network ? "; offline or unreachable? give kseries matrix a "
+                                              "local copy of the SRPM with --srpm FILE"
+                                            : ""));
+        }
+        if (::fsync(fd.get()) != 0) {
+            return std::unexpected(io_error(fmt::format("cannot sync {} in the cache", part)));
+        }
+        auto sha256 = verify(entry, fd.get(), dir / part, got->size);
+        if (!sha256 && sha256.error().kind() == ErrorKind::Tool) {
+            // rpmkeys could not be run: nothing is known against the
+            // download, which is kept for the next fetch to check.
+            return fail(ErrorKind::Tool,
+                        fmt::format("{} (release {}); {} is kept in the cache",
+                                    sha256.error().message(), entry.release.name(), part));
+        }
+        if (!sha256) {
+            (void)::unlinkat(dir_fd.get(), part.c_str(), 0);
+            if (resumed && round == 1) {
+                // What an earlier run left may be the start of another file
+                // (the mirror replaced it): once more, from the start.
+                spdlog::debug("{}; downloading it again from the start",
+                              sha256.error().message());
+                continue;
+            }
+            return fail(sha256.error().kind(),
+                        fmt::format("{} (release {}); the download was removed",
+                                    sha256.error().message(), entry.release.name()));
+        }
+        if (::renameat(dir_fd.get(), part.c_str(), dir_fd.get(), name->c_str()) != 0) {
+            return std::unexpected(io_error(fmt::format("cannot rename {} in the cache", part)));
+        }
+        if (auto recorded = write_sidecar(dir_fd.get(), *name, *sha256); !recorded) {
+            return std::unexpected(recorded.error());
+        }
+        if (::fsync(dir_fd.get()) != 0) {
+            return std::unexpected(
+                io_error(fmt::format("cannot sync the cache directory {}", dir.string())));
+        }
+        return Fetched{dir / *name, FetchStatus::Downloaded};
+    }
+}
+
+} // namespace kseries::fetch
