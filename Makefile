@@ -1,6 +1,7 @@
 # The two commands of the README. Each one installs what is missing, builds,
-# and then runs the main job (demo) or every test (check).
-.PHONY: demo check
+# and then runs the main job (demo) or every test (check). `make bench` runs
+# the matrix benchmark (docs/benchmarks.md); it is not part of CI.
+.PHONY: demo check bench
 
 JOBS ?= 2
 
@@ -18,3 +19,9 @@ check:
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	@ctest --preset asan -j $(JOBS)
+
+bench:
+	@cmake/install-deps.sh
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default -j $(JOBS)
+	@tests/bench/matrix-bench.sh --kseries build/default/tools/cli/kseries --work build/bench

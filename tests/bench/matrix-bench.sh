@@ -1,0 +1,681 @@
+#!/usr/bin/env bash
+# The matrix benchmark (`make bench`, docs/benchmarks.md).
+#
+# Builds a git repository of kernel trees, one tag per release: Debian's
+# linux-source 6.1 and 6.12 trees, each followed by generated release
+# commits that edit files across the tree and edit the files the series
+# patches the way real updates do (lines inserted or deleted above a hunk,
+# a context line changed, the patch carried, the hunk's region rewritten).
+# Then it times, in the same run, over the same tags and the same patches:
+#   (1)  kseries matrix over all tags (-j1, and -j2 for information);
+#   (2)  per tag: git worktree add, patch -p1 --dry-run each patch, remove;
+#   (2b) one worktree, git checkout per tag (for information);
+#   (3)  per tag: git show TAG:path into a scratch dir, patch -p1 --dry-run;
+#   (4)  git cat-file --batch reading the same blobs (the floor);
+# and cross-checks every cell: kseries' outcome and per-hunk placement must
+# be what patch(1) says in (2) and (3), or the script exits 1.
+#
+# --small builds the repository from Makefile, fs/overlayfs and a few other
+# files only, with 6 tags: a smoke test of the cross-check (ctest
+# bench.matrix-smoke) that never asserts timings.
+set -euo pipefail
+
+readonly GEN_VERSION=1 # bump when the generated repository changes
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+usage() {
+  cat <<EOF
+usage: $0 --kseries PATH --work DIR [options]
+  --kseries PATH        the kseries binary
+  --work DIR            work directory: the cached repository and scratch files
+  --tags N              release tags to generate (default 100; 6 with --small)
+  --small               smoke mode: a few files per tree, few tags, no timing targets
+  --runs N              timed runs of each method, median reported (default 3; 1 with --small)
+  --worktree-runs N     timed runs of method (2) (default 1: it checks out N full trees)
+  --sample-worktree K   time (2) on K evenly spaced tags and extrapolate to all tags
+  --seed S              random seed of the generated releases (default 1)
+  --series DIR          the series (default series/overlayfs-nfsroot/v1)
+  --linux-61 FILE       Debian's linux-source-6.1 tarball (default /usr/src/linux-source-6.1.tar.xz)
+  --linux-612 FILE      Debian's linux-source-6.12 tarball (default /usr/src/linux-source-6.12.tar.xz)
+  --keep                keep the run's scratch files (outputs, normalised results)
+EOF
+}
+
+die() { echo "matrix-bench: error: $*" >&2; exit 2; }
+note() { echo "matrix-bench: $*" >&2; }
+
+kseries='' work='' tags='' small=0 runs='' wt_runs=1 sample=0 seed=1 keep=0
+series="$root/series/overlayfs-nfsroot/v1"
+tar61=/usr/src/linux-source-6.1.tar.xz
+tar612=/usr/src/linux-source-6.12.tar.xz
+while [ $# -gt 0 ]; do
+  case $1 in
+    --kseries) kseries=${2:?}; shift ;;
+    --work) work=${2:?}; shift ;;
+    --tags) tags=${2:?}; shift ;;
+    --small) small=1 ;;
+    --runs) runs=${2:?}; shift ;;
+    --worktree-runs) wt_runs=${2:?}; shift ;;
+    --sample-worktree) sample=${2:?}; shift ;;
+    --seed) seed=${2:?}; shift ;;
+    --series) series=${2:?}; shift ;;
+    --linux-61) tar61=${2:?}; shift ;;
+    --linux-612) tar612=${2:?}; shift ;;
+    --keep) keep=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option $1" ;;
+  esac
+  shift
+done
+[ -n "$kseries" ] && [ -n "$work" ] || { usage >&2; die "--kseries and --work are required"; }
+[ -x "$kseries" ] || die "not an executable: $kseries"
+[ -f "$series/series" ] || die "not a series directory: $series"
+for f in "$tar61" "$tar612"; do [ -f "$f" ] || die "no kernel tarball: $f"; done
+for t in git patch jq tar xz awk; do command -v "$t" >/dev/null || die "$t is not installed"; done
+if [ "$small" = 1 ]; then : "${tags:=6}" "${runs:=1}"; else : "${tags:=100}" "${runs:=3}"; fi
+for n in "$tags" "$runs" "$wt_runs" "$sample" "$seed"; do
+  [[ $n =~ ^[0-9]+$ ]] || die "not a number: $n"
+done
+[ "$tags" -ge 2 ] || die "--tags must be at least 2 (one release per kernel line)"
+[ "$runs" -ge 1 ] && [ "$wt_runs" -ge 1 ] || die "--runs and --worktree-runs must be at least 1"
+[ "$sample" -le "$tags" ] || die "--sample-worktree cannot exceed --tags"
+
+mkdir -p "$work"
+kseries=$(cd "$(dirname "$kseries")" && pwd)/$(basename "$kseries")
+work=$(cd "$work" && pwd)
+series=$(cd "$series" && pwd)
+
+# Reproducible git: no user or system configuration, fixed identities.
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null NO_COLOR=1 LC_ALL=C
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@kseries.invalid
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@kseries.invalid
+
+run_dir="$work/run"
+rm -rf "$run_dir"
+mkdir -p "$run_dir"
+cleanup() {
+  if [ -n "${repo:-}" ] && [ -d "$run_dir/wt" ]; then
+    git --git-dir="$repo" worktree remove --force "$run_dir/wt" 2>/dev/null || true
+  fi
+  [ "$keep" = 1 ] || rm -rf "$run_dir"
+}
+trap cleanup EXIT
+
+# --- the series: patch files and their hunks ------------------------------
+patches=() patch_names=()
+while read -r name strip _; do
+  case $name in ''|'#'*) continue ;; esac
+  [ "${strip:--p1}" = -p1 ] || die "$series/series: only -p1 patches are supported ($name $strip)"
+  [ -f "$series/$name" ] || die "$series/series names a missing patch: $name"
+  patches+=("$series/$name")
+  patch_names+=("$name")
+done < "$series/series"
+[ ${#patches[@]} -gt 0 ] || die "$series/series lists no patches"
+
+# Splits every hunk into hunks/h<k>.old and .new (the file's text before
+# and after the hunk) and writes one line per hunk to hunks/meta:
+# k, patch index, path, hunk number in its file, old start, old count,
+# leading and trailing context lines.
+split_hunks() {
+  local dir=$1 i
+  mkdir -p "$dir"
+  : > "$dir/meta"
+  for i in "${!patches[@]}"; do
+    awk -v dir="$dir" -v pidx="$i" -v k0="$(wc -l < "$dir/meta")" '
+      function close_hunk() {
+        if (!inhunk) return
+        close(dir "/h" k ".old"); close(dir "/h" k ".new")
+        printf "%d\t%d\t%s\t%d\t%d\t%d\t%d\t%d\n", k, pidx, path, hno, ostart, ocount, lead, trail
+        inhunk = 0
+      }
+      BEGIN { k = k0 }
+      inhunk && (orem > 0 || nrem > 0) {
+        c = substr($0, 1, 1); text = substr($0, 2)
+        if (c == " " || $0 == "") {
+          print text > (dir "/h" k ".old"); print text > (dir "/h" k ".new")
+          orem--; nrem--
+          if (changed) trail++; else lead++
+        } else if (c == "-") { print text > (dir "/h" k ".old"); orem--; changed = 1; trail = 0 }
+        else if (c == "+") { print text > (dir "/h" k ".new"); nrem--; changed = 1; trail = 0 }
+        if (orem == 0 && nrem == 0) close_hunk()
+        next
+      }
+      /^\+\+\+ / {
+        p = substr($0, 5); sub(/\t.*/, "", p)
+        if (p == "/dev/null") { print "deleted files are not supported" > "/dev/stderr"; exit 1 }
+        sub(/^[^\/]*\//, "", p); path = p; hno = 0; next
+      }
+      /^@@ -/ {
+        h = $0; sub(/^@@ -/, "", h); split(h, a, " "); sub(/^\+/, "", a[2])
+        no = split(a[1], o, ","); nn = split(a[2], n, ",")
+        ostart = o[1]; ocount = (no > 1) ? o[2] : 1; orem = ocount; nrem = (nn > 1) ? n[2] : 1
+        k++; hno++; inhunk = 1; lead = 0; trail = 0; changed = 0
+        printf "" > (dir "/h" k ".old"); printf "" > (dir "/h" k ".new")
+        next
+      }' "${patches[$i]}" >> "$dir/meta"
+  done
+  [ -s "$dir/meta" ] || die "the series has no hunks"
+}
+
+# --- the repository -------------------------------------------------------
+# Which states a patched file goes through, per release: clean (the hunk's
+# old text, as the patch expects), fuzz1/fuzz2 (one or two outer context
+# lines changed), applied (the patch carried), broken (lines inside the
+# hunk rewritten). Each hunk's variants are made once.
+make_variants() {
+  local dir=$1 k _p _path _hno _os _oc lead trail
+  while IFS=$'\t' read -r k _p _path _hno _os _oc lead trail; do
+    cp "$dir/h$k.old" "$dir/h$k.clean"
+    cp "$dir/h$k.new" "$dir/h$k.applied"
+    for v in fuzz1 fuzz2 broken; do
+      awk -v v="$v" -v lead="$lead" -v trail="$trail" '
+        function touch(s) { return s == "" ? "\t/* updated by a later release */" : s " /* updated */" }
+        { a[NR] = $0 }
+        END {
+          n = NR
+          if (v == "fuzz1") { if (lead >= 1) m[1] = 1; else if (trail >= 1) m[n] = 1 }
+          if (v == "fuzz2") {
+            if (lead >= 2 && trail >= 2) { m[1] = 1; m[2] = 1 }
+            else if (lead >= 1) m[1] = 1; else if (trail >= 1) m[n] = 1
+          }
+          if (v == "broken") { mid = int((n + 1) / 2); m[mid - 1] = 1; m[mid] = 1; m[mid + 1] = 1 }
+          for (i = 1; i <= n; i++) print (i in m) ? touch(a[i]) : a[i]
+        }' "$dir/h$k.old" > "$dir/h$k.$v"
+    done
+  done < "$dir/meta"
+}
+
+# render BASEFILE PAD_AT PAD SPEC: the base file with PAD lines inserted
+# (PAD > 0) or deleted (PAD < 0) at line PAD_AT, and each region file of
+# SPEC ("line<TAB>file" lines, in order) inserted before its base line.
+render() {
+  awk -v q="$2" -v pad="$3" -v spec="$4" '
+    function padline(i,   b) {
+      b = int(i / 6)
+      if (i % 6 == 0) return "/* backported helper " b " */"
+      if (i % 6 == 1) return "static inline int backport_helper_" b "(int x)"
+      if (i % 6 == 2) return "{"
+      if (i % 6 == 3) return "\treturn x + " b ";"
+      if (i % 6 == 4) return "}"
+      return ""
+    }
+    function emit_pad(   i) { for (i = 0; i < pad; i++) print padline(i) }
+    function emit_regions(upto,   l) {
+      while (next_r <= nr && rpos[next_r] <= upto) {
+        while ((getline l < rfile[next_r]) > 0) print l
+        close(rfile[next_r]); next_r++
+      }
+    }
+    BEGIN {
+      while ((getline l < spec) > 0) { split(l, f, "\t"); nr++; rpos[nr] = f[1]; rfile[nr] = f[2] }
+      next_r = 1
+    }
+    {
+      if (NR == q && pad > 0) emit_pad()
+      emit_regions(NR)
+      if (pad < 0 && NR >= q && NR < q - pad) next
+      print
+    }
+    END { if (NR < q && pad > 0) emit_pad(); emit_regions(1e18) }' "$1"
+}
+
+# edit_file MODE R TAG: a small change at a line chosen by R (0..32767):
+# a line added, removed or changed, as a fix in a release does.
+edit_file() {
+  awk -v mode="$1" -v r="$2" -v tag="$3" '
+    { a[NR] = $0 }
+    END {
+      k = int(r * NR / 32768) + 1
+      for (i = 1; i <= NR; i++) {
+        if (i == k && mode == 0) { print a[i]; print "\t/* " tag ": fixed */"; continue }
+        if (i == k && mode == 1 && NR > 1) continue
+        if (i == k && mode == 2) { print a[i] " /* " tag " */"; continue }
+        print a[i]
+      }
+    }'
+}
+
+rand() { R=$(( (RANDOM << 15 | RANDOM) % $1 )); } # in this shell: $RANDOM is seeded once
+
+# import TARBALL TAG: one Debian tree as a commit (all of it, or in small
+# mode a few files), tagged TAG.
+import_tree() {
+  local tarball=$1 tag=$2 x="$gen/extract-$2" top members=()
+  top=$(tar -tJf "$tarball" | head -1) || true
+  top=${top%%/*}
+  [ -n "$top" ] || die "cannot list $tarball"
+  mkdir -p "$x"
+  if [ "$small" = 1 ]; then
+    for m in Makefile fs/overlayfs fs/namei.c fs/dcache.c mm/filemap.c mm/shmem.c \
+             drivers/base/core.c drivers/block/loop.c; do
+      members+=("$top/$m")
+    done
+  fi
+  tar -xJf "$tarball" -C "$x" "${members[@]}"
+  # -f: Debian's top-level .gitignore ignores everything but debian/.
+  (cd "$x/$top" && GIT_INDEX_FILE="$gen/index-$tag" git --git-dir="$repo" --work-tree=. add -f -A .)
+  local tree commit
+  tree=$(GIT_INDEX_FILE="$gen/index-$tag" git --git-dir="$repo" write-tree)
+  commit=$(GIT_AUTHOR_DATE="@1700000000 +0000" GIT_COMMITTER_DATE="@1700000000 +0000" \
+           git --git-dir="$repo" commit-tree "$tree" -m "Debian $(basename "$tarball")")
+  git --git-dir="$repo" update-ref "refs/heads/$tag" "$commit"
+  rm -rf "$x"
+}
+
+# generate_line BASE COUNT VERSION FIRST DIST MINOR: COUNT release commits
+# on top of branch BASE, tagged kernel-VERSION-<n>.DIST, n from FIRST up.
+generate_line() {
+  local base=$1 count=$2 version=$3 build=$4 dist=$5 major=$6 idx="$gen/index-$1"
+  local -A st=() pad=() padmin=() padat=() cur=()
+  local k p path hno os oc lead trail i parent tree commit tag date
+  git --git-dir="$repo" ls-tree -r "$base" -- fs drivers mm |
+    awk -F'\t' '$1 ~ /^100644 blob / && $2 ~ /\.c$/ { print $2 }' > "$gen/pool-all"
+  # Random edits never touch the files the series patches: those are rendered.
+  cut -f3 "$gen/hunks/meta" | sort -u > "$gen/patched"
+  grep -vxF -f "$gen/patched" "$gen/pool-all" > "$gen/pool" || true
+  grep '^fs/overlayfs/' "$gen/pool" > "$gen/pool-ovl" || true
+  local -a pool pool_ovl paths
+  mapfile -t pool < "$gen/pool"
+  mapfile -t pool_ovl < "$gen/pool-ovl"
+  mapfile -t paths < "$gen/patched"
+  [ ${#pool[@]} -gt 0 ] || die "no .c files under fs/ drivers/ mm/ in $base"
+
+  # Where each hunk's region goes in the base file: so that, clean and
+  # unpadded, it sits at the line its header states (exact).
+  for path in "${paths[@]}"; do
+    local bf="$gen/base-$base/$path"
+    mkdir -p "$(dirname "$bf")"
+    git --git-dir="$repo" cat-file blob "$base:$path" > "$bf" 2>/dev/null ||
+      die "the series patches $path, which $base lacks"
+    local lines before=0 prev=1 first=''
+    lines=$(wc -l < "$bf")
+    : > "$gen/pos-$base-${path//\//_}"
+    while IFS=$'\t' read -r k p _ hno os oc lead trail; do
+      local pos=$(( os - before ))
+      [ "$pos" -ge "$prev" ] || pos=$prev
+      [ "$pos" -le $(( lines + 1 )) ] || pos=$(( lines + 1 ))
+      printf '%d\t%d\t%d\n' "$pos" "$k" "$p" >> "$gen/pos-$base-${path//\//_}"
+      before=$(( before + oc )); prev=$pos
+      [ -n "$first" ] || first=$pos
+    done < <(awk -F'\t' -v p="$path" '$3 == p' "$gen/hunks/meta" | sort -t$'\t' -k5,5n)
+    padat[$path]=$(( first / 2 > 0 ? first / 2 : 1 ))
+    local room=$(( first - ${padat[$path]} - 1 ))
+    padmin[$path]=$(( room < 40 ? -room : -40 ))
+    pad[$path]=0
+  done
+  for k in $(cut -f2,3 "$gen/hunks/meta" | tr '\t' '|' | sort -u); do st[$k]=clean; done
+
+  rm -f "$idx"
+  GIT_INDEX_FILE="$idx" git --git-dir="$repo" read-tree "$base"
+  parent=$(git --git-dir="$repo" rev-parse "$base")
+  for (( i = 1; i <= count; i++ )); do
+    tag="kernel-$version-$build.$dist"
+    if [ "$i" -gt 1 ]; then
+      # How a release moves the patched files on: see make_variants.
+      for k in "${!st[@]}"; do
+        rand 100
+        case ${st[$k]} in
+          clean)   if [ $R -lt 8 ]; then st[$k]=fuzz1; elif [ $R -lt 12 ]; then st[$k]=fuzz2
+                   elif [ $R -lt 18 ]; then st[$k]=applied; elif [ $R -lt 24 ]; then st[$k]=broken; fi ;;
+          fuzz1|fuzz2) if [ $R -lt 20 ]; then st[$k]=clean; elif [ $R -lt 25 ]; then st[$k]=applied
+                   elif [ $R -lt 30 ]; then st[$k]=broken; fi ;;
+          applied) if [ $R -lt 10 ]; then st[$k]=clean; fi ;;
+          broken)  if [ $R -lt 30 ]; then st[$k]=clean; elif [ $R -lt 35 ]; then st[$k]=fuzz1; fi ;;
+        esac
+      done
+      for path in "${paths[@]}"; do
+        rand 100
+        if [ $R -lt 30 ]; then
+          rand 41
+          pad[$path]=$(( ${pad[$path]} + R - 10 ))
+          [ "${pad[$path]}" -ge "${padmin[$path]}" ] || pad[$path]=${padmin[$path]}
+        elif [ $R -lt 38 ]; then
+          pad[$path]=0
+        fi
+      done
+    fi
+    : > "$gen/entries"
+    for path in "${paths[@]}"; do
+      local spec="$gen/spec" unit_first=()
+      : > "$spec"
+      while IFS=$'\t' read -r pos k p; do
+        local s=${st[$p|$path]} v
+        case $s in
+          clean|applied) v=$s ;;
+          *) if [ -z "${unit_first[$p]:-}" ]; then v=$s; else v=clean; fi ;;
+        esac
+        unit_first[$p]=1
+        printf '%d\t%s\n' "$pos" "$gen/hunks/h$k.$v" >> "$spec"
+      done < "$gen/pos-$base-${path//\//_}"
+      local sha
+      sha=$(render "$gen/base-$base/$path" "${padat[$path]}" "${pad[$path]}" "$spec" |
+            git --git-dir="$repo" hash-object -w --stdin)
+      printf '100644 %s\t%s\n' "$sha" "$path" >> "$gen/entries"
+    done
+    sha=$(printf 'RHEL_MAJOR = %s\nRHEL_MINOR = %d\nRHEL_RELEASE = %d\n' "$major" \
+          $(( i * 6 / count )) "$build" | git --git-dir="$repo" hash-object -w --stdin)
+    printf '100644 %s\t%s\n' "$sha" Makefile.rhelver >> "$gen/entries"
+    # Fixes elsewhere: a few files across fs/, drivers/, mm/, and often
+    # another overlayfs file.
+    local n e f
+    if [ "$small" = 1 ]; then rand 3; n=$(( R + 1 )); else rand 16; n=$(( R + 5 )); fi
+    for (( e = 0; e < n; e++ )); do
+      if [ $e -eq 0 ] && [ ${#pool_ovl[@]} -gt 0 ]; then
+        rand ${#pool_ovl[@]}; f=${pool_ovl[$R]}
+      else
+        rand ${#pool[@]}; f=${pool[$R]}
+      fi
+      local mode r
+      rand 3; mode=$R; rand 32768; r=$R
+      sha=$(git --git-dir="$repo" cat-file blob "${cur[$f]:-$base:$f}" | edit_file "$mode" "$r" "$tag" |
+            git --git-dir="$repo" hash-object -w --stdin)
+      cur[$f]=$sha
+      printf '100644 %s\t%s\n' "$sha" "$f" >> "$gen/entries"
+    done
+    GIT_INDEX_FILE="$idx" git --git-dir="$repo" update-index --index-info < "$gen/entries"
+    tree=$(GIT_INDEX_FILE="$idx" git --git-dir="$repo" write-tree)
+    date="@$(( 1700000000 + (count * (major - 9) + i) * 86400 )) +0000"
+    commit=$(GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
+             git --git-dir="$repo" commit-tree "$tree" -p "$parent" -m "$tag")
+    GIT_COMMITTER_DATE=$date git --git-dir="$repo" tag -a -m "$tag" "$tag" "$commit"
+    echo "$tag" >> "$cache/tags"
+    parent=$commit
+    rand 9; build=$(( build + R + 1 ))
+  done
+}
+
+key=$(
+  {
+    echo "gen=$GEN_VERSION small=$small tags=$tags seed=$seed"
+    stat -c '%n %s %Y' "$tar61" "$tar612"
+    cat "$series/series" "${patches[@]}"
+  } | sha256sum | cut -c1-12)
+mode_name=$([ "$small" = 1 ] && echo small || echo full)
+cache="$work/repo-$mode_name-$key"
+repo="$cache/kernels.git"
+if [ -f "$cache/complete" ]; then
+  note "using the cached repository $repo"
+else
+  # A repository built with other parameters is stale: remove it.
+  for old in "$work"/repo-"$mode_name"-*; do [ -e "$old" ] && rm -rf "$old"; done
+  note "building $repo ($tags tags, seed $seed$([ "$small" = 1 ] && echo ', small'))"
+  build_start=$EPOCHREALTIME
+  mkdir -p "$cache"
+  gen="$cache/gen"
+  mkdir -p "$gen"
+  git init -q --bare "$repo"
+  split_hunks "$gen/hunks"
+  make_variants "$gen/hunks"
+  import_tree "$tar61" debian-6.1 &
+  pid61=$!
+  import_tree "$tar612" debian-6.12
+  wait "$pid61"
+  RANDOM=$seed
+  : > "$cache/tags"
+  generate_line debian-6.1 $(( tags / 2 )) 6.1.0 10 el9 9
+  generate_line debian-6.12 $(( tags - tags / 2 )) 6.12.0 55 el10 10
+  # Packed, with deltas and packed refs, as a cloned repository is.
+  git --git-dir="$repo" repack -a -d -q
+  git --git-dir="$repo" pack-refs --all
+  git --git-dir="$repo" prune
+  rm -rf "$gen"
+  touch "$cache/complete"
+  note "built in $(awk -v a="$build_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s"
+fi
+mapfile -t all_tags < "$cache/tags"
+[ ${#all_tags[@]} -eq "$tags" ] || die "$cache/tags lists ${#all_tags[@]} tags, expected $tags"
+split_hunks "$run_dir/hunks"
+
+# --- the methods ----------------------------------------------------------
+# Every method gets the same tags and the same patch files. Outputs go to
+# $run_dir/out-<method>; patch(1) outputs are named <tag>.<patch index>.
+declare -A paths_of=()
+while IFS=$'\t' read -r _ p path _; do
+  case " ${paths_of[$p]:-} " in *" $path "*) ;; *) paths_of[$p]="${paths_of[$p]:-} $path" ;; esac
+done < "$run_dir/hunks/meta"
+
+m_kseries() { # JOBS OUT
+  local rc=0
+  "$kseries" matrix --series "$series" --catalog "$root/kernels" --git "$repo" \
+    --refs 'kernel-*' --format json --jobs "$1" > "$2" 2> "$2.err" || rc=$?
+  [ $rc -le 1 ] || { cat "$2.err" >&2; die "kseries matrix exited $rc"; }
+}
+
+dry_run() { # DIR PATCH-INDEX OUT: the maintainer's check, never prompting
+  patch -p1 --dry-run --forward -d "$1" -i "${patches[$2]}" < /dev/null > "$3" 2>&1 || true
+}
+
+m_worktree() { # OUT TAG...
+  local out=$1 tag i; shift
+  mkdir -p "$out"
+  for tag; do
+    git --git-dir="$repo" worktree add -q --detach "$run_dir/wt" "$tag"
+    for i in "${!patches[@]}"; do dry_run "$run_dir/wt" "$i" "$out/$tag.$i"; done
+    git --git-dir="$repo" worktree remove --force "$run_dir/wt"
+  done
+}
+
+m_checkout() { # OUT TAG...: one worktree, switched from tag to tag
+  local out=$1 tag i; shift
+  mkdir -p "$out"
+  git --git-dir="$repo" worktree add -q --detach "$run_dir/wt" "$1"
+  for tag; do
+    git -C "$run_dir/wt" checkout -q --detach -f "$tag"
+    for i in "${!patches[@]}"; do dry_run "$run_dir/wt" "$i" "$out/$tag.$i"; done
+  done
+  git --git-dir="$repo" worktree remove --force "$run_dir/wt"
+}
+
+m_show() { # OUT: per tag, the patched files from git show, then patch
+  local out=$1 tag i path s="$run_dir/show"
+  mkdir -p "$out"
+  for tag in "${all_tags[@]}"; do
+    rm -rf "$s"
+    for i in "${!patches[@]}"; do
+      for path in ${paths_of[$i]}; do
+        mkdir -p "$s/$(dirname "$path")"
+        git --git-dir="$repo" show "$tag:$path" > "$s/$path"
+      done
+      dry_run "$s" "$i" "$out/$tag.$i"
+    done
+  done
+}
+
+m_cat_file() { # OUT: the same blobs, one git process
+  local tag i path
+  for tag in "${all_tags[@]}"; do
+    for i in "${!patches[@]}"; do
+      for path in ${paths_of[$i]}; do echo "$tag:$path"; done
+    done
+  done > "$run_dir/blobs"
+  git --git-dir="$repo" cat-file --batch < "$run_dir/blobs" > "$1"
+}
+
+declare -A times=()
+timed() { # NAME CMD...: appends the wall time in microseconds to times[NAME]
+  local name=$1 t0 t1; shift
+  t0=${EPOCHREALTIME/./}
+  "$@"
+  t1=${EPOCHREALTIME/./}
+  times[$name]="${times[$name]:-} $(( t1 - t0 ))"
+}
+median() { tr ' ' '\n' <<< "$1" | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+wt_tags=("${all_tags[@]}")
+if [ "$sample" -gt 0 ] && [ "$sample" -lt "$tags" ]; then
+  wt_tags=()
+  for (( i = 0; i < sample; i++ )); do wt_tags+=("${all_tags[$(( i * tags / sample ))]}"); done
+fi
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+note "timing: ${#all_tags[@]} tags, ${#patches[@]} patches, $runs runs (method 2: $wt_runs over ${#wt_tags[@]} tags)"
+for (( r = 1; r <= (runs > wt_runs ? runs : wt_runs); r++ )); do
+  if [ "$r" -le "$runs" ]; then
+    timed k1 m_kseries 1 "$run_dir/kseries-j1.$r.json"
+    timed k2 m_kseries 2 "$run_dir/kseries-j2.$r.json"
+    timed show m_show "$run_dir/out-show"
+    timed cat m_cat_file "$run_dir/cat-file.out"
+    timed checkout m_checkout "$run_dir/out-checkout" "${all_tags[@]}"
+  fi
+  if [ "$r" -le "$wt_runs" ]; then
+    note "method 2, run $r: ${#wt_tags[@]} worktrees"
+    timed worktree m_worktree "$run_dir/out-worktree" "${wt_tags[@]}"
+  fi
+done
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- cross-check ----------------------------------------------------------
+# One line per tag and patch: tag, patch, outcome, then per file its hunks
+# as "#n:exact", "#n:offset@LINE:OFFSET", "#n:fuzzF@LINE:OFFSET",
+# "#n:FAILED@LINE", or the file as "reversed" / "missing".
+# A "not-needed" cell (the series version's detect rule found the fix in a
+# tree where the patch does not apply) is compared by where patch(1) would
+# have placed its hunks, which its details keep.
+jq -r 'def placed: [.details.files[] | .status] as $st | [.details.files[].hunks[].outcome] as $h |
+         if ($st | index("missing")) or ($h | index("failed")) then "fails"
+         elif $st | index("already-applied") then "already-applied"
+         elif $h | index("fuzz") then "fuzz" elif $h | index("offset") then "offset"
+         else "exact" end;
+  .releases[] | (.source | sub(".*@"; "")) as $tag | .cells[] |
+  [$tag, .patch, (if .outcome == "not-needed" then placed else .outcome end),
+   ([.details.files[] | .path + "=" +
+     (if .status == "already-applied" then "reversed"
+      elif .status == "missing" then "missing"
+      else ([.hunks[] | "#\(.number):" +
+              (if .outcome == "exact" then "exact"
+               elif .outcome == "offset" then "offset@\(.line):\(.offset)"
+               elif .outcome == "fuzz" then "fuzz\(.fuzz)@\(.line):\(.offset)"
+               elif .outcome == "failed" then "FAILED@\(.line)"
+               else .outcome end)] | join(",")) end)] | join(";"))] | @tsv' \
+  "$run_dir/kseries-j1.1.json" | sort > "$run_dir/cells-kseries"
+
+# The same from patch(1)'s messages (GNU patch 2.7.6). A hunk patch says
+# nothing about applied exactly.
+normalise_patch_output() { # DIR TAG...
+  local dir=$1 tag i; shift
+  for tag; do
+    for i in "${!patches[@]}"; do
+      awk -v tag="$tag" -v pidx="$i" -v name="${patch_names[$i]}" -v meta="$run_dir/hunks/meta" '
+        BEGIN {
+          while ((getline l < meta) > 0) {
+            split(l, f, "\t")
+            if (f[2] != pidx) continue
+            if (!(f[3] in nh)) order[++nf] = f[3]
+            nh[f[3]] = f[4]
+          }
+        }
+        /^checking file / { file = substr($0, 15); next }
+        /^can.t find file to patch/ { st[file] = "missing"; next }
+        /^Reversed \(or previously applied\) patch detected/ { st[file] = "reversed"; next }
+        /^Hunk #[0-9]+ / {
+          h = $2; sub(/^#/, "", h)
+          if ($3 == "FAILED") { l = $5; sub(/\.$/, "", l); r[file, h] = "FAILED@" l; next }
+          l = $5; sub(/\.$/, "", l); fz = 0; off = 0
+          if (match($0, /with fuzz [0-9]+/)) fz = substr($0, RSTART + 10, RLENGTH - 10)
+          if (match($0, /\(offset -?[0-9]+ line/)) off = substr($0, RSTART + 8, RLENGTH - 13)
+          r[file, h] = (fz > 0 ? "fuzz" fz "@" l ":" off : "offset@" l ":" off)
+        }
+        END {
+          out = ""; failed = 0; rev = 0; fuzz = 0; offset = 0
+          for (j = 1; j <= nf; j++) {
+            p = order[j]
+            if (p in st) { rec = st[p]; if (st[p] == "missing") failed = 1; else rev = 1 }
+            else {
+              rec = ""
+              for (h = 1; h <= nh[p]; h++) {
+                x = ((p, h) in r) ? r[p, h] : "exact"
+                if (x ~ /^FAILED/) failed = 1; else if (x ~ /^fuzz/) fuzz = 1
+                else if (x ~ /^offset/) offset = 1
+                rec = rec (h > 1 ? "," : "") "#" h ":" x
+              }
+            }
+            out = out (j > 1 ? ";" : "") p "=" rec
+          }
+          outcome = failed ? "fails" : rev ? "already-applied" : fuzz ? "fuzz" : offset ? "offset" : "exact"
+          printf "%s\t%s\t%s\t%s\n", tag, name, outcome, out
+        }' "$dir/$tag.$i"
+    done
+  done | sort
+}
+normalise_patch_output "$run_dir/out-worktree" "${wt_tags[@]}" > "$run_dir/cells-worktree"
+normalise_patch_output "$run_dir/out-checkout" "${all_tags[@]}" > "$run_dir/cells-checkout"
+normalise_patch_output "$run_dir/out-show" "${all_tags[@]}" > "$run_dir/cells-show"
+printf '%s\n' "${wt_tags[@]}" | sort > "$run_dir/wt-tags"
+join -t$'\t' "$run_dir/wt-tags" "$run_dir/cells-kseries" > "$run_dir/cells-kseries-wt" || true
+
+disagree=0
+compare() { # WHAT EXPECTED ACTUAL
+  if ! diff -u "$2" "$3" > "$run_dir/diff.$1"; then
+    echo "cross-check FAILED: kseries and $1 disagree:" >&2
+    head -40 "$run_dir/diff.$1" >&2
+    disagree=1
+  fi
+}
+cells=$(wc -l < "$run_dir/cells-kseries")
+[ "$cells" -eq $(( tags * ${#patches[@]} )) ] ||
+  { echo "cross-check FAILED: kseries gave $cells cells, expected $(( tags * ${#patches[@]} ))" >&2; disagree=1; }
+compare "method-2" "$run_dir/cells-kseries-wt" "$run_dir/cells-worktree"
+compare "method-2b" "$run_dir/cells-kseries" "$run_dir/cells-checkout"
+compare "method-3" "$run_dir/cells-kseries" "$run_dir/cells-show"
+for f in "$run_dir"/kseries-j*.json; do
+  cmp -s "$run_dir/kseries-j1.1.json" "$f" || { echo "cross-check FAILED: $f differs from -j1" >&2; disagree=1; }
+done
+expected_bytes=$(awk '$2 == "blob" { n += $3 } END { print n + 0 }' < <(
+  git --git-dir="$repo" cat-file --batch-check < "$run_dir/blobs"))
+missing=$(grep -c ' missing$' < <(git --git-dir="$repo" cat-file --batch-check < "$run_dir/blobs") || true)
+[ "$missing" -eq 0 ] || { echo "cross-check FAILED: $missing blobs missing" >&2; disagree=1; }
+
+# --- report ---------------------------------------------------------------
+us() { awk -v t="$1" 'BEGIN { printf "%.3f s", t / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+t1=$(median "${times[k1]}")
+t_wt=$(median "${times[worktree]}")
+wt_note=''
+if [ ${#wt_tags[@]} -lt "$tags" ]; then
+  t_wt=$(( t_wt * tags / ${#wt_tags[@]} ))
+  wt_note=" (extrapolated from ${#wt_tags[@]} of $tags tags)"
+fi
+echo
+echo "kseries matrix bench: $tags tags ($(( tags / 2 )) on Debian 6.1, $(( tags - tags / 2 )) on 6.12), ${#patches[@]} patches of $series"
+echo "repository: $repo ($mode_name, seed $seed)"
+echo "machine: $(nproc) cores, load average $load_start at start, $load_end at end"
+echo "kseries: $kseries"
+echo
+printf '%-52s %5s %14s %12s\n' method runs "median wall" "vs (1)"
+row() { # LABEL NAME [TIME]
+  local t=${3:-$(median "${times[$2]}")} n
+  n=$(wc -w <<< "${times[$2]}")
+  printf '%-52s %5s %14s %11sx\n' "$1" "$n" "$(us "$t")" "$(ratio "$t" "$t1")"
+}
+row "(1)  kseries matrix --jobs 1" k1
+row "(1') kseries matrix --jobs 2" k2
+row "(2)  worktree add + patch --dry-run, per tag" worktree "$t_wt"
+[ -z "$wt_note" ] || echo "     ^ method (2)$wt_note"
+row "(2b) one worktree, git checkout per tag" checkout
+row "(3)  git show TAG:path + patch --dry-run, per tag" show
+row "(4)  git cat-file --batch (floor)" cat
+echo
+t_show=$(median "${times[show]}")
+t_cat=$(median "${times[cat]}")
+verdict() { awk -v v="$1" -v op="$2" -v lim="$3" \
+  'BEGIN { ok = op == ">=" ? v >= lim : v <= lim; print ok ? "met" : "NOT met" }'; }
+r2=$(ratio "$t_wt" "$t1"); r3=$(ratio "$t_show" "$t1"); r4=$(awk -v a="$t1" -v b="$t_cat" 'BEGIN { printf "%.2f", a / b }')
+if [ "$small" = 1 ]; then
+  echo "targets: not checked in --small mode (a smoke test; its timings mean nothing)"
+else
+  echo "targets (kseries = (1) --jobs 1):"
+  printf '  (2)/(1) = %8s  >= 100: %s%s\n' "$r2" "$(verdict "$r2" '>=' 100)" "$wt_note"
+  printf '  (3)/(1) = %8s  >= 10:  %s\n' "$r3" "$(verdict "$r3" '>=' 10)"
+  printf '  (1)/(4) = %8s  <= 2:   %s\n' "$r4" "$(verdict "$r4" '<=' 2)"
+fi
+echo
+echo "outcomes (kseries cells):" $(cut -f3 "$run_dir/cells-kseries" | sort | uniq -c |
+  awk '{ printf "%s %s, ", $2, $1 }' | sed 's/, $//')
+echo "blobs read by (4): $(wc -l < "$run_dir/blobs"), $expected_bytes bytes"
+if [ "$disagree" = 0 ]; then
+  echo "cross-check: kseries agrees with patch(1) on all $cells cells (method 3 and 2b: all tags; method 2: ${#wt_tags[@]} tags)"
+else
+  echo "cross-check: DISAGREEMENT (see above; outputs in $run_dir)"
+  keep=1
+  exit 1
+fi
