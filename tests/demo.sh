@@ -1,18 +1,19 @@
 #!/bin/sh
 # The main job of `make demo`: check the seed series v1 against the real
-# overlayfs sources of Debian's linux-source-6.1 and 6.12 packages, then run
-# the matrix over every source kind the machine has: the two trees as
-# directories, a git repository built here from them (one tag per kernel,
-# read through libgit2 without a checkout), and v1's base release from the
-# catalog (no source offline: shown as such). Both Debian kernels are much
-# newer than v1's base (4.18.0-147), so the patches are expected to fail;
-# the reports say where and how. The HTML report is written to
-# BUILD/demo/matrix.html.
+# overlayfs sources of Debian's linux-source-6.1 and 6.12 packages (v1 was
+# made for 4.18.0-147, so it fails there, and the report says where and
+# how), then run the matrix of the series store - v1 for old RHEL 8, v2 for
+# the ovl_revalidate_real() era - over every source kind the machine has:
+# the two trees as directories, a git repository built here from them (one
+# tag per kernel, read through libgit2 without a checkout), and catalog
+# releases (no source offline: shown as such). The HTML report is written
+# to BUILD/demo/matrix.html.
 set -eu
 build=${1:-build/default}
 root=$(cd "$(dirname "$0")/.." && pwd)
 kseries="$build/tools/cli/kseries"
-series="$root/series/overlayfs-nfsroot/v1"
+store="$root/series/overlayfs-nfsroot"
+series="$store/v1"
 
 mkdir -p "$build/demo"
 for v in 6.1 6.12; do
@@ -36,19 +37,21 @@ for v in 6.1 6.12; do
 done
 
 echo
-echo "=== kseries matrix: v1 on Debian's trees, the same trees from git, and v1's base ==="
+echo "=== kseries matrix: the store on Debian's trees, the same trees from git, and catalog releases ==="
 matrix() {
-  "$kseries" matrix --series "$series" --catalog "$root/kernels" --jobs 2 \
+  "$kseries" matrix --series "$store" --catalog "$root/kernels" --jobs 2 \
     --tree "$build/corpus/linux-6.1" --tree "$build/corpus/linux-6.12" \
-    --git "$repo" --refs 'debian-*' --releases '4.18.0-147.5.1.el8_1' "$@" || true
+    --git "$repo" --refs 'debian-*' --releases '4.18.0-147.5.1.el8_1' --releases '4.18.0-240.el8' \
+    "$@" || true
 }
 matrix
 matrix --format html --output "$build/demo/matrix.html"
 
 echo
-echo "Both patches were written for 4.18.0-147.5.1.el8_1; on these kernels"
-echo "ovl_dentry_revalidate() became ovl_revalidate_real(), and upstream now"
-echo "skips -EOPNOTSUPP for xattrs it need not copy (see each patch's header)."
+echo "v1 was written for 4.18.0-147.5.1.el8_1; on these kernels ovl_dentry_revalidate()"
+echo "became ovl_revalidate_real(), and upstream skips -EOPNOTSUPP for xattrs it need not"
+echo "copy. v2 (made with kseries rebase, docs/commands/rebase.md) carries the first patch"
+echo "there and records the second as superseded; the store's index.toml picks the version."
 echo
 echo "The HTML report is at $(cd "$build/demo" && pwd)/matrix.html"
-echo "Try: $kseries matrix --series $series --tree DIR --format md|json|junit"
+echo "Try: $kseries matrix --series $store --tree DIR --format md|json|junit"

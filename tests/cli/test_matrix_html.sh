@@ -87,7 +87,7 @@ echo "$rows" | grep -Eq '^"4\.18\.0-80\.el8 4\.18\.0-147\.5\.1\.el8_1 4\.18\.0-1
 # Each kind of cell in its own colour.
 outcomes=$(js "return [...document.querySelectorAll('#matrix > tbody > tr')].map(r =>
   [...r.querySelectorAll('td.cell')].map(c => c.dataset.outcome).join(',')).join(' ')")
-[ "$outcomes" = '"unavailable,unavailable exact,exact offset,offset already-applied,exact fails,fails"' ] ||
+[ "$outcomes" = '"unavailable,unavailable exact,exact offset,offset already-applied,exact fails,not-needed"' ] ||
   fail "outcomes: $outcomes"
 colors=$(js "return ['unavailable','exact','offset','already-applied','fails'].map(o =>
   getComputedStyle(document.querySelector('td.cell[data-outcome=\"' + o + '\"]')).backgroundColor)")

@@ -46,14 +46,14 @@ struct World {
     TempDir series_dir;
     TempDir trees;
     TempDir catalog_dir;
-    series::LoadedSeries series;
+    series::Selection series;
     kernel::Catalog catalog;
     std::vector<matrix::RowSource> sources;
 
     World() {
         series_dir.write("series", "0001-fix.patch\n");
         series_dir.write("0001-fix.patch", patch_text);
-        series = *series::load_series(series_dir.path());
+        series = *series::Selection::open(series_dir.path());
         catalog_dir.write("c.toml", "lineage = \"RHEL 8\"\n"
                                     "[[release]]\nname = \"4.18.0-80.el8\"\npolicy = \"kernel-spec\"\n"
                                     "[[release]]\nname = \"4.18.0-147.el8\"\npolicy = \"kernel-spec\"\n"

@@ -25,15 +25,15 @@ matrix::Matrix sample() {
 } // namespace
 
 TEST(MatrixReport, describes_cells) {
-    EXPECT_EQ(report::cell_text({CellKind::Exact, true, check::Verdict::Applies, 0, 0}), "exact");
-    EXPECT_EQ(report::cell_text({CellKind::Offset, true, check::Verdict::Applies, 0, -3}),
+    EXPECT_EQ(report::cell_text({CellKind::Exact, true, check::Verdict::Applies, 0, 0, {}, {}}), "exact");
+    EXPECT_EQ(report::cell_text({CellKind::Offset, true, check::Verdict::Applies, 0, -3, {}, {}}),
               "offset -3");
-    EXPECT_EQ(report::cell_text({CellKind::Fuzz, false, check::Verdict::Fails, 2, 0}),
+    EXPECT_EQ(report::cell_text({CellKind::Fuzz, false, check::Verdict::Fails, 2, 0, {}, {}}),
               "fuzz 2 (rejected)");
-    EXPECT_EQ(report::cell_text({CellKind::Exact, false, check::Verdict::Skipped, 0, 0}),
+    EXPECT_EQ(report::cell_text({CellKind::Exact, false, check::Verdict::Skipped, 0, 0, {}, {}}),
               "exact (skipped)");
     EXPECT_EQ(
-        report::cell_text({CellKind::AlreadyApplied, false, check::Verdict::AlreadyApplied, 0, 0}),
+        report::cell_text({CellKind::AlreadyApplied, false, check::Verdict::AlreadyApplied, 0, 0, {}, {}}),
         "in tree");
     EXPECT_EQ(report::cell_text(Cell{}), "n/a");
 }

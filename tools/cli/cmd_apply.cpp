@@ -61,7 +61,7 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
         const std::string under = in->options.label();
         std::string out =
             fmt::format("{} {} to {} under {}\n", opts->dry_run ? "checking" : "applying",
-                        opts->job.source.label(), tree->describe(), under);
+                        in->label, tree->describe(), under);
         std::size_t failing = 0;
         for (std::size_t i = 0; i < series.patches.size(); ++i) {
             const auto verdict = run->verdicts[i];

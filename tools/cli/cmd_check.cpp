@@ -36,7 +36,7 @@ CommandBody add_check(CLI::App& app, const GlobalOptions& global) {
         if (!in) {
             return std::unexpected(in.error());
         }
-        auto report = check::run(in->series, *in->tree, opts->job.source.label(), in->options);
+        auto report = check::run(in->series, *in->tree, in->label, in->options);
         if (!report) {
             return std::unexpected(report.error());
         }

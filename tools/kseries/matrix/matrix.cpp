@@ -64,8 +64,75 @@ void choose_policy(Row& row, const kernel::Catalog& catalog,
     row.policy_origin = "default: no catalog entry for this release";
 }
 
-Expected<Row> compute_row(const series::LoadedSeries& series, const std::string& series_label,
-                          const RowSource& src, const kernel::Catalog& catalog) {
+std::string rule_place(const Location& at) { return fmt::format("{}:{}", at.file, at.line); }
+
+// A cell for a patch the row's version carries: how it lands, unless it
+// does not and the patch's detect rule says the tree has the fix.
+Expected<Cell> carried_cell(const check::PatchReport& p, std::size_t index, const Row& row,
+                            const series::LoadedVersion& version, source::SourceTree& tree) {
+    Cell cell = make_cell(p, row.policy);
+    cell.patch = index;
+    const auto* record = version.meta ? version.meta->record(p.patch->entry.patch) : nullptr;
+    if (cell.accepted || record == nullptr || !record->detect) {
+        return cell;
+    }
+    auto holds = record->detect->holds(tree);
+    if (!holds) {
+        return std::unexpected(holds.error());
+    }
+    if (*holds) {
+        cell.kind = CellKind::NotNeeded;
+        cell.accepted = true;
+        cell.note = fmt::format("the tree already has the fix (detect rule, {}){}",
+                                rule_place(record->detect->location),
+                                record->upstream.empty() ? "" : "; " + record->upstream);
+    }
+    return cell;
+}
+
+// A cell for a column the row's version does not carry.
+Expected<Cell> absent_cell(const std::string& patch, const series::LoadedVersion& version,
+                           source::SourceTree& tree) {
+    Cell cell;
+    cell.accepted = true;
+    cell.verdict = check::Verdict::Skipped;
+    const series::DroppedPatch* dropped = nullptr;
+    if (version.meta) {
+        for (const auto& d : version.meta->dropped) {
+            if (d.name == patch) {
+                dropped = &d;
+            }
+        }
+    }
+    if (dropped == nullptr) {
+        cell.kind = CellKind::NotInVersion;
+        cell.note = fmt::format("{} does not carry this patch", version.name);
+        return cell;
+    }
+    cell.kind = CellKind::NotNeeded;
+    cell.note = fmt::format("{} dropped it: {}", version.name, dropped->reason);
+    if (!dropped->detect) {
+        return cell;
+    }
+    auto holds = dropped->detect->holds(tree);
+    if (!holds) {
+        return std::unexpected(holds.error());
+    }
+    if (!*holds) {
+        // The record says the fix is in the tree; this tree proves it is not.
+        cell.kind = CellKind::Fails;
+        cell.accepted = false;
+        cell.verdict = check::Verdict::Fails;
+        cell.note = fmt::format("{} dropped it ({}), but its detect rule ({}) does not hold here",
+                                version.name, dropped->reason,
+                                rule_place(dropped->detect->location));
+    }
+    return cell;
+}
+
+Expected<Row> compute_row(const series::Selection& selection, const std::vector<std::string>& columns,
+                          const std::string& series_label, const RowSource& src,
+                          const kernel::Catalog& catalog) {
     auto opened = src.open();
     if (!opened) {
         return std::unexpected(opened.error()); // source errors name their source
@@ -89,12 +156,37 @@ Expected<Row> compute_row(const series::LoadedSeries& series, const std::string&
     }
     row.entry = catalog.find(row.release);
     choose_policy(row, catalog, opened->spec_policy);
-    auto report = check::run(series, *opened->tree, series_label, {row.policy, 2L});
+    const auto pick = selection.pick(row.release);
+    if (pick.version == nullptr) {
+        row.unavailable = fmt::format("no version of {} maps release {}", series_label,
+                                      row.release.name());
+        Cell cell;
+        cell.kind = CellKind::Unmapped;
+        cell.note = row.unavailable;
+        row.cells.assign(columns.size(), cell);
+        return row;
+    }
+    row.version = pick.version->name;
+    if (pick.rule != nullptr) {
+        row.rule = fmt::format("{} ({})", pick.rule->describe(), rule_place(pick.rule->location));
+    }
+    auto report = check::run(pick.version->series, *opened->tree,
+                             selection.mapped() ? series_label + "/" + row.version : series_label,
+                             {row.policy, 2L});
     if (!report) {
         return std::unexpected(report.error());
     }
-    for (const auto& p : report->patches) {
-        row.cells.push_back(make_cell(p, row.policy));
+    for (const auto& column : columns) {
+        const auto it = std::find_if(report->patches.begin(), report->patches.end(),
+                                     [&](const auto& p) { return p.patch->entry.patch == column; });
+        auto cell = it != report->patches.end()
+                        ? carried_cell(*it, static_cast<std::size_t>(it - report->patches.begin()),
+                                       row, *pick.version, *opened->tree)
+                        : absent_cell(column, *pick.version, *opened->tree);
+        if (!cell) {
+            return std::unexpected(cell.error());
+        }
+        row.cells.push_back(std::move(*cell));
     }
     row.report = std::move(*report);
     return row;
@@ -109,6 +201,9 @@ std::string_view cell_key(CellKind kind) {
     case CellKind::Fuzz: return "fuzz";
     case CellKind::AlreadyApplied: return "already-applied";
     case CellKind::Fails: return "fails";
+    case CellKind::NotNeeded: return "not-needed";
+    case CellKind::NotInVersion: return "not-in-version";
+    case CellKind::Unmapped: return "unmapped";
     case CellKind::Unavailable: return "unavailable";
     }
     return "fails";
@@ -121,14 +216,14 @@ bool Matrix::covered() const {
     });
 }
 
-Expected<Matrix> run(const series::LoadedSeries& series, std::string series_label,
+Expected<Matrix> run(const series::Selection& selection, std::string series_label,
                      const std::vector<RowSource>& sources, const kernel::Catalog& catalog,
                      const Options& options) {
     Matrix m;
     m.series = series_label;
-    for (const auto& p : series.patches) {
-        m.patches.push_back(p.entry.patch);
-    }
+    m.versioned = selection.store() != nullptr;
+    m.mapped = selection.mapped();
+    m.patches = selection.patch_names();
 
     // Catalog releases that no source provides are rows all the same.
     std::vector<const kernel::CatalogEntry*> unavailable;
@@ -147,7 +242,7 @@ Expected<Matrix> run(const series::LoadedSeries& series, std::string series_labe
     std::atomic<std::size_t> done{0};
     auto worker = [&] {
         for (std::size_t i = next++; i < total; i = next++) {
-            results[i].emplace(compute_row(series, series_label, sources[i], catalog));
+            results[i].emplace(compute_row(selection, m.patches, m.series, sources[i], catalog));
             const std::size_t n = ++done;
             if (options.progress) {
                 options.progress(n, total);
@@ -176,6 +271,9 @@ Expected<Matrix> run(const series::LoadedSeries& series, std::string series_labe
         row.source = "catalog";
         choose_policy(row, catalog, std::nullopt);
         row.unavailable = "no source given for this release";
+        if (const auto pick = selection.pick(row.release); pick.version != nullptr) {
+            row.version = pick.version->name;
+        }
         row.cells.assign(m.patches.size(), Cell{});
         m.rows.push_back(std::move(row));
     }

@@ -7,7 +7,7 @@
 #include <kseries/check/check.hpp>
 #include <kseries/kernel/catalog.hpp>
 #include <kseries/kernel/release.hpp>
-#include <kseries/series/series_file.hpp>
+#include <kseries/series/selection.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
 
@@ -39,6 +39,10 @@ enum class CellKind {
     Fuzz,           // some hunk needed fuzz (up to 2)
     AlreadyApplied, // GNU patch finds the patch reversed: the tree has it
     Fails,          // some hunk does not apply even at fuzz 2
+    NotNeeded,      // the tree has the fix (the patch's detect rule holds), or the
+                    // release's version records the patch as dropped
+    NotInVersion,   // the release's version does not carry this patch
+    Unmapped,       // no version of the series maps this release
     Unavailable,    // no source for this release
 };
 
@@ -48,6 +52,9 @@ struct Cell {
     check::Verdict verdict = check::Verdict::Fails; // under the release's policy
     long fuzz = 0;        // the largest fuzz a hunk needed
     long offset = 0;      // the largest offset (by size) of a hunk
+    std::string note;     // why a cell is not-needed, not-in-version or fails on a record
+    // The patch's index in the row's report, when the row's version carries it.
+    std::optional<std::size_t> patch;
 };
 
 struct Row {
@@ -57,7 +64,9 @@ struct Row {
     bool policy_verified = false;
     std::string policy_origin; // where the policy comes from, for people
     const kernel::CatalogEntry* entry = nullptr;
-    std::optional<check::Report> report; // nullopt when unavailable
+    std::string version; // the series version checked here ("v1"), empty when none
+    std::string rule;    // the mapping rule that picked it, empty when forced
+    std::optional<check::Report> report; // nullopt when unavailable or unmapped
     std::string unavailable;             // why, when unavailable
     std::vector<Cell> cells;
 
@@ -66,7 +75,9 @@ struct Row {
 
 struct Matrix {
     std::string series;
-    std::vector<std::string> patches;
+    bool versioned = false; // the series is a store or one of its versions
+    bool mapped = false;    // each release got its version from the store's mapping
+    std::vector<std::string> patches; // of every version in scope
     std::vector<Row> rows; // in rpm version order
 
     // Every patch is accepted on every row (the exit code is 0).
@@ -82,7 +93,8 @@ struct Options {
     std::function<void(std::size_t, std::size_t)> progress;
 };
 
-[[nodiscard]] Expected<Matrix> run(const series::LoadedSeries& series, std::string series_label,
+// `selection` must outlive the result: reports point into its patches.
+[[nodiscard]] Expected<Matrix> run(const series::Selection& selection, std::string series_label,
                                    const std::vector<RowSource>& sources,
                                    const kernel::Catalog& catalog,
                                    const Options& options);

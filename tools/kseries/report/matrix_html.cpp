@@ -137,10 +137,19 @@ std::string panel(const Row& row, std::size_t i, const std::string& patch_name) 
     std::string out = fmt::format("<div class=\"panel\"><div><code>{}</code> on <code>{}</code>"
                                   "</div>",
                                   esc(patch_name), esc(row.release.name()));
+    const Cell& c = row.cells[i];
     if (!row.report) {
-        return out + fmt::format("<p>source unavailable: {}</p></div>", esc(row.unavailable));
+        return out + fmt::format("<p>{}: {}</p></div>",
+                                 c.kind == CellKind::Unmapped ? "no version" : "source unavailable",
+                                 esc(row.unavailable));
     }
-    const auto& p = row.report->patches[i];
+    if (!c.note.empty()) {
+        out += fmt::format("<p class=\"note\">{}</p>", esc(c.note));
+    }
+    if (!c.patch) {
+        return out + "</div>";
+    }
+    const auto& p = row.report->patches[*c.patch];
     if (p.optional_patch_trap) {
         out += fmt::format("<p class=\"failed\">the patch file has only {} lines: kernel.spec's "
                            "ApplyOptionalPatch silently skips files of 9 lines or fewer</p>",
@@ -183,8 +192,14 @@ std::string legend() {
                       "lenient patch than the release's policy (rejected / skipped)</li>"
                       "<li><span class=\"swatch info\"></span>in tree: the tree already has the "
                       "patch (GNU patch finds it reversed)</li>"
+                      "<li><span class=\"swatch info\"></span>not needed: the tree has the fix "
+                      "(the patch's detect rule holds), or the release's series version dropped "
+                      "the patch (the reason is in the details)</li>"
+                      "<li><span class=\"swatch bad\"></span>no version: no version of the "
+                      "series maps the release</li>"
                       "<li><span class=\"swatch dim\"></span>n/a: no source for this "
-                      "release</li></ul>"
+                      "release; -: the release's series version does not carry the patch</li>"
+                      "</ul>"
                       "<p>Cells show where GNU <code>patch -p1 -F2</code> places each hunk; the "
                       "colour says whether the release's own kernel.spec policy accepts it. "
                       "Click a cell for its per-hunk details. A policy marked * is not verified "
@@ -216,6 +231,9 @@ std::string render_matrix_html(const matrix::Matrix& m) {
         esc(m.series), style_sheet, m.covered() ? "good" : "bad", covered, m.rows.size());
 
     out += "<table id=\"matrix\" class=\"grid\">\n<thead><tr><th>release</th><th>policy</th>";
+    if (m.versioned) {
+        out += "<th>version</th>";
+    }
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("<th title=\"{}\">{}</th>", esc(m.patches[i]), esc(names[i]));
     }
@@ -227,6 +245,11 @@ std::string render_matrix_html(const matrix::Matrix& m) {
         }
         out += fmt::format("</th><td class=\"policy\" title=\"{}\">{}</td>", esc(r.policy_origin),
                            esc(policy_text(r)));
+        if (m.versioned) {
+            out += fmt::format("<td class=\"version\" title=\"{}\">{}</td>",
+                               esc(r.rule.empty() ? "forced with --series" : "mapped by " + r.rule),
+                               esc(r.version.empty() ? "-" : r.version));
+        }
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             out += cell_html(r, i, m.patches[i]);
         }

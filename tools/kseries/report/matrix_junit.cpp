@@ -1,7 +1,9 @@
 // The matrix as JUnit XML (docs/formats/matrix-junit.md): one <testsuite>
 // per release, one <testcase> per release × patch, and a <failure> whenever
-// the release's own policy does not apply the patch or the release has no
-// source, so CI servers show the matrix in their test views.
+// the release's own policy does not apply the patch, the release has no
+// source or no version of the series maps it; a patch the release does not
+// need (or its version does not carry) is a <skipped> case with the reason.
+// CI servers show the matrix in their test views.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -36,7 +38,18 @@ struct Failure {
     std::string message;
 };
 
+// The reason a case passes without applying anything, or nullopt.
+std::optional<std::string> skip_of(const Cell& c) {
+    if (c.kind == CellKind::NotNeeded || c.kind == CellKind::NotInVersion) {
+        return (c.kind == CellKind::NotNeeded ? "not needed: " : "not in this version: ") + c.note;
+    }
+    return std::nullopt;
+}
+
 std::optional<Failure> failure_of(const Row& r, const Cell& c) {
+    if (c.kind == CellKind::Unmapped) {
+        return Failure{"unmapped", r.unavailable};
+    }
     if (!r.available()) {
         return Failure{"unavailable", "source unavailable: " + r.unavailable};
     }
@@ -51,9 +64,16 @@ std::optional<Failure> failure_of(const Row& r, const Cell& c) {
                                    "(reversed or previously applied)",
                                    pol.command)};
     case CellKind::Fails:
-    case CellKind::Unavailable:
+        if (!c.note.empty()) {
+            return Failure{"fails", c.note};
+        }
         return Failure{"fails", fmt::format("does not apply, even with patch -F2 (policy {}: {})",
                                             pol.label, pol.command)};
+    case CellKind::Unavailable:
+    case CellKind::NotNeeded:
+    case CellKind::NotInVersion:
+    case CellKind::Unmapped:
+        return Failure{"fails", c.note};
     case CellKind::Exact:
     case CellKind::Offset:
     case CellKind::Fuzz:
@@ -70,13 +90,17 @@ std::optional<Failure> failure_of(const Row& r, const Cell& c) {
 }
 
 // The per-hunk story of a failed case, as the failure element's text.
-std::string failure_details(const Row& r, std::size_t i) {
+std::string failure_details(const Row& r, const Cell& c) {
     std::string out = fmt::format("release {}\nsource {}\npolicy {} ({})\n", r.release.name(),
                                   r.source, check::policy(r.policy).label, r.policy_origin);
-    if (!r.report) {
+    if (!r.version.empty()) {
+        out += fmt::format("series version {}{}\n", r.version,
+                           r.rule.empty() ? "" : ", mapped by " + r.rule);
+    }
+    if (!r.report || !c.patch) {
         return out;
     }
-    for (const auto& f : r.report->patches[i].files) {
+    for (const auto& f : r.report->patches[*c.patch].files) {
         out += fmt::format("{}", f.path);
         if (const auto words = file_status_words(f.result.status); !words.empty()) {
             out += fmt::format(": {}", words);
@@ -85,9 +109,9 @@ std::string failure_details(const Row& r, std::size_t i) {
         for (std::size_t h = 0; h < f.result.hunks.size(); ++h) {
             out += fmt::format("  hunk {} {}: {}", h + 1, text::chomp(f.file->hunks[h].header),
                                hunk_outcome(f.result.hunks[h]));
-            if (const auto& c = f.closest[h]) {
-                out += fmt::format(" (closest: line {}, {} of {} lines match)", c->line, c->matched,
-                                   c->total);
+            if (const auto& near = f.closest[h]) {
+                out += fmt::format(" (closest: line {}, {} of {} lines match)", near->line, near->matched,
+                                   near->total);
             }
             out += '\n';
         }
@@ -99,13 +123,21 @@ std::string failure_details(const Row& r, std::size_t i) {
 
 std::string render_matrix_junit(const matrix::Matrix& m) {
     std::size_t failures = 0;
+    std::size_t skipped = 0;
     std::string suites;
     for (const auto& r : m.rows) {
         std::string cases;
         std::size_t row_failures = 0;
+        std::size_t row_skipped = 0;
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
                                  esc(class_name(r)), esc(m.patches[i]));
+            if (const auto skip = skip_of(r.cells[i])) {
+                ++row_skipped;
+                cases += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                                     esc(*skip));
+                continue;
+            }
             const auto failure = failure_of(r, r.cells[i]);
             if (!failure) {
                 cases += fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n",
@@ -116,18 +148,24 @@ std::string render_matrix_junit(const matrix::Matrix& m) {
             cases +=
                 fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n"
                             "    </testcase>\n",
-                            esc(failure->type), esc(failure->message), esc(failure_details(r, i)));
+                            esc(failure->type), esc(failure->message),
+                            esc(failure_details(r, r.cells[i])));
         }
         failures += row_failures;
+        skipped += row_skipped;
+        const std::string version =
+            r.version.empty()
+                ? std::string()
+                : fmt::format("      <property name=\"version\" value=\"{}\"/>\n", esc(r.version));
         suites += fmt::format(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" "
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
             "time=\"0\">\n    <properties>\n"
             "      <property name=\"source\" value=\"{}\"/>\n"
             "      <property name=\"policy\" value=\"{}\"/>\n"
-            "      <property name=\"policy_verified\" value=\"{}\"/>\n"
+            "      <property name=\"policy_verified\" value=\"{}\"/>\n{}"
             "    </properties>\n{}  </testsuite>\n",
-            esc(r.release.name()), r.cells.size(), row_failures, esc(r.source),
-            check::policy(r.policy).key, r.policy_verified ? "true" : "false", cases);
+            esc(r.release.name()), r.cells.size(), row_failures, row_skipped, esc(r.source),
+            check::policy(r.policy).key, r.policy_verified ? "true" : "false", version, cases);
     }
     std::size_t tests = 0;
     for (const auto& r : m.rows) {
@@ -135,8 +173,8 @@ std::string render_matrix_junit(const matrix::Matrix& m) {
     }
     return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                        "<testsuites name=\"kseries matrix: {}\" tests=\"{}\" failures=\"{}\" "
-                       "errors=\"0\" skipped=\"0\" time=\"0\">\n{}</testsuites>\n",
-                       esc(m.series), tests, failures, suites);
+                       "errors=\"0\" skipped=\"{}\" time=\"0\">\n{}</testsuites>\n",
+                       esc(m.series), tests, failures, skipped, suites);
 }
 
 } // namespace kseries::report

@@ -14,10 +14,13 @@ using matrix::CellKind;
 Tone cell_tone(const Cell& c) {
     switch (c.kind) {
     case CellKind::Unavailable:
+    case CellKind::NotInVersion:
         return Tone::Dim;
     case CellKind::AlreadyApplied:
+    case CellKind::NotNeeded:
         return Tone::Info;
     case CellKind::Fails:
+    case CellKind::Unmapped:
         return Tone::Bad;
     case CellKind::Exact:
     case CellKind::Offset:
@@ -75,7 +78,13 @@ std::string cell_text(const Cell& c) {
     case CellKind::AlreadyApplied:
         return "in tree";
     case CellKind::Fails:
-        return "FAILS";
+        return c.note.empty() ? "FAILS" : "FAILS (record)";
+    case CellKind::NotNeeded:
+        return "not needed";
+    case CellKind::NotInVersion:
+        return "-";
+    case CellKind::Unmapped:
+        return "no version";
     case CellKind::Unavailable:
         return "n/a";
     }
@@ -104,6 +113,7 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
     const auto names = short_names(m.patches);
     std::size_t release_w = std::string_view("release").size();
     std::size_t policy_w = std::string_view("policy").size();
+    std::size_t version_w = std::string_view("version").size();
     std::vector<std::size_t> col_w;
     for (const auto& n : names) {
         col_w.push_back(n.size());
@@ -111,6 +121,7 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
     for (const auto& r : m.rows) {
         release_w = std::max(release_w, r.release.name().size());
         policy_w = std::max(policy_w, policy_text(r).size());
+        version_w = std::max(version_w, r.version.size());
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             col_w[i] = std::max(col_w[i], cell_text(r.cells[i]).size());
         }
@@ -118,12 +129,18 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
 
     std::string out = fmt::format("series  {}\n\n", m.series);
     out += fmt::format("{:<{}}  {:<{}}", "release", release_w, "policy", policy_w);
+    if (m.versioned) {
+        out += fmt::format("  {:<{}}", "version", version_w);
+    }
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("  {:<{}}", names[i], col_w[i]);
     }
     out += "  source\n";
     for (const auto& r : m.rows) {
         out += fmt::format("{:<{}}  {:<{}}", r.release.name(), release_w, policy_text(r), policy_w);
+        if (m.versioned) {
+            out += fmt::format("  {:<{}}", r.version.empty() ? "-" : r.version, version_w);
+        }
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             const auto text = fmt::format("{:<{}}", cell_text(r.cells[i]), col_w[i]);
             out += "  " + paint(style, cell_tone(r.cells[i]), text);
@@ -139,6 +156,11 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
     out += "\ncells: where GNU patch places the patch at fuzz 2; (rejected): the release's own "
            "policy would not apply it;\n'in tree': the tree already has it; * policy not "
            "verified (see the catalog)\n";
+    if (m.versioned) {
+        out += "'not needed': the tree has the fix (detect rule) or the version dropped the "
+               "patch; '-': not in the release's version;\n'no version': no version of the "
+               "series maps the release (see --format json for the reasons)\n";
+    }
     const auto covered = covered_rows(m);
     out += '\n' +
            paint(style, m.covered() ? Tone::Good : Tone::Bad,
@@ -159,7 +181,9 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
     }
     out += '\n';
     for (const auto& r : m.rows) {
-        out += fmt::format("| `{}` | {} |", r.release.name(), policy_text(r));
+        out += fmt::format("| `{}` | {} |", r.release.name(),
+                           m.versioned && !r.version.empty() ? policy_text(r) + ", " + r.version
+                                                             : policy_text(r));
         for (const auto& c : r.cells) {
             out += fmt::format(" {} {} |", mark(c), cell_text(c));
         }
@@ -167,8 +191,9 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
     }
     out += fmt::format("\n**{} of {} releases covered.** ", covered_rows(m), m.rows.size());
     out +=
-        "✅ applies under the release's own policy · ☑️ already in the tree · ❌ does not "
-        "apply, or the policy rejects it · ➖ no source · \\* policy not verified\n\n";
+        "✅ applies under the release's own policy · ☑️ already in the tree, or not needed · ❌ "
+        "does not apply, or the policy rejects it, or no version maps the release · ➖ no "
+        "source, or not in the release's version · \\* policy not verified\n\n";
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("- `{}`: {}\n", names[i], m.patches[i]);
     }
@@ -181,6 +206,7 @@ std::string render_matrix_json(const matrix::Matrix& m) {
     doc["kseries"] = "matrix";
     doc["format_version"] = 1;
     doc["series"] = m.series;
+    doc["mapped"] = m.mapped;
     doc["patches"] = m.patches;
     doc["covered"] = m.covered();
     ordered_json rows = ordered_json::array();
@@ -191,6 +217,8 @@ std::string render_matrix_json(const matrix::Matrix& m) {
         jr["available"] = r.available();
         jr["unavailable_reason"] =
             r.available() ? ordered_json(nullptr) : ordered_json(r.unavailable);
+        jr["version"] = r.version.empty() ? ordered_json(nullptr) : ordered_json(r.version);
+        jr["mapped_by"] = r.rule.empty() ? ordered_json(nullptr) : ordered_json(r.rule);
         jr["policy"] = check::policy(r.policy).key;
         jr["policy_verified"] = r.policy_verified;
         jr["policy_origin"] = r.policy_origin;
@@ -209,8 +237,9 @@ std::string render_matrix_json(const matrix::Matrix& m) {
                 r.available() ? ordered_json(check::verdict_key(c.verdict)) : ordered_json(nullptr);
             jc["fuzz"] = c.fuzz;
             jc["offset"] = c.offset;
-            if (r.report) {
-                jc["details"] = patch_json(r.report->patches[i]);
+            jc["note"] = c.note.empty() ? ordered_json(nullptr) : ordered_json(c.note);
+            if (c.patch) {
+                jc["details"] = patch_json(r.report->patches[*c.patch]);
             }
             cells.push_back(std::move(jc));
         }

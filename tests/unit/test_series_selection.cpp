@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include <kseries/series/selection.hpp>
+
+#include "temp_dir.hpp"
+
+using namespace kseries;
+using kseries::test::TempDir;
+
+namespace {
+
+const char* const patch_a = "--- a/f.c\n+++ b/f.c\n@@ -1,1 +1,1 @@\n-old\n+new\n";
+const char* const patch_b = "--- a/g.c\n+++ b/g.c\n@@ -1,1 +1,1 @@\n-x\n+y\n";
+
+kernel::Release rel(const char* name) { return *kernel::parse_release(name); }
+
+void write_store(const TempDir& d) {
+    d.write("index.toml", "[[map]]\nversion = \"v1\"\nuntil = \"4.18.0-240.el8\"\n"
+                          "[[map]]\nversion = \"v2\"\nfrom = \"4.18.0-240.el8\"\n"
+                          "releases = [\"4.18.0-*\"]\n");
+    d.write("v1/series", "a.patch\nb.patch\n");
+    d.write("v1/a.patch", patch_a);
+    d.write("v1/b.patch", patch_b);
+    d.write("v2/series", "a.patch\n");
+    d.write("v2/a.patch", patch_a);
+    d.write("v2/version.toml", "parent = \"v1\"\n"
+                               "[[patch]]\nname = \"a.patch\"\n"
+                               "[[patch.detect]]\nfile = \"include/f.h\"\ncontains = [\"new\"]\n"
+                               "[[dropped]]\nname = \"b.patch\"\nreason = \"superseded\"\n"
+                               "[[dropped.detect]]\nfile = \"g.c\"\ncontains = [\"y\"]\n");
+}
+
+} // namespace
+
+TEST(Selection, a_store_maps_each_release_to_its_version) {
+    TempDir d;
+    write_store(d);
+    auto sel = series::Selection::open(d.path());
+    ASSERT_TRUE(sel) << sel.error().message();
+    EXPECT_TRUE(sel->mapped());
+    ASSERT_NE(sel->store(), nullptr);
+    EXPECT_EQ(sel->versions().size(), 2U);
+    EXPECT_EQ(sel->pick(rel("4.18.0-193.el8")).version->name, "v1");
+    const auto v2 = sel->pick(rel("4.18.0-305.el8"));
+    ASSERT_NE(v2.version, nullptr);
+    EXPECT_EQ(v2.version->name, "v2");
+    ASSERT_NE(v2.rule, nullptr);
+    EXPECT_EQ(v2.rule->version, "v2");
+    // 5.14.0 is past v1's range and outside v2's patterns.
+    EXPECT_EQ(sel->pick(rel("5.14.0-427.el9")).version, nullptr);
+
+    // Columns: every version's patches, and the dropped ones, once each.
+    EXPECT_EQ(sel->patch_names(), (std::vector<std::string>{"a.patch", "b.patch"}));
+    auto paths = sel->touched_paths();
+    ASSERT_TRUE(paths);
+    EXPECT_EQ(*paths, (std::set<std::string, std::less<>>{"f.c", "g.c", "include/f.h"}));
+}
+
+TEST(Selection, a_version_of_a_store_is_forced_with_its_records) {
+    TempDir d;
+    write_store(d);
+    for (const auto* name : {"v2", "v2/"}) {
+        auto sel = series::Selection::open(d.path() / name);
+        ASSERT_TRUE(sel) << sel.error().message();
+        EXPECT_FALSE(sel->mapped());
+        ASSERT_EQ(sel->versions().size(), 1U);
+        const auto pick = sel->pick(rel("5.14.0-427.el9"));
+        ASSERT_NE(pick.version, nullptr);
+        EXPECT_EQ(pick.version->name, "v2");
+        EXPECT_EQ(pick.rule, nullptr);
+        ASSERT_TRUE(pick.version->meta);
+        EXPECT_EQ(pick.version->meta->dropped.size(), 1U);
+    }
+    auto missing = series::Selection::open(d.path() / "v7");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message().find("not a version of the store"), std::string::npos);
+}
+
+TEST(Selection, a_plain_quilt_directory_is_one_version) {
+    TempDir d;
+    d.write("series", "a.patch\n");
+    d.write("a.patch", patch_a);
+    auto sel = series::Selection::open(d.path());
+    ASSERT_TRUE(sel) << sel.error().message();
+    EXPECT_FALSE(sel->mapped());
+    EXPECT_EQ(sel->store(), nullptr);
+    EXPECT_EQ(sel->pick(rel("4.18.0-80.el8")).version->series.patches.size(), 1U);
+}
+
+TEST(Selection, a_broken_version_makes_the_store_an_error) {
+    TempDir d;
+    write_store(d);
+    d.write("v2/series", "a.patch\nmissing.patch\n");
+    auto sel = series::Selection::open(d.path());
+    ASSERT_FALSE(sel);
+    EXPECT_NE(sel.error().message().find("missing.patch"), std::string::npos)
+        << sel.error().message();
+}

@@ -1,0 +1,144 @@
+#include <kseries/series/selection.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace kseries::series {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// `v` lives in `owner`: the loaded version shares it.
+Expected<LoadedVersion> load_version(const std::shared_ptr<const Store>& owner, const Version& v) {
+    auto loaded = load_series(v.dir);
+    if (!loaded) {
+        return std::unexpected(loaded.error());
+    }
+    return LoadedVersion{v.name, std::move(*loaded), std::shared_ptr<const Version>(owner, &v)};
+}
+
+} // namespace
+
+Expected<Selection> Selection::open(const fs::path& path) {
+    Selection sel;
+    const fs::path clean = path.lexically_normal();
+    const fs::path dir = clean.has_filename() ? clean : clean.parent_path();
+    if (Store::is_store(dir)) {
+        auto store = Store::open(dir);
+        if (!store) {
+            return std::unexpected(store.error());
+        }
+        sel.m_store = std::make_shared<const Store>(std::move(*store));
+        sel.m_mapped = true;
+        for (const auto& v : sel.m_store->versions()) {
+            auto loaded = load_version(sel.m_store, v);
+            if (!loaded) {
+                return std::unexpected(loaded.error());
+            }
+            sel.m_versions.push_back(std::move(*loaded));
+        }
+        return sel;
+    }
+    if (dir.has_parent_path() && Store::is_store(dir.parent_path())) {
+        auto store = Store::open(dir.parent_path());
+        if (!store) {
+            return std::unexpected(store.error());
+        }
+        sel.m_store = std::make_shared<const Store>(std::move(*store));
+        const Version* v = sel.m_store->find(dir.filename().string());
+        if (v == nullptr) {
+            return fail(ErrorKind::NotFound,
+                        fmt::format("{}: not a version of the store {} (versions are v1, v2, ...)",
+                                    path.string(), dir.parent_path().string()));
+        }
+        auto loaded = load_version(sel.m_store, *v);
+        if (!loaded) {
+            return std::unexpected(loaded.error());
+        }
+        sel.m_versions.push_back(std::move(*loaded));
+        return sel;
+    }
+    auto v = read_version(dir);
+    if (!v) {
+        return std::unexpected(v.error());
+    }
+    auto loaded = load_series(dir);
+    if (!loaded) {
+        return std::unexpected(loaded.error());
+    }
+    auto meta = std::make_shared<const Version>(std::move(*v));
+    sel.m_versions.push_back(LoadedVersion{meta->name, std::move(*loaded), std::move(meta)});
+    return sel;
+}
+
+Selection Selection::single(LoadedSeries series, std::string name) {
+    Selection sel;
+    sel.m_versions.push_back(LoadedVersion{std::move(name), std::move(series), nullptr});
+    return sel;
+}
+
+Selection::Pick Selection::pick(const kernel::Release& release) const {
+    if (!m_mapped) {
+        return {&m_versions.front(), nullptr};
+    }
+    const MapRule* rule = m_store->select(release);
+    if (rule == nullptr) {
+        return {};
+    }
+    const auto it = std::find_if(m_versions.begin(), m_versions.end(),
+                                 [&](const LoadedVersion& v) { return v.name == rule->version; });
+    return {&*it, rule};
+}
+
+std::vector<std::string> Selection::patch_names() const {
+    std::vector<std::string> out;
+    const auto add = [&](const std::string& name) {
+        if (std::find(out.begin(), out.end(), name) == out.end()) {
+            out.push_back(name);
+        }
+    };
+    for (const auto& v : m_versions) {
+        for (const auto& p : v.series.patches) {
+            add(p.entry.patch);
+        }
+        if (v.meta != nullptr) {
+            for (const auto& d : v.meta->dropped) {
+                add(d.name);
+            }
+        }
+    }
+    return out;
+}
+
+Expected<std::set<std::string, std::less<>>> Selection::touched_paths() const {
+    std::set<std::string, std::less<>> out;
+    for (const auto& v : m_versions) {
+        auto paths = series::touched_paths(v.series);
+        if (!paths) {
+            return std::unexpected(paths.error());
+        }
+        out.merge(*paths);
+        if (v.meta == nullptr) {
+            continue;
+        }
+        for (const auto& rec : v.meta->patches) {
+            if (rec.detect) {
+                for (auto& f : rec.detect->files()) {
+                    out.insert(std::move(f));
+                }
+            }
+        }
+        for (const auto& d : v.meta->dropped) {
+            if (d.detect) {
+                for (auto& f : d.detect->files()) {
+                    out.insert(std::move(f));
+                }
+            }
+        }
+    }
+    return out;
+}
+
+} // namespace kseries::series
