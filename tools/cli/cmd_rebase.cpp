@@ -1,0 +1,423 @@
+// kseries rebase: carries a version of a series store onto a new kernel tree
+// and writes the next version (docs/commands/rebase.md). Exit 0 when the new
+// version was written, 1 when the rebase stopped for the maintainer (the
+// workspace says what to do), 2 on bad input (nothing written).
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <kseries/git/blob.hpp>
+#include <kseries/git/repository.hpp>
+#include <kseries/kernel/detect.hpp>
+#include <kseries/patch/parser.hpp>
+#include <kseries/rebase/rebase.hpp>
+#include <kseries/rebase/workspace.hpp>
+#include <kseries/report/rebase_report.hpp>
+#include <kseries/series/store_write.hpp>
+#include <kseries/source/archive.hpp>
+#include <kseries/source/directory_tree.hpp>
+
+#include "command.hpp"
+#include "exit_codes.hpp"
+
+namespace kseries::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RebaseOptions {
+    std::string series;
+    std::string from;
+    std::string onto;
+    std::string as;
+    std::string base;
+    std::string workspace = "kseries-rebase";
+    std::string changelog;
+    std::string format = "text";
+    bool resume = false;
+    bool skip = false;
+    bool abort = false;
+};
+
+struct Target {
+    std::unique_ptr<source::SourceTree> tree;
+    std::optional<kernel::Release> release;
+};
+
+// --onto / --base: DIR, RELEASE=DIR, REPO@REF (a git repository and a ref
+// or commit), a kernel SRPM or a tarball.
+Expected<Target> open_target(const std::string& spec, const source::WantedPaths& wanted) {
+    Target t;
+    std::string what = spec;
+    if (const auto eq = spec.find('='); eq != std::string::npos) {
+        auto named = kernel::parse_release(spec.substr(0, eq));
+        if (!named) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("{}: '{}' is not a kernel release like 4.18.0-193.el8", spec,
+                                    spec.substr(0, eq)));
+        }
+        t.release = std::move(*named);
+        what = spec.substr(eq + 1);
+    }
+    std::error_code ec;
+    if (const auto at = what.rfind('@');
+        at != std::string::npos && fs::is_directory(what.substr(0, at), ec)) {
+        const std::string repo = what.substr(0, at);
+        auto refs = git::match_refs(repo, {what.substr(at + 1)});
+        if (!refs) {
+            return std::unexpected(refs.error());
+        }
+        if (refs->size() != 1) {
+            return fail(ErrorKind::Usage, fmt::format("{}: names {} refs; name exactly one", spec,
+                                                      refs->size()));
+        }
+        if (!t.release) {
+            t.release = kernel::parse_release(refs->front().name);
+        }
+        auto tree = git::open_commit_tree(repo, refs->front().commit_id);
+        if (!tree) {
+            return std::unexpected(tree.error());
+        }
+        t.tree = std::move(*tree);
+    } else if (what.ends_with(".src.rpm")) {
+        auto srpm = source::open_srpm(what, wanted);
+        if (!srpm) {
+            return std::unexpected(srpm.error());
+        }
+        t.tree = std::move(srpm->tree);
+        if (!t.release) {
+            t.release = kernel::parse_release(fs::path(what).filename().string());
+        }
+    } else if (what.find(".tar") != std::string::npos && fs::is_regular_file(what, ec)) {
+        auto tree = source::open_tarball(what, wanted);
+        if (!tree) {
+            return std::unexpected(tree.error());
+        }
+        t.tree = std::move(*tree);
+    } else {
+        auto dir = source::DirectoryTree::open(what);
+        if (!dir) {
+            return std::unexpected(dir.error());
+        }
+        t.tree = std::move(*dir);
+    }
+    if (!t.release) {
+        auto detected = kernel::detect_release(*t.tree);
+        if (!detected) {
+            return std::unexpected(detected.error());
+        }
+        t.release = std::move(*detected);
+    }
+    return t;
+}
+
+// The store and the version to carry.
+struct Loaded {
+    series::Selection selection;
+    const series::LoadedVersion* from = nullptr;
+};
+
+Expected<Loaded> load(const std::string& store, const std::string& from) {
+    if (!series::Store::is_store(store)) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("--series {}: not a series store (no index.toml); rebase writes "
+                                "new versions into a store (docs/formats/store.md)",
+                                store));
+    }
+    auto selection = series::Selection::open(store);
+    if (!selection) {
+        return std::unexpected(selection.error());
+    }
+    Loaded out{std::move(*selection), nullptr};
+    for (const auto& v : out.selection.versions()) {
+        if (v.name == from) {
+            out.from = &v;
+        }
+    }
+    if (out.from == nullptr) {
+        return fail(ErrorKind::Usage, fmt::format("--from {}: {} has no such version", from, store));
+    }
+    return out;
+}
+
+std::string next_version(const series::Store& store) {
+    unsigned long highest = 0;
+    for (const auto& v : store.versions()) {
+        highest = std::max(highest, std::stoul(v.name.substr(1)));
+    }
+    return fmt::format("v{}", highest + 1);
+}
+
+Expected<source::WantedPaths> wanted_paths(const series::Selection& selection) {
+    auto wanted = selection.touched_paths();
+    if (wanted) {
+        wanted->insert({"Makefile", "Makefile.rhelver"});
+    }
+    return wanted;
+}
+
+// The new version's records: the carried patches keep their records, the
+// dropped ones are recorded with the reason (and the rule that found them).
+series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
+                               const rebase::Result& result, const Target& target) {
+    series::NewVersion v;
+    v.meta.name = req.as;
+    v.meta.parent = req.from;
+    v.meta.base = target.release;
+    v.meta.created = fmt::format("{:%F}", std::chrono::floor<std::chrono::days>(
+                                              std::chrono::system_clock::now()));
+    v.meta.changelog = !req.changelog.empty()
+                           ? req.changelog
+                           : fmt::format("{} carried onto {} by kseries rebase", req.from,
+                                         target.release ? target.release->name() : req.onto);
+    if (in.from->meta) {
+        v.meta.dropped = in.from->meta->dropped;
+    }
+    for (const auto& p : result.patches) {
+        const auto* record = in.from->meta ? in.from->meta->record(p.name) : nullptr;
+        if (p.fate == rebase::PatchFate::Carried) {
+            v.patches.emplace_back(p.name, p.text);
+            if (record != nullptr) {
+                v.meta.patches.push_back(*record);
+            }
+            // The base blob of a file is the target's, before the series:
+            // the first patch to touch it records it.
+            for (const auto& f : p.files) {
+                if (f.before) {
+                    v.meta.base_blobs.emplace(f.path, git::blob_id(*f.before));
+                }
+            }
+        } else {
+            series::DroppedPatch d;
+            d.name = p.name;
+            d.reason = p.reason;
+            if (record != nullptr) {
+                d.detect = record->detect;
+            }
+            v.meta.dropped.push_back(std::move(d));
+        }
+    }
+    return v;
+}
+
+Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::Request& req,
+                     const rebase::Result& result, const Target& target) {
+    report::RebaseReport rep{&req, &result, {}, {}};
+    const fs::path ws = opts.workspace;
+    if (result.stopped()) {
+        auto created = rebase::Workspace::create(ws, req, result);
+        if (!created) {
+            return std::unexpected(created.error());
+        }
+        rep.workspace = ws.string();
+    } else {
+        auto written = series::write_version(req.store, new_version(in, req, result, target));
+        if (!written) {
+            return std::unexpected(written.error());
+        }
+        rep.written = written->string();
+    }
+    const std::string out = opts.format == "json" ? report::render_rebase_json(rep)
+                            : opts.format == "md" ? report::render_rebase_markdown(rep)
+                                                  : report::render_rebase_text(rep);
+    return emit(out, result.stopped() ? exit_checks_failed : exit_ok);
+}
+
+Expected<int> start(const RebaseOptions& opts) {
+    if (opts.series.empty() || opts.from.empty() || opts.onto.empty()) {
+        return fail(ErrorKind::Usage, "rebase needs --series STORE --from vN --onto SOURCE (or "
+                                      "--continue, --skip, --abort)");
+    }
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(opts.workspace, ec))) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("a rebase is in progress in {}: --continue, --skip or --abort it "
+                                "first (or choose another --workspace)",
+                                opts.workspace));
+    }
+    auto in = load(opts.series, opts.from);
+    if (!in) {
+        return std::unexpected(in.error());
+    }
+    rebase::Request req{fs::path(opts.series).lexically_normal().string(), opts.from,
+                        opts.as.empty() ? next_version(*in->selection.store()) : opts.as, opts.onto,
+                        opts.base, opts.changelog};
+    if (!req.store.empty() && req.store.back() == '/') {
+        req.store.pop_back();
+    }
+    if (in->selection.store()->find(req.as) != nullptr) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("--as {}: {} already has that version; versions are never replaced",
+                                req.as, req.store));
+    }
+    auto wanted = wanted_paths(in->selection);
+    if (!wanted) {
+        return std::unexpected(wanted.error());
+    }
+    auto target = open_target(opts.onto, *wanted);
+    if (!target) {
+        return std::unexpected(target.error());
+    }
+    std::optional<Target> base;
+    if (!opts.base.empty()) {
+        auto b = open_target(opts.base, *wanted);
+        if (!b) {
+            return std::unexpected(b.error());
+        }
+        base = std::move(*b);
+    }
+    source::OverlayTree overlay(*target->tree);
+    auto result = rebase::carry(*in->from, overlay, {base ? base->tree.get() : nullptr, {}});
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    return finish(opts, *in, req, *result, *target);
+}
+
+// --continue and --skip: the stopped patch resolved (or dropped), then the
+// rest carried.
+Expected<int> resume(const RebaseOptions& opts) {
+    auto ws = rebase::Workspace::open(opts.workspace);
+    if (!ws) {
+        return std::unexpected(ws.error());
+    }
+    const auto& req = ws->request;
+    auto in = load(req.store, req.from);
+    if (!in) {
+        return std::unexpected(in.error());
+    }
+    auto wanted = wanted_paths(in->selection);
+    if (!wanted) {
+        return std::unexpected(wanted.error());
+    }
+    auto target = open_target(req.onto, *wanted);
+    if (!target) {
+        return std::unexpected(target.error());
+    }
+    std::optional<Target> base;
+    if (!req.base.empty()) {
+        auto b = open_target(req.base, *wanted);
+        if (!b) {
+            return std::unexpected(b.error());
+        }
+        base = std::move(*b);
+    }
+    const auto& patches = in->from->series.patches;
+    const std::size_t at = ws->decided.size();
+    if (at >= patches.size() || patches[at].entry.patch != ws->stopped) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("{} no longer matches {}/{}/series", opts.workspace, req.store,
+                                req.from));
+    }
+    std::vector<rebase::PatchOutcome> decided = ws->decided;
+    rebase::PatchOutcome resolved;
+    resolved.name = ws->stopped;
+    if (opts.skip) {
+        resolved.fate = rebase::PatchFate::Dropped;
+        resolved.reason = fmt::format("skipped by the maintainer while rebasing onto {}", req.onto);
+    } else {
+        // The maintainer's tree/ files, regenerated against the target as
+        // the patches before it left it, and verified like any other.
+        source::OverlayTree before(*target->tree);
+        if (auto ok = rebase::replay(decided, before); !ok) {
+            return std::unexpected(ok.error());
+        }
+        auto files = ws->resolved_files(opts.workspace, patches[at].patch);
+        if (!files) {
+            return std::unexpected(files.error());
+        }
+        patch::Patch original = patches[at].patch;
+        auto header = ws->resolved_header(opts.workspace, original);
+        if (!header) {
+            return std::unexpected(header.error());
+        }
+        original.preamble = std::move(*header);
+        auto text = rebase::regenerate(original, *files, before);
+        if (!text) {
+            return std::unexpected(text.error());
+        }
+        resolved.fate = rebase::PatchFate::Carried;
+        resolved.reason = "resolved by the maintainer";
+        resolved.text = std::move(*text);
+        resolved.files = std::move(*files); // their `before`s give the base blobs
+    }
+    decided.push_back(std::move(resolved));
+    source::OverlayTree overlay(*target->tree);
+    auto result = rebase::carry(*in->from, overlay, {base ? base->tree.get() : nullptr, decided});
+    if (!result) {
+        return std::unexpected(result.error());
+    }
+    // The old workspace goes; a new one is written if the rest stops again.
+    std::error_code ec;
+    const fs::path old = fs::path(opts.workspace);
+    const fs::path retired = old.parent_path() / ("." + old.filename().string() + ".done");
+    fs::remove_all(retired, ec);
+    fs::rename(old, retired, ec);
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot retire {}: {}", old.string(), ec.message()));
+    }
+    auto code = finish(opts, *in, req, *result, *target);
+    if (!code) {
+        fs::rename(retired, old, ec); // nothing was written: keep the workspace as it was
+        return code;
+    }
+    fs::remove_all(retired, ec);
+    return code;
+}
+
+} // namespace
+
+CommandBody add_rebase(CLI::App& app, const GlobalOptions& /*global*/) {
+    auto opts = std::make_shared<RebaseOptions>();
+    auto* cmd = app.add_subcommand(
+        "rebase", "Carry a version of a series store onto a new kernel tree as the next version");
+    cmd->add_option("--series", opts->series, "the series store (series/NAME)");
+    cmd->add_option("--from", opts->from, "the version to carry (v1, v2, ...)");
+    cmd->add_option("--onto", opts->onto,
+                    "the target: DIR, RELEASE=DIR, REPO@REF, a kernel SRPM or a tarball");
+    cmd->add_option("--as", opts->as, "the new version's name (default: the next number)");
+    cmd->add_option("--base", opts->base,
+                    "a tree of the version's base release: its files are used for three-way "
+                    "merges when their blob ids are the recorded ones");
+    cmd->add_option("--workspace", opts->workspace,
+                    "where a stopped rebase is resolved")
+        ->capture_default_str();
+    cmd->add_option("--changelog", opts->changelog, "the new version's changelog line");
+    cmd->add_option("--format", opts->format, "text, md or json")
+        ->check(CLI::IsMember({"text", "md", "json"}))
+        ->capture_default_str();
+    auto* cont = cmd->add_flag("--continue", opts->resume,
+                               "take the workspace's edited files as the stopped patch, go on");
+    auto* skip = cmd->add_flag("--skip", opts->skip, "drop the stopped patch, go on");
+    auto* abort = cmd->add_flag("--abort", opts->abort, "forget the stopped rebase");
+    cont->excludes(skip)->excludes(abort);
+    skip->excludes(abort);
+
+    return [opts]() -> Expected<int> {
+        if (opts->abort) {
+            auto ws = rebase::Workspace::open(opts->workspace);
+            if (!ws) {
+                return std::unexpected(ws.error());
+            }
+            std::error_code ec;
+            fs::remove_all(opts->workspace, ec);
+            if (ec) {
+                return fail(ErrorKind::Io, fmt::format("cannot remove {}: {}", opts->workspace,
+                                                       ec.message()));
+            }
+            return emit(fmt::format("rebase aborted; {} removed, {} unchanged\n", opts->workspace,
+                                    ws->request.store),
+                        exit_ok);
+        }
+        if (opts->resume || opts->skip) {
+            return resume(*opts);
+        }
+        return start(*opts);
+    };
+}
+
+} // namespace kseries::cli

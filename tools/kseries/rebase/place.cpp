@@ -1,0 +1,616 @@
+#include <kseries/rebase/place.hpp>
+
+#include <fmt/format.h>
+
+#include <kseries/git/merge.hpp>
+#include <kseries/patch/apply.hpp>
+#include <kseries/util/text.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace kseries::rebase {
+
+namespace {
+
+using patch::Hunk;
+using patch::LineKind;
+using Lines = std::vector<std::string>;
+
+Lines lines_of(std::string_view s) {
+    Lines out;
+    for (const auto l : text::split_lines(s)) {
+        out.emplace_back(l);
+    }
+    return out;
+}
+
+std::string joined(const Lines& lines, std::size_t from = 0, std::size_t to = std::string::npos) {
+    std::string out;
+    to = std::min(to, lines.size());
+    for (std::size_t i = from; i < to; ++i) {
+        out += lines[i];
+    }
+    return out;
+}
+
+Lines old_side(const Hunk& h) {
+    Lines out;
+    for (const auto& l : h.lines) {
+        if (l.on_old_side()) {
+            out.emplace_back(l.old_text());
+        }
+    }
+    return out;
+}
+
+Lines new_side(const Hunk& h) {
+    Lines out;
+    for (const auto& l : h.lines) {
+        if (l.on_new_side()) {
+            out.emplace_back(l.new_text());
+        }
+    }
+    return out;
+}
+
+bool matches_at(const Lines& hay, std::size_t at, const Lines& needle) {
+    if (at + needle.size() > hay.size()) {
+        return false;
+    }
+    return std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(at));
+}
+
+// Where `needle` occurs contiguously in `hay` (0-based starts).
+std::vector<std::size_t> occurrences(const Lines& hay, const Lines& needle) {
+    std::vector<std::size_t> out;
+    if (needle.empty()) {
+        return out;
+    }
+    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+        if (matches_at(hay, i, needle)) {
+            out.push_back(i);
+        }
+    }
+    return out;
+}
+
+// The file patch with only `h`, moved by `shift` lines (the net lines
+// earlier hunks of the file added).
+patch::FilePatch single(const patch::FilePatch& file, const Hunk& h, long shift) {
+    patch::FilePatch one = file;
+    one.hunks.assign(1, h);
+    one.hunks[0].old_start = std::max(0L, h.old_start + shift);
+    one.hunks[0].new_start = std::max(0L, h.new_start + shift);
+    return one;
+}
+
+// Does `after` differ from `before` by exactly the hunk's change: its
+// removed lines gone and its added lines in, in order, with the lines
+// between its changes present on both sides (their text may be the
+// target's)? This is what every step must prove before its result counts.
+bool reproduces(const Lines& before, const Lines& after, const Hunk& h) {
+    std::size_t first = h.lines.size();
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < h.lines.size(); ++i) {
+        if (h.lines[i].kind != LineKind::Context) {
+            first = std::min(first, i);
+            last = i;
+        }
+    }
+    if (first == h.lines.size()) {
+        return before == after; // a hunk without changes
+    }
+    std::size_t pre = 0;
+    while (pre < before.size() && pre < after.size() && before[pre] == after[pre]) {
+        ++pre;
+    }
+    std::size_t post = 0;
+    while (post < before.size() - pre && post < after.size() - pre &&
+           before[before.size() - 1 - post] == after[after.size() - 1 - post]) {
+        ++post;
+    }
+    // Equal lines at the edges of the change may have been trimmed off as
+    // common: give them back to the middle until the script fits.
+    for (std::size_t back = 0; back <= pre; ++back) {
+        std::size_t i = pre - back;
+        std::size_t j = pre - back;
+        const std::size_t bend = before.size() - post;
+        const std::size_t aend = after.size() - post;
+        bool ok = true;
+        for (std::size_t k = first; k <= last && ok; ++k) {
+            const auto& l = h.lines[k];
+            switch (l.kind) {
+            case LineKind::Context:
+                ok = i < bend && j < aend && before[i] == after[j];
+                ++i;
+                ++j;
+                break;
+            case LineKind::Removed:
+                ok = i < bend && before[i] == l.old_text();
+                ++i;
+                break;
+            case LineKind::Added:
+                ok = j < aend && after[j] == l.new_text();
+                ++j;
+                break;
+            }
+        }
+        if (ok && i == bend && j == aend) {
+            return true;
+        }
+        if (back == pre) {
+            break;
+        }
+    }
+    return false;
+}
+
+// The regions of `content` most like the hunk's old text: for every start,
+// how many old lines are equal at the same relative line. Returns the best
+// starts (ties) and their score.
+struct Regions {
+    std::vector<std::size_t> starts;
+    std::size_t score = 0;
+};
+Regions best_regions(const Lines& content, const Lines& old) {
+    Regions r;
+    if (old.empty() || content.empty()) {
+        return r;
+    }
+    const std::size_t span = content.size() >= old.size() ? content.size() - old.size() + 1 : 1;
+    for (std::size_t p = 0; p < span; ++p) {
+        std::size_t score = 0;
+        for (std::size_t k = 0; k < old.size() && p + k < content.size(); ++k) {
+            score += content[p + k] == old[k] ? 1U : 0U;
+        }
+        if (score > r.score) {
+            r.score = score;
+            r.starts.assign(1, p);
+        } else if (score == r.score && score > 0) {
+            r.starts.push_back(p);
+        }
+    }
+    return r;
+}
+
+// --- step 4: the enclosing C function ------------------------------------
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+// The function a definition line ("static int foo(struct x *y)") defines.
+std::optional<std::string> defined_function(std::string_view line) {
+    line = text::chomp(line);
+    if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) != 0 || line[0] == '_')) {
+        return std::nullopt;
+    }
+    if (line.back() == ';') {
+        return std::nullopt;
+    }
+    const auto paren = line.find('(');
+    if (paren == std::string_view::npos || paren == 0) {
+        return std::nullopt;
+    }
+    std::size_t end = paren;
+    while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t')) {
+        --end;
+    }
+    std::size_t begin = end;
+    while (begin > 0 && ident_char(line[begin - 1])) {
+        --begin;
+    }
+    if (begin == end) {
+        return std::nullopt;
+    }
+    static const std::vector<std::string_view> keywords{"if", "for", "while", "switch", "return",
+                                                        "sizeof"};
+    const std::string_view name = line.substr(begin, end - begin);
+    if (std::find(keywords.begin(), keywords.end(), name) != keywords.end()) {
+        return std::nullopt;
+    }
+    return std::string(name);
+}
+
+// The hunk's function: from its section heading, a definition among its
+// old lines, or the nearest definition above it in the base file.
+std::optional<std::string> hunk_function(const Hunk& h, const std::optional<Lines>& base) {
+    if (auto f = defined_function(h.section)) {
+        return f;
+    }
+    // A definition among the old lines before the first change (one after
+    // it is the next function, not this one's).
+    std::optional<std::string> before_change;
+    for (const auto& l : h.lines) {
+        if (l.kind != LineKind::Context) {
+            break;
+        }
+        if (auto f = defined_function(l.old_text())) {
+            before_change = std::move(f);
+        }
+    }
+    if (before_change) {
+        return before_change;
+    }
+    if (base) {
+        for (long i = std::min<long>(h.old_start - 1, static_cast<long>(base->size())) - 1; i >= 0;
+             --i) {
+            if (auto f = defined_function((*base)[static_cast<std::size_t>(i)])) {
+                return f;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+struct Body {
+    std::size_t begin = 0; // the definition line
+    std::size_t end = 0;   // one past the closing "}"
+};
+
+// The one function of that name defined in `content`.
+std::optional<Body> function_body(const Lines& content, const std::string& name) {
+    std::optional<Body> found;
+    for (std::size_t i = 0; i < content.size(); ++i) {
+        if (defined_function(content[i]) != name) {
+            continue;
+        }
+        std::size_t j = i + 1;
+        while (j < content.size() && text::chomp(content[j]) != "}") {
+            ++j;
+        }
+        if (j == content.size() || found) {
+            return std::nullopt; // no end, or defined twice (#ifdef variants)
+        }
+        found = Body{i, j + 1};
+    }
+    return found;
+}
+
+// Places the hunk inside the body by aligning its old lines to the body's
+// (longest common subsequence). Every removed line must align, to a line
+// whose text occurs once in the body; added lines go after the aligned line
+// before them (or before the one after them).
+std::optional<Lines> relocate(const Lines& content, const Body& body, const Hunk& h,
+                              std::string& why) {
+    std::vector<const patch::HunkLine*> old;
+    for (const auto& l : h.lines) {
+        if (l.on_old_side()) {
+            old.push_back(&l);
+        }
+    }
+    const std::size_t n = old.size();
+    const std::size_t m = body.end - body.begin;
+    std::vector<std::vector<unsigned>> lcs(n + 1, std::vector<unsigned>(m + 1, 0));
+    for (std::size_t a = n; a-- > 0;) {
+        for (std::size_t b = m; b-- > 0;) {
+            lcs[a][b] = old[a]->old_text() == content[body.begin + b]
+                            ? lcs[a + 1][b + 1] + 1
+                            : std::max(lcs[a + 1][b], lcs[a][b + 1]);
+        }
+    }
+    std::vector<std::optional<std::size_t>> at(n); // old line -> content line
+    for (std::size_t a = 0, b = 0; a < n && b < m;) {
+        if (old[a]->old_text() == content[body.begin + b] && lcs[a][b] == lcs[a + 1][b + 1] + 1) {
+            at[a] = body.begin + b;
+            ++a;
+            ++b;
+        } else if (lcs[a + 1][b] >= lcs[a][b + 1]) {
+            ++a;
+        } else {
+            ++b;
+        }
+    }
+    const auto unique_in_body = [&](const std::string_view s) {
+        return std::count(content.begin() + static_cast<long>(body.begin),
+                          content.begin() + static_cast<long>(body.end), s) == 1;
+    };
+    for (std::size_t a = 0; a < n; ++a) {
+        if (old[a]->kind == LineKind::Removed) {
+            if (!at[a]) {
+                why = fmt::format("removed line {} is not in the function",
+                                  text::quote_line(text::chomp(old[a]->old_text())));
+                return std::nullopt;
+            }
+            if (!unique_in_body(old[a]->old_text())) {
+                why = fmt::format("removed line {} occurs more than once in the function",
+                                  text::quote_line(text::chomp(old[a]->old_text())));
+                return std::nullopt;
+            }
+        }
+    }
+    // Added lines, by the content line they go before.
+    std::vector<std::pair<std::size_t, std::string>> inserts;
+    std::size_t old_index = 0;
+    for (std::size_t k = 0; k < h.lines.size(); ++k) {
+        const auto& l = h.lines[k];
+        if (l.kind != LineKind::Added) {
+            ++old_index;
+            continue;
+        }
+        std::optional<std::size_t> before_line;
+        if (old_index > 0 && at[old_index - 1] && unique_in_body(old[old_index - 1]->old_text())) {
+            before_line = *at[old_index - 1] + 1;
+        } else if (old_index < n && at[old_index] && unique_in_body(old[old_index]->old_text())) {
+            before_line = *at[old_index];
+        }
+        if (!before_line) {
+            why = fmt::format("no line of the function anchors added line {}",
+                              text::quote_line(text::chomp(l.new_text())));
+            return std::nullopt;
+        }
+        inserts.emplace_back(*before_line, std::string(l.new_text()));
+    }
+    std::vector<bool> removed(content.size(), false);
+    for (std::size_t a = 0; a < n; ++a) {
+        if (old[a]->kind == LineKind::Removed) {
+            removed[*at[a]] = true;
+        }
+    }
+    Lines out;
+    std::size_t next_insert = 0;
+    for (std::size_t i = 0; i <= content.size(); ++i) {
+        while (next_insert < inserts.size() && inserts[next_insert].first == i) {
+            out.push_back(inserts[next_insert++].second);
+        }
+        if (i < content.size() && !removed[i]) {
+            out.push_back(content[i]);
+        }
+    }
+    if (next_insert != inserts.size()) {
+        why = "the added lines do not keep their order in the function";
+        return std::nullopt;
+    }
+    return out;
+}
+
+struct Attempt {
+    std::optional<Lines> result;
+    HunkPlacement placement;
+};
+
+// Step 3 with the recorded base: git's merge of base → target and
+// base → base+hunk.
+Expected<Attempt> merge_with_base(const patch::FilePatch& file, const Hunk& h, const Lines& cur,
+                                  const std::string& base) {
+    Attempt out;
+    const auto theirs = patch::apply_file(single(file, h, 0), base, {0, false});
+    if (theirs.status != patch::FileStatus::Applied || !theirs.hunks[0].exact()) {
+        out.placement.note = "the hunk does not apply exactly to the recorded base file";
+        return out;
+    }
+    auto merged = git::merge_file({base, joined(cur), theirs.content});
+    if (!merged) {
+        return std::unexpected(merged.error());
+    }
+    if (!merged->clean) {
+        out.placement.note = "the three-way merge with the base file conflicts";
+        return out;
+    }
+    auto result = lines_of(merged->text);
+    if (!reproduces(cur, result, h)) {
+        out.placement.note = "the three-way merge with the base file changes more than the hunk";
+        return out;
+    }
+    out.result = std::move(result);
+    out.placement.note = "three-way merge with the recorded base file";
+    return out;
+}
+
+// Step 3 without a base: the hunk's old text as the ancestor of the target
+// region most like it.
+Expected<Attempt> merge_with_fake_ancestor(const Hunk& h, const Lines& cur) {
+    Attempt out;
+    const Lines old = old_side(h);
+    const auto regions = best_regions(cur, old);
+    if (regions.starts.size() != 1 || regions.score * 2 < old.size()) {
+        out.placement.note = regions.starts.size() > 1
+                                 ? "several regions of the target resemble the hunk equally"
+                                 : "no region of the target resembles the hunk enough to merge";
+        return out;
+    }
+    const std::size_t margin = std::max<std::size_t>(3, old.size() / 2);
+    const std::size_t lo = regions.starts[0] > margin ? regions.starts[0] - margin : 0;
+    const std::size_t hi = std::min(cur.size(), regions.starts[0] + old.size() + margin);
+    const Lines window(cur.begin() + static_cast<long>(lo), cur.begin() + static_cast<long>(hi));
+    const std::string ancestor = joined(old);
+    const std::string theirs = joined(new_side(h));
+    auto merged = git::merge_file({ancestor, joined(window), theirs});
+    if (!merged) {
+        return std::unexpected(merged.error());
+    }
+    if (!merged->clean) {
+        out.placement.note = "the three-way merge with the hunk's old text conflicts";
+        return out;
+    }
+    const Lines merged_window = lines_of(merged->text);
+    if (!reproduces(window, merged_window, h)) {
+        out.placement.note = "the three-way merge with the hunk's old text changes more than the hunk";
+        return out;
+    }
+    Lines result(cur.begin(), cur.begin() + static_cast<long>(lo));
+    result.insert(result.end(), merged_window.begin(), merged_window.end());
+    result.insert(result.end(), cur.begin() + static_cast<long>(hi), cur.end());
+    out.result = std::move(result);
+    out.placement.line = static_cast<long>(regions.starts[0]) + 1;
+    out.placement.note = "three-way merge, the hunk's old text as the ancestor";
+    return out;
+}
+
+// Where the first changed line of `before` vs `after` is (1-based).
+long first_difference(const Lines& before, const Lines& after) {
+    std::size_t i = 0;
+    while (i < before.size() && i < after.size() && before[i] == after[i]) {
+        ++i;
+    }
+    return static_cast<long>(i) + 1;
+}
+
+long prefix_lines(const Hunk& h) { return h.prefix_context(); }
+
+} // namespace
+
+std::string_view step_key(Step step) {
+    switch (step) {
+    case Step::Exact: return "exact";
+    case Step::Offset: return "offset";
+    case Step::Fuzz: return "fuzz";
+    case Step::Merged: return "merged";
+    case Step::Relocated: return "relocated";
+    case Step::AlreadyApplied: return "already-applied";
+    case Step::Unplaced: return "unplaced";
+    }
+    return "unplaced";
+}
+
+bool FilePlacement::complete() const {
+    return std::none_of(hunks.begin(), hunks.end(),
+                        [](const HunkPlacement& h) { return h.step == Step::Unplaced; });
+}
+
+bool FilePlacement::all_applied() const {
+    return !hunks.empty() && std::all_of(hunks.begin(), hunks.end(), [](const HunkPlacement& h) {
+        return h.step == Step::AlreadyApplied;
+    });
+}
+
+Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_view target,
+                                   const PlaceOptions& options) {
+    FilePlacement out;
+    Lines cur = lines_of(target);
+    const std::optional<Lines> base =
+        options.base ? std::optional<Lines>(lines_of(*options.base)) : std::nullopt;
+    long shift = 0; // net lines added by the hunks placed so far
+    for (const auto& h : file.hunks) {
+        HunkPlacement hp;
+        hp.stated = h.old_start;
+        const long expected = h.old_start + shift;
+        const Lines old = old_side(h);
+        const Lines neu = new_side(h);
+        const auto placed = [&](Step step, Lines result, long line, long fuzz, std::string note) {
+            hp.step = step;
+            hp.line = line;
+            hp.moved = line - expected;
+            hp.fuzz = fuzz;
+            hp.note = std::move(note);
+            shift += static_cast<long>(result.size()) - static_cast<long>(cur.size());
+            cur = std::move(result);
+        };
+        const std::string cur_text = joined(cur);
+
+        // 1. exact / offset at fuzz 0.
+        const auto f0 = patch::apply_file(single(file, h, shift), cur_text, {0, false});
+        if (f0.status == patch::FileStatus::Applied) {
+            const auto& r = f0.hunks[0];
+            const long line = expected + r.offset;
+            // Even at its stated line: text that occurs twice is a guess.
+            if (occurrences(cur, old).size() <= 1) {
+                placed(r.offset == 0 ? Step::Exact : Step::Offset, lines_of(f0.content), line, 0,
+                       r.offset == 0 ? "at its stated line" : fmt::format("moved {:+} lines", r.offset));
+                out.hunks.push_back(std::move(hp));
+                continue;
+            }
+            hp.note = "its text occurs more than once in the target";
+        }
+        // 5, checked early: a hunk whose change the target already has must
+        // not be placed again by the more lenient steps below.
+        if (f0.status == patch::FileStatus::Reversed ||
+            (occurrences(cur, old).empty() && occurrences(cur, neu).size() == 1)) {
+            const auto at = occurrences(cur, neu);
+            hp.step = Step::AlreadyApplied;
+            hp.line = at.size() == 1 ? static_cast<long>(at[0]) + 1 : 0;
+            hp.moved = hp.line != 0 ? hp.line - expected : 0;
+            hp.note = "the target already has the hunk's new text";
+            out.hunks.push_back(std::move(hp));
+            continue;
+        }
+        // 2. fuzz, the context then the target's own.
+        const auto f2 = patch::apply_file(single(file, h, shift), cur_text, {2, false});
+        if (f2.status == patch::FileStatus::Applied) {
+            const auto& r = f2.hunks[0];
+            const long pre = std::min(r.fuzz, prefix_lines(h));
+            const long suf = std::min(r.fuzz, h.suffix_context());
+            const Lines core(old.begin() + pre, old.end() - suf);
+            if (occurrences(cur, core).size() <= 1) {
+                placed(Step::Fuzz, lines_of(f2.content), expected + r.offset, r.fuzz,
+                       fmt::format("fuzz {}, context refreshed from the target", r.fuzz));
+                out.hunks.push_back(std::move(hp));
+                continue;
+            }
+            hp.note = "placed only with fuzz, and its fuzzed text occurs more than once";
+        }
+        // 3. three-way merge.
+        auto merged = options.base ? merge_with_base(file, h, cur, *options.base)
+                                   : merge_with_fake_ancestor(h, cur);
+        if (!merged) {
+            return std::unexpected(merged.error());
+        }
+        if (merged->result) {
+            const long line = first_difference(cur, *merged->result) - (prefix_lines(h));
+            placed(Step::Merged, std::move(*merged->result), std::max(1L, line), 0,
+                   merged->placement.note);
+            out.hunks.push_back(std::move(hp));
+            continue;
+        }
+        std::string why = merged->placement.note;
+        // 4. relocation by enclosing C function.
+        if (const auto name = hunk_function(h, base)) {
+            if (const auto body = function_body(cur, *name)) {
+                std::string reloc_why;
+                if (auto result = relocate(cur, *body, h, reloc_why);
+                    result && reproduces(cur, *result, h)) {
+                    const long line = first_difference(cur, *result);
+                    placed(Step::Relocated, std::move(*result), line, 0,
+                           fmt::format("relocated into {}()", *name));
+                    out.hunks.push_back(std::move(hp));
+                    continue;
+                }
+                why += fmt::format("; in {}(): {}", *name,
+                                   reloc_why.empty() ? "the aligned lines do not reproduce the hunk"
+                                                     : reloc_why);
+            } else {
+                why += fmt::format("; its function {}() is not defined once in the target", *name);
+            }
+        } else {
+            why += "; its enclosing function is not known";
+        }
+        hp.step = Step::Unplaced;
+        hp.note = why;
+        out.hunks.push_back(std::move(hp));
+    }
+    out.content = joined(cur);
+    return out;
+}
+
+std::string with_conflict(std::string_view content, const Hunk& hunk, std::string_view label) {
+    const Lines cur = lines_of(content);
+    const Lines old = old_side(hunk);
+    const auto regions = best_regions(cur, old);
+    std::size_t lo = 0;
+    std::size_t hi = 0;
+    if (regions.starts.size() == 1) {
+        lo = regions.starts[0];
+        hi = std::min(cur.size(), lo + old.size());
+    } else {
+        lo = std::min(cur.size(), static_cast<std::size_t>(std::max(0L, hunk.old_start - 1)));
+        hi = lo;
+    }
+    const auto section = [](const Lines& lines) {
+        std::string s = joined(lines);
+        if (!s.empty() && s.back() != '\n') {
+            s += '\n';
+        }
+        return s;
+    };
+    std::string out = joined(cur, 0, lo);
+    if (!out.empty() && out.back() != '\n') {
+        out += '\n';
+    }
+    out += fmt::format("<<<<<<< target\n{}||||||| {} (old)\n{}=======\n{}>>>>>>> {} (new)\n",
+                       section(Lines(cur.begin() + static_cast<long>(lo),
+                                     cur.begin() + static_cast<long>(hi))),
+                       label, section(old), section(new_side(hunk)), label);
+    out += joined(cur, hi);
+    return out;
+}
+
+} // namespace kseries::rebase

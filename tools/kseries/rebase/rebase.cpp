@@ -1,0 +1,310 @@
+#include <kseries/rebase/rebase.hpp>
+
+#include <fmt/format.h>
+
+#include <kseries/git/blob.hpp>
+#include <kseries/git/diff.hpp>
+#include <kseries/patch/parser.hpp>
+#include <kseries/patch/tree_apply.hpp>
+#include <kseries/util/text.hpp>
+
+#include <algorithm>
+
+namespace kseries::rebase {
+
+namespace {
+
+// The recorded base file of `path`, when the base tree holds exactly the
+// blob the version records.
+Expected<std::optional<std::string>> recorded_base(const series::LoadedVersion& from,
+                                                   const std::string& path,
+                                                   source::SourceTree* base) {
+    if (base == nullptr || !from.meta) {
+        return std::optional<std::string>{};
+    }
+    const auto it = from.meta->base_blobs.find(path);
+    if (it == from.meta->base_blobs.end()) {
+        return std::optional<std::string>{};
+    }
+    auto text = base->read(path);
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    if (!*text || git::blob_id(**text) != it->second) {
+        return std::optional<std::string>{};
+    }
+    return *text;
+}
+
+// A creation or deletion is placed only where it applies as it is.
+FilePlacement place_whole(const patch::FilePatch& file, const std::optional<std::string>& before) {
+    FilePlacement out;
+    const auto r = patch::apply_file(
+        file, before ? std::optional<std::string_view>(*before) : std::nullopt, {0, false});
+    for (const auto& h : file.hunks) {
+        HunkPlacement hp;
+        hp.stated = h.old_start;
+        if (r.status == patch::FileStatus::Applied) {
+            hp.step = Step::Exact;
+            hp.line = h.old_start;
+            hp.note = file.creates() ? "creates the file" : "deletes the file";
+        } else if (r.status == patch::FileStatus::Reversed ||
+                   (file.deletes() && !before)) {
+            hp.step = Step::AlreadyApplied;
+            hp.note = file.deletes() ? "the target has no such file" : "the target has the file";
+        } else {
+            hp.note = file.creates() ? "the target already has a different file of that name"
+                                     : "the target's file differs from the one the patch deletes";
+        }
+        out.hunks.push_back(std::move(hp));
+    }
+    out.content = r.content;
+    return out;
+}
+
+bool all_hunks(const std::vector<FileOutcome>& files, Step step) {
+    return std::all_of(files.begin(), files.end(), [&](const FileOutcome& f) {
+        return std::all_of(f.placement.hunks.begin(), f.placement.hunks.end(),
+                           [&](const HunkPlacement& h) { return h.step == step; });
+    });
+}
+
+std::string unplaced_summary(const std::vector<FileOutcome>& files) {
+    std::vector<std::string> parts;
+    for (const auto& f : files) {
+        for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
+            const auto& h = f.placement.hunks[i];
+            if (h.step == Step::Unplaced) {
+                parts.push_back(fmt::format("{} hunk {} (line {}): {}", f.path, i + 1, h.stated, h.note));
+            }
+        }
+    }
+    return text::join(parts, "; ");
+}
+
+// Applies a carried patch's text to the overlay, at fuzz 0.
+Expected<void> replay_one(const PatchOutcome& done, source::OverlayTree& overlay) {
+    auto parsed = patch::parse(done.text, done.name);
+    if (!parsed) {
+        return std::unexpected(parsed.error());
+    }
+    auto applied = patch::apply_patch(*parsed, overlay, 1, {0, false});
+    if (!applied) {
+        return std::unexpected(applied.error());
+    }
+    if (!applied->applied()) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("{} (resolved earlier) no longer applies to the target", done.name));
+    }
+    return {};
+}
+
+// Does the regenerated text apply to `before` exactly, with `engine`, and
+// give the placed contents?
+Expected<void> verify(const patch::Patch& regenerated, const std::vector<FileOutcome>& files,
+                      source::SourceTree& before, patch::Engine engine) {
+    source::OverlayTree scratch(before);
+    auto applied = patch::apply_patch(regenerated, scratch, 1, {0, false}, engine);
+    if (!applied) {
+        return std::unexpected(applied.error());
+    }
+    const char* const who = engine == patch::Engine::GitApply ? "git apply" : "patch -F0";
+    for (const auto& f : applied->files) {
+        for (const auto& h : f.result.hunks) {
+            if (!h.exact()) {
+                return fail(ErrorKind::Parse,
+                            fmt::format("the regenerated patch does not apply exactly with {} ({})",
+                                        who, f.path));
+            }
+        }
+    }
+    for (const auto& f : files) {
+        auto now = scratch.read(f.path);
+        if (!now) {
+            return std::unexpected(now.error());
+        }
+        const bool removed = f.file->deletes();
+        if ((removed && *now) || (!removed && (!*now || **now != f.placement.content))) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("the regenerated patch does not reproduce {} with {}", f.path,
+                                    who));
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+std::string_view fate_key(PatchFate fate) {
+    switch (fate) {
+    case PatchFate::Carried: return "carried";
+    case PatchFate::Dropped: return "dropped";
+    case PatchFate::Stopped: return "stopped";
+    }
+    return "stopped";
+}
+
+Expected<void> replay(const std::vector<PatchOutcome>& decided, source::OverlayTree& overlay) {
+    for (const auto& done : decided) {
+        if (done.fate == PatchFate::Carried) {
+            if (auto ok = replay_one(done, overlay); !ok) {
+                return ok;
+            }
+        }
+    }
+    return {};
+}
+
+bool Result::stopped() const {
+    return !patches.empty() && patches.back().fate == PatchFate::Stopped;
+}
+
+Expected<std::string> regenerate(const patch::Patch& original,
+                                 const std::vector<FileOutcome>& files, source::SourceTree& before) {
+    std::string out = original.preamble;
+    for (const auto& f : files) {
+        const std::optional<std::string_view> old_text =
+            f.before ? std::optional<std::string_view>(*f.before) : std::nullopt;
+        const std::optional<std::string_view> new_text =
+            f.file->deletes() ? std::nullopt
+                              : std::optional<std::string_view>(f.placement.content);
+        auto section = git::diff_file(f.path, old_text, new_text);
+        if (!section) {
+            return std::unexpected(section.error());
+        }
+        out += *section;
+    }
+    out += original.trailer;
+    auto parsed = patch::parse(out, original.name);
+    if (!parsed) {
+        return fail(ErrorKind::Parse, fmt::format("the regenerated {} does not parse: {}",
+                                                  original.name, parsed.error().message()));
+    }
+    for (const auto engine : {patch::Engine::GnuPatch, patch::Engine::GitApply}) {
+        if (auto ok = verify(*parsed, files, before, engine); !ok) {
+            return std::unexpected(ok.error());
+        }
+    }
+    return out;
+}
+
+Expected<Result> carry(const series::LoadedVersion& from, source::OverlayTree& overlay,
+                       const Options& options) {
+    Result result;
+    const auto& patches = from.series.patches;
+    for (std::size_t i = 0; i < patches.size(); ++i) {
+        const auto& sp = patches[i];
+        if (i < options.decided.size()) {
+            const auto& done = options.decided[i];
+            if (done.name != sp.entry.patch || done.fate == PatchFate::Stopped) {
+                return fail(ErrorKind::Parse,
+                            fmt::format("the resolved patches do not match {}/series at {}",
+                                        from.name, sp.entry.patch));
+            }
+            if (done.fate == PatchFate::Carried) {
+                if (auto ok = replay_one(done, overlay); !ok) {
+                    return std::unexpected(ok.error());
+                }
+            }
+            result.patches.push_back(done);
+            continue;
+        }
+        PatchOutcome out;
+        out.name = sp.entry.patch;
+        out.header = sp.patch.preamble;
+        if (sp.entry.reverse) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("{}: rebase does not carry reversed (-R) patches", out.name),
+                        Location{(from.series.dir / "series").string(), sp.entry.line});
+        }
+        if (auto ok = patch::check_targets(sp.patch, sp.entry.strip, overlay); !ok) {
+            return std::unexpected(ok.error());
+        }
+        for (const auto& f : sp.patch.files) {
+            auto targets = patch::resolve_targets(sp.patch, f, sp.entry.strip, overlay);
+            if (!targets) {
+                return std::unexpected(targets.error());
+            }
+            FileOutcome fo;
+            fo.file = &f;
+            fo.path = targets->new_path.empty() ? targets->old_path : targets->new_path;
+            if (!targets->old_path.empty()) {
+                auto before = overlay.read(targets->old_path);
+                if (!before) {
+                    return std::unexpected(before.error());
+                }
+                fo.before = std::move(*before);
+            }
+            if (f.creates() || f.deletes() || f.rename || f.copy) {
+                fo.placement = place_whole(f, fo.before);
+            } else if (!fo.before) {
+                fo.placement.hunks.resize(f.hunks.size());
+                for (std::size_t h = 0; h < f.hunks.size(); ++h) {
+                    fo.placement.hunks[h].stated = f.hunks[h].old_start;
+                    fo.placement.hunks[h].note = "the target has no such file";
+                }
+            } else {
+                auto base = recorded_base(from, fo.path, options.base);
+                if (!base) {
+                    return std::unexpected(base.error());
+                }
+                auto placed = place_file(f, *fo.before, {std::move(*base)});
+                if (!placed) {
+                    return std::unexpected(placed.error());
+                }
+                fo.placement = std::move(*placed);
+            }
+            out.files.push_back(std::move(fo));
+        }
+
+        const bool complete = std::all_of(out.files.begin(), out.files.end(),
+                                          [](const FileOutcome& f) { return f.placement.complete(); });
+        const auto* record = from.meta ? from.meta->record(out.name) : nullptr;
+        if (all_hunks(out.files, Step::AlreadyApplied)) {
+            out.fate = PatchFate::Dropped;
+            out.reason = "already in the target: every hunk's new text is there";
+        } else if (complete) {
+            auto text = regenerate(sp.patch, out.files, overlay);
+            if (text) {
+                out.fate = PatchFate::Carried;
+                out.text = std::move(*text);
+                for (const auto& f : out.files) {
+                    overlay.write(f.path, f.file->deletes()
+                                              ? std::nullopt
+                                              : std::optional<std::string>(f.placement.content));
+                }
+            } else {
+                out.fate = PatchFate::Stopped;
+                out.reason = text.error().message();
+            }
+        } else {
+            std::optional<bool> superseded;
+            if (record != nullptr && record->detect) {
+                auto holds = record->detect->holds(overlay);
+                if (!holds) {
+                    return std::unexpected(holds.error());
+                }
+                superseded = *holds;
+            }
+            if (superseded && *superseded) {
+                out.fate = PatchFate::Dropped;
+                out.reason = record->upstream.empty()
+                                 ? fmt::format("its detect rule holds on the target ({}:{})",
+                                               record->detect->location.file,
+                                               record->detect->location.line)
+                                 : record->upstream;
+            } else {
+                out.fate = PatchFate::Stopped;
+                out.reason = unplaced_summary(out.files);
+            }
+        }
+        const bool stop = out.fate == PatchFate::Stopped;
+        result.patches.push_back(std::move(out));
+        if (stop) {
+            break;
+        }
+    }
+    return result;
+}
+
+} // namespace kseries::rebase

@@ -1,0 +1,70 @@
+// The resolution workspace of a rebase that stopped (docs/commands/rebase.md):
+//
+//   WORKSPACE/state.json     what was asked and what is decided so far
+//   WORKSPACE/done/NAME      the patches carried so far, regenerated
+//   WORKSPACE/orig/PATH      the target's files before the stopped patch
+//   WORKSPACE/tree/PATH      the same files with the placed hunks applied and
+//                            each unplaced hunk in diff3-style conflict
+//                            markers: the maintainer edits these
+//   WORKSPACE/NAME.rej       the unplaced hunks, as a patch
+//   WORKSPACE/NAME.header    the patch's header (description, tags): edit it
+//                            to say how the carried change differs
+//   WORKSPACE/SUMMARY        per hunk what was placed and how, what was not,
+//                            and the next commands
+//
+// `kseries rebase --continue` turns the edited tree/ files into the stopped
+// patch (refusing files that still hold conflict markers) and goes on;
+// `--skip` drops the stopped patch; `--abort` removes the workspace. The
+// series store is not touched until the whole series is carried.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <kseries/rebase/rebase.hpp>
+#include <kseries/util/error.hpp>
+
+namespace kseries::rebase {
+
+// What a rebase was asked to do: enough to resume it.
+struct Request {
+    std::string store; // the series store directory
+    std::string from;  // "v1"
+    std::string as;    // "v2"
+    std::string onto;  // the target, as given on the command line
+    std::string base;  // the base tree, as given, or empty
+    std::string changelog; // the new version's changelog line, or empty for the default
+};
+
+struct Workspace {
+    Request request;
+    std::vector<PatchOutcome> decided; // carried or dropped, in series order
+    std::string stopped;               // the patch being resolved
+    std::vector<std::string> files;    // its files (paths in the tree)
+
+    // Writes a new workspace at `dir` for the stop that ends `result`.
+    // `dir` must not exist; it is built beside itself and renamed into
+    // place, so a half-written workspace never exists.
+    [[nodiscard]] static Expected<Workspace> create(const std::filesystem::path& dir,
+                                                    const Request& request, const Result& result);
+    [[nodiscard]] static Expected<Workspace> open(const std::filesystem::path& dir);
+
+    // The stopped patch, as the maintainer resolved it in tree/: every file
+    // free of conflict markers (else an error naming the file and line).
+    // Returns the files' outcomes for regenerate().
+    [[nodiscard]] Expected<std::vector<FileOutcome>>
+    resolved_files(const std::filesystem::path& dir, const patch::Patch& original) const;
+
+    // The stopped patch's header as the maintainer left it in NAME.header
+    // (the original's when the file was removed).
+    [[nodiscard]] Expected<std::string> resolved_header(const std::filesystem::path& dir,
+                                                        const patch::Patch& original) const;
+};
+
+// The text of WORKSPACE/SUMMARY for a stopped result.
+[[nodiscard]] std::string summary(const Request& request, const Result& result,
+                                  const std::filesystem::path& dir);
+
+} // namespace kseries::rebase

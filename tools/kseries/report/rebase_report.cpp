@@ -1,0 +1,115 @@
+#include <kseries/report/rebase_report.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace kseries::report {
+
+namespace {
+
+std::string placed_at(const rebase::HunkPlacement& h) {
+    if (h.step == rebase::Step::Unplaced || h.line == 0) {
+        return "";
+    }
+    return fmt::format("line {} ({:+})", h.line, h.moved);
+}
+
+std::string outcome_line(const RebaseReport& r) {
+    if (!r.written.empty()) {
+        return fmt::format("wrote {}", r.written);
+    }
+    if (!r.workspace.empty()) {
+        return fmt::format("stopped: resolve it in {} (see {}/SUMMARY)", r.workspace, r.workspace);
+    }
+    return "nothing written";
+}
+
+} // namespace
+
+std::string render_rebase_text(const RebaseReport& r) {
+    std::string out = fmt::format("rebase {} {} -> {} onto {}\n\n", r.request->store,
+                                  r.request->from, r.request->as, r.request->onto);
+    for (const auto& p : r.result->patches) {
+        out += fmt::format("{}: {}{}\n", p.name, rebase::fate_key(p.fate),
+                           p.reason.empty() ? "" : " - " + p.reason);
+        for (const auto& f : p.files) {
+            for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
+                const auto& h = f.placement.hunks[i];
+                const auto at = placed_at(h);
+                out += fmt::format("  {} #{} @{}: {}{}{}\n", f.path, i + 1, h.stated,
+                                   rebase::step_key(h.step), at.empty() ? "" : " at " + at,
+                                   h.note.empty() ? "" : " - " + h.note);
+            }
+        }
+    }
+    return out + '\n' + outcome_line(r) + '\n';
+}
+
+std::string render_rebase_markdown(const RebaseReport& r) {
+    std::string out = fmt::format("### kseries rebase `{}` {} → {} onto `{}`\n\n",
+                                  r.request->store, r.request->from, r.request->as,
+                                  r.request->onto);
+    out += "| patch | fate | file | hunk | step | placed at | note |\n"
+           "|:--|:--|:--|--:|:--|:--|:--|\n";
+    const auto cell = [](std::string s) {
+        for (std::size_t at = 0; (at = s.find('|', at)) != std::string::npos; at += 2) {
+            s.replace(at, 1, "\\|");
+        }
+        return s;
+    };
+    for (const auto& p : r.result->patches) {
+        if (p.files.empty()) {
+            out += fmt::format("| `{}` | {} | | | | | {} |\n", cell(p.name),
+                               rebase::fate_key(p.fate), cell(p.reason));
+        }
+        for (const auto& f : p.files) {
+            for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
+                const auto& h = f.placement.hunks[i];
+                out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} | {} |\n", cell(p.name),
+                                   rebase::fate_key(p.fate), cell(f.path), i + 1,
+                                   rebase::step_key(h.step), placed_at(h), cell(h.note));
+            }
+        }
+    }
+    return out + '\n' + outcome_line(r) + '\n';
+}
+
+std::string render_rebase_json(const RebaseReport& r) {
+    using nlohmann::ordered_json;
+    ordered_json doc;
+    doc["kseries"] = "rebase";
+    doc["format_version"] = 1;
+    doc["store"] = r.request->store;
+    doc["from"] = r.request->from;
+    doc["as"] = r.request->as;
+    doc["onto"] = r.request->onto;
+    doc["written"] = r.written.empty() ? ordered_json(nullptr) : ordered_json(r.written);
+    doc["workspace"] = r.workspace.empty() ? ordered_json(nullptr) : ordered_json(r.workspace);
+    ordered_json patches = ordered_json::array();
+    for (const auto& p : r.result->patches) {
+        ordered_json jp;
+        jp["name"] = p.name;
+        jp["fate"] = rebase::fate_key(p.fate);
+        jp["reason"] = p.reason.empty() ? ordered_json(nullptr) : ordered_json(p.reason);
+        ordered_json hunks = ordered_json::array();
+        for (const auto& f : p.files) {
+            for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
+                const auto& h = f.placement.hunks[i];
+                hunks.push_back({{"file", f.path},
+                                 {"number", i + 1},
+                                 {"step", rebase::step_key(h.step)},
+                                 {"stated_line", h.stated},
+                                 {"line", h.line == 0 ? ordered_json(nullptr) : ordered_json(h.line)},
+                                 {"moved", h.moved},
+                                 {"fuzz", h.fuzz},
+                                 {"note", h.note}});
+            }
+        }
+        jp["hunks"] = std::move(hunks);
+        patches.push_back(std::move(jp));
+    }
+    doc["patches"] = std::move(patches);
+    return doc.dump(2) + '\n';
+}
+
+} // namespace kseries::report

@@ -1,0 +1,34 @@
+// Writing a new version into a series store (docs/formats/store.md):
+// atomically and under the store's lock, so an interrupted or concurrent run
+// leaves the store as it was.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <kseries/series/store.hpp>
+#include <kseries/util/error.hpp>
+
+namespace kseries::series {
+
+struct NewVersion {
+    // name, parent, base, changelog, created, base_blobs, records, dropped;
+    // `dir` and locations are ignored.
+    Version meta;
+    // The patch files in series order: file name and text.
+    std::vector<std::pair<std::string, std::string>> patches;
+};
+
+// version.toml for `v`, with the keys in the documented order.
+[[nodiscard]] std::string version_toml(const Version& v);
+
+// Writes `v` as store_dir/<name>: built in a temporary directory beside it
+// (".<name>.tmp-XXXXXX", every file synced), then renamed into place, all
+// under the lock store_dir/.lock. An existing version is never replaced;
+// temporary directories that killed runs left behind are removed first.
+[[nodiscard]] Expected<std::filesystem::path> write_version(const std::filesystem::path& store_dir,
+                                                            const NewVersion& v);
+
+} // namespace kseries::series
