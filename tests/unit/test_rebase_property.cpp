@@ -25,6 +25,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <random>
@@ -123,7 +124,9 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
     std::size_t placed_cases = 0;
     std::size_t stopped_cases = 0;
     std::size_t by_step[7] = {};
-    const unsigned cases = 600;
+    // KSERIES_PROPERTY_CASES runs more (or fewer) cases than CI's 600.
+    const char* env = std::getenv("KSERIES_PROPERTY_CASES");
+    const unsigned cases = env != nullptr ? static_cast<unsigned>(std::stoul(env)) : 600U;
     const auto real = real_files();
     std::size_t real_cases = 0;
     for (unsigned seed = 1; seed <= cases; ++seed) {
@@ -259,9 +262,14 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
                 expected.push_back(c.t[i]);
             }
         }
+        std::string steps;
+        for (const auto& h : placed->hunks) {
+            steps += fmt::format("  {} @{}: {}\n", rebase::step_key(h.step), h.stated, h.note);
+        }
         ASSERT_EQ(placed->content, joined(expected))
             << "seed " << seed << ", family " << static_cast<int>(family)
-            << ": a placed hunk is not the intended change\npatch:\n"
+            << ": a placed hunk is not the intended change\nsteps:\n"
+            << steps << "patch:\n"
             << *section;
         if (family == Family::Clashing) {
             EXPECT_FALSE(placed->complete()) << "seed " << seed << ": a clashing hunk was placed";

@@ -146,6 +146,37 @@ bool reproduces(const Lines& before, const Lines& after, const Hunk& h) {
     return false;
 }
 
+// Is the change from `before` to `after` anchored like the hunk's: the
+// target's line just before it is the hunk's context line just before its
+// first change, and the line just after it the context line after its last
+// (where the hunk has them)? A merge against a fake ancestor can otherwise
+// remove the right lines from the wrong place: a twin of them nearby.
+bool anchored(const Lines& before, const Lines& after, const Hunk& h) {
+    std::size_t pre = 0;
+    while (pre < before.size() && pre < after.size() && before[pre] == after[pre]) {
+        ++pre;
+    }
+    std::size_t post = 0;
+    while (post < before.size() - pre && post < after.size() - pre &&
+           before[before.size() - 1 - post] == after[after.size() - 1 - post]) {
+        ++post;
+    }
+    std::size_t first = 0;
+    while (first < h.lines.size() && h.lines[first].kind == LineKind::Context) {
+        ++first;
+    }
+    std::size_t last = h.lines.size();
+    while (last > 0 && h.lines[last - 1].kind == LineKind::Context) {
+        --last;
+    }
+    if (first > 0 && (pre == 0 || before[pre - 1] != h.lines[first - 1].old_text())) {
+        return false;
+    }
+    const std::size_t after_change = before.size() - post;
+    return last == h.lines.size() ||
+           (after_change < before.size() && before[after_change] == h.lines[last].old_text());
+}
+
 // The regions of `content` most like the hunk's old text: for every start,
 // how many old lines are equal at the same relative line. Returns the best
 // starts (ties) and their score.
@@ -211,14 +242,12 @@ std::optional<std::string> defined_function(std::string_view line) {
     return std::string(name);
 }
 
-// The hunk's function: from its section heading, a definition among its
-// old lines, or the nearest definition above it in the base file.
+// The hunk's function: a definition among its old lines before its first
+// change (the nearest one), else its section heading (git's heading names
+// the function the hunk STARTS in, which is the previous one when the hunk
+// starts just before a definition), else the nearest definition above it
+// in the base file.
 std::optional<std::string> hunk_function(const Hunk& h, const std::optional<Lines>& base) {
-    if (auto f = defined_function(h.section)) {
-        return f;
-    }
-    // A definition among the old lines before the first change (one after
-    // it is the next function, not this one's).
     std::optional<std::string> before_change;
     for (const auto& l : h.lines) {
         if (l.kind != LineKind::Context) {
@@ -230,6 +259,9 @@ std::optional<std::string> hunk_function(const Hunk& h, const std::optional<Line
     }
     if (before_change) {
         return before_change;
+    }
+    if (auto f = defined_function(h.section)) {
+        return f;
     }
     if (base) {
         for (long i = std::min<long>(h.old_start - 1, static_cast<long>(base->size())) - 1; i >= 0;
@@ -254,7 +286,19 @@ std::optional<Body> function_body(const Lines& content, const std::string& name)
         if (defined_function(content[i]) != name) {
             continue;
         }
+        // A definition: the signature (maybe continued on indented lines),
+        // then "{" alone on its line, as kernel style writes it.
         std::size_t j = i + 1;
+        while (j < content.size() && j < i + 4 && text::chomp(content[j]) != "{") {
+            const auto l = text::chomp(content[j]);
+            if (l.empty() || (l[0] != ' ' && l[0] != '\t') || l.back() == ';' || l.back() == '}') {
+                break;
+            }
+            ++j;
+        }
+        if (j >= content.size() || text::chomp(content[j]) != "{") {
+            continue;
+        }
         while (j < content.size() && text::chomp(content[j]) != "}") {
             ++j;
         }
@@ -300,9 +344,21 @@ std::optional<Lines> relocate(const Lines& content, const Body& body, const Hunk
             ++b;
         }
     }
-    const auto unique_in_body = [&](const std::string_view s) {
-        return std::count(content.begin() + static_cast<long>(body.begin),
-                          content.begin() + static_cast<long>(body.end), s) == 1;
+    // The length of the longest common subsequence when old line `fa` may
+    // not pair with body line `fb`.
+    const auto lcs_without = [&](std::size_t fa, std::size_t fb) {
+        std::vector<std::vector<unsigned>> t(n + 1, std::vector<unsigned>(m + 1, 0));
+        for (std::size_t a = n; a-- > 0;) {
+            for (std::size_t b = m; b-- > 0;) {
+                const bool pair = (a != fa || b != fb) &&
+                                  old[a]->old_text() == content[body.begin + b];
+                t[a][b] = pair ? t[a + 1][b + 1] + 1 : std::max(t[a + 1][b], t[a][b + 1]);
+            }
+        }
+        return t[0][0];
+    };
+    const auto unique_in_file = [&](const std::string_view s) {
+        return std::count(content.begin(), content.end(), s) == 1;
     };
     for (std::size_t a = 0; a < n; ++a) {
         if (old[a]->kind == LineKind::Removed) {
@@ -311,8 +367,17 @@ std::optional<Lines> relocate(const Lines& content, const Body& body, const Hunk
                                   text::quote_line(text::chomp(old[a]->old_text())));
                 return std::nullopt;
             }
-            if (!unique_in_body(old[a]->old_text())) {
-                why = fmt::format("removed line {} occurs more than once in the function",
+            // Unique in the whole file, not just the body: a twin elsewhere
+            // (or a body cut short by a stray closing brace) makes it a guess.
+            if (!unique_in_file(old[a]->old_text())) {
+                why = fmt::format("removed line {} occurs more than once in the file",
+                                  text::quote_line(text::chomp(old[a]->old_text())));
+                return std::nullopt;
+            }
+            // The alignment must be the only best one: if the hunk's lines
+            // align as well without this pairing, where it goes is a guess.
+            if (lcs_without(a, *at[a] - body.begin) == lcs[0][0]) {
+                why = fmt::format("removed line {} aligns with the function in more than one way",
                                   text::quote_line(text::chomp(old[a]->old_text())));
                 return std::nullopt;
             }
@@ -328,9 +393,9 @@ std::optional<Lines> relocate(const Lines& content, const Body& body, const Hunk
             continue;
         }
         std::optional<std::size_t> before_line;
-        if (old_index > 0 && at[old_index - 1] && unique_in_body(old[old_index - 1]->old_text())) {
+        if (old_index > 0 && at[old_index - 1] && unique_in_file(old[old_index - 1]->old_text())) {
             before_line = *at[old_index - 1] + 1;
-        } else if (old_index < n && at[old_index] && unique_in_body(old[old_index]->old_text())) {
+        } else if (old_index < n && at[old_index] && unique_in_file(old[old_index]->old_text())) {
             before_line = *at[old_index];
         }
         if (!before_line) {
@@ -423,7 +488,7 @@ Expected<Attempt> merge_with_fake_ancestor(const Hunk& h, const Lines& cur) {
         return out;
     }
     const Lines merged_window = lines_of(merged->text);
-    if (!reproduces(window, merged_window, h)) {
+    if (!reproduces(window, merged_window, h) || !anchored(window, merged_window, h)) {
         out.placement.note = "the three-way merge with the hunk's old text changes more than the hunk";
         return out;
     }
@@ -530,7 +595,25 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             const long pre = std::min(r.fuzz, prefix_lines(h));
             const long suf = std::min(r.fuzz, h.suffix_context());
             const Lines core(old.begin() + pre, old.end() - suf);
-            if (occurrences(cur, core).size() <= 1) {
+            // GNU patch ignores up to `fuzz` lines at each end; a placement
+            // counts only when no more than `fuzz` lines differ in all (a
+            // short core can match a similar block elsewhere whose twin at
+            // the right place changed).
+            long differing = 0;
+            for (std::size_t k = 0; k < old.size(); ++k) {
+                const auto at = static_cast<std::size_t>(std::max(0L, r.where - 1)) + k;
+                differing += at >= cur.size() || cur[at] != old[k] ? 1 : 0;
+            }
+            // ... and when no other region of the target resembles the
+            // hunk as much: the right place whose removed line changed can
+            // otherwise lose to a similar block that matches all but the
+            // fuzzed ends.
+            const auto best = best_regions(cur, old);
+            const bool only_best =
+                best.starts.size() == 1 &&
+                best.starts[0] == static_cast<std::size_t>(std::max(0L, r.where - 1)) &&
+                best.score == old.size() - static_cast<std::size_t>(differing);
+            if (differing <= r.fuzz && only_best && occurrences(cur, core).size() <= 1) {
                 placed(Step::Fuzz, lines_of(f2.content), expected + r.offset, r.fuzz,
                        fmt::format("fuzz {}, context refreshed from the target", r.fuzz));
                 out.hunks.push_back(std::move(hp));
