@@ -1,0 +1,129 @@
+#include <kseries/kbuild/module_build.hpp>
+
+#include <fmt/format.h>
+
+#include <kseries/proc/run.hpp>
+#include <kseries/util/file.hpp>
+#include <kseries/util/text.hpp>
+
+#include <algorithm>
+#include <regex>
+
+namespace kseries::kbuild {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The last lines of a failed step, for the message.
+std::string tail(const std::string& output, std::size_t lines) {
+    const auto all = text::split_lines(output);
+    std::string out;
+    for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
+        out += "  " + std::string(text::chomp(all[i])) + '\n';
+    }
+    return out;
+}
+
+Expected<void> step(const std::string& what, std::vector<std::string> argv, BuildLog& log) {
+    log.commands.push_back(proc::describe(argv));
+    log.output += "$ " + proc::describe(argv) + '\n';
+    auto r = proc::run({std::move(argv), {}, {}});
+    if (!r) {
+        return std::unexpected(r.error());
+    }
+    log.output += r->out + r->err;
+    if (!r->ok()) {
+        return fail(ErrorKind::Tool, fmt::format("{} failed ({}); the end of its output:\n{}", what,
+                                                 r->status(), tail(r->out + r->err, 25)));
+    }
+    return {};
+}
+
+std::string jobs_arg(unsigned jobs) { return fmt::format("-j{}", std::max(1U, jobs)); }
+
+} // namespace
+
+std::vector<std::string> config_options(std::string_view makefile) {
+    static const std::regex obj(R"(obj-\$\(CONFIG_([A-Z0-9_]+)\))");
+    std::vector<std::string> out;
+    const std::string text(makefile);
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), obj); it != std::sregex_iterator();
+         ++it) {
+        const std::string name = (*it)[1].str();
+        if (std::find(out.begin(), out.end(), name) == out.end()) {
+            out.push_back(name);
+        }
+    }
+    return out;
+}
+
+Expected<void> prepare(const fs::path& source, const fs::path& build,
+                       const std::vector<std::string>& as_modules, unsigned jobs, BuildLog& log) {
+    const std::string src = fs::absolute(source).string();
+    const std::string out = "O=" + fs::absolute(build).string();
+    if (auto ok = step("make allnoconfig", {"make", "-s", "-C", src, out, "allnoconfig"}, log); !ok) {
+        return ok;
+    }
+    std::vector<std::string> config{src + "/scripts/config", "--file",
+                                    (fs::absolute(build) / ".config").string(), "--enable",
+                                    "MODULES"};
+    for (const auto& m : as_modules) {
+        config.insert(config.end(), {"--module", m});
+    }
+    if (auto ok = step("scripts/config", config, log); !ok) {
+        return ok;
+    }
+    if (auto ok = step("make olddefconfig", {"make", "-s", "-C", src, out, "olddefconfig"}, log);
+        !ok) {
+        return ok;
+    }
+    return step("make modules_prepare",
+                {"make", "-s", "-C", src, out, jobs_arg(jobs), "modules_prepare"}, log);
+}
+
+Expected<std::vector<fs::path>> build_external(const fs::path& source, const fs::path& build,
+                                               const fs::path& module_dir,
+                                               const std::map<std::string, std::string>& files,
+                                               unsigned jobs, BuildLog& log) {
+    std::error_code ec;
+    fs::create_directories(module_dir, ec);
+    if (ec) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot create {}: {}", module_dir.string(), ec.message()));
+    }
+    for (const auto& [name, content] : files) {
+        if (name.find('/') != std::string::npos || name.starts_with('.')) {
+            return fail(ErrorKind::Unsafe, fmt::format("'{}' is not a file of one directory", name));
+        }
+        if (auto ok = write_file_atomic(module_dir / name, content); !ok) {
+            return std::unexpected(ok.error());
+        }
+    }
+    if (auto ok = step("make modules",
+                       {"make", "-C", fs::absolute(source).string(),
+                        "O=" + fs::absolute(build).string(),
+                        "M=" + fs::absolute(module_dir).string(),
+                        // modules_prepare makes no Module.symvers (that takes
+                        // building vmlinux): the kernel's symbols cannot be
+                        // checked, so modpost warns instead of failing.
+                        "KBUILD_MODPOST_WARN=1", jobs_arg(jobs), "modules"},
+                       log);
+        !ok) {
+        return std::unexpected(ok.error());
+    }
+    std::vector<fs::path> made;
+    for (const auto& entry : fs::directory_iterator(module_dir, ec)) {
+        if (entry.path().extension() == ".ko") {
+            made.push_back(entry.path());
+        }
+    }
+    std::sort(made.begin(), made.end());
+    if (made.empty()) {
+        return fail(ErrorKind::Tool, fmt::format("make modules in {} made no .ko file",
+                                                 module_dir.string()));
+    }
+    return made;
+}
+
+} // namespace kseries::kbuild

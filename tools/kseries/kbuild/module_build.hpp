@@ -1,0 +1,42 @@
+// Building kernel modules with the kernel's own build system, out of tree:
+// a build directory prepared from a kernel source tree (O=, so the source
+// is only read), and a module directory built against it (M=). `verify
+// --compile` proves a patched fs/overlayfs compiles this way.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <kseries/util/error.hpp>
+
+namespace kseries::kbuild {
+
+// What the build printed, for the log file and for error messages.
+struct BuildLog {
+    std::vector<std::string> commands;
+    std::string output;
+};
+
+// The CONFIG_ options a Kbuild Makefile builds objects for
+// (`obj-$(CONFIG_OVERLAY_FS) += overlay.o` gives "OVERLAY_FS").
+[[nodiscard]] std::vector<std::string> config_options(std::string_view makefile);
+
+// Prepares `build` for modules of `source`: `make allnoconfig`, then
+// MODULES=y and each of `as_modules` =m (scripts/config), `olddefconfig`,
+// `modules_prepare`. The smallest configuration that builds those modules.
+[[nodiscard]] Expected<void> prepare(const std::filesystem::path& source,
+                                     const std::filesystem::path& build,
+                                     const std::vector<std::string>& as_modules, unsigned jobs,
+                                     BuildLog& log);
+
+// Writes `files` (name -> content) into `module_dir` and builds it as an
+// external module against `build`; returns the .ko files made. An error
+// names the failing step and shows the end of its output.
+[[nodiscard]] Expected<std::vector<std::filesystem::path>>
+build_external(const std::filesystem::path& source, const std::filesystem::path& build,
+               const std::filesystem::path& module_dir,
+               const std::map<std::string, std::string>& files, unsigned jobs, BuildLog& log);
+
+} // namespace kseries::kbuild
