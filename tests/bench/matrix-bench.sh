@@ -37,6 +37,7 @@ usage: $0 --kseries PATH --work DIR [options]
   --series DIR          the series (default series/overlayfs-nfsroot/v1)
   --linux-61 FILE       Debian's linux-source-6.1 tarball (default /usr/src/linux-source-6.1.tar.xz)
   --linux-612 FILE      Debian's linux-source-6.12 tarball (default /usr/src/linux-source-6.12.tar.xz)
+  --skip-checkout       do not time method (2b) (for information only; ~90 s a run)
   --keep                keep the run's scratch files (outputs, normalised results)
 EOF
 }
@@ -44,7 +45,7 @@ EOF
 die() { echo "matrix-bench: error: $*" >&2; exit 2; }
 note() { echo "matrix-bench: $*" >&2; }
 
-kseries='' work='' tags='' small=0 runs='' wt_runs=1 sample=0 seed=1 keep=0
+kseries='' work='' tags='' small=0 runs='' wt_runs=1 sample=0 seed=1 keep=0 skip_checkout=0
 series="$root/series/overlayfs-nfsroot/v1"
 tar61=/usr/src/linux-source-6.1.tar.xz
 tar612=/usr/src/linux-source-6.12.tar.xz
@@ -61,6 +62,7 @@ while [ $# -gt 0 ]; do
     --series) series=${2:?}; shift ;;
     --linux-61) tar61=${2:?}; shift ;;
     --linux-612) tar612=${2:?}; shift ;;
+    --skip-checkout) skip_checkout=1 ;;
     --keep) keep=1 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option $1" ;;
@@ -492,8 +494,12 @@ m_cat_file() { # OUT: the same blobs, one git process
 }
 
 declare -A times=()
+# Every method starts with the repository's packs in the page cache: the
+# worktree methods evict them, and the next method must not pay for that.
+warm() { cat "$repo"/objects/pack/*.pack > /dev/null; }
 timed() { # NAME CMD...: appends the wall time in microseconds to times[NAME]
   local name=$1 t0 t1; shift
+  warm
   t0=${EPOCHREALTIME/./}
   "$@"
   t1=${EPOCHREALTIME/./}
@@ -515,7 +521,7 @@ for (( r = 1; r <= (runs > wt_runs ? runs : wt_runs); r++ )); do
     timed k2 m_kseries 2 "$run_dir/kseries-j2.$r.json"
     timed show m_show "$run_dir/out-show"
     timed cat m_cat_file "$run_dir/cat-file.out"
-    timed checkout m_checkout "$run_dir/out-checkout" "${all_tags[@]}"
+    [ "$skip_checkout" = 1 ] || timed checkout m_checkout "$run_dir/out-checkout" "${all_tags[@]}"
   fi
   if [ "$r" -le "$wt_runs" ]; then
     note "method 2, run $r: ${#wt_tags[@]} worktrees"
@@ -598,7 +604,7 @@ normalise_patch_output() { # DIR TAG...
   done | sort
 }
 normalise_patch_output "$run_dir/out-worktree" "${wt_tags[@]}" > "$run_dir/cells-worktree"
-normalise_patch_output "$run_dir/out-checkout" "${all_tags[@]}" > "$run_dir/cells-checkout"
+[ "$skip_checkout" = 1 ] || normalise_patch_output "$run_dir/out-checkout" "${all_tags[@]}" > "$run_dir/cells-checkout"
 normalise_patch_output "$run_dir/out-show" "${all_tags[@]}" > "$run_dir/cells-show"
 printf '%s\n' "${wt_tags[@]}" | sort > "$run_dir/wt-tags"
 join -t$'\t' "$run_dir/wt-tags" "$run_dir/cells-kseries" > "$run_dir/cells-kseries-wt" || true
@@ -615,7 +621,7 @@ cells=$(wc -l < "$run_dir/cells-kseries")
 [ "$cells" -eq $(( tags * ${#patches[@]} )) ] ||
   { echo "cross-check FAILED: kseries gave $cells cells, expected $(( tags * ${#patches[@]} ))" >&2; disagree=1; }
 compare "method-2" "$run_dir/cells-kseries-wt" "$run_dir/cells-worktree"
-compare "method-2b" "$run_dir/cells-kseries" "$run_dir/cells-checkout"
+[ "$skip_checkout" = 1 ] || compare "method-2b" "$run_dir/cells-kseries" "$run_dir/cells-checkout"
 compare "method-3" "$run_dir/cells-kseries" "$run_dir/cells-show"
 for f in "$run_dir"/kseries-j*.json; do
   cmp -s "$run_dir/kseries-j1.1.json" "$f" || { echo "cross-check FAILED: $f differs from -j1" >&2; disagree=1; }
@@ -651,7 +657,7 @@ row "(1)  kseries matrix --jobs 1" k1
 row "(1') kseries matrix --jobs 2" k2
 row "(2)  worktree add + patch --dry-run, per tag" worktree "$t_wt"
 [ -z "$wt_note" ] || echo "     ^ method (2)$wt_note"
-row "(2b) one worktree, git checkout per tag" checkout
+[ "$skip_checkout" = 1 ] || row "(2b) one worktree, git checkout per tag" checkout
 row "(3)  git show TAG:path + patch --dry-run, per tag" show
 row "(4)  git cat-file --batch (floor)" cat
 echo

@@ -2,6 +2,9 @@
 
 #include <kseries/check/check.hpp>
 
+#include <algorithm>
+#include <optional>
+
 namespace kseries::check {
 
 namespace {
@@ -17,6 +20,43 @@ Verdict verdict_of(const std::vector<patch::TreeFileResult>& files) {
         all_reversed = all_reversed && f.result.status == patch::FileStatus::Reversed;
     }
     return all_applied ? Verdict::Applies : all_reversed ? Verdict::AlreadyApplied : Verdict::Fails;
+}
+
+// The verdicts of `policy`, when the shown run already decides them: the
+// same program at the same fuzz, or GNU patch at a lower fuzz when the
+// shown run placed every hunk of every patch with no more fuzz than that
+// (GNU patch tries each fuzz level in turn, lowest first, so a lower -F
+// finds the same places). nullopt when the policy must run on its own.
+std::optional<std::vector<Verdict>> derived_verdicts(const series::LoadedSeries& series,
+                                                     const SeriesRun& shown, const Engine& engine,
+                                                     const Policy& policy) {
+    const bool rule_matters =
+        policy.optional_patch_rule &&
+        std::any_of(series.patches.begin(), series.patches.end(), [](const auto& sp) {
+            return sp.line_count < optional_patch_min_lines;
+        });
+    if (rule_matters || engine.engine != policy.engine) {
+        return std::nullopt;
+    }
+    if (engine.fuzz == policy.fuzz) {
+        return shown.verdicts;
+    }
+    if (policy.engine != patch::Engine::GnuPatch || engine.fuzz < policy.fuzz) {
+        return std::nullopt;
+    }
+    for (const auto& r : shown.results) {
+        for (const auto& f : r.files) {
+            if (f.result.status != patch::FileStatus::Applied) {
+                return std::nullopt;
+            }
+            for (const auto& h : f.result.hunks) {
+                if (h.fuzz > policy.fuzz) {
+                    return std::nullopt;
+                }
+            }
+        }
+    }
+    return shown.verdicts;
 }
 
 } // namespace
@@ -108,15 +148,6 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
         report.policy = options.policy;
     }
 
-    std::vector<SeriesRun> runs;
-    for (const auto& p : all_policies()) {
-        source::OverlayTree overlay(tree);
-        auto r = run_series(series, overlay, {p.engine, p.fuzz}, p.optional_patch_rule);
-        if (!r) {
-            return std::unexpected(r.error());
-        }
-        runs.push_back(std::move(*r));
-    }
     // The shown results never skip a patch: the report must say where every
     // hunk lands even when kernel.spec would quietly drop the file.
     source::OverlayTree overlay(tree);
@@ -124,13 +155,26 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     if (!shown) {
         return std::unexpected(shown.error());
     }
+    std::vector<std::vector<Verdict>> runs;
+    for (const auto& p : all_policies()) {
+        if (auto same = derived_verdicts(series, *shown, report.shown, p)) {
+            runs.push_back(std::move(*same));
+            continue;
+        }
+        source::OverlayTree own(tree);
+        auto r = run_series(series, own, {p.engine, p.fuzz}, p.optional_patch_rule);
+        if (!r) {
+            return std::unexpected(r.error());
+        }
+        runs.push_back(std::move(r->verdicts));
+    }
 
     for (std::size_t i = 0; i < series.patches.size(); ++i) {
         PatchReport pr;
         pr.patch = &series.patches[i];
         pr.files = std::move(shown->results[i].files);
         for (std::size_t k = 0; k < runs.size(); ++k) {
-            pr.verdicts[k] = runs[k].verdicts[i];
+            pr.verdicts[k] = runs[k][i];
         }
         pr.optional_patch_trap = series.patches[i].line_count < optional_patch_min_lines;
         report.patches.push_back(std::move(pr));

@@ -45,16 +45,32 @@ std::optional<std::string> peel_to_commit(git_repository* repo, const std::strin
     return oid_hex(*git_object_id(peeled.get()));
 }
 
+using SharedRepository = std::shared_ptr<git_repository>;
+
 class CommitTree final : public source::SourceTree {
 public:
-    CommitTree(Repository repo, Tree tree, std::string label)
+    CommitTree(SharedRepository repo, Tree tree, std::string label)
         : m_repo(std::move(repo)), m_tree(std::move(tree)), m_label(std::move(label)) {}
 
     [[nodiscard]] std::string describe() const override { return m_label; }
 
+    // A commit's tree never changes: each path is read from the object
+    // database once (checks read the same files under several policies).
+    [[nodiscard]] Expected<std::optional<std::string>> read(std::string_view path) override {
+        if (const auto it = m_read.find(path); it != m_read.end()) {
+            return it->second;
+        }
+        auto text = read_uncached(path);
+        if (text) {
+            m_read.emplace(std::string(path), *text);
+        }
+        return text;
+    }
+
+private:
     // Walks the path one tree at a time, as DirectoryTree walks directories:
     // a symbolic link anywhere on the way is refused, never followed.
-    [[nodiscard]] Expected<std::optional<std::string>> read(std::string_view path) override {
+    [[nodiscard]] Expected<std::optional<std::string>> read_uncached(std::string_view path) {
         Tree current;
         const git_tree* tree = m_tree.get();
         std::string walked;
@@ -107,11 +123,37 @@ public:
         }
     }
 
-private:
-    Repository m_repo;
+    SharedRepository m_repo;
     Tree m_tree;
     std::string m_label;
+    std::map<std::string, std::optional<std::string>, std::less<>> m_read;
 };
+
+Expected<std::unique_ptr<source::SourceTree>> commit_tree(const SharedRepository& repo,
+                                                          const std::filesystem::path& repo_path,
+                                                          const std::string& commit_id) {
+    git_oid oid{};
+    git_commit* commit = nullptr;
+    git_tree* tree = nullptr;
+    if (git_oid_fromstr(&oid, commit_id.c_str()) != 0 ||
+        git_commit_lookup(&commit, repo.get(), &oid) != 0) {
+        return fail(ErrorKind::NotFound, fmt::format("no commit {} in {}: {}", commit_id,
+                                                     repo_path.string(), last_error()));
+    }
+    const int rc = git_commit_tree(&tree, commit);
+    git_commit_free(commit);
+    if (rc != 0) {
+        return fail(ErrorKind::Io, fmt::format("cannot read the tree of {} in {}: {}", commit_id,
+                                               repo_path.string(), last_error()));
+    }
+    return std::make_unique<CommitTree>(repo, Tree(tree),
+                                        fmt::format("{}@{}", repo_path.string(),
+                                                    commit_id.substr(0, 12)));
+}
+
+SharedRepository shared(Repository repo) {
+    return {repo.release(), git_repository_free};
+}
 
 } // namespace
 
@@ -167,29 +209,34 @@ Expected<std::vector<RefMatch>> match_refs(const std::filesystem::path& repo_pat
     return out;
 }
 
+Expected<std::unique_ptr<source::SourceTree>>
+RepositoryPool::open_commit_tree(const std::string& commit_id) {
+    SharedRepository repo;
+    {
+        const std::scoped_lock lock(m_mutex);
+        if (const auto it = m_handles.find(std::this_thread::get_id()); it != m_handles.end()) {
+            repo = it->second;
+        }
+    }
+    if (!repo) {
+        auto opened = open_repository(m_path);
+        if (!opened) {
+            return std::unexpected(opened.error());
+        }
+        repo = shared(std::move(*opened));
+        const std::scoped_lock lock(m_mutex);
+        m_handles.emplace(std::this_thread::get_id(), repo);
+    }
+    return commit_tree(repo, m_path, commit_id);
+}
+
 Expected<std::unique_ptr<source::SourceTree>> open_commit_tree(const std::filesystem::path& repo_path,
                                                                const std::string& commit_id) {
     auto repo = open_repository(repo_path);
     if (!repo) {
         return std::unexpected(repo.error());
     }
-    git_oid oid{};
-    git_commit* commit = nullptr;
-    git_tree* tree = nullptr;
-    if (git_oid_fromstr(&oid, commit_id.c_str()) != 0 ||
-        git_commit_lookup(&commit, repo->get(), &oid) != 0) {
-        return fail(ErrorKind::NotFound, fmt::format("no commit {} in {}: {}", commit_id,
-                                                     repo_path.string(), last_error()));
-    }
-    const int rc = git_commit_tree(&tree, commit);
-    git_commit_free(commit);
-    if (rc != 0) {
-        return fail(ErrorKind::Io, fmt::format("cannot read the tree of {} in {}: {}", commit_id,
-                                               repo_path.string(), last_error()));
-    }
-    return std::make_unique<CommitTree>(std::move(*repo), Tree(tree),
-                                        fmt::format("{}@{}", repo_path.string(),
-                                                    commit_id.substr(0, 12)));
+    return commit_tree(shared(std::move(*repo)), repo_path, commit_id);
 }
 
 } // namespace kseries::git

@@ -7,9 +7,14 @@
 #include <kseries/util/error.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
+
+struct git_repository;
 
 namespace kseries::git {
 
@@ -25,8 +30,25 @@ struct RefMatch {
 [[nodiscard]] Expected<std::vector<RefMatch>>
 match_refs(const std::filesystem::path& repo, const std::vector<std::string>& patterns);
 
-// The tree of one commit. Each instance opens its own repository handle, so
-// instances may be used from different threads.
+// The trees of many commits of one repository, for many threads: each
+// thread gets one repository handle (libgit2 handles may not be used by two
+// threads at once) and keeps it, so the trees a thread reads share its
+// object and delta-base caches instead of re-inflating every pack delta.
+// A tree must be read on the thread that opened it.
+class RepositoryPool {
+public:
+    explicit RepositoryPool(std::filesystem::path repo) : m_path(std::move(repo)) {}
+
+    [[nodiscard]] Expected<std::unique_ptr<source::SourceTree>>
+    open_commit_tree(const std::string& commit_id);
+
+private:
+    std::filesystem::path m_path;
+    std::mutex m_mutex;
+    std::map<std::thread::id, std::shared_ptr<git_repository>> m_handles;
+};
+
+// The tree of one commit, with a repository handle of its own.
 [[nodiscard]] Expected<std::unique_ptr<source::SourceTree>>
 open_commit_tree(const std::filesystem::path& repo, const std::string& commit_id);
 
