@@ -1,14 +1,16 @@
 // kseries matrix: one series against many kernel releases; rows in rpm
 // version order, one column per patch, each release judged by its own patch
 // policy. Exit 0 when every release in scope is covered, 1 otherwise.
+#include <algorithm>
 #include <filesystem>
-#include <fnmatch.h>
 #include <memory>
 #include <mutex>
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include <kseries/fetch/cache.hpp>
 #include <kseries/git/repository.hpp>
 #include <kseries/kernel/catalog.hpp>
 #include <kseries/kernel/spec.hpp>
@@ -34,6 +36,7 @@ struct MatrixOptions {
     std::vector<std::string> refs;
     std::vector<std::string> catalogs;
     std::vector<std::string> releases;
+    std::string cache;
     std::string format = "text";
     std::string output;
     unsigned jobs = 1;
@@ -86,17 +89,46 @@ Expected<std::vector<matrix::RowSource>> git_sources(const std::vector<std::stri
         if (!refs) {
             return std::unexpected(refs.error());
         }
+        // One handle per worker thread, shared by the rows it reads.
+        auto pool = std::make_shared<git::RepositoryPool>(repo);
         for (auto& ref : *refs) {
             matrix::RowSource src;
             src.description = fmt::format("git {}@{}", repo, ref.name);
             src.named = kernel::parse_release(ref.name);
-            src.open = [repo, commit = ref.commit_id]() -> Expected<matrix::OpenedSource> {
-                return without_spec(git::open_commit_tree(repo, commit));
+            src.open = [pool, commit = ref.commit_id]() -> Expected<matrix::OpenedSource> {
+                return without_spec(pool->open_commit_tree(commit));
             };
             out.push_back(std::move(src));
         }
     }
     return out;
+}
+
+// What is kept of an archive: the files the series touches, and the
+// Makefiles that tell the release.
+Expected<source::WantedPaths> archive_paths(const series::Selection& series) {
+    auto wanted = series.touched_paths();
+    if (wanted) {
+        wanted->insert({"Makefile", "Makefile.rhelver"});
+    }
+    return wanted;
+}
+
+// An SRPM, streamed once: the tree from its payload, the policy from its
+// own kernel.spec.
+matrix::RowSource srpm_source(const std::string& file, std::optional<kernel::Release> named,
+                              const source::WantedPaths& wanted) {
+    matrix::RowSource src;
+    src.description = "srpm " + file;
+    src.named = std::move(named);
+    src.open = [file, wanted]() -> Expected<matrix::OpenedSource> {
+        auto srpm = source::open_srpm(file, wanted);
+        if (!srpm) {
+            return std::unexpected(srpm.error());
+        }
+        return matrix::OpenedSource{std::move(srpm->tree), kernel::policy_from_spec(srpm->spec)};
+    };
+    return src;
 }
 
 // --srpm FILE and --tarball FILE: streamed once, keeping only `wanted`.
@@ -105,18 +137,7 @@ std::vector<matrix::RowSource> archive_sources(const std::vector<std::string>& s
                                                const source::WantedPaths& wanted) {
     std::vector<matrix::RowSource> out;
     for (const auto& file : srpms) {
-        matrix::RowSource src;
-        src.description = "srpm " + file;
-        src.named = kernel::parse_release(file);
-        src.open = [file, wanted]() -> Expected<matrix::OpenedSource> {
-            auto srpm = source::open_srpm(file, wanted);
-            if (!srpm) {
-                return std::unexpected(srpm.error());
-            }
-            return matrix::OpenedSource{std::move(srpm->tree),
-                                        kernel::policy_from_spec(srpm->spec)};
-        };
-        out.push_back(std::move(src));
+        out.push_back(srpm_source(file, kernel::parse_release(file), wanted));
     }
     for (const auto& file : tarballs) {
         matrix::RowSource src;
@@ -130,19 +151,55 @@ std::vector<matrix::RowSource> archive_sources(const std::vector<std::string>& s
     return out;
 }
 
-Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
-    std::vector<std::filesystem::path> paths(given.begin(), given.end());
+// A cached SRPM that is there but no longer what fetch verified (or not
+// what the catalog now says) is not read; the row says only that it has no
+// source, so say why here.
+void warn_if_untrusted(const kernel::CatalogEntry& entry, const std::filesystem::path& dir) {
+    const auto name = fetch::srpm_file_name(entry);
     std::error_code ec;
-    if (paths.empty() && std::filesystem::is_directory("kernels", ec)) {
-        paths.emplace_back("kernels");
+    if (name && std::filesystem::exists(std::filesystem::symlink_status(dir / *name, ec))) {
+        spdlog::warn("{}: not used, it does not match the SHA-256 recorded when it was fetched or "
+                     "the catalog; `kseries fetch {}` downloads it again",
+                     (dir / *name).string(), entry.release.name());
     }
-    return kernel::Catalog::load(paths);
 }
 
-bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
-    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
-        return p == "all" || ::fnmatch(p.c_str(), name.c_str(), 0) == 0;
-    });
+// Catalog rows that no other source gives, read from the SRPM that
+// `kseries fetch` left in the cache, when it is there and verified.
+Expected<std::vector<matrix::RowSource>>
+cached_sources(const std::vector<const kernel::CatalogEntry*>& rows,
+               const std::vector<matrix::RowSource>& given, const std::string& cache,
+               const series::Selection& series) {
+    std::vector<matrix::RowSource> out;
+    auto dir = fetch::resolve_cache_dir(cache, fetch::CacheEnv::from_process());
+    if (!dir) {
+        if (cache.empty()) {
+            return out; // no --cache and no home directory: there is no cache to look in
+        }
+        return std::unexpected(dir.error());
+    }
+    std::optional<source::WantedPaths> wanted;
+    for (const auto* entry : rows) {
+        const bool named = std::any_of(given.begin(), given.end(), [&](const auto& src) {
+            return src.named && *src.named == entry->release;
+        });
+        const auto file = named ? std::nullopt : fetch::cached_srpm(*entry, *dir);
+        if (!file) {
+            if (!named) {
+                warn_if_untrusted(*entry, *dir);
+            }
+            continue;
+        }
+        if (!wanted) {
+            auto paths = archive_paths(series);
+            if (!paths) {
+                return std::unexpected(paths.error());
+            }
+            wanted = std::move(*paths);
+        }
+        out.push_back(srpm_source(file->string(), entry->release, *wanted));
+    }
+    return out;
 }
 
 } // namespace
@@ -163,6 +220,9 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
                     "release catalog file or directory (default: ./kernels)");
     cmd->add_option("--releases", opts->releases,
                     "catalog releases to include as rows: glob patterns, or 'all'");
+    cmd->add_option("--cache", opts->cache,
+                    "where `kseries fetch` keeps SRPMs, read for --releases rows (default: "
+                    "$XDG_CACHE_HOME/kseries/srpms)");
     cmd->add_option("--format", opts->format, "text, md, json, html or junit")
         ->check(CLI::IsMember({"text", "md", "json", "html", "junit"}))
         ->capture_default_str();
@@ -173,7 +233,7 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
 
     return [opts, &global]() -> Expected<int> {
-        auto series = opts->source.load();
+        auto series = opts->source.select();
         if (!series) {
             return std::unexpected(series.error());
         }
@@ -195,11 +255,10 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
         }
         std::move(from_git->begin(), from_git->end(), std::back_inserter(sources));
         if (!opts->srpms.empty() || !opts->tarballs.empty()) {
-            auto wanted = series::touched_paths(*series);
+            auto wanted = archive_paths(*series);
             if (!wanted) {
                 return std::unexpected(wanted.error());
             }
-            wanted->insert({"Makefile", "Makefile.rhelver"});
             auto from_archives = archive_sources(opts->srpms, opts->tarballs, *wanted);
             std::move(from_archives.begin(), from_archives.end(), std::back_inserter(sources));
         }
@@ -212,6 +271,11 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
                 }
             }
         }
+        auto from_cache = cached_sources(options.catalog_rows, sources, opts->cache, *series);
+        if (!from_cache) {
+            return std::unexpected(from_cache.error());
+        }
+        std::move(from_cache->begin(), from_cache->end(), std::back_inserter(sources));
         if (sources.empty() && options.catalog_rows.empty()) {
             return fail(ErrorKind::Usage,
                         "no releases: give --tree DIR, --git REPO --refs PATTERN, --srpm FILE, "

@@ -1,23 +1,29 @@
 #include "command.hpp"
 
+#include <algorithm>
+#include <fnmatch.h>
+
 #include <fmt/format.h>
 
+#include <kseries/kernel/detect.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::cli {
 
 void PatchSource::add_to(CLI::App& command) {
     auto* series_opt =
-        command.add_option("--series", series, "quilt series directory (holds a 'series' file)");
+        command.add_option("--series", series,
+                       "series store (series/NAME: each release gets the version its mapping "
+                       "picks), one version (series/NAME/vN) or a quilt directory");
     auto* patch_opt = command.add_option("--patch", patches, "a patch file (repeatable)");
     series_opt->excludes(patch_opt);
     command.add_option("-p,--strip", strip, "strip count for --patch files (patch -pN)")
         ->check(CLI::Range(0, 99));
 }
 
-Expected<series::LoadedSeries> PatchSource::load() const {
+Expected<series::Selection> PatchSource::select() const {
     if (!series.empty()) {
-        return series::load_series(series);
+        return series::Selection::open(series);
     }
     if (patches.empty()) {
         return fail(ErrorKind::Usage, "give --series DIR or --patch FILE");
@@ -33,7 +39,7 @@ Expected<series::LoadedSeries> PatchSource::load() const {
             all.patches.push_back(std::move(p));
         }
     }
-    return all;
+    return series::Selection::single(std::move(all), label());
 }
 
 void PolicyChoice::add_to(CLI::App& command) {
@@ -56,27 +62,104 @@ Expected<check::Options> PolicyChoice::resolve() const {
 void SeriesJob::add_to(CLI::App& command) {
     source.add_to(command);
     command.add_option("--tree", tree, "kernel source tree directory")->required();
+    command.add_option("--release", release,
+                       "the tree's kernel release (e.g. 4.18.0-193.el8), for a series store's "
+                       "mapping when the tree's Makefiles do not tell");
     policy.add_to(command);
 }
+
+namespace {
+
+// The tree's release: --release, else its Makefiles.
+Expected<kernel::Release> tree_release(const std::string& given, source::SourceTree& tree,
+                                       const std::string& dir) {
+    if (!given.empty()) {
+        auto named = kernel::parse_release(given);
+        if (!named) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("--release {}: not a kernel release (e.g. 4.18.0-193.el8)",
+                                    given));
+        }
+        return *named;
+    }
+    auto detected = kernel::detect_release(tree);
+    if (!detected) {
+        return std::unexpected(detected.error());
+    }
+    if (!*detected) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("{}: cannot tell which kernel this is (no kernel Makefile), so "
+                                "the series store cannot pick a version; give --release "
+                                "RELEASE or --series STORE/vN",
+                                dir));
+    }
+    return std::move(**detected);
+}
+
+} // namespace
 
 Expected<SeriesJob::Loaded> SeriesJob::load() const {
     auto options = policy.resolve();
     if (!options) {
         return std::unexpected(options.error());
     }
-    auto series = source.load();
-    if (!series) {
-        return std::unexpected(series.error());
+    auto selection = source.select();
+    if (!selection) {
+        return std::unexpected(selection.error());
     }
     auto dir = source::DirectoryTree::open(tree);
     if (!dir) {
         return std::unexpected(dir.error());
     }
-    return Loaded{*options, std::move(*series), std::move(*dir)};
+    if (!selection->mapped()) {
+        if (!release.empty()) {
+            return fail(ErrorKind::Usage, "--release picks a version of a series store: give "
+                                          "--series series/NAME");
+        }
+        return Loaded{*options, selection->versions().front().series, source.label(),
+                      std::move(*dir)};
+    }
+    auto rel = tree_release(release, **dir, tree);
+    if (!rel) {
+        return std::unexpected(rel.error());
+    }
+    const auto pick = selection->pick(*rel);
+    if (pick.version == nullptr) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("no version of {} maps release {} ({}); add a mapping, or force "
+                                "a version with --series {}/vN",
+                                source.label(), rel->name(),
+                                (selection->store()->dir() / "index.toml").string(),
+                                source.label()));
+    }
+    return Loaded{*options, pick.version->series,
+                  fmt::format("{}/{}", source.label(), pick.version->name), std::move(*dir)};
 }
 
 std::string PatchSource::label() const {
-    return !series.empty() ? series : text::join(patches, ", ");
+    if (series.empty()) {
+        return text::join(patches, ", ");
+    }
+    std::string out = series;
+    while (out.size() > 1 && out.back() == '/') {
+        out.pop_back();
+    }
+    return out;
+}
+
+Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
+    std::vector<std::filesystem::path> paths(given.begin(), given.end());
+    std::error_code ec;
+    if (paths.empty() && std::filesystem::is_directory("kernels", ec)) {
+        paths.emplace_back("kernels");
+    }
+    return kernel::Catalog::load(paths);
+}
+
+bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+        return p == "all" || ::fnmatch(p.c_str(), name.c_str(), 0) == 0;
+    });
 }
 
 } // namespace kseries::cli

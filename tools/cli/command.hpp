@@ -12,6 +12,8 @@
 #include <CLI/CLI.hpp>
 
 #include <kseries/check/check.hpp>
+#include <kseries/kernel/catalog.hpp>
+#include <kseries/series/selection.hpp>
 #include <kseries/series/series_file.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/error.hpp>
@@ -33,7 +35,9 @@ struct PatchSource {
     int strip = 1;
 
     void add_to(CLI::App& command);
-    [[nodiscard]] Expected<series::LoadedSeries> load() const;
+    // The store, store version or quilt directory --series names, or the
+    // --patch files as a series of their own.
+    [[nodiscard]] Expected<series::Selection> select() const;
     [[nodiscard]] std::string label() const;
 };
 
@@ -50,18 +54,29 @@ struct PolicyChoice {
 struct SeriesJob {
     PatchSource source;
     std::string tree;
+    std::string release; // --release: the tree's kernel release, when its Makefiles do not tell
     PolicyChoice policy;
 
     struct Loaded {
         check::Options options;
-        series::LoadedSeries series;
+        series::LoadedSeries series; // the version picked for the tree
+        std::string label;           // the series as reports name it
         std::unique_ptr<source::DirectoryTree> tree;
     };
 
     void add_to(CLI::App& command);
-    // Resolves the policy, loads the patches and opens the tree.
+    // Resolves the policy, loads the patches and opens the tree. A store
+    // (--series series/NAME) gives the version its mapping picks for the
+    // tree's release.
     [[nodiscard]] Expected<Loaded> load() const;
 };
+
+// The release catalog from --catalog PATH..., or ./kernels when none is given
+// and it exists.
+[[nodiscard]] Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given);
+
+// `name` matches one of the glob patterns, or a pattern is "all".
+[[nodiscard]] bool matches_any(const std::string& name, const std::vector<std::string>& patterns);
 
 // A subcommand's body: returns the exit code, or an Error for the one
 // handler in main() to print.
@@ -70,5 +85,9 @@ using CommandBody = std::function<Expected<int>()>;
 CommandBody add_check(CLI::App& app, const GlobalOptions& global);
 CommandBody add_apply(CLI::App& app, const GlobalOptions& global);
 CommandBody add_matrix(CLI::App& app, const GlobalOptions& global);
+CommandBody add_fetch(CLI::App& app, const GlobalOptions& global);
+CommandBody add_rebase(CLI::App& app, const GlobalOptions& global);
+CommandBody add_refresh(CLI::App& app, const GlobalOptions& global);
+CommandBody add_verify(CLI::App& app, const GlobalOptions& global);
 
 } // namespace kseries::cli

@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
     add(add_check);
     add(add_apply);
     add(add_matrix);
+    add(add_fetch);
+    add(add_rebase);
+    add(add_refresh);
+    add(add_verify);
 
     try {
         app.parse(argc, argv);
