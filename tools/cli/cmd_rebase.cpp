@@ -227,6 +227,34 @@ Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::
     return emit(out, result.stopped() ? exit_checks_failed : exit_ok);
 }
 
+// The target and, when given, the base tree of a request.
+struct Trees {
+    Target target;
+    std::optional<Target> base;
+    [[nodiscard]] source::SourceTree* base_tree() const { return base ? base->tree.get() : nullptr; }
+};
+
+Expected<Trees> open_trees(const series::Selection& selection, const std::string& onto,
+                           const std::string& base) {
+    auto wanted = wanted_paths(selection);
+    if (!wanted) {
+        return std::unexpected(wanted.error());
+    }
+    auto target = open_target(onto, *wanted);
+    if (!target) {
+        return std::unexpected(target.error());
+    }
+    Trees out{std::move(*target), std::nullopt};
+    if (!base.empty()) {
+        auto b = open_target(base, *wanted);
+        if (!b) {
+            return std::unexpected(b.error());
+        }
+        out.base = std::move(*b);
+    }
+    return out;
+}
+
 Expected<int> start(const RebaseOptions& opts) {
     if (opts.series.empty() || opts.from.empty() || opts.onto.empty()) {
         return fail(ErrorKind::Usage, "rebase needs --series STORE --from vN --onto SOURCE (or "
@@ -254,28 +282,16 @@ Expected<int> start(const RebaseOptions& opts) {
                     fmt::format("--as {}: {} already has that version; versions are never replaced",
                                 req.as, req.store));
     }
-    auto wanted = wanted_paths(in->selection);
-    if (!wanted) {
-        return std::unexpected(wanted.error());
+    auto trees = open_trees(in->selection, opts.onto, opts.base);
+    if (!trees) {
+        return std::unexpected(trees.error());
     }
-    auto target = open_target(opts.onto, *wanted);
-    if (!target) {
-        return std::unexpected(target.error());
-    }
-    std::optional<Target> base;
-    if (!opts.base.empty()) {
-        auto b = open_target(opts.base, *wanted);
-        if (!b) {
-            return std::unexpected(b.error());
-        }
-        base = std::move(*b);
-    }
-    source::OverlayTree overlay(*target->tree);
-    auto result = rebase::carry(*in->from, overlay, {base ? base->tree.get() : nullptr, {}});
+    source::OverlayTree overlay(*trees->target.tree);
+    auto result = rebase::carry(*in->from, overlay, {trees->base_tree(), {}});
     if (!result) {
         return std::unexpected(result.error());
     }
-    return finish(opts, *in, req, *result, *target);
+    return finish(opts, *in, req, *result, trees->target);
 }
 
 // --continue and --skip: the stopped patch resolved (or dropped), then the
@@ -290,22 +306,11 @@ Expected<int> resume(const RebaseOptions& opts) {
     if (!in) {
         return std::unexpected(in.error());
     }
-    auto wanted = wanted_paths(in->selection);
-    if (!wanted) {
-        return std::unexpected(wanted.error());
+    auto trees = open_trees(in->selection, req.onto, req.base);
+    if (!trees) {
+        return std::unexpected(trees.error());
     }
-    auto target = open_target(req.onto, *wanted);
-    if (!target) {
-        return std::unexpected(target.error());
-    }
-    std::optional<Target> base;
-    if (!req.base.empty()) {
-        auto b = open_target(req.base, *wanted);
-        if (!b) {
-            return std::unexpected(b.error());
-        }
-        base = std::move(*b);
-    }
+    const auto& target = trees->target;
     const auto& patches = in->from->series.patches;
     const std::size_t at = ws->decided.size();
     if (at >= patches.size() || patches[at].entry.patch != ws->stopped) {
@@ -322,7 +327,7 @@ Expected<int> resume(const RebaseOptions& opts) {
     } else {
         // The maintainer's tree/ files, regenerated against the target as
         // the patches before it left it, and verified like any other.
-        source::OverlayTree before(*target->tree);
+        source::OverlayTree before(*target.tree);
         if (auto ok = rebase::replay(decided, before); !ok) {
             return std::unexpected(ok.error());
         }
@@ -346,8 +351,8 @@ Expected<int> resume(const RebaseOptions& opts) {
         resolved.files = std::move(*files); // their `before`s give the base blobs
     }
     decided.push_back(std::move(resolved));
-    source::OverlayTree overlay(*target->tree);
-    auto result = rebase::carry(*in->from, overlay, {base ? base->tree.get() : nullptr, decided});
+    source::OverlayTree overlay(*target.tree);
+    auto result = rebase::carry(*in->from, overlay, {trees->base_tree(), decided});
     if (!result) {
         return std::unexpected(result.error());
     }
@@ -360,7 +365,7 @@ Expected<int> resume(const RebaseOptions& opts) {
     if (ec) {
         return fail(ErrorKind::Io, fmt::format("cannot retire {}: {}", old.string(), ec.message()));
     }
-    auto code = finish(opts, *in, req, *result, *target);
+    auto code = finish(opts, *in, req, *result, target);
     if (!code) {
         fs::rename(retired, old, ec); // nothing was written: keep the workspace as it was
         return code;

@@ -34,25 +34,19 @@ std::string joined(const Lines& lines, std::size_t from = 0, std::size_t to = st
     return out;
 }
 
-Lines old_side(const Hunk& h) {
+// The hunk's text before (old) or after (new) the change.
+Lines side_of(const Hunk& h, bool old) {
     Lines out;
     for (const auto& l : h.lines) {
-        if (l.on_old_side()) {
-            out.emplace_back(l.old_text());
+        if (old ? l.on_old_side() : l.on_new_side()) {
+            out.emplace_back(old ? l.old_text() : l.new_text());
         }
     }
     return out;
 }
 
-Lines new_side(const Hunk& h) {
-    Lines out;
-    for (const auto& l : h.lines) {
-        if (l.on_new_side()) {
-            out.emplace_back(l.new_text());
-        }
-    }
-    return out;
-}
+Lines old_side(const Hunk& h) { return side_of(h, true); }
+Lines new_side(const Hunk& h) { return side_of(h, false); }
 
 bool matches_at(const Lines& hay, std::size_t at, const Lines& needle) {
     if (at + needle.size() > hay.size()) {
