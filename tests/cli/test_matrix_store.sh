@@ -176,3 +176,13 @@ run "$KSERIES" matrix --series "$S" --tree "$T/base"
 expect_rc 2 "a dropped patch still in the series"
 expect_err "$S/v2/version.toml:2"
 expect_err "still in v2/series"
+
+# --- the shipped v2 on Debian's real 6.12 overlayfs: the real patch -F0 and
+# git apply take it at its stated lines.
+V2="$STORE/v2"
+cp -r "$KSERIES_CORPUS_612" "$T/612"
+for p in $(grep -v '^#' "$V2/series" | cut -d' ' -f1); do
+  out=$(cd "$T/612" && patch -p1 -F0 --dry-run < "$V2/$p") || fail "patch -F0 refuses v2's $p on 6.12: $out"
+  ! echo "$out" | grep -Eq 'offset|fuzz' || fail "v2's $p needs offset or fuzz on 6.12: $out"
+  (cd "$T/612" && git apply --check -p1 "$V2/$p") || fail "git apply refuses v2's $p on 6.12"
+done
