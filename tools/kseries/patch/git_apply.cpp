@@ -8,8 +8,10 @@ namespace kseries::patch {
 
 namespace {
 
+// A line of the file being patched, viewed where it lives: in the input,
+// or in a hunk of the patch (both outlive the apply).
 struct ImageLine {
-    std::string text;
+    std::string_view text;
     bool patched = false; // LINE_PATCHED: written by an earlier hunk
 };
 
@@ -137,8 +139,10 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
     }
 
     std::vector<ImageLine> img;
-    for (const auto line : text::split_lines(input.value_or(std::string_view{}))) {
-        img.push_back({std::string(line), false});
+    const auto lines = text::split_lines(input.value_or(std::string_view{}));
+    img.reserve(lines.size() + 64);
+    for (const auto line : lines) {
+        img.push_back({line, false});
     }
     for (const auto& h : file.hunks) {
         const Fragment f = to_fragment(h);
@@ -159,7 +163,7 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
             std::vector<ImageLine> post;
             post.reserve(f.post.size());
             for (const auto line : f.post) {
-                post.push_back({std::string(line), true});
+                post.push_back({line, true});
             }
             const auto first = img.begin() + at;
             img.erase(first, first + static_cast<long>(f.pre.size()));
@@ -167,6 +171,11 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
         }
         result.hunks.push_back(r);
     }
+    std::size_t size = 0;
+    for (const auto& line : img) {
+        size += line.text.size();
+    }
+    result.content.reserve(size);
     for (const auto& line : img) {
         result.content += line.text;
     }
