@@ -306,3 +306,12 @@ TEST(PatchParser, rejects_text_without_a_diff) {
 TEST(PatchParser, rejects_a_hunk_that_changes_nothing) {
     expect_parse_error("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n b\n", 3, "changes nothing");
 }
+
+TEST(PatchParser, refuses_a_nul_byte_naming_its_line) {
+    const std::string text = std::string("--- a/f.c\n+++ b/f.c\n@@ -1 +1 @@\n-a\n+b") + '\0' + "c\n";
+    auto p = kseries::patch::parse(text, "nul.patch");
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error().location().file, "nul.patch");
+    EXPECT_EQ(p.error().location().line, 5U);
+    EXPECT_NE(p.error().message().find("NUL"), std::string::npos);
+}

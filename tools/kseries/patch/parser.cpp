@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <charconv>
 #include <optional>
 
@@ -554,6 +555,15 @@ void Parser::parse_mail_headers(Patch& patch) const {
 } // namespace
 
 Expected<Patch> parse(std::string_view data, std::string name) {
+    // Patches are text: a NUL byte is binary data or an attack on tools that
+    // stop reading at it, never part of a kernel patch.
+    if (const auto nul = data.find('\0'); nul != std::string_view::npos) {
+        const auto line = static_cast<std::size_t>(
+                              std::count(data.begin(), data.begin() + static_cast<long>(nul), '\n')) +
+                          1;
+        return fail(ErrorKind::Parse, "a NUL byte: a patch is text, not binary data",
+                    Location{std::move(name), line});
+    }
     return Parser(data, std::move(name)).run();
 }
 
