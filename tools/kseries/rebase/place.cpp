@@ -79,6 +79,21 @@ patch::FilePatch single(const patch::FilePatch& file, const Hunk& h, long shift)
     return one;
 }
 
+// How many lines `before` and `after` share at their start and, after
+// that, at their end.
+std::pair<std::size_t, std::size_t> common_ends(const Lines& before, const Lines& after) {
+    std::size_t pre = 0;
+    while (pre < before.size() && pre < after.size() && before[pre] == after[pre]) {
+        ++pre;
+    }
+    std::size_t post = 0;
+    while (post < before.size() - pre && post < after.size() - pre &&
+           before[before.size() - 1 - post] == after[after.size() - 1 - post]) {
+        ++post;
+    }
+    return {pre, post};
+}
+
 // Does `after` differ from `before` by exactly the hunk's change: its
 // removed lines gone and its added lines in, in order, with the lines
 // between its changes present on both sides (their text may be the
@@ -95,15 +110,7 @@ bool reproduces(const Lines& before, const Lines& after, const Hunk& h) {
     if (first == h.lines.size()) {
         return before == after; // a hunk without changes
     }
-    std::size_t pre = 0;
-    while (pre < before.size() && pre < after.size() && before[pre] == after[pre]) {
-        ++pre;
-    }
-    std::size_t post = 0;
-    while (post < before.size() - pre && post < after.size() - pre &&
-           before[before.size() - 1 - post] == after[after.size() - 1 - post]) {
-        ++post;
-    }
+    const auto [pre, post] = common_ends(before, after);
     // Equal lines at the edges of the change may have been trimmed off as
     // common: give them back to the middle until the script fits.
     for (std::size_t back = 0; back <= pre; ++back) {
@@ -146,15 +153,7 @@ bool reproduces(const Lines& before, const Lines& after, const Hunk& h) {
 // (where the hunk has them)? A merge against a fake ancestor can otherwise
 // remove the right lines from the wrong place: a twin of them nearby.
 bool anchored(const Lines& before, const Lines& after, const Hunk& h) {
-    std::size_t pre = 0;
-    while (pre < before.size() && pre < after.size() && before[pre] == after[pre]) {
-        ++pre;
-    }
-    std::size_t post = 0;
-    while (post < before.size() - pre && post < after.size() - pre &&
-           before[before.size() - 1 - post] == after[after.size() - 1 - post]) {
-        ++post;
-    }
+    const auto [pre, post] = common_ends(before, after);
     std::size_t first = 0;
     while (first < h.lines.size() && h.lines[first].kind == LineKind::Context) {
         ++first;
