@@ -284,16 +284,31 @@ Expected<void> Parser::parse_header_line(std::string_view line, std::size_t inde
         file.strip_trailing_cr = line.ends_with("\r\n");
     } else if (file.git) {
         auto value = [&](std::size_t n) { return std::string(content.substr(n)); };
-        if (starts_with(content, "old mode ")) {
-            file.old_mode = value(9);
-        } else if (starts_with(content, "new mode ")) {
-            file.new_mode = value(9);
-        } else if (starts_with(content, "deleted file mode ")) {
-            file.deleted_file = true;
-            file.old_mode = value(18);
-        } else if (starts_with(content, "new file mode ")) {
-            file.new_file = true;
-            file.new_mode = value(14);
+        // Regular files only: a mode that makes a symbolic link, a
+        // submodule or a setuid file is refused, whatever the hunks say.
+        const auto mode = [&](std::size_t n) -> Expected<std::string> {
+            std::string m = value(n);
+            if (m != "100644" && m != "100755") {
+                return fail(ErrorKind::Unsafe,
+                            fmt::format("file mode {} is refused: kseries patches regular files "
+                                        "only (100644, 100755), never links, submodules or "
+                                        "setuid files",
+                                        text::quote_line(m)),
+                            where(index));
+            }
+            return m;
+        };
+        if (starts_with(content, "old mode ") || starts_with(content, "new mode ") ||
+            starts_with(content, "deleted file mode ") || starts_with(content, "new file mode ")) {
+            const bool deleted = starts_with(content, "deleted file mode ");
+            const bool created = starts_with(content, "new file mode ");
+            auto m = mode(deleted ? 18 : created ? 14 : 9);
+            if (!m) {
+                return std::unexpected(m.error());
+            }
+            file.deleted_file = file.deleted_file || deleted;
+            file.new_file = file.new_file || created;
+            (starts_with(content, "old mode ") || deleted ? file.old_mode : file.new_mode) = *m;
         } else if (starts_with(content, "rename from ") || starts_with(content, "rename to ")) {
             file.rename = true;
         } else if (starts_with(content, "copy from ") || starts_with(content, "copy to ")) {
