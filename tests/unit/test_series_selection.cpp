@@ -2,6 +2,7 @@
 
 #include <kseries/series/selection.hpp>
 
+#include "store_fixture.hpp"
 #include "temp_dir.hpp"
 
 using namespace kseries;
@@ -9,10 +10,9 @@ using kseries::test::TempDir;
 
 namespace {
 
-const char* const patch_a = "--- a/f.c\n+++ b/f.c\n@@ -1,1 +1,1 @@\n-old\n+new\n";
-const char* const patch_b = "--- a/g.c\n+++ b/g.c\n@@ -1,1 +1,1 @@\n-x\n+y\n";
-
-kernel::Release rel(const char* name) { return *kernel::parse_release(name); }
+const char* const patch_a = test::patch_f;
+const char* const patch_b = test::patch_g;
+using test::rel;
 
 void write_store(const TempDir& d) {
     d.write("index.toml", "[[map]]\nversion = \"v1\"\nuntil = \"4.18.0-240.el8\"\n"

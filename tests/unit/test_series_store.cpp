@@ -3,6 +3,7 @@
 #include <kseries/series/store.hpp>
 #include <kseries/source/directory_tree.hpp>
 
+#include "store_fixture.hpp"
 #include "temp_dir.hpp"
 
 using namespace kseries;
@@ -10,10 +11,9 @@ using kseries::test::TempDir;
 
 namespace {
 
-const char* const patch_a = "--- a/f.c\n+++ b/f.c\n@@ -1,1 +1,1 @@\n-old\n+new\n";
-const char* const patch_b = "--- a/g.c\n+++ b/g.c\n@@ -1,1 +1,1 @@\n-x\n+y\n";
-
-kernel::Release rel(const char* name) { return *kernel::parse_release(name); }
+const char* const patch_a = test::patch_f;
+const char* const patch_b = test::patch_g;
+using test::rel;
 
 // A store of two versions: v1 carries a and b, v2 only a (b dropped).
 void write_store(const TempDir& d, const std::string& index) {
