@@ -17,7 +17,7 @@ build_srpm() {
   cp "$T/linux-$rel.tar.xz" "$top/SOURCES/"
   : > "$top/SOURCES/linux-kernel-test.patch"
   sed -e "s/@PKGRELEASE@/147.5.1.el8_1/; s/@DISTRO_BUILD@/147.5.1/; s/@PATCH_COMMAND@/$2/" \
-    "$KSERIES_ROOT/tests/data/rhel8-kernel.spec.in" > "$top/SPECS/kernel.spec"
+    "$KSERIES_ROOT/tests/data/kernel-spec/el8.spec.in" > "$top/SPECS/kernel.spec"
   rpmbuild -bs --define "_topdir $top" "$top/SPECS/kernel.spec" > "$T/rpmbuild.log" 2>&1 ||
     { cat "$T/rpmbuild.log"; fail "rpmbuild -bs failed"; }
   ls "$top"/SRPMS/kernel-*.src.rpm

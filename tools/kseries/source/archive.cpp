@@ -4,6 +4,12 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <vector>
 
@@ -292,6 +298,120 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
                     fmt::format("{} holds no kernel tarball (linux-*.tar.*)", label));
     }
     return out;
+}
+
+namespace {
+
+// Writes the current member's data to a new file `path`: created
+// exclusively (O_EXCL | O_NOFOLLOW), counted against `budget`.
+Expected<void> write_member(archive* a, const std::filesystem::path& path, const std::string& what,
+                            std::uint64_t& budget) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return fail(ErrorKind::Io, fmt::format("{}: cannot create {}: {}", what, path.string(),
+                                               std::strerror(errno)));
+    }
+    std::vector<char> buf(1 << 16);
+    Expected<void> result;
+    while (result) {
+        const la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
+        if (n < 0) {
+            result = fail(ErrorKind::Parse, fmt::format("{}: {}", what, archive_error_string(a)));
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+        if (static_cast<std::uint64_t>(n) > budget) {
+            result = fail(ErrorKind::Unsafe,
+                          fmt::format("{}: the payload is larger than kseries unpacks ({} MiB in "
+                                      "all); a kernel SRPM is a few hundred MiB",
+                                      what, (budget + static_cast<std::uint64_t>(n)) >> 20));
+            break;
+        }
+        budget -= static_cast<std::uint64_t>(n);
+        for (la_ssize_t done = 0; done < n;) {
+            const ssize_t w = ::write(fd, buf.data() + done, static_cast<std::size_t>(n - done));
+            if (w < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                result = fail(ErrorKind::Io, fmt::format("{}: writing {}: {}", what,
+                                                         path.string(), std::strerror(errno)));
+                break;
+            }
+            done += w;
+        }
+    }
+    if (result && ::fsync(fd) != 0) {
+        result = fail(ErrorKind::Io, fmt::format("{}: syncing {}: {}", what, path.string(),
+                                                 std::strerror(errno)));
+    }
+    ::close(fd);
+    return result;
+}
+
+} // namespace
+
+Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& file,
+                                                const std::filesystem::path& dest,
+                                                std::uint64_t max_bytes) {
+    const std::string label = "SRPM " + file.string();
+    Reader a = new_reader();
+    if (archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
+        return open_error(file, label, "RPM package", a.get());
+    }
+    std::vector<std::string> names;
+    std::uint64_t budget = max_bytes;
+    archive_entry* entry = nullptr;
+    while (true) {
+        const int rc = archive_read_next_header(a.get(), &entry);
+        if (rc == ARCHIVE_EOF) {
+            break;
+        }
+        if (rc < ARCHIVE_WARN) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("{} is not a readable RPM package: {}", label,
+                                    archive_error_string(a.get()) != nullptr
+                                        ? archive_error_string(a.get())
+                                        : "unknown error"));
+        }
+        std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
+        if (name.starts_with("./")) {
+            name.erase(0, 2);
+        }
+        if (name.empty() || name.find('/') != std::string::npos || name == "." || name == ".." ||
+            name.starts_with('.')) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{} holds a member named '{}'; SRPM payloads hold plain "
+                                    "files at their top, and kseries unpacks nothing else",
+                                    label, name));
+        }
+        if (archive_entry_filetype(entry) != AE_IFREG) {
+            const char* target = archive_entry_symlink(entry);
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{} holds '{}', which is not a regular file{}; SRPM payloads "
+                                    "hold plain files and kseries unpacks nothing else",
+                                    label, name,
+                                    target != nullptr
+                                        ? fmt::format(" (a symbolic link to '{}')", target)
+                                        : std::string()));
+        }
+        if (archive_entry_size_is_set(entry) != 0 &&
+            static_cast<std::uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0)) >
+                budget) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{}: '{}' claims {} bytes, more than kseries unpacks ({} MiB "
+                                    "in all); a kernel SRPM is a few hundred MiB",
+                                    label, name, archive_entry_size(entry), max_bytes >> 20));
+        }
+        if (auto ok = write_member(a.get(), dest / name, fmt::format("{}: {}", label, name), budget);
+            !ok) {
+            return std::unexpected(ok.error());
+        }
+        names.push_back(std::move(name));
+    }
+    return names;
 }
 
 } // namespace kseries::source

@@ -7,10 +7,12 @@
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace kseries::source {
 
@@ -36,5 +38,16 @@ struct SrpmContents {
 // of the payload without writing it anywhere.
 [[nodiscard]] Expected<SrpmContents> open_srpm(const std::filesystem::path& file,
                                                const WantedPaths& wanted);
+
+// Unpacks an SRPM's payload (kernel.spec, the tarball, configs, scripts)
+// into `dest`, an existing empty directory, and returns the file names in
+// payload order. SRPM payloads are flat: a member in a subdirectory, named
+// with "..", or anything but a regular file (a symbolic link, a device) is
+// refused, as is a payload larger than `max_bytes` in total. Files are
+// created exclusively, never through an existing path. On error the caller
+// removes `dest`.
+[[nodiscard]] Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& file,
+                                                              const std::filesystem::path& dest,
+                                                              std::uint64_t max_bytes);
 
 } // namespace kseries::source

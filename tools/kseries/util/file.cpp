@@ -67,4 +67,20 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
     return {};
 }
 
+Expected<void> move_file_durably(const std::filesystem::path& from, const std::filesystem::path& to) {
+    UniqueFd fd(::open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid() || ::fsync(fd.get()) != 0) {
+        return std::unexpected(io_error(from, "cannot sync"));
+    }
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+        return std::unexpected(io_error(to, "cannot move into place"));
+    }
+    const auto dir = to.has_parent_path() ? to.parent_path() : std::filesystem::path(".");
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir_fd.valid()) {
+        ::fsync(dir_fd.get());
+    }
+    return {};
+}
+
 } // namespace kseries

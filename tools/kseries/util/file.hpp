@@ -15,4 +15,10 @@ namespace kseries {
 [[nodiscard]] Expected<void> write_file_atomic(const std::filesystem::path& path,
                                                std::string_view content);
 
+// Moves a finished file into place: its data is synced first, then it is
+// renamed (both paths on one filesystem) and the target directory synced,
+// so a crash leaves either no file at `to` or the whole one.
+[[nodiscard]] Expected<void> move_file_durably(const std::filesystem::path& from,
+                                               const std::filesystem::path& to);
+
 } // namespace kseries
