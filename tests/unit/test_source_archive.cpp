@@ -87,3 +87,54 @@ TEST(SourceArchive, says_what_is_wrong_with_a_bad_file) {
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().kind(), ErrorKind::NotFound);
 }
+
+// extract_srpm's rules are those of any archive libarchive reads; a real
+// RPM cannot carry these members (rpmbuild copies what a link points to),
+// so cpio and tar archives, made by the real tools, stand in for payloads.
+
+TEST(SourceArchive, extract_srpm_unpacks_plain_files) {
+    TempDir t;
+    t.write("in/kernel.spec", "Name: kernel\n");
+    t.write("in/linux.tar.xz", "tarball");
+    auto r = proc::run({{"sh", "-c", "printf 'kernel.spec\\nlinux.tar.xz\\n' | cpio -o -H newc --quiet > ../ok.cpio"},
+                        t.path() / "in",
+                        {}});
+    ASSERT_TRUE(r && r->ok());
+    std::filesystem::create_directory(t.path() / "out");
+    auto names = source::extract_srpm(t.path() / "ok.cpio", t.path() / "out", 1 << 20);
+    ASSERT_TRUE(names) << names.error().to_string();
+    EXPECT_EQ(*names, (std::vector<std::string>{"kernel.spec", "linux.tar.xz"}));
+    EXPECT_EQ(t.read("out/linux.tar.xz"), "tarball");
+    // Too big for the budget: refused, naming the member.
+    std::filesystem::remove_all(t.path() / "out");
+    std::filesystem::create_directory(t.path() / "out");
+    auto big = source::extract_srpm(t.path() / "ok.cpio", t.path() / "out", 15);
+    ASSERT_FALSE(big);
+    EXPECT_EQ(big.error().kind(), ErrorKind::Unsafe);
+    EXPECT_NE(big.error().message().find("'linux.tar.xz' claims 7 bytes"), std::string::npos)
+        << big.error().to_string();
+}
+
+TEST(SourceArchive, extract_srpm_refuses_links_directories_and_dotdot) {
+    TempDir t;
+    t.write("in/sub/file", "x");
+    std::filesystem::create_symlink("/etc/passwd", t.path() / "in" / "evil");
+    std::filesystem::create_directory(t.path() / "out");
+    for (const auto& [members, expect] :
+         std::vector<std::pair<std::string, std::string>>{
+             {"evil\\n", "not a regular file (a symbolic link to '/etc/passwd')"},
+             {"sub/file\\n", "holds a member named 'sub/file'"},
+             {"../in/sub/file\\n", "holds a member named '../in/sub/file'"}}) {
+        auto r = proc::run({{"sh", "-c", "printf '" + members + "' | cpio -o -H newc --quiet > ../x.cpio"},
+                            t.path() / "in",
+                            {}});
+        ASSERT_TRUE(r && r->ok()) << r->err;
+        auto names = source::extract_srpm(t.path() / "x.cpio", t.path() / "out", 1 << 20);
+        ASSERT_FALSE(names) << members;
+        EXPECT_EQ(names.error().kind(), ErrorKind::Unsafe);
+        EXPECT_NE(names.error().message().find(expect), std::string::npos)
+            << names.error().to_string();
+        EXPECT_TRUE(std::filesystem::is_empty(t.path() / "out")) << members;
+    }
+    EXPECT_EQ(t.read("in/sub/file"), "x");
+}
