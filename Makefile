@@ -1,7 +1,8 @@
 # The two commands of the README. Each one installs what is missing, builds,
 # and then runs the main job (demo) or every test (check). `make bench` runs
-# the matrix benchmark (docs/benchmarks.md); it is not part of CI.
-.PHONY: demo check bench
+# the matrix benchmark (docs/benchmarks.md) and `make fuzz` the libFuzzer
+# targets for FUZZ_SECONDS each (docs/ARCHITECTURE.md); neither is part of CI.
+.PHONY: demo check bench fuzz
 
 JOBS ?= 2
 
@@ -25,3 +26,11 @@ bench:
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default -j $(JOBS)
 	@tests/bench/matrix-bench.sh --kseries build/default/tools/cli/kseries --work build/bench
+
+FUZZ_SECONDS ?= 60
+
+fuzz:
+	@cmake/install-deps.sh
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_targets
+	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)

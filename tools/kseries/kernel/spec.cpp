@@ -2,6 +2,7 @@
 
 #include <kseries/util/text.hpp>
 
+#include <charconv>
 #include <regex>
 #include <string>
 
@@ -23,7 +24,14 @@ std::optional<check::PolicyId> policy_from_spec(std::string_view spec) {
             continue;
         }
         std::smatch m;
-        const long fuzz = std::regex_search(command, m, fuzz_re) ? std::stol(m[1]) : 2;
+        long fuzz = 2;
+        if (std::regex_search(command, m, fuzz_re)) {
+            // A fuzz too large for a long is as good as unlimited.
+            const std::string digits = m[1].str();
+            if (std::from_chars(digits.data(), digits.data() + digits.size(), fuzz).ec != std::errc{}) {
+                fuzz = 2;
+            }
+        }
         return fuzz == 0 ? check::PolicyId::RpmPatch
                : fuzz == 1 ? check::PolicyId::KernelSpec
                            : check::PolicyId::GnuPatch;

@@ -40,11 +40,14 @@ bool is_epoch(std::string_view ts) {
         rest.remove_prefix(1);
     }
     if (!rest.empty()) {
-        if (rest.size() != 5 || (rest[0] != '+' && rest[0] != '-')) {
+        // "+hhmm" or "-hhmm": four digits, nothing else (a fuzzed "+!900"
+        // once reached std::stoi, which throws).
+        if (rest.size() != 5 || (rest[0] != '+' && rest[0] != '-') ||
+            rest.substr(1).find_first_not_of("0123456789") != std::string_view::npos) {
             return false;
         }
         sign = rest[0];
-        tz = std::stoi(std::string(rest.substr(1)));
+        tz = (rest[1] - '0') * 1000 + (rest[2] - '0') * 100 + (rest[3] - '0') * 10 + (rest[4] - '0');
     }
     const long tz_seconds = (tz / 100 * 3600L + tz % 100 * 60L) * (sign == '-' ? -1 : 1);
     const long local = (y == 1970 && mo == 1 && d == 1)     ? 0

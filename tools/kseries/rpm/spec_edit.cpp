@@ -133,20 +133,15 @@ std::string line_list(const Found& f) {
     return out;
 }
 
-// Sets the buildid: the documented way is to uncomment the template line
-// (`# define buildid .local`, `# % define buildid .local`, ...); a spec
-// whose template was uncommented already has an active definition with a
-// plain value, whose value is replaced.
+// Sets the buildid. A spec with one active definition of a plain value
+// (an earlier edit, or a site's own) gets that value replaced; otherwise the
+// documented way: the template line (`# define buildid .local`,
+// `# % define buildid .local`, ...) is uncommented. Replacing first is what
+// makes a second edit find the line the first one made.
 Expected<void> set_buildid(Lines& lines, const std::string& label, std::string_view buildid,
                            SpecEdit& out) {
     static const std::regex commented(R"(#\s*%{0,2}\s*define\s+buildid\s+\S+\s*)");
     static const std::regex active(R"((\s*)%(define|global)\s+buildid\s+([^\s%{}]+)\s*)");
-    const Found templates = find_all(lines, commented);
-    if (!templates.at.empty()) {
-        lines.body[templates.at.front()] = fmt::format("%define buildid {}", buildid);
-        out.buildid_uncommented = true;
-        return {};
-    }
     const Found defined = find_all(lines, active);
     if (defined.at.size() > 1) {
         return spec_error(label, defined.at[1],
@@ -165,7 +160,14 @@ Expected<void> set_buildid(Lines& lines, const std::string& label, std::string_v
             fmt::format("{}%{} buildid {}", m[1].str(), m[2].str(), buildid);
         return {};
     }
-    return spec_lacks(label, "no buildid line: neither the template '# define buildid .local' nor a "
+    const Found templates = find_all(lines, commented);
+    if (!templates.at.empty()) {
+        lines.body[templates.at.front()] = fmt::format("%define buildid {}", buildid);
+        out.buildid_uncommented = true;
+        return {};
+    }
+    return spec_lacks(label,
+                      "no buildid line: neither the template '# define buildid .local' nor a "
                       "'%define buildid .<id>' (kernel.spec asks local builds to set one; "
                       "kseries does not guess where it goes)");
 }

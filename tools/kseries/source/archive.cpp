@@ -22,6 +22,13 @@ struct ArchiveDeleter {
 };
 using Reader = std::unique_ptr<archive, ArchiveDeleter>;
 
+// libarchive's message for the last error; it has none for some failures
+// (a fuzzed cpio header), and a null pointer must not reach fmt.
+std::string error_text(archive* a) {
+    const char* why = archive_error_string(a);
+    return why != nullptr ? why : "unknown error";
+}
+
 // Opening fails for a missing file and for one libarchive cannot read.
 std::unexpected<Error> open_error(const std::filesystem::path& file, const std::string& label,
                                   std::string_view what, archive* a) {
@@ -29,9 +36,7 @@ std::unexpected<Error> open_error(const std::filesystem::path& file, const std::
     if (!std::filesystem::exists(file, ec)) {
         return fail(ErrorKind::NotFound, fmt::format("{}: no such file", label));
     }
-    const char* why = archive_error_string(a);
-    return fail(ErrorKind::Parse,
-                fmt::format("{} is not a readable {}: {}", label, what, why != nullptr ? why : "?"));
+    return fail(ErrorKind::Parse, fmt::format("{} is not a readable {}: {}", label, what, error_text(a)));
 }
 
 Reader new_reader() {
@@ -137,7 +142,7 @@ Expected<std::string> read_data(archive* a, const std::string& what) {
     while (true) {
         const la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
         if (n < 0) {
-            return fail(ErrorKind::Parse, fmt::format("{}: {}", what, archive_error_string(a)));
+            return fail(ErrorKind::Parse, fmt::format("{}: {}", what, error_text(a)));
         }
         if (n == 0) {
             return data;
@@ -159,8 +164,7 @@ Expected<void> scan_tarball(archive* a, const std::string& label, ArchiveTree& t
         if (rc < ARCHIVE_WARN) {
             return fail(ErrorKind::Parse,
                         fmt::format("{} is not a readable tarball: {}", label,
-                                    archive_error_string(a) != nullptr ? archive_error_string(a)
-                                                                       : "unknown error"));
+                                    error_text(a)));
         }
         const char* raw_name = archive_entry_pathname(entry);
         const std::string name = raw_name != nullptr ? raw_name : "";
@@ -256,9 +260,7 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
         if (rc < ARCHIVE_WARN) {
             return fail(ErrorKind::Parse,
                         fmt::format("{} is not a readable RPM package: {}", label,
-                                    archive_error_string(outer.get()) != nullptr
-                                        ? archive_error_string(outer.get())
-                                        : "unknown error"));
+                                    error_text(outer.get())));
         }
         std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
         if (name.starts_with("./")) {
@@ -280,7 +282,7 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
             InnerStream stream{outer.get()};
             if (archive_read_open(inner.get(), &stream, nullptr, inner_read, nullptr) != ARCHIVE_OK) {
                 return fail(ErrorKind::Parse, fmt::format("{}: cannot read {}: {}", label, name,
-                                                          archive_error_string(inner.get())));
+                                                          error_text(inner.get())));
             }
             const std::string inner_label = fmt::format("{} ({})", label, name);
             auto tree = std::make_unique<ArchiveTree>(inner_label, wanted);
@@ -316,7 +318,7 @@ Expected<void> write_member(archive* a, const std::filesystem::path& path, const
     while (result) {
         const la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
         if (n < 0) {
-            result = fail(ErrorKind::Parse, fmt::format("{}: {}", what, archive_error_string(a)));
+            result = fail(ErrorKind::Parse, fmt::format("{}: {}", what, error_text(a)));
             break;
         }
         if (n == 0) {
@@ -372,9 +374,7 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
         if (rc < ARCHIVE_WARN) {
             return fail(ErrorKind::Parse,
                         fmt::format("{} is not a readable RPM package: {}", label,
-                                    archive_error_string(a.get()) != nullptr
-                                        ? archive_error_string(a.get())
-                                        : "unknown error"));
+                                    error_text(a.get())));
         }
         std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
         if (name.starts_with("./")) {
