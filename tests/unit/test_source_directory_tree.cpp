@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -101,4 +102,89 @@ TEST(DirectoryTree, keeps_the_mode_of_a_rewritten_file) {
     ASSERT_TRUE((*tree)->commit({FileChange{"run.sh", std::string("#!/bin/sh\nexit 0\n")}}));
     EXPECT_EQ(std::filesystem::status(t.path() / "run.sh").permissions(),
               std::filesystem::perms(0755));
+}
+
+// The journal an interrupted commit leaves, as a SIGKILL at each point would
+// leave it, and what the next open() makes of it (tests/cli/test_crash_safety.sh
+// kills real runs).
+namespace {
+
+const std::string temp_a = ".a.c.kseries-0123456789abcdef";
+const std::string temp_b = ".b.c.kseries-fedcba9876543210";
+
+void interrupted(const TempDir& t, const std::string& state) {
+    t.write("fs/a.c", "old a\n");
+    t.write("fs/b.c", "old b\n");
+    t.write("fs/gone.c", "gone\n");
+    t.write("fs/" + temp_a, "new a\n");
+    t.write("fs/" + temp_b, "new b\n");
+    t.write(DirectoryTree::journal_name,
+            R"({"state":")" + state + R"(","ops":[{"path":"fs/a.c","temp":")" + temp_a +
+                R"("},{"path":"fs/b.c","temp":")" + temp_b +
+                R"("},{"path":"fs/gone.c","temp":""}]})");
+}
+
+std::vector<std::string> listing(const std::filesystem::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+        names.push_back(std::filesystem::relative(e.path(), dir).string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+} // namespace
+
+TEST(DirectoryTree, a_commit_leaves_no_journal) {
+    TempDir t;
+    t.write("fs/a.c", "old\n");
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    ASSERT_TRUE((*tree)->commit({FileChange{"fs/a.c", std::string("new\n")}}));
+    EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", "fs/a.c"}));
+}
+
+TEST(DirectoryTree, killed_while_staging_the_tree_stays_as_it_was) {
+    TempDir t;
+    interrupted(t, "staging");
+    // The second temporary file was not made yet when the run died.
+    std::filesystem::remove(t.path() / "fs" / temp_b);
+    ASSERT_TRUE(DirectoryTree::open(t.path()));
+    EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", "fs/a.c", "fs/b.c", "fs/gone.c"}));
+    EXPECT_EQ(t.read("fs/a.c"), "old a\n");
+    EXPECT_EQ(t.read("fs/b.c"), "old b\n");
+}
+
+TEST(DirectoryTree, killed_while_renaming_the_tree_is_finished) {
+    TempDir t;
+    interrupted(t, "commit");
+    // The first rename was done when the run died.
+    std::filesystem::rename(t.path() / "fs" / temp_a, t.path() / "fs" / "a.c");
+    ASSERT_TRUE(DirectoryTree::open(t.path()));
+    EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", "fs/a.c", "fs/b.c"}));
+    EXPECT_EQ(t.read("fs/a.c"), "new a\n");
+    EXPECT_EQ(t.read("fs/b.c"), "new b\n");
+}
+
+TEST(DirectoryTree, a_journal_can_only_name_kseries_own_temporary_files) {
+    TempDir t;
+    t.write("fs/a.c", "mine\n");
+    t.write("fs/.a.c.orig", "the user's\n");
+    t.write(DirectoryTree::journal_name,
+            R"({"state":"commit","ops":[{"path":"fs/a.c","temp":".a.c.orig"}]})");
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_FALSE(tree);
+    EXPECT_NE(tree.error().to_string().find(".kseries-commit: an interrupted kseries run left this "
+                                            "journal, and it is damaged ('.a.c.orig' is not a "
+                                            "temporary file of kseries)"),
+              std::string::npos)
+        << tree.error().to_string();
+    EXPECT_EQ(t.read("fs/a.c"), "mine\n");
+    EXPECT_EQ(t.read("fs/.a.c.orig"), "the user's\n");
+
+    t.write(DirectoryTree::journal_name, "{not json");
+    ASSERT_FALSE(DirectoryTree::open(t.path()));
+    t.write(DirectoryTree::journal_name,
+            R"({"state":"commit","ops":[{"path":"../outside/a.c","temp":".a.c.kseries-0123456789abcdef"}]})");
+    ASSERT_FALSE(DirectoryTree::open(t.path()));
 }
