@@ -92,8 +92,8 @@ TEST(RpmKmodSpec, spec_of_a_debian_kver_has_the_elrepo_parts) {
          }) {
         EXPECT_TRUE(has_line(*spec, line)) << "missing: " << line << "\n" << *spec;
     }
-    for (const std::string section : {"%post", "%preun", "%postun", "%install", "%files",
-                                      "%changelog", "%description"}) {
+    for (const std::string section :
+         {"%post", "%preun", "%postun", "%install", "%files", "%changelog", "%description"}) {
         EXPECT_TRUE(has_line(*spec, section)) << section;
     }
 }

@@ -186,9 +186,9 @@ Expected<int> build(const KmodOptions& opts, const GlobalOptions& global) {
                     exit_checks_failed);
     }
     if (kos->size() != 1) {
-        return emit(fmt::format("{} built {} modules; kmod packages one\n{}", dir, kos->size(),
-                                kept),
-                    exit_checks_failed);
+        return emit(
+            fmt::format("{} built {} modules; kmod packages one\n{}", dir, kos->size(), kept),
+            exit_checks_failed);
     }
     const fs::path ko = kos->front();
 
@@ -228,10 +228,9 @@ Expected<int> build(const KmodOptions& opts, const GlobalOptions& global) {
                             "  vermagic:     {}\n"
                             "  module build: {:.1f} s (make -C {} M=... modules)\n"
                             "  rpmbuild:     {:.1f} s\n{}",
-                            published->string(), fields->name, rpm->arch,
-                            ko.filename().string(), in->label, opts.job.tree, *kver,
-                            opts.devel, *vermagic, build_seconds, opts.devel, rpm_seconds,
-                            kept),
+                            published->string(), fields->name, rpm->arch, ko.filename().string(),
+                            in->label, opts.job.tree, *kver, opts.devel, *vermagic, build_seconds,
+                            opts.devel, rpm_seconds, kept),
                 exit_ok);
 }
 

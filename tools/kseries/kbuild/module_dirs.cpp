@@ -31,8 +31,8 @@ Expected<ModuleFiles> directory_files(source::SourceTree& tree, const fs::path& 
         }
     }
     if (ec) {
-        return fail(ErrorKind::Io, fmt::format("cannot list {}: {}", (root / dir).string(),
-                                               ec.message()));
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot list {}: {}", (root / dir).string(), ec.message()));
     }
     return out;
 }

@@ -43,7 +43,8 @@ Expected<std::string> module_arch(const fs::path& module) {
     std::ifstream in(module, std::ios::binary);
     std::array<unsigned char, 20> h{};
     if (!in.read(reinterpret_cast<char*>(h.data()), h.size())) {
-        return fail(ErrorKind::Io, fmt::format("cannot read the ELF header of {}", module.string()));
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot read the ELF header of {}", module.string()));
     }
     if (h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
         return fail(ErrorKind::Tool, fmt::format("{} is not an ELF file", module.string()));
@@ -51,11 +52,16 @@ Expected<std::string> module_arch(const fs::path& module) {
     const bool little = h[5] == 1;
     const unsigned machine = little ? (h[18] | (h[19] << 8U)) : ((h[18] << 8U) | h[19]);
     switch (machine) {
-    case 62: return std::string("x86_64");          // EM_X86_64
-    case 183: return std::string("aarch64");        // EM_AARCH64
-    case 21: return std::string(little ? "ppc64le" : "ppc64"); // EM_PPC64
-    case 22: return std::string("s390x");           // EM_S390
-    case 3: return std::string("i686");             // EM_386
+    case 62:
+        return std::string("x86_64"); // EM_X86_64
+    case 183:
+        return std::string("aarch64"); // EM_AARCH64
+    case 21:
+        return std::string(little ? "ppc64le" : "ppc64"); // EM_PPC64
+    case 22:
+        return std::string("s390x"); // EM_S390
+    case 3:
+        return std::string("i686"); // EM_386
     default:
         return fail(ErrorKind::Tool, fmt::format("{}: ELF machine {} has no rpm architecture "
                                                  "kseries knows",
@@ -82,22 +88,22 @@ Expected<BuiltRpm> build_kmod_rpm(const KmodSpecInput& in, const fs::path& modul
     for (const char* sub : {"SOURCES", "SPECS", "tmp"}) {
         fs::create_directories(top / sub, ec);
         if (ec) {
-            return fail(ErrorKind::Io, fmt::format("cannot create {}: {}", (top / sub).string(),
-                                                   ec.message()));
+            return fail(ErrorKind::Io,
+                        fmt::format("cannot create {}: {}", (top / sub).string(), ec.message()));
         }
     }
     const fs::path spec_file = top / "SPECS" / fmt::format("kmod-{}.spec", in.name);
     for (const auto& [path, content] :
-         {std::pair{spec_file, *spec},
-          std::pair{top / "SOURCES" / (in.module + ".ko"), *ko},
+         {std::pair{spec_file, *spec}, std::pair{top / "SOURCES" / (in.module + ".ko"), *ko},
           std::pair{top / "SOURCES" / fmt::format("kmod-{}.conf", in.name), depmod_conf(in)}}) {
         if (auto ok = write_file_atomic(path, content); !ok) {
             return std::unexpected(ok.error());
         }
     }
-    const std::vector<std::string> argv{"rpmbuild", "-bb", "--target", *arch,
-                                        "--define", "_topdir " + top.string(),
-                                        "--define", "_tmppath " + (top / "tmp").string(),
+    const std::vector<std::string> argv{"rpmbuild",        "-bb",
+                                        "--target",        *arch,
+                                        "--define",        "_topdir " + top.string(),
+                                        "--define",        "_tmppath " + (top / "tmp").string(),
                                         spec_file.string()};
     auto r = proc::run({argv, top, {}});
     if (!r) {
@@ -114,8 +120,8 @@ Expected<BuiltRpm> build_kmod_rpm(const KmodSpecInput& in, const fs::path& modul
         }
     }
     if (built.path.empty()) {
-        return fail(ErrorKind::Tool, fmt::format("rpmbuild made no package in {}",
-                                                 (top / "RPMS" / *arch).string()));
+        return fail(ErrorKind::Tool,
+                    fmt::format("rpmbuild made no package in {}", (top / "RPMS" / *arch).string()));
     }
     return built;
 }

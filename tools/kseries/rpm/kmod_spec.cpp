@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <kseries/util/text.hpp>
+
 namespace kseries::rpm {
 
 namespace {
@@ -29,9 +31,9 @@ std::string escape(std::string_view text) {
 Expected<void> check_field(std::string_view field, const std::string& value, const std::regex& re,
                            std::string_view allowed) {
     if (!std::regex_match(value, re)) {
-        return fail(ErrorKind::Usage, fmt::format("kmod: {} '{}' cannot go into a spec file: "
+        return fail(ErrorKind::Usage, fmt::format("kmod: {} {} cannot go into a spec file: "
                                                   "only {} are allowed",
-                                                  field, escape(value), allowed));
+                                                  field, text::quote_line(value), allowed));
     }
     return {};
 }
@@ -41,11 +43,13 @@ Expected<std::string> changelog_date(const std::string& date) {
     static const std::regex iso(R"(([0-9]{4})-([0-9]{2})-([0-9]{2}))");
     std::smatch m;
     if (!std::regex_match(date, m, iso)) {
-        return fail(ErrorKind::Usage, fmt::format("kmod: date '{}' is not YYYY-MM-DD", escape(date)));
+        return fail(ErrorKind::Usage,
+                    fmt::format("kmod: date {} is not YYYY-MM-DD", text::quote_line(date)));
     }
-    const std::chrono::year_month_day ymd{std::chrono::year{std::stoi(m[1].str())},
-                                          std::chrono::month{static_cast<unsigned>(std::stoi(m[2].str()))},
-                                          std::chrono::day{static_cast<unsigned>(std::stoi(m[3].str()))}};
+    const std::chrono::year_month_day ymd{
+        std::chrono::year{std::stoi(m[1].str())},
+        std::chrono::month{static_cast<unsigned>(std::stoi(m[2].str()))},
+        std::chrono::day{static_cast<unsigned>(std::stoi(m[3].str()))}};
     if (!ymd.ok()) {
         return fail(ErrorKind::Usage, fmt::format("kmod: date '{}' does not exist", date));
     }
@@ -55,8 +59,7 @@ Expected<std::string> changelog_date(const std::string& date) {
                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const std::chrono::weekday wd{std::chrono::sys_days{ymd}};
     return fmt::format("{} {} {} {}", days.at(wd.c_encoding()),
-                       months.at(static_cast<unsigned>(ymd.month()) - 1),
-                       m[3].str(), m[1].str());
+                       months.at(static_cast<unsigned>(ymd.month()) - 1), m[3].str(), m[1].str());
 }
 
 } // namespace

@@ -16,15 +16,15 @@
 namespace kseries::rpm {
 
 struct KmodSpecInput {
-    std::string name;     // the package is kmod-<name>; the module goes to extra/<name>/
-    std::string module;   // the module's name without ".ko" ("overlay")
-    std::string kver;     // the kernel release it was built for (uname -r)
-    std::string version;  // rpm Version: the series version ("2" for v2)
-    std::string release;  // rpm Release
-    std::string date;     // the changelog date, YYYY-MM-DD
-    std::string series;   // the series version in words, "overlayfs-nfsroot v2"
-    std::string changelog;             // the version's changelog line, free text (escaped)
-    std::vector<std::string> patches;  // the patches applied, in order (escaped)
+    std::string name;      // the package is kmod-<name>; the module goes to extra/<name>/
+    std::string module;    // the module's name without ".ko" ("overlay")
+    std::string kver;      // the kernel release it was built for (uname -r)
+    std::string version;   // rpm Version: the series version ("2" for v2)
+    std::string release;   // rpm Release
+    std::string date;      // the changelog date, YYYY-MM-DD
+    std::string series;    // the series version in words, "overlayfs-nfsroot v2"
+    std::string changelog; // the version's changelog line, free text (escaped)
+    std::vector<std::string> patches; // the patches applied, in order (escaped)
 };
 
 // Checks every field but the module name (known only once it is built):
