@@ -50,7 +50,9 @@ Expected<std::string> module_arch(const fs::path& module) {
         return fail(ErrorKind::Tool, fmt::format("{} is not an ELF file", module.string()));
     }
     const bool little = h[5] == 1;
-    const unsigned machine = little ? (h[18] | (h[19] << 8U)) : ((h[18] << 8U) | h[19]);
+    const unsigned lo = little ? h[18] : h[19];
+    const unsigned hi = little ? h[19] : h[18];
+    const unsigned machine = lo | (hi << 8U);
     switch (machine) {
     case 62:
         return std::string("x86_64"); // EM_X86_64
