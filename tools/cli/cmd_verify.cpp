@@ -10,14 +10,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <memory>
-#include <set>
 
 #include <fmt/format.h>
 
 #include <kseries/check/check.hpp>
 #include <kseries/kbuild/module_build.hpp>
+#include <kseries/kbuild/module_dirs.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/text.hpp>
@@ -38,32 +37,6 @@ struct VerifyOptions {
     std::string workdir;
     bool keep = false;
 };
-
-// The regular files of one directory of the tree (no symlinks followed).
-Expected<std::map<std::string, std::string>> directory_files(source::SourceTree& tree,
-                                                             const fs::path& root,
-                                                             const std::string& dir) {
-    std::map<std::string, std::string> out;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(root / dir, ec)) {
-        if (!entry.is_regular_file(ec) || entry.is_symlink(ec)) {
-            continue;
-        }
-        const std::string name = entry.path().filename().string();
-        auto text = tree.read(dir + "/" + name);
-        if (!text) {
-            return std::unexpected(text.error());
-        }
-        if (*text) {
-            out.emplace(name, std::move(**text));
-        }
-    }
-    if (ec) {
-        return fail(ErrorKind::Io, fmt::format("cannot list {}: {}", (root / dir).string(),
-                                               ec.message()));
-    }
-    return out;
-}
 
 Expected<int> verify(const VerifyOptions& opts) {
     if (!opts.compile) {
@@ -92,44 +65,11 @@ Expected<int> verify(const VerifyOptions& opts) {
         return std::unexpected(changes.error());
     }
     // The module directories the series patches, each with its Makefile.
-    std::map<std::string, std::map<std::string, std::string>> dirs;
-    for (const auto& c : *changes) {
-        const auto slash = c.path.rfind('/');
-        const std::string dir = slash == std::string::npos ? "" : c.path.substr(0, slash);
-        auto makefile = in->tree->read(dir + "/Makefile");
-        if (!makefile) {
-            return std::unexpected(makefile.error());
-        }
-        if (dir.empty() || !*makefile || kbuild::config_options(**makefile).empty() ||
-            !c.content) {
-            return fail(ErrorKind::Usage,
-                        fmt::format("verify --compile builds module directories; {} is not a "
-                                    "file of one (a directory whose Makefile builds modules)",
-                                    c.path));
-        }
-        if (!dirs.contains(dir)) {
-            auto files = directory_files(*in->tree, opts.job.tree, dir);
-            if (!files) {
-                return std::unexpected(files.error());
-            }
-            dirs.emplace(dir, std::move(*files));
-        }
-        dirs[dir][c.path.substr(slash + 1)] = *c.content;
+    auto dirs = kbuild::patched_module_dirs(*in->tree, opts.job.tree, *changes);
+    if (!dirs) {
+        return std::unexpected(dirs.error());
     }
-    // Built outside the tree, the directory's relative includes
-    // ("../internal.h") must still find the tree's files; its own (maybe
-    // patched) headers are found first, beside the sources.
-    for (auto& [dir, files] : dirs) {
-        files["Makefile"] += fmt::format("\n# kseries verify: the original directory, for relative "
-                                         "includes\nccflags-y += -I{}\n",
-                                         (fs::absolute(opts.job.tree) / dir).string());
-    }
-    std::vector<std::string> options;
-    for (const auto& [dir, files] : dirs) {
-        for (const auto& o : kbuild::config_options(files.at("Makefile"))) {
-            options.push_back(o);
-        }
-    }
+    const std::vector<std::string> options = kbuild::module_options(*dirs);
     // The work directory: given, or a temporary one removed afterwards.
     fs::path work = opts.workdir;
     const bool temporary = work.empty();
@@ -159,7 +99,7 @@ Expected<int> verify(const VerifyOptions& opts) {
             return std::unexpected(ok.error());
         }
         std::string built;
-        for (const auto& [dir, files] : dirs) {
+        for (const auto& [dir, files] : *dirs) {
             auto kos = kbuild::build_external(source, work / "build", work / "modules" / dir, files,
                                               opts.jobs, log);
             if (!kos) {
@@ -184,7 +124,7 @@ Expected<int> verify(const VerifyOptions& opts) {
     }
     return emit(fmt::format("{} applies and compiles on {} ({} directories, config allnoconfig + "
                             "{}=m, {:.0f} s):\n{}{}",
-                            in->label, opts.job.tree, dirs.size(), text::join(options, "=m "),
+                            in->label, opts.job.tree, dirs->size(), text::join(options, "=m "),
                             seconds.count(), *result,
                             temporary && !opts.keep ? ""
                                                     : fmt::format("build log: {}\n",

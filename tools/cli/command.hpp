@@ -90,5 +90,6 @@ CommandBody add_rebase(CLI::App& app, const GlobalOptions& global);
 CommandBody add_refresh(CLI::App& app, const GlobalOptions& global);
 CommandBody add_verify(CLI::App& app, const GlobalOptions& global);
 CommandBody add_srpm(CLI::App& app, const GlobalOptions& global);
+CommandBody add_kmod(CLI::App& app, const GlobalOptions& global);
 
 } // namespace kseries::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <kseries/proc/run.hpp>
+#include <kseries/source/directory_tree.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/text.hpp>
 
@@ -82,10 +83,11 @@ Expected<void> prepare(const fs::path& source, const fs::path& build,
                 {"make", "-s", "-C", src, out, jobs_arg(jobs), "modules_prepare"}, log);
 }
 
-Expected<std::vector<fs::path>> build_external(const fs::path& source, const fs::path& build,
-                                               const fs::path& module_dir,
-                                               const std::map<std::string, std::string>& files,
-                                               unsigned jobs, BuildLog& log) {
+namespace {
+
+// Writes `files` into a fresh `module_dir`.
+Expected<void> write_module_dir(const fs::path& module_dir,
+                                const std::map<std::string, std::string>& files) {
     std::error_code ec;
     fs::create_directories(module_dir, ec);
     if (ec) {
@@ -100,18 +102,12 @@ Expected<std::vector<fs::path>> build_external(const fs::path& source, const fs:
             return std::unexpected(ok.error());
         }
     }
-    if (auto ok = step("make modules",
-                       {"make", "-C", fs::absolute(source).string(),
-                        "O=" + fs::absolute(build).string(),
-                        "M=" + fs::absolute(module_dir).string(),
-                        // modules_prepare makes no Module.symvers (that takes
-                        // building vmlinux): the kernel's symbols cannot be
-                        // checked, so modpost warns instead of failing.
-                        "KBUILD_MODPOST_WARN=1", jobs_arg(jobs), "modules"},
-                       log);
-        !ok) {
-        return std::unexpected(ok.error());
-    }
+    return {};
+}
+
+// The .ko files `make modules` left in `module_dir`, sorted.
+Expected<std::vector<fs::path>> built_modules(const fs::path& module_dir) {
+    std::error_code ec;
     std::vector<fs::path> made;
     for (const auto& entry : fs::directory_iterator(module_dir, ec)) {
         if (entry.path().extension() == ".ko") {
@@ -124,6 +120,92 @@ Expected<std::vector<fs::path>> build_external(const fs::path& source, const fs:
                                                  module_dir.string()));
     }
     return made;
+}
+
+} // namespace
+
+Expected<std::vector<fs::path>> build_external(const fs::path& source, const fs::path& build,
+                                               const fs::path& module_dir,
+                                               const std::map<std::string, std::string>& files,
+                                               unsigned jobs, BuildLog& log) {
+    if (auto ok = write_module_dir(module_dir, files); !ok) {
+        return std::unexpected(ok.error());
+    }
+    if (auto ok = step("make modules",
+                       {"make", "-C", fs::absolute(source).string(),
+                        "O=" + fs::absolute(build).string(),
+                        "M=" + fs::absolute(module_dir).string(),
+                        // modules_prepare makes no Module.symvers (that takes
+                        // building vmlinux): the kernel's symbols cannot be
+                        // checked, so modpost warns instead of failing.
+                        "KBUILD_MODPOST_WARN=1", jobs_arg(jobs), "modules"},
+                       log);
+        !ok) {
+        return std::unexpected(ok.error());
+    }
+    return built_modules(module_dir);
+}
+
+Expected<std::string> devel_release(const fs::path& devel) {
+    auto tree = source::DirectoryTree::open(devel);
+    if (!tree) {
+        return std::unexpected(tree.error());
+    }
+    const std::string name = "include/config/kernel.release";
+    auto text = (*tree)->read(name);
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    const std::string where = (devel / name).string();
+    if (!*text) {
+        return fail(ErrorKind::NotFound,
+                    fmt::format("{}: no such file; is {} a prepared kernel devel (headers) "
+                                "directory?",
+                                where, devel.string()),
+                    {where, 0});
+    }
+    const std::string release(text::chomp(**text));
+    if (release.empty() || release.find_first_of(" \t\n") != std::string::npos) {
+        return fail(ErrorKind::Parse, fmt::format("not a kernel release: '{}'", release),
+                    {where, 1});
+    }
+    return release;
+}
+
+Expected<std::vector<fs::path>> build_against_devel(const fs::path& devel,
+                                                    const fs::path& module_dir,
+                                                    const std::map<std::string, std::string>& files,
+                                                    const std::vector<std::string>& as_modules,
+                                                    unsigned jobs, BuildLog& log) {
+    if (auto ok = write_module_dir(module_dir, files); !ok) {
+        return std::unexpected(ok.error());
+    }
+    // No KBUILD_MODPOST_WARN: a devel directory carries the kernel's
+    // Module.symvers, so modpost checks every symbol the module uses against
+    // the kernel it will be loaded into, and an unknown one fails the build.
+    std::vector<std::string> argv{"make", "-C", fs::absolute(devel).string(),
+                                  "M=" + fs::absolute(module_dir).string(), jobs_arg(jobs)};
+    for (const auto& m : as_modules) {
+        argv.push_back(fmt::format("CONFIG_{}=m", m));
+    }
+    argv.emplace_back("modules");
+    if (auto ok = step("make modules", std::move(argv), log); !ok) {
+        return std::unexpected(ok.error());
+    }
+    return built_modules(module_dir);
+}
+
+Expected<std::string> modinfo_field(const fs::path& module, const std::string& field) {
+    auto r = proc::run({{"modinfo", "-F", field, module.string()}, {}, {}});
+    if (!r) {
+        return std::unexpected(r.error());
+    }
+    if (!r->ok()) {
+        return fail(ErrorKind::Tool, fmt::format("modinfo -F {} {} failed ({}): {}", field,
+                                                 module.string(), r->status(),
+                                                 text::chomp(r->err)));
+    }
+    return std::string(text::chomp(r->out));
 }
 
 } // namespace kseries::kbuild

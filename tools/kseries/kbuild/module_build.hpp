@@ -1,7 +1,8 @@
 // Building kernel modules with the kernel's own build system, out of tree:
 // a build directory prepared from a kernel source tree (O=, so the source
 // is only read), and a module directory built against it (M=). `verify
-// --compile` proves a patched fs/overlayfs compiles this way.
+// --compile` proves a patched fs/overlayfs compiles this way; `kmod` builds
+// it against an installed kernel's devel (headers) directory instead.
 #pragma once
 
 #include <filesystem>
@@ -38,5 +39,23 @@ struct BuildLog {
 build_external(const std::filesystem::path& source, const std::filesystem::path& build,
                const std::filesystem::path& module_dir,
                const std::map<std::string, std::string>& files, unsigned jobs, BuildLog& log);
+
+// The kernel release a devel (headers) directory is for: the first line of
+// its include/config/kernel.release (read without following symbolic
+// links). NotFound, naming the file, when there is none.
+[[nodiscard]] Expected<std::string> devel_release(const std::filesystem::path& devel);
+
+// Writes `files` into `module_dir` and builds it as an external module
+// against an installed kernel's devel directory (`make -C devel M=...
+// CONFIG_X=m modules`, each of `as_modules` as X), with modpost checking
+// symbols against the devel directory's Module.symvers.
+[[nodiscard]] Expected<std::vector<std::filesystem::path>>
+build_against_devel(const std::filesystem::path& devel, const std::filesystem::path& module_dir,
+                    const std::map<std::string, std::string>& files,
+                    const std::vector<std::string>& as_modules, unsigned jobs, BuildLog& log);
+
+// One field of a module file as `modinfo -F field` prints it ("vermagic").
+[[nodiscard]] Expected<std::string> modinfo_field(const std::filesystem::path& module,
+                                                  const std::string& field);
 
 } // namespace kseries::kbuild
