@@ -215,7 +215,11 @@ Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::
         }
         rep.workspace = ws.string();
     } else {
-        auto written = series::write_version(req.store, new_version(in, req, result, target));
+        auto version = new_version(in, req, result, target);
+        // Without --as the name was "the next one": a concurrent rebase
+        // that took it meanwhile moves this one on, under the store's lock.
+        version.next_free_name = opts.as.empty();
+        auto written = series::write_version(req.store, version);
         if (!written) {
             return std::unexpected(written.error());
         }

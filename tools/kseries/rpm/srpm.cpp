@@ -3,6 +3,7 @@
 #include <kseries/proc/run.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/util/file.hpp>
+#include <kseries/util/lock.hpp>
 #include <kseries/util/text.hpp>
 
 #include <fmt/format.h>
@@ -258,6 +259,21 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
     if (ec || !fs::is_directory(request.out_dir, ec)) {
         return fail(ErrorKind::Io, fmt::format("--out {}: not a directory we can create",
                                                request.out_dir.string()));
+    }
+    // Runs into one output directory take turns; a run killed on the way
+    // left its work directory behind, which the next run removes (only lock
+    // holders make them, so any found now is stale).
+    auto lock = lock_directory(request.out_dir, LockWait::Wait,
+                               fmt::format("the output directory {}", request.out_dir.string()),
+                               [&] { step("waiting for another kseries srpm writing there"); });
+    if (!lock) {
+        return std::unexpected(lock.error());
+    }
+    for (const auto& e : fs::directory_iterator(request.out_dir, ec)) {
+        if (e.path().filename().string().starts_with(".kseries-srpm-") &&
+            e.is_directory(ec) && !e.is_symlink(ec)) {
+            fs::remove_all(e.path(), ec);
+        }
     }
     // The work directory sits beside the result so the finished SRPM is
     // renamed into place, never copied.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <kseries/series/store_write.hpp>
 
 #include <fmt/format.h>
@@ -129,7 +130,7 @@ std::string version_toml(const Version& v) {
 }
 
 Expected<fs::path> write_version(const fs::path& store_dir, const NewVersion& v) {
-    const std::string& name = v.meta.name;
+    std::string name = v.meta.name;
     if (name.size() < 2 || name[0] != 'v' ||
         name.find_first_not_of("0123456789", 1) != std::string::npos) {
         return fail(ErrorKind::Usage, fmt::format("'{}' is not a version name (v1, v2, ...)", name));
@@ -159,6 +160,19 @@ Expected<fs::path> write_version(const fs::path& store_dir, const NewVersion& v)
             fs::remove_all(entry.path(), ec);
         }
     }
+    if (v.next_free_name && fs::exists(fs::symlink_status(store_dir / name, ec))) {
+        unsigned long highest = 0;
+        for (const auto& entry : fs::directory_iterator(store_dir, ec)) {
+            const std::string n = entry.path().filename().string();
+            if (n.size() >= 2 && n.size() <= 10 && n[0] == 'v' &&
+                n.find_first_not_of("0123456789", 1) == std::string::npos) {
+                highest = std::max(highest, std::stoul(n.substr(1)));
+            }
+        }
+        name = fmt::format("v{}", highest + 1);
+    }
+    Version meta = v.meta;
+    meta.name = name;
     const fs::path final_dir = store_dir / name;
     if (fs::exists(fs::symlink_status(final_dir, ec))) {
         return fail(ErrorKind::Usage,
@@ -187,7 +201,7 @@ Expected<fs::path> write_version(const fs::path& store_dir, const NewVersion& v)
         if (auto ok = write_synced(tmp_fd.get(), "series", series); !ok) {
             return ok;
         }
-        if (auto ok = write_synced(tmp_fd.get(), "version.toml", version_toml(v.meta)); !ok) {
+        if (auto ok = write_synced(tmp_fd.get(), "version.toml", version_toml(meta)); !ok) {
             return ok;
         }
         if (::fsync(tmp_fd.get()) != 0) {

@@ -19,6 +19,10 @@ struct NewVersion {
     Version meta;
     // The patch files in series order: file name and text.
     std::vector<std::pair<std::string, std::string>> patches;
+    // The name was picked as "the next one" before the lock was taken: when
+    // a concurrent run took it meanwhile, the next free one is used instead
+    // of failing.
+    bool next_free_name = false;
 };
 
 // version.toml for `v`, with the keys in the documented order.
@@ -28,6 +32,8 @@ struct NewVersion {
 // (".<name>.tmp-XXXXXX", every file synced), then renamed into place, all
 // under the lock store_dir/.lock. An existing version is never replaced;
 // temporary directories that killed runs left behind are removed first.
+// Returns the directory written (its name is v.meta.name unless
+// next_free_name moved it on).
 [[nodiscard]] Expected<std::filesystem::path> write_version(const std::filesystem::path& store_dir,
                                                             const NewVersion& v);
 

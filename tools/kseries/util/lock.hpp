@@ -5,6 +5,7 @@
 // second holds the old one).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -26,5 +27,12 @@ enum class LockWait {
 [[nodiscard]] Expected<UniqueFd> lock_in(int dir_fd, const std::string& name, LockWait wait,
                                          const std::string& what,
                                          const std::function<void()>& before_waiting = {});
+
+// Takes an exclusive lock on the directory `dir` itself (flock on its
+// descriptor): for directories where a lock file would be in the way, such
+// as an output directory that should hold nothing but results.
+[[nodiscard]] Expected<UniqueFd> lock_directory(const std::filesystem::path& dir, LockWait wait,
+                                                const std::string& what,
+                                                const std::function<void()>& before_waiting = {});
 
 } // namespace kseries
