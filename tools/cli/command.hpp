@@ -89,5 +89,6 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global);
 CommandBody add_rebase(CLI::App& app, const GlobalOptions& global);
 CommandBody add_refresh(CLI::App& app, const GlobalOptions& global);
 CommandBody add_verify(CLI::App& app, const GlobalOptions& global);
+CommandBody add_build(CLI::App& app, const GlobalOptions& global);
 
 } // namespace kseries::cli

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     add(add_rebase);
     add(add_refresh);
     add(add_verify);
+    add(add_build);
 
     try {
         app.parse(argc, argv);
