@@ -90,5 +90,6 @@ CommandBody add_rebase(CLI::App& app, const GlobalOptions& global);
 CommandBody add_refresh(CLI::App& app, const GlobalOptions& global);
 CommandBody add_verify(CLI::App& app, const GlobalOptions& global);
 CommandBody add_build(CLI::App& app, const GlobalOptions& global);
+CommandBody add_publish(CLI::App& app, const GlobalOptions& global);
 
 } // namespace kseries::cli

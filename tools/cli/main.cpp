@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     add(add_refresh);
     add(add_verify);
     add(add_build);
+    add(add_publish);
 
     try {
         app.parse(argc, argv);
