@@ -105,13 +105,17 @@ CommandBody add_build(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("srpm", opts->srpm, "the source RPM to build")->required();
     cmd->add_option("--backend", opts->request.backend, "rpmbuild, mock, koji, copr or obs")
         ->required()
-        ->transform(CLI::CheckedTransformer(backends));
-    cmd->add_option("--out", opts->out, "directory for the log and the built RPMs")->required();
+        ->transform(CLI::CheckedTransformer(backends))
+        ->option_text("rpmbuild|mock|koji|copr|obs REQUIRED");
+    cmd->add_option("--out", opts->out, "directory for the log and the built RPMs")
+        ->required()
+        ->option_text("DIR REQUIRED");
     cmd->add_option("--arch", opts->arch, "target architecture (rpmbuild and mock: --target)");
     opts->profile_option = cmd->add_option("--profile", opts->profile,
                     "fast: --with baseonly --without debug --without debuginfo (and --without "
                     "kabichk when the spec has it); full (default): the spec's defaults")
-        ->transform(CLI::CheckedTransformer(profiles));
+        ->transform(CLI::CheckedTransformer(profiles))
+        ->option_text("fast|full");
     cmd->add_option("--mock-config", opts->request.mock_config, "mock: the chroot config (-r)");
     cmd->add_option("--koji-target", opts->request.koji_target, "koji: the build target");
     cmd->add_flag("--scratch", opts->scratch, "koji: a scratch build");
