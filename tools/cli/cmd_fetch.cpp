@@ -4,11 +4,8 @@
 // that cannot be fetched.
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <memory>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -52,10 +49,7 @@ Expected<std::vector<const kernel::CatalogEntry*>> select(const kernel::Catalog&
 // for; redrawn only when the shown tenth of a MiB changes.
 std::function<void(std::uint64_t, std::uint64_t)> progress_line(const GlobalOptions& global,
                                                                 const std::string& name) {
-    const char* no_color = std::getenv("NO_COLOR");
-    const char* term = std::getenv("TERM");
-    if (global.quiet || ::isatty(STDERR_FILENO) == 0 || (no_color != nullptr && *no_color != '\0') ||
-        (term != nullptr && std::strcmp(term, "dumb") == 0)) {
+    if (!stderr_progress(global.quiet)) {
         return {};
     }
     auto shown = std::make_shared<std::uint64_t>(UINT64_MAX);

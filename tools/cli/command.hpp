@@ -91,5 +91,7 @@ CommandBody add_refresh(CLI::App& app, const GlobalOptions& global);
 CommandBody add_verify(CLI::App& app, const GlobalOptions& global);
 CommandBody add_srpm(CLI::App& app, const GlobalOptions& global);
 CommandBody add_kmod(CLI::App& app, const GlobalOptions& global);
+CommandBody add_build(CLI::App& app, const GlobalOptions& global);
+CommandBody add_publish(CLI::App& app, const GlobalOptions& global);
 
 } // namespace kseries::cli

@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
     add(add_verify);
     add(add_srpm);
     add(add_kmod);
+    add(add_build);
+    add(add_publish);
 
     try {
         app.parse(argc, argv);

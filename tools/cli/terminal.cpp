@@ -28,6 +28,13 @@ bool stdout_color(ColorMode mode) {
     return ::isatty(STDOUT_FILENO) != 0;
 }
 
+bool stderr_progress(bool quiet) {
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return !quiet && ::isatty(STDERR_FILENO) != 0 && (no_color == nullptr || *no_color == '\0') &&
+           (term == nullptr || std::strcmp(term, "dumb") != 0);
+}
+
 Expected<int> emit(std::string_view text, int exit_code) {
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
         std::fflush(stdout) != 0) {

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <kseries/util/error.hpp>
@@ -31,6 +33,17 @@ struct Result {
 // Runs the command to completion. An Error only when it could not be
 // started; a program that fails is a Result with its exit code.
 [[nodiscard]] Expected<Result> run(const Command& command);
+
+// Runs the command to completion with its standard output and standard
+// error merged into one stream, in the order the program wrote them, and
+// calls `on_line` with each line (without its newline) as it arrives: for
+// logs of long builds. stdin is closed, so `command.input` must be empty.
+// The Result's `out` and `err` stay empty; the lines went to `on_line`.
+[[nodiscard]] Expected<Result> run_streaming(const Command& command,
+                                             const std::function<void(std::string_view)>& on_line);
+
+// Whether `name` is an executable on PATH (or, with a '/', at that path).
+[[nodiscard]] bool on_path(const std::string& name);
 
 // "argv[0] arg1 'arg with space'", for logs and messages.
 [[nodiscard]] std::string describe(const std::vector<std::string>& argv);

@@ -1,0 +1,69 @@
+// kseries publish: adds RPMs to a yum/dnf repository directory and updates
+// its metadata with createrepo_c. Prints what each RPM became (added,
+// unchanged, replaced); exit 0, or 2 with nothing copied when an input is
+// not an RPM or would change an already published N-V-R.
+#include <memory>
+
+#include <fmt/format.h>
+
+#include <kseries/rpm/publish.hpp>
+
+#include "command.hpp"
+#include "exit_codes.hpp"
+
+namespace kseries::cli {
+
+namespace {
+
+struct PublishCommandOptions {
+    std::string repo;
+    std::vector<std::string> rpms;
+    bool replace = false;
+};
+
+std::string_view status_word(rpm::PublishStatus status) {
+    switch (status) {
+    case rpm::PublishStatus::Added:
+        return "added";
+    case rpm::PublishStatus::Unchanged:
+        return "unchanged";
+    case rpm::PublishStatus::Replaced:
+        return "replaced";
+    }
+    return "?";
+}
+
+} // namespace
+
+CommandBody add_publish(CLI::App& app, const GlobalOptions& global) {
+    auto opts = std::make_shared<PublishCommandOptions>();
+    auto* cmd = app.add_subcommand(
+        "publish", "Add RPMs to a dnf/yum repository directory and update its metadata");
+    cmd->add_option("--repo", opts->repo, "the repository directory (created when missing)")
+        ->required();
+    cmd->add_flag("--replace", opts->replace,
+                  "allow an already published file name to get different content");
+    cmd->add_option("rpms", opts->rpms, "the RPM files to publish")->required();
+
+    return [opts, &global]() -> Expected<int> {
+        rpm::PublishRequest request{opts->repo, {opts->rpms.begin(), opts->rpms.end()},
+                                    opts->replace ? rpm::Replace::Allow : rpm::Replace::Refuse};
+        auto files = rpm::publish(request, [&] {
+            if (!global.quiet) {
+                fmt::print(stderr, "kseries: waiting for another publish to {} to finish\n",
+                           opts->repo);
+            }
+        });
+        if (!files) {
+            return std::unexpected(files.error());
+        }
+        std::string text;
+        for (const auto& f : *files) {
+            text += fmt::format("{}: {} (from {})\n", status_word(f.status), f.target.string(),
+                                f.source.string());
+        }
+        return emit(text, exit_ok);
+    };
+}
+
+} // namespace kseries::cli
