@@ -567,6 +567,49 @@ void Parser::parse_mail_headers(Patch& patch) const {
     }
 }
 
+// The lines that give a patch its structure (not hunk bodies, which carry
+// the file's own line endings).
+bool is_structural(std::string_view line) {
+    return line.starts_with("--- ") || line.starts_with("+++ ") || line.starts_with("@@ ") ||
+           line.starts_with("diff ") || line.starts_with("Index: ") || line.starts_with("index ");
+}
+
+// Text a patch tool can trust: no line longer than max_line_bytes, and
+// structural lines that all end alike. A patch whose "---", "+++" and "@@"
+// lines mix CRLF and LF went through a mail client or an editor that
+// mangled it; GNU patch would guess per line, kseries refuses. (A diff of
+// a CRLF file has LF structural lines and CRLF body lines: that is fine.)
+Expected<void> check_text(std::string_view data, const std::string& name) {
+    std::size_t number = 0;
+    std::optional<std::pair<bool, std::size_t>> first_ending; // CRLF?, line
+    for (const std::string_view line : text::split_lines(data)) {
+        ++number;
+        if (line.size() > max_line_bytes) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("a line of {} bytes; kseries reads patch lines of up to {} "
+                                    "MiB (kernel patches have none this long)",
+                                    line.size(), max_line_bytes >> 20),
+                        Location{name, number});
+        }
+        if (!is_structural(line)) {
+            continue;
+        }
+        const bool crlf = line.ends_with("\r\n");
+        if (!first_ending) {
+            first_ending.emplace(crlf, number);
+        } else if (first_ending->first != crlf) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("this line ends in {} but line {} ends in {}: a patch whose "
+                                    "header lines mix line endings was mangled on the way "
+                                    "(a mail client, an editor); kseries does not guess",
+                                    crlf ? "CRLF" : "LF", first_ending->second,
+                                    first_ending->first ? "CRLF" : "LF"),
+                        Location{name, number});
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 Expected<Patch> parse(std::string_view data, std::string name) {
@@ -578,6 +621,9 @@ Expected<Patch> parse(std::string_view data, std::string name) {
                           1;
         return fail(ErrorKind::Parse, "a NUL byte: a patch is text, not binary data",
                     Location{std::move(name), line});
+    }
+    if (auto ok = check_text(data, name); !ok) {
+        return std::unexpected(ok.error());
     }
     return Parser(data, std::move(name)).run();
 }
