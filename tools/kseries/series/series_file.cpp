@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -50,6 +51,26 @@ Expected<SeriesPatch> load_one(source::DirectoryTree& dir, const SeriesEntry& en
     auto parsed = patch::parse(text, shown_name);
     if (!parsed) {
         return std::unexpected(parsed.error());
+    }
+    // One section per file: GNU patch would apply a second section for the
+    // same file to what the first one wrote, so what a reviewer reads in
+    // each section is not what lands. Concatenated patches are split first.
+    std::map<std::string, std::size_t, std::less<>> sections;
+    for (const auto& file : parsed->files) {
+        const std::string& name = file.new_name != patch::dev_null ? file.new_name : file.old_name;
+        auto stripped = patch::strip_components(name, entry.strip);
+        if (!stripped) {
+            continue; // resolve_targets reports this when the patch is applied
+        }
+        const std::string key = patch::normalize_path(*stripped);
+        if (const auto [it, fresh] = sections.emplace(key, file.line); !fresh) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("{} is patched a second time (first at line {}); kseries "
+                                    "takes one section per file: split the patch, or merge "
+                                    "the two sections",
+                                    key, it->second),
+                        Location{shown_name, file.line});
+        }
     }
     SeriesPatch out;
     out.entry = entry;
