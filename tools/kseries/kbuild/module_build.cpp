@@ -16,15 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The last lines of a failed step, for the message.
-std::string tail(const std::string& output, std::size_t lines) {
-    const auto all = text::split_lines(output);
-    std::string out;
-    for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
-        out += "  " + std::string(text::chomp(all[i])) + '\n';
-    }
-    return out;
-}
 
 Expected<void> step(const std::string& what, std::vector<std::string> argv, BuildLog& log) {
     log.commands.push_back(proc::describe(argv));
@@ -36,7 +27,7 @@ Expected<void> step(const std::string& what, std::vector<std::string> argv, Buil
     log.output += r->out + r->err;
     if (!r->ok()) {
         return fail(ErrorKind::Tool, fmt::format("{} failed ({}); the end of its output:\n{}", what,
-                                                 r->status(), tail(r->out + r->err, 25)));
+                                                 r->status(), text::last_lines(r->out + r->err, 25)));
     }
     return {};
 }

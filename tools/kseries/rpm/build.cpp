@@ -8,53 +8,38 @@
 
 namespace kseries::rpm {
 
-std::string_view backend_name(Backend backend) {
-    switch (backend) {
-    case Backend::Rpmbuild:
-        return "rpmbuild";
-    case Backend::Mock:
-        return "mock";
-    case Backend::Koji:
-        return "koji";
-    case Backend::Copr:
-        return "copr";
-    case Backend::Obs:
-        return "obs";
+namespace {
+
+// What kseries knows of each backend, in the order of the enum.
+struct BackendFacts {
+    Backend backend;
+    std::string_view name;    // as --backend takes it
+    std::string_view program; // the client run
+    std::string_view package; // where the client comes from
+};
+
+constexpr BackendFacts backend_facts[] = {
+    {Backend::Rpmbuild, "rpmbuild", "rpmbuild", "Debian package rpm, Fedora package rpm-build"},
+    {Backend::Mock, "mock", "mock", "Fedora package mock"},
+    {Backend::Koji, "koji", "koji", "Fedora package koji"},
+    {Backend::Copr, "copr", "copr-cli", "Fedora package copr-cli"},
+    {Backend::Obs, "obs", "osc", "Debian and Fedora package osc"},
+};
+
+const BackendFacts& facts(Backend backend) {
+    for (const auto& f : backend_facts) {
+        if (f.backend == backend) {
+            return f;
+        }
     }
-    return "?";
+    return backend_facts[0]; // every enumerator is in the table
 }
 
-std::string_view client_program(Backend backend) {
-    switch (backend) {
-    case Backend::Rpmbuild:
-        return "rpmbuild";
-    case Backend::Mock:
-        return "mock";
-    case Backend::Koji:
-        return "koji";
-    case Backend::Copr:
-        return "copr-cli";
-    case Backend::Obs:
-        return "osc";
-    }
-    return "?";
-}
+} // namespace
 
-std::string_view client_package(Backend backend) {
-    switch (backend) {
-    case Backend::Rpmbuild:
-        return "Debian package rpm, Fedora package rpm-build";
-    case Backend::Mock:
-        return "Fedora package mock";
-    case Backend::Koji:
-        return "Fedora package koji";
-    case Backend::Copr:
-        return "Fedora package copr-cli";
-    case Backend::Obs:
-        return "Debian and Fedora package osc";
-    }
-    return "?";
-}
+std::string_view backend_name(Backend backend) { return facts(backend).name; }
+std::string_view client_program(Backend backend) { return facts(backend).program; }
+std::string_view client_package(Backend backend) { return facts(backend).package; }
 
 namespace {
 

@@ -28,14 +28,6 @@ Expected<std::string> read_whole(const fs::path& file) {
     return data;
 }
 
-std::string tail(const std::string& output, std::size_t lines) {
-    const auto all = text::split_lines(output);
-    std::string out;
-    for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
-        out += "  " + std::string(text::chomp(all[i])) + '\n';
-    }
-    return out;
-}
 
 } // namespace
 
@@ -114,7 +106,7 @@ Expected<BuiltRpm> build_kmod_rpm(const KmodSpecInput& in, const fs::path& modul
     BuiltRpm built{{}, *arch, proc::describe(argv) + '\n' + r->out + r->err};
     if (!r->ok()) {
         return fail(ErrorKind::Tool, fmt::format("rpmbuild failed ({}); the end of its output:\n{}",
-                                                 r->status(), tail(r->out + r->err, 25)));
+                                                 r->status(), text::last_lines(r->out + r->err, 25)));
     }
     for (const auto& entry : fs::directory_iterator(top / "RPMS" / *arch, ec)) {
         if (entry.path().extension() == ".rpm") {

@@ -20,18 +20,6 @@ namespace kseries::rpm {
 
 namespace {
 
-// The last `n` lines of a tool's output, for messages.
-std::string tail(std::string_view text, std::size_t n) {
-    const auto lines = text::split_lines(text);
-    const std::size_t from = lines.size() > n ? lines.size() - n : 0;
-    std::string out;
-    for (std::size_t i = from; i < lines.size(); ++i) {
-        out += "  | ";
-        out += text::chomp(lines[i]);
-        out += '\n';
-    }
-    return out;
-}
 
 Expected<proc::Result> run_tool(const std::vector<std::string>& argv, const fs::path& cwd = {}) {
     auto r = proc::run({argv, cwd, std::nullopt});
@@ -40,7 +28,7 @@ Expected<proc::Result> run_tool(const std::vector<std::string>& argv, const fs::
     }
     if (!r->ok()) {
         return fail(ErrorKind::Tool, fmt::format("{} failed ({}):\n{}", proc::describe(argv),
-                                                 r->status(), tail(r->err + r->out, 15)));
+                                                 r->status(), text::last_lines(r->err + r->out, 15)));
     }
     return r;
 }
@@ -141,7 +129,7 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
         }
         result.prep_log = kept;
         result.prep_failure = fmt::format("rpmbuild -bp failed ({}); the end of its log:\n{}",
-                                          r->status(), tail(log, 20));
+                                          r->status(), text::last_lines(log, 20));
         return {};
     }
     if (request.expected_files.empty()) {

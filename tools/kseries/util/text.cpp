@@ -75,4 +75,15 @@ std::string quote_line(std::string_view line) {
     return out;
 }
 
+std::string last_lines(std::string_view output, std::size_t count) {
+    const auto all = split_lines(output);
+    std::string out;
+    for (std::size_t i = all.size() > count ? all.size() - count : 0; i < all.size(); ++i) {
+        out += "  ";
+        out += chomp(all[i]);
+        out += '\n';
+    }
+    return out;
+}
+
 } // namespace kseries::text

@@ -25,4 +25,9 @@ namespace kseries::text {
 // Shows a line in a message: control characters escaped, long lines cut.
 [[nodiscard]] std::string quote_line(std::string_view line);
 
+// The last `count` lines of a program's output, each indented by two
+// spaces and ending in a newline: the end of a failed step's log, for a
+// message.
+[[nodiscard]] std::string last_lines(std::string_view output, std::size_t count);
+
 } // namespace kseries::text
