@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <kseries/source/directory_tree.hpp>
 
@@ -210,6 +211,8 @@ Expected<void> DirectoryTree::recover() {
         ::fsync(p.fd.get());
     }
     remove_journal();
+    spdlog::warn("{}: a kseries run was killed while writing this tree; its change was {}", describe(),
+                 state == "commit" ? "finished" : "undone");
     return {};
 }
 
