@@ -132,17 +132,11 @@ Expected<int> build(const KmodOptions& opts, const GlobalOptions& global) {
                                     in->label, opts.job.tree, in->options.label()),
                     exit_checks_failed);
     }
-    source::OverlayTree overlay(*in->tree);
-    auto run = check::run_series(in->series, overlay, in->options.engine(),
-                                 in->options.optional_patch_rule());
-    if (!run) {
-        return std::unexpected(run.error());
+    auto applied = check::apply_in_memory(in->series, *in->tree, in->options);
+    if (!applied) {
+        return std::unexpected(applied.error());
     }
-    auto changes = overlay.changes();
-    if (!changes) {
-        return std::unexpected(changes.error());
-    }
-    auto dirs = kbuild::patched_module_dirs(*in->tree, opts.job.tree, *changes);
+    auto dirs = kbuild::patched_module_dirs(*in->tree, opts.job.tree, applied->changes);
     if (!dirs) {
         return std::unexpected(dirs.error());
     }

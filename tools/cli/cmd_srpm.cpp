@@ -21,7 +21,6 @@
 #include <kseries/rpm/spec_edit.hpp>
 #include <kseries/rpm/srpm.hpp>
 #include <kseries/source/archive.hpp>
-#include <kseries/source/tree.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -209,16 +208,11 @@ Expected<int> make(const SrpmOptions& opts) {
                     exit_checks_failed);
     }
     if (opts.prep) {
-        source::OverlayTree overlay(*contents->tree);
-        auto run = check::run_series(judged, overlay, options.engine(), options.optional_patch_rule());
-        if (!run) {
-            return std::unexpected(run.error());
+        auto applied = check::apply_in_memory(judged, *contents->tree, options);
+        if (!applied) {
+            return std::unexpected(applied.error());
         }
-        auto changes = overlay.changes();
-        if (!changes) {
-            return std::unexpected(changes.error());
-        }
-        for (const auto& c : *changes) {
+        for (const auto& c : applied->changes) {
             if (c.content) {
                 request.expected_files.emplace(c.path, *c.content);
             }

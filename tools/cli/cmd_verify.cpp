@@ -46,26 +46,20 @@ Expected<int> verify(const VerifyOptions& opts) {
     if (!in) {
         return std::unexpected(in.error());
     }
-    source::OverlayTree overlay(*in->tree);
-    auto run = check::run_series(in->series, overlay, in->options.engine(),
-                                 in->options.optional_patch_rule());
-    if (!run) {
-        return std::unexpected(run.error());
+    auto applied = check::apply_in_memory(in->series, *in->tree, in->options);
+    if (!applied) {
+        return std::unexpected(applied.error());
     }
-    for (std::size_t i = 0; i < run->verdicts.size(); ++i) {
-        if (run->verdicts[i] != check::Verdict::Applies) {
+    for (std::size_t i = 0; i < applied->verdicts.size(); ++i) {
+        if (applied->verdicts[i] != check::Verdict::Applies) {
             return emit(fmt::format("{} does not apply to {} under {} ({}); see kseries check\n",
                                     in->series.patches[i].entry.patch, opts.job.tree,
-                                    in->options.label(), check::verdict_key(run->verdicts[i])),
+                                    in->options.label(), check::verdict_key(applied->verdicts[i])),
                         exit_checks_failed);
         }
     }
-    auto changes = overlay.changes();
-    if (!changes) {
-        return std::unexpected(changes.error());
-    }
     // The module directories the series patches, each with its Makefile.
-    auto dirs = kbuild::patched_module_dirs(*in->tree, opts.job.tree, *changes);
+    auto dirs = kbuild::patched_module_dirs(*in->tree, opts.job.tree, applied->changes);
     if (!dirs) {
         return std::unexpected(dirs.error());
     }

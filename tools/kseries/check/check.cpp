@@ -182,4 +182,18 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     return report;
 }
 
+Expected<Applied> apply_in_memory(const series::LoadedSeries& series, source::SourceTree& tree,
+                                  const Options& options) {
+    source::OverlayTree overlay(tree);
+    auto run = run_series(series, overlay, options.engine(), options.optional_patch_rule());
+    if (!run) {
+        return std::unexpected(run.error());
+    }
+    auto changes = overlay.changes();
+    if (!changes) {
+        return std::unexpected(changes.error());
+    }
+    return Applied{std::move(run->verdicts), std::move(*changes)};
+}
+
 } // namespace kseries::check

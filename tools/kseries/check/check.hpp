@@ -77,6 +77,15 @@ struct SeriesRun {
                                              source::OverlayTree& overlay, const Engine& engine,
                                              bool optional_patch_rule);
 
+// The series applied in memory to `tree` under `options`, as a build would
+// (run_series on an overlay): each patch's verdict, and the files changed.
+struct Applied {
+    std::vector<Verdict> verdicts;
+    std::vector<source::FileChange> changes;
+};
+[[nodiscard]] Expected<Applied> apply_in_memory(const series::LoadedSeries& series,
+                                                source::SourceTree& tree, const Options& options);
+
 [[nodiscard]] Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tree,
                                    std::string series_label, const Options& options);
 
