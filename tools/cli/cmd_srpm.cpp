@@ -145,6 +145,7 @@ Expected<int> make(const SrpmOptions& opts) {
     // past ApplyOptionalPatch's 9-line trap when it is that short.
     rpm::SrpmRequest request;
     request.kernel_srpm = opts.kernel_srpm;
+    request.original = *id;
     request.out_dir = opts.out;
     request.patches.series = picked->series;
     request.patches.version = version->name;
@@ -243,8 +244,8 @@ Expected<int> make(const SrpmOptions& opts) {
     }
 
     std::string out = fmt::format("{}\n  from {}-{} ({}), series {} {}, policy {}\n",
-                                  result->srpm.string(), result->original.name,
-                                  result->original.evr(), opts.kernel_srpm, request.patches.series,
+                                  result->srpm.string(), id->name,
+                                  id->evr(), opts.kernel_srpm, request.patches.series,
                                   version->name, check::policy(*policy).command);
     out += fmt::format("  release {} (buildid {}{})\n", result->evr, *request.buildid,
                        result->edit.old_buildid

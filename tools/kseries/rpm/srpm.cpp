@@ -123,7 +123,7 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
     const std::string log = r->out + r->err;
     if (!r->ok()) {
         // The log stays for the maintainer; it is the only file written.
-        const fs::path kept = request.out_dir / fmt::format("{}-prep.log", result.original.name);
+        const fs::path kept = request.out_dir / fmt::format("{}-prep.log", request.original.name);
         if (auto ok = write_file_atomic(kept, log); !ok) {
             return std::unexpected(ok.error());
         }
@@ -232,15 +232,11 @@ Expected<PackageId> query_package(const fs::path& file) {
 
 Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& step) {
     SrpmResult result;
-    auto original = query_package(request.kernel_srpm);
-    if (!original) {
-        return std::unexpected(original.error());
-    }
-    if (!original->source) {
+    const PackageId& original = request.original;
+    if (!original.source) {
         return fail(ErrorKind::Usage, fmt::format("{} is a binary package, not an SRPM",
                                                   request.kernel_srpm.string()));
     }
-    result.original = *original;
 
     std::error_code ec;
     fs::create_directories(request.out_dir, ec);
@@ -298,7 +294,7 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
 
     // rpmbuild here must evaluate the spec as the SRPM's build did: the dist
     // tag of RHEL builds is defined unless the caller defined it.
-    result.dist = dist_of_release(original->release);
+    result.dist = dist_of_release(original.release);
     bool dist_given = false;
     for (const auto& d : request.defines) {
         dist_given = dist_given || d.first == "dist";
@@ -312,12 +308,12 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
     if (!before) {
         return std::unexpected(before.error().with_context(label));
     }
-    if (*before != original->evr()) {
+    if (*before != original.evr()) {
         return fail(ErrorKind::Usage,
                     fmt::format("{}: rpmspec evaluates it to {}, but the SRPM is {}: this "
                                 "rpmbuild does not see the macros the SRPM was built with; "
                                 "pass them with --define 'NAME VALUE'",
-                                label, *before, original->evr()));
+                                label, *before, original.evr()));
     }
 
     step(fmt::format("editing {}", specs.front()));

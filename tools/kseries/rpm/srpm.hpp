@@ -39,6 +39,7 @@ struct PackageId {
 
 struct SrpmRequest {
     std::filesystem::path kernel_srpm;
+    PackageId original; // query_package(kernel_srpm): read once, by the caller
     std::filesystem::path out_dir;
     SpecPatches patches;                              // series, version, file names
     std::map<std::string, std::string> patch_texts;   // file name -> contents
@@ -55,7 +56,6 @@ struct SrpmRequest {
 
 struct SrpmResult {
     std::filesystem::path srpm;      // in out_dir
-    PackageId original;
     std::string evr;                 // of the new SRPM
     SpecEdit edit;
     std::vector<std::string> padded; // patches lengthened past the 9-line trap
