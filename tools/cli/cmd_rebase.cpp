@@ -219,7 +219,7 @@ Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::
         // Without --as the name was "the next one": a concurrent rebase
         // that took it meanwhile moves this one on, under the store's lock.
         version.next_free_name = opts.as.empty();
-        auto written = series::write_version(req.store, version);
+        auto written = series::write_version(*in.selection.store(), version);
         if (!written) {
             return std::unexpected(written.error());
         }

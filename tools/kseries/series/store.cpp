@@ -393,8 +393,10 @@ Expected<Store> Store::open(const fs::path& dir) {
     if (!name) {
         return std::unexpected(name.error());
     }
-    store.m_name =
-        name->empty() ? fs::absolute(dir).lexically_normal().filename().string() : std::move(*name);
+    // Without a name, the directory's ("series/NAME/" and "." included).
+    const fs::path abs = fs::absolute(dir).lexically_normal();
+    store.m_name = name->empty() ? (abs.has_filename() ? abs : abs.parent_path()).filename().string()
+                                 : std::move(*name);
 
     // Every vN directory is a version, in numeric order.
     std::vector<std::pair<unsigned long, fs::path>> dirs;

@@ -129,7 +129,8 @@ std::string version_toml(const Version& v) {
     return out;
 }
 
-Expected<fs::path> write_version(const fs::path& store_dir, const NewVersion& v) {
+Expected<fs::path> write_version(const Store& store, const NewVersion& v) {
+    const fs::path& store_dir = store.dir();
     std::string name = v.meta.name;
     if (name.size() < 2 || name[0] != 'v' ||
         name.find_first_not_of("0123456789", 1) != std::string::npos) {
@@ -190,7 +191,7 @@ Expected<fs::path> write_version(const fs::path& store_dir, const NewVersion& v)
         if (!tmp_fd.valid()) {
             return std::unexpected(errno_error("cannot open " + temp));
         }
-        std::string series = fmt::format("# {} {}{}\n", store_dir.filename().string(), name,
+        std::string series = fmt::format("# {} {}{}\n", store.name(), name,
                                          v.meta.base ? ", made for " + v.meta.base->name() : "");
         for (const auto& [file, text] : v.patches) {
             if (auto ok = write_synced(tmp_fd.get(), file, text); !ok) {

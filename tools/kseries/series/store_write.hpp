@@ -28,13 +28,15 @@ struct NewVersion {
 // version.toml for `v`, with the keys in the documented order.
 [[nodiscard]] std::string version_toml(const Version& v);
 
-// Writes `v` as store_dir/<name>: built in a temporary directory beside it
-// (".<name>.tmp-XXXXXX", every file synced), then renamed into place, all
-// under the lock store_dir/.lock. An existing version is never replaced;
-// temporary directories that killed runs left behind are removed first.
-// Returns the directory written (its name is v.meta.name unless
+// Writes `v` into the store as <store dir>/<name>: built in a temporary
+// directory beside it (".<name>.tmp-XXXXXX", every file synced), then
+// renamed into place, all under the lock <store dir>/.lock. An existing
+// version is never replaced; temporary directories that killed runs left
+// behind are removed first. The `series` file's first line names the
+// series as the store does (index.toml's `name`), whatever its directory
+// is called. Returns the directory written (its name is v.meta.name unless
 // next_free_name moved it on).
-[[nodiscard]] Expected<std::filesystem::path> write_version(const std::filesystem::path& store_dir,
+[[nodiscard]] Expected<std::filesystem::path> write_version(const Store& store,
                                                             const NewVersion& v);
 
 } // namespace kseries::series
