@@ -76,8 +76,12 @@ grep -q 'd_revalidate(d, flags)' "$T/fn" || fail "ovl_revalidate_real() not foun
 [ "$(tree_hash "$SRC/fs/overlayfs")" = "$ovl_before" ] || fail "the source tree was written"
 
 # Without --keep nothing is left in TMPDIR; --name renames the package.
+# Run from $T with every path relative to it, as a user in a shell would.
 mkdir "$T/tmp" "$T/rpms2"
-TMPDIR="$T/tmp" run "$KSERIES" kmod --series "$STORE" --tree "$SRC" --kernel-devel "$HDR" --out "$T/rpms2" --name ovl-test
+cd "$T"
+TMPDIR="$T/tmp" run "$KSERIES" kmod --series "$(realpath --relative-to=. "$STORE")" \
+  --tree "$(realpath --relative-to=. "$SRC")" --kernel-devel "$(realpath --relative-to=. "$HDR")" \
+  --out rpms2 --name ovl-test
 expect_rc 0 "--name ovl-test"
 ls "$T/rpms2"/kmod-ovl-test-2-*.x86_64.rpm > /dev/null || fail "no kmod-ovl-test package"
 rpm -qlp "$T/rpms2"/kmod-ovl-test-*.rpm | grep -qxF "/lib/modules/$KVER/extra/ovl-test/overlay.ko" || fail "module not in extra/ovl-test"

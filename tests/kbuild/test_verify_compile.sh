@@ -33,8 +33,11 @@ sed -i 's|^@@ -\([0-9]*\),11 +\([0-9]*\),6 @@|@@ -\1,11 +\2,7 @@|' "$T/store/v1/
 echo "0001.patch -p1" > "$T/store/v1/series"
 run "$KSERIES" check --series "$T/store/v1" --tree "$SRC"
 expect_rc 0 "the broken patch still applies"
-run "$KSERIES" verify --compile --series "$T/store/v1" --tree "$SRC" --workdir "$T/work" --jobs 2
+# (From $T, with relative paths: they are the caller's, whatever make's -C.)
+cd "$T"
+src_rel=$(realpath --relative-to=. "$SRC")
+run "$KSERIES" verify --compile --series store/v1 --tree "$src_rel" --workdir work --jobs 2
 expect_rc 1 "does not compile"
-expect_out "does not compile on $SRC: make modules failed"
+expect_out "does not compile on $src_rel: make modules failed"
 expect_out "super.c"
 expect_out "error"
