@@ -1,18 +1,19 @@
-#include <kseries/rpm/srpm.hpp>
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <fmt/format.h>
 
 #include <kseries/proc/run.hpp>
+#include <kseries/rpm/prep_log.hpp>
+#include <kseries/rpm/release_layout.hpp>
+#include <kseries/rpm/srpm.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/lock.hpp>
 #include <kseries/util/text.hpp>
-
-#include <fmt/format.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <regex>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -20,15 +21,15 @@ namespace kseries::rpm {
 
 namespace {
 
-
 Expected<proc::Result> run_tool(const std::vector<std::string>& argv, const fs::path& cwd = {}) {
     auto r = proc::run({argv, cwd, std::nullopt});
     if (!r) {
         return std::unexpected(r.error());
     }
     if (!r->ok()) {
-        return fail(ErrorKind::Tool, fmt::format("{} failed ({}):\n{}", proc::describe(argv),
-                                                 r->status(), text::last_lines(r->err + r->out, 15)));
+        return fail(ErrorKind::Tool,
+                    fmt::format("{} failed ({}):\n{}", proc::describe(argv), r->status(),
+                                text::last_lines(r->err + r->out, 15)));
     }
     return r;
 }
@@ -39,6 +40,17 @@ Expected<std::string> read_whole(const fs::path& path) {
         return fail(ErrorKind::Io, fmt::format("cannot read {}", path.string()));
     }
     return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Gives a file of the work directory the mode rpmbuild -bs should record.
+Expected<void> set_mode(const fs::path& path, fs::perms mode) {
+    std::error_code ec;
+    fs::permissions(path, mode, fs::perm_options::replace | fs::perm_options::nofollow, ec);
+    if (ec) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot set the mode of {}: {}", path.string(), ec.message()));
+    }
+    return {};
 }
 
 // Removes the work directory whatever way make_srpm leaves.
@@ -55,7 +67,8 @@ struct WorkDir {
     }
 };
 
-// rpmbuild and rpmspec, pointed at the work directory only.
+// rpmbuild and rpmspec, pointed at the work directory only. `top` is
+// absolute: rpmbuild runs in another cwd.
 struct RpmTools {
     fs::path top;
     fs::path sources;
@@ -64,10 +77,13 @@ struct RpmTools {
 
     [[nodiscard]] std::vector<std::string> args(std::string tool) const {
         std::vector<std::string> argv{std::move(tool)};
-        const std::pair<const char*, fs::path> dirs[] = {
-            {"_topdir", top},           {"_sourcedir", sources},          {"_specdir", sources},
-            {"_srcrpmdir", top / "SRPMS"}, {"_builddir", top / "BUILD"}, {"_rpmdir", top / "RPMS"},
-            {"_buildrootdir", top / "BUILDROOT"}};
+        const std::pair<const char*, fs::path> dirs[] = {{"_topdir", top},
+                                                         {"_sourcedir", sources},
+                                                         {"_specdir", sources},
+                                                         {"_srcrpmdir", top / "SRPMS"},
+                                                         {"_builddir", top / "BUILD"},
+                                                         {"_rpmdir", top / "RPMS"},
+                                                         {"_buildrootdir", top / "BUILDROOT"}};
         for (const auto& [name, dir] : dirs) {
             argv.insert(argv.end(), {"--define", fmt::format("{} {}", name, dir.string())});
         }
@@ -80,7 +96,8 @@ struct RpmTools {
     // VERSION-RELEASE of the spec as this rpmbuild evaluates it.
     [[nodiscard]] Expected<std::string> evr() const {
         auto argv = args("rpmspec");
-        argv.insert(argv.end(), {"-q", "--srpm", "--qf", "%{VERSION}-%{RELEASE}\\n", spec.string()});
+        argv.insert(argv.end(),
+                    {"-q", "--srpm", "--qf", "%{VERSION}-%{RELEASE}\\n", spec.string()});
         auto r = run_tool(argv);
         if (!r) {
             return std::unexpected(r.error());
@@ -92,6 +109,101 @@ struct RpmTools {
         return std::string(text::trim(text::chomp(lines.front())));
     }
 };
+
+// What the spec makes without a dist tag, and the dist tag (if any) with
+// which this rpmspec evaluates it to the SRPM's own VERSION-RELEASE.
+struct DerivedDist {
+    std::string without; // VERSION-RELEASE with dist defined empty
+    std::optional<std::string> dist;
+    std::vector<std::string> tried;
+};
+
+// `bare` defines no dist. The dist is the part of the SRPM's release that
+// the spec does not make without one (release_layout.hpp), confirmed by
+// rpmspec; failing that, each `.elN(_M)` segment of the release is tried.
+Expected<DerivedDist> derive_dist(const RpmTools& bare, const PackageId& original) {
+    DerivedDist out;
+    RpmTools probe = bare;
+    probe.defines.emplace_back("dist", "%{nil}");
+    auto without = probe.evr();
+    if (!without) {
+        return std::unexpected(without.error());
+    }
+    out.without = *without;
+    if (out.without == original.evr()) {
+        return out;
+    }
+    if (auto inserted = dist_inserted(original.evr(), out.without)) {
+        out.tried.push_back(*inserted);
+    }
+    for (auto& c : dist_candidates(original.release)) {
+        if (std::find(out.tried.begin(), out.tried.end(), c) == out.tried.end()) {
+            out.tried.push_back(std::move(c));
+        }
+    }
+    for (const auto& dist : out.tried) {
+        probe.defines.back().second = dist;
+        auto evr = probe.evr();
+        if (!evr) {
+            return std::unexpected(evr.error());
+        }
+        if (*evr == original.evr()) {
+            out.dist = dist;
+            return out;
+        }
+    }
+    return out;
+}
+
+// Points `tools` at the macros under which rpmspec evaluates the spec to
+// the SRPM's own VERSION-RELEASE, so the edited spec is evaluated as the
+// SRPM's build did: the caller's defines, plus the dist tag derived from
+// the SRPM when the caller gave none. Returns that derived dist.
+Expected<std::optional<std::string>> match_release(RpmTools& tools, const PackageId& original,
+                                                   const std::string& label) {
+    RpmTools bare = tools;
+    std::erase_if(bare.defines, [](const auto& d) { return d.first == "dist"; });
+    const bool dist_given = bare.defines.size() != tools.defines.size();
+    if (!dist_given) {
+        auto derived = derive_dist(bare, original);
+        if (!derived) {
+            return std::unexpected(derived.error().with_context(label));
+        }
+        if (derived->without == original.evr() || derived->dist) {
+            tools.defines.emplace_back("dist", derived->dist.value_or("%{nil}"));
+            return derived->dist;
+        }
+        const auto diff = release_difference(original.evr(), derived->without);
+        return fail(
+            ErrorKind::Usage,
+            fmt::format("{}: rpmspec evaluates it to {} with dist empty{}, but the SRPM is {}: "
+                        "the SRPM has '{}' where rpmspec has '{}'. This rpmbuild does not see a "
+                        "macro the SRPM was built with; pass it with --define 'NAME VALUE'",
+                        label, derived->without,
+                        derived->tried.empty()
+                            ? std::string()
+                            : fmt::format(" (and not to the SRPM's release with dist {} either)",
+                                          text::join(derived->tried, " or ")),
+                        original.evr(), diff.in_release, diff.in_evaluated));
+    }
+    auto evr = tools.evr();
+    if (!evr) {
+        return std::unexpected(evr.error().with_context(label));
+    }
+    if (*evr == original.evr()) {
+        return std::optional<std::string>();
+    }
+    // The caller's dist (or another define) is wrong: name the right one
+    // when the SRPM shows it.
+    std::string hint = "; pass them with --define 'NAME VALUE'";
+    if (auto derived = derive_dist(bare, original); derived && derived->dist) {
+        hint = fmt::format("; the SRPM's release calls for --define 'dist {}'", *derived->dist);
+    }
+    return fail(ErrorKind::Usage,
+                fmt::format("{}: rpmspec evaluates it to {}, but the SRPM is {}: this rpmbuild "
+                            "does not see the macros the SRPM was built with{}",
+                            label, *evr, original.evr(), hint));
+}
 
 // The directory under BUILD holding the kernel tree %prep made: the one
 // where the first expected file is.
@@ -116,11 +228,16 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
                         const fs::path& work) {
     auto argv = tools.args("rpmbuild");
     argv.insert(argv.end(), {"-bp", "--nodeps", tools.spec.string()});
-    auto r = proc::run({argv, work, std::nullopt});
+    // One stream, in the order rpm and the script wrote it: the script's
+    // messages (stdout) and its shell trace and errors (stderr) interleave.
+    std::string log;
+    auto r = proc::run_streaming({argv, work, std::nullopt}, [&](std::string_view line) {
+        log += line;
+        log += '\n';
+    });
     if (!r) {
         return std::unexpected(r.error());
     }
-    const std::string log = r->out + r->err;
     if (!r->ok()) {
         // The log stays for the maintainer; it is the only file written.
         const fs::path kept = request.out_dir / fmt::format("{}-prep.log", request.original.name);
@@ -128,8 +245,8 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
             return std::unexpected(ok.error());
         }
         result.prep_log = kept;
-        result.prep_failure = fmt::format("rpmbuild -bp failed ({}); the end of its log:\n{}",
-                                          r->status(), text::last_lines(log, 20));
+        result.prep_failure = fmt::format("rpmbuild -bp failed ({}); its first error:\n{}",
+                                          r->status(), prep_failure_excerpt(log, 20));
         return {};
     }
     if (request.expected_files.empty()) {
@@ -138,9 +255,9 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
     }
     const auto tree = find_prepped_tree(tools.top / "BUILD", request.expected_files.begin()->first);
     if (!tree) {
-        result.prep_failure = fmt::format("rpmbuild -bp succeeded but left no {} under {}",
-                                          request.expected_files.begin()->first,
-                                          (tools.top / "BUILD").string());
+        result.prep_failure =
+            fmt::format("rpmbuild -bp succeeded but left no {} under {}",
+                        request.expected_files.begin()->first, (tools.top / "BUILD").string());
         return {};
     }
     for (const auto& [path, content] : request.expected_files) {
@@ -172,7 +289,8 @@ Expected<void> check_parsed(std::string_view parsed, const SpecEdit& edit,
             const std::string_view line = text::trim(text::chomp(raw));
             tag_seen = tag_seen || line == tag;
             if (line.starts_with("ApplyOptionalPatch ") &&
-                (line.ends_with(" " + patches.files[k]) || line.ends_with("/" + patches.files[k]))) {
+                (line.ends_with(" " + patches.files[k]) ||
+                 line.ends_with("/" + patches.files[k]))) {
                 apply_seen = true;
             }
         }
@@ -190,15 +308,6 @@ Expected<void> check_parsed(std::string_view parsed, const SpecEdit& edit,
 
 } // namespace
 
-std::optional<std::string> dist_of_release(std::string_view release) {
-    static const std::regex re(R"(.*(\.el\d+(_\d+)?))");
-    std::match_results<std::string_view::const_iterator> m;
-    if (std::regex_match(release.begin(), release.end(), m, re)) {
-        return m[1].str();
-    }
-    return std::nullopt;
-}
-
 Expected<PackageId> query_package(const fs::path& file) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
@@ -213,11 +322,12 @@ Expected<PackageId> query_package(const fs::path& file) {
                     fmt::format("{} is not an intact RPM package (rpmkeys -K: {})", file.string(),
                                 text::trim(digests->out + digests->err)));
     }
-    auto r = proc::run({{"rpm", "-qp", "--nosignature", "--qf",
-                         "%{NAME}\\n%{VERSION}\\n%{RELEASE}\\n%|SOURCEPACKAGE?{source}:{binary}|\\n",
-                         file.string()},
-                        {},
-                        std::nullopt});
+    auto r =
+        proc::run({{"rpm", "-qp", "--nosignature", "--qf",
+                    "%{NAME}\\n%{VERSION}\\n%{RELEASE}\\n%|SOURCEPACKAGE?{source}:{binary}|\\n",
+                    file.string()},
+                   {},
+                   std::nullopt});
     if (!r) {
         return std::unexpected(r.error());
     }
@@ -254,8 +364,8 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
         return std::unexpected(lock.error());
     }
     for (const auto& e : fs::directory_iterator(request.out_dir, ec)) {
-        if (e.path().filename().string().starts_with(".kseries-srpm-") &&
-            e.is_directory(ec) && !e.is_symlink(ec)) {
+        if (e.path().filename().string().starts_with(".kseries-srpm-") && e.is_directory(ec) &&
+            !e.is_symlink(ec)) {
             fs::remove_all(e.path(), ec);
         }
     }
@@ -263,11 +373,18 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
     // renamed into place, never copied.
     std::string pattern = (request.out_dir / ".kseries-srpm-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
-        return fail(ErrorKind::Io, fmt::format("cannot create a work directory in {}",
-                                               request.out_dir.string()));
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot create a work directory in {}", request.out_dir.string()));
     }
     WorkDir work;
-    work.path = pattern;
+    // rpmbuild runs with the work directory as its cwd, so every path handed
+    // to it (and to rpmspec) is absolute: a relative --out would otherwise
+    // name a directory inside the work directory.
+    work.path = fs::absolute(fs::path(pattern), ec);
+    if (ec) {
+        fs::remove_all(fs::path(pattern), ec);
+        return fail(ErrorKind::Io, fmt::format("cannot resolve the work directory {}", pattern));
+    }
     RpmTools tools{work.path, work.path / "SOURCES", {}, request.defines};
     for (const char* d : {"SOURCES", "SRPMS", "BUILD", "RPMS", "BUILDROOT"}) {
         fs::create_directory(work.path / d, ec);
@@ -289,37 +406,26 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
                                                   request.kernel_srpm.string(), specs.size()));
     }
     tools.spec = tools.sources / specs.front();
-    const std::string label = fmt::format("{} (in {})", specs.front(),
-                                          request.kernel_srpm.filename().string());
+    const std::string label =
+        fmt::format("{} (in {})", specs.front(), request.kernel_srpm.filename().string());
 
     // rpmbuild here must evaluate the spec as the SRPM's build did: the dist
-    // tag of RHEL builds is defined unless the caller defined it.
-    result.dist = dist_of_release(original.release);
-    bool dist_given = false;
-    for (const auto& d : request.defines) {
-        dist_given = dist_given || d.first == "dist";
+    // tag of RHEL builds is derived from the SRPM unless the caller defined it.
+    auto dist = match_release(tools, original, label);
+    if (!dist) {
+        return std::unexpected(dist.error());
     }
-    if (result.dist && !dist_given) {
-        tools.defines.emplace_back("dist", *result.dist);
-    } else {
-        result.dist.reset();
-    }
-    auto before = tools.evr();
-    if (!before) {
-        return std::unexpected(before.error().with_context(label));
-    }
-    if (*before != original.evr()) {
-        return fail(ErrorKind::Usage,
-                    fmt::format("{}: rpmspec evaluates it to {}, but the SRPM is {}: this "
-                                "rpmbuild does not see the macros the SRPM was built with; "
-                                "pass them with --define 'NAME VALUE'",
-                                label, *before, original.evr()));
-    }
+    result.dist = *dist;
 
     step(fmt::format("editing {}", specs.front()));
     auto spec_text = read_whole(tools.spec);
     if (!spec_text) {
         return std::unexpected(spec_text.error());
+    }
+    // The rewritten spec keeps the stock one's mode (extract_srpm gave it).
+    const fs::perms spec_mode = fs::status(tools.spec, ec).permissions() & fs::perms::all;
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot read the mode of {}", tools.spec.string()));
     }
     auto edit = edit_spec(*spec_text, label, request.patches, request.buildid);
     if (!edit) {
@@ -336,8 +442,12 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
             result.padded.push_back(name);
         }
         // A file of the payload by the same name, which the spec does not
-        // declare (edit_spec refuses declared ones), is replaced.
+        // declare (edit_spec refuses declared ones), is replaced. Patches
+        // are data: 0644 whatever the umask, as rpmbuild -bs records it.
         if (auto ok = write_file_atomic(tools.sources / name, content); !ok) {
+            return std::unexpected(ok.error());
+        }
+        if (auto ok = set_mode(tools.sources / name, fs::perms{0644}); !ok) {
             return std::unexpected(ok.error());
         }
     }
@@ -361,6 +471,9 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
         return std::unexpected(final_text.error());
     }
     if (auto ok = write_file_atomic(tools.spec, *final_text); !ok) {
+        return std::unexpected(ok.error());
+    }
+    if (auto ok = set_mode(tools.spec, spec_mode); !ok) {
         return std::unexpected(ok.error());
     }
     result.edit = std::move(*edit);
