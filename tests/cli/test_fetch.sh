@@ -17,9 +17,10 @@ top="$T/rpmbuild"
 mkdir -p "$top/SOURCES" "$top/SPECS"
 tar -C "$T" -cJf "$top/SOURCES/linux-$rel.tar.xz" "linux-$rel"
 : > "$top/SOURCES/linux-kernel-test.patch"
+cp -p "$KSERIES_ROOT"/tests/data/kernel-spec/sources/* "$top/SOURCES/"
 sed -e "s/@PKGRELEASE@/147.5.1.el8_1/; s/@DISTRO_BUILD@/147.5.1/; s/@PATCH_COMMAND@/patch -p1 -F1 -s/" \
   "$KSERIES_ROOT/tests/data/kernel-spec/el8.spec.in" > "$top/SPECS/kernel.spec"
-rpmbuild -bs --define "_topdir $top" "$top/SPECS/kernel.spec" > "$T/rpmbuild.log" 2>&1 ||
+rpmbuild -bs --define "_topdir $top" --define "dist .el8_1" "$top/SPECS/kernel.spec" > "$T/rpmbuild.log" 2>&1 ||
   { cat "$T/rpmbuild.log"; fail "rpmbuild -bs failed"; }
 name=kernel-$rel.src.rpm
 [ -f "$top/SRPMS/$name" ] || fail "rpmbuild made no $name"

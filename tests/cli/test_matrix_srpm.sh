@@ -16,9 +16,10 @@ build_srpm() {
   mkdir -p "$top/SOURCES" "$top/SPECS"
   cp "$T/linux-$rel.tar.xz" "$top/SOURCES/"
   : > "$top/SOURCES/linux-kernel-test.patch"
+  cp -p "$KSERIES_ROOT"/tests/data/kernel-spec/sources/* "$top/SOURCES/"
   sed -e "s/@PKGRELEASE@/147.5.1.el8_1/; s/@DISTRO_BUILD@/147.5.1/; s/@PATCH_COMMAND@/$2/" \
     "$KSERIES_ROOT/tests/data/kernel-spec/el8.spec.in" > "$top/SPECS/kernel.spec"
-  rpmbuild -bs --define "_topdir $top" "$top/SPECS/kernel.spec" > "$T/rpmbuild.log" 2>&1 ||
+  rpmbuild -bs --define "_topdir $top" --define "dist .el8_1" "$top/SPECS/kernel.spec" > "$T/rpmbuild.log" 2>&1 ||
     { cat "$T/rpmbuild.log"; fail "rpmbuild -bs failed"; }
   ls "$top"/SRPMS/kernel-*.src.rpm
 }

@@ -1,110 +1,9 @@
-# kseries srpm on kernel SRPMs built here in RHEL's real structure: a
-# tarball of real kernel source (Debian 6.12's fs/overlayfs in a
-# linux-<release>/ tree, or for RHEL 7 the stand-in base tree v1 was made
-# against) and a kernel.spec of each era (tests/data/kernel-spec/) whose
-# %build packages the prepared sources. Each patched SRPM goes through the
-# real `rpmbuild -bp` (kseries srpm --prep) and `rpmbuild --rebuild`, and
-# the binary package must hold exactly what the real GNU patch makes of the
-# series.
+# kseries srpm: the second run on its own output, short patches, paths
+# relative to the caller's cwd, the store's name, and every refusal (with
+# nothing left in --out). The release layouts of each RHEL era, file modes
+# and `rpmbuild --rebuild` of the result are in test_srpm_eras.sh.
 . "$(dirname "$0")/common.sh"
-: "${KSERIES_CORPUS_612:?}"
-STORE="$KSERIES_ROOT/series/overlayfs-nfsroot"
-V2="$STORE/v2"
-export SOURCE_DATE_EPOCH=1764000000 # Mon Nov 24 2025
-
-# stock_srpm ERA NAME-VERSION-RELEASE DIST TREE_SOURCE [SED...]: builds the
-# stock SRPM kernel-VERSION-RELEASE.src.rpm from tests/data/kernel-spec/ERA
-# (placeholders filled from the release) and a tarball of TREE_SOURCE's
-# fs/overlayfs; prints its path.
-stock_srpm() {
-  era=$1 nvr=$2 dist=$3 tree=$4
-  shift 4
-  version=${nvr%%-*}
-  release=${nvr#*-}
-  pkgrelease=${release%"$dist"}
-  top="$T/stock-$era-$$-$(date +%s%N)"
-  mkdir -p "$top/SOURCES" "$top/SPECS" "$top/tar/linux-$nvr"
-  cp -r "$tree/fs" "$top/tar/linux-$nvr/"
-  printf 'VERSION = %s\nPATCHLEVEL = %s\nSUBLEVEL = %s\nEXTRAVERSION =\n' \
-    "$(echo "$version" | cut -d. -f1)" "$(echo "$version" | cut -d. -f2)" \
-    "$(echo "$version" | cut -d. -f3)" > "$top/tar/linux-$nvr/Makefile"
-  tar -C "$top/tar" -cJf "$top/SOURCES/linux-$nvr.tar.xz" "linux-$nvr"
-  : > "$top/SOURCES/linux-kernel-test.patch"
-  : > "$top/SOURCES/patch-5.14-redhat.patch"
-  : > "$top/SOURCES/patch-6.12-redhat.patch"
-  sed -e "s/@PKGRELEASE@/$pkgrelease/g; s/@DISTRO_BUILD@/$pkgrelease/g" \
-      -e "s/@PATCH_COMMAND@/patch -p1 -F1 -s/; s/@SPECVERSION@/$version/g" \
-      -e "s/@TARFILE_RELEASE@/$nvr/g" "$@" \
-      "$KSERIES_ROOT/tests/data/kernel-spec/$era.spec.in" > "$top/SPECS/kernel.spec"
-  if [ "$era" = el8 ]; then
-    # RHEL 8's spec carries the dist tag in pkgrelease itself.
-    sed -i "s/^%define pkgrelease .*/%define pkgrelease $release/" "$top/SPECS/kernel.spec"
-  fi
-  rpmbuild -bs --define "_topdir $top" --define "dist $dist" "$top/SPECS/kernel.spec" \
-    > "$top/rpmbuild.log" 2>&1 || { cat "$top/rpmbuild.log" >&2; fail "stock SRPM $nvr"; }
-  srpm=$(ls "$top"/SRPMS/kernel-*.src.rpm)
-  [ "$(basename "$srpm")" = "kernel-$nvr.src.rpm" ] || fail "stock SRPM is $(basename "$srpm"), not kernel-$nvr"
-  echo "$srpm"
-}
-
-# expected_tree SERIES_DIR SOURCE DEST: SOURCE's fs/overlayfs patched by the
-# real GNU patch with every patch of the series, in order.
-expected_tree() {
-  rm -rf "$3" && mkdir -p "$3" && cp -r "$2/fs" "$3/"
-  grep -v "^#" "$1/series" | while read -r p _; do
-    [ -n "$p" ] && patch -s -p1 -F1 -d "$3" < "$1/$p" || exit 1
-  done
-}
-
-# rebuilt_tree SRPM DEST DIST: rpmbuild --rebuild, then the binary package's
-# fs/overlayfs unpacked into DEST.
-rebuilt_tree() {
-  rb="$T/rebuild-$$-$(date +%s%N)"
-  rpmbuild --rebuild --define "_topdir $rb" --define "dist $3" "$1" > "$rb.log" 2>&1 ||
-    { cat "$rb.log" >&2; fail "rpmbuild --rebuild $1"; }
-  rpm=$(ls "$rb"/RPMS/noarch/kernel-*.rpm)
-  rm -rf "$2" && mkdir -p "$2"
-  (cd "$2" && rpm2cpio "$rpm" | cpio -idm --quiet)
-}
-
-base7="$T/base-el7"
-make_base_tree "$base7"
-
-# --- el8 (patch -p1 -F1), el9.2 and el10 (git apply) with v2, el7 with v1 ----
-for case in "el8 4.18.0-305.el8 .el8 v2" "el9 5.14.0-284.11.1.el9_2 .el9_2 v2" \
-            "el10 6.12.0-55.el10 .el10 v2" "el7 3.10.0-1160.el7 .el7 v1"; do
-  set -- $case
-  era=$1 nvr=$2 dist=$3 version=$4
-  tree=$KSERIES_CORPUS_612
-  [ "$era" = el7 ] && tree=$base7
-  stock=$(stock_srpm "$era" "$nvr" "$dist" "$tree")
-  out="$T/out-$era"
-  run "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE" --out "$out" --prep
-  expect_rc 0 "srpm $era"
-  made="$out/kernel-${nvr%%-*}-$(echo "${nvr#*-}" | sed "s/$dist\$//")"
-  case $era in
-    el7|el8) made="$made$dist.kseries.$version.src.rpm" ;;
-    *) made="$made.kseries.$version$dist.src.rpm" ;;
-  esac
-  [ -f "$made" ] || { ls "$out" >&2; cat "$T/out" >&2; fail "$era: no $made"; }
-  [ "$(ls -A "$out" | wc -l)" -eq 1 ] || { ls -A "$out" >&2; fail "$era: more than the SRPM in --out"; }
-  expect_out "series overlayfs-nfsroot $version"
-  expect_out "%prep (rpmbuild -bp) applied every patch"
-  rpm -qpl "$made" | grep -q "^0001-" || fail "$era: the SRPM holds no patch file"
-  rpm -qp --changelog "$made" | head -2 | grep -q "kseries: apply overlayfs-nfsroot $version" ||
-    fail "$era: no changelog entry: $(rpm -qp --changelog "$made" | head -3)"
-  rpm -qp --qf '%{RELEASE}' "$made" | grep -q "kseries.$version" || fail "$era: buildid not in the release"
-
-  # The real rpmbuild builds it, and the package holds what GNU patch makes.
-  expected_tree "$STORE/$version" "$tree" "$T/expected-$era"
-  rebuilt_tree "$made" "$T/built-$era" "$dist"
-  diff -r "$T/expected-$era/fs/overlayfs" "$T/built-$era/usr/src/kseries-test/fs/overlayfs" ||
-    fail "$era: the built package does not hold the patched sources"
-  if [ "$era" != el7 ]; then
-    ! diff -q "$tree/fs/overlayfs/super.c" "$T/built-$era/usr/src/kseries-test/fs/overlayfs/super.c" \
-      > /dev/null || fail "$era: super.c was not patched"
-  fi
-done
+. "$(dirname "$0")/srpm_common.sh"
 
 # --- idempotent: the patched SRPM through kseries srpm again ----------------
 stock=$(stock_srpm el9 5.14.0-362.8.1.el9_3 .el9_3 "$KSERIES_CORPUS_612")
@@ -169,6 +68,7 @@ run "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE" --out "$T/prep-fail
 expect_rc 1 "failing %prep"
 expect_out "%prep of the patched spec failed; no SRPM was written"
 expect_out "prep breaks here"
+expect_out "error: Bad exit status from"
 [ "$(ls -A "$T/prep-fails")" = "kernel-prep.log" ] || { ls -A "$T/prep-fails" >&2; fail "prep failure left more than its log"; }
 
 # Not an RPM, and a binary RPM.
@@ -186,6 +86,77 @@ stock=$(stock_srpm el9 5.14.0-284.11.1.el9_2 .el9_2 "$KSERIES_CORPUS_612")
 run "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE" --define 'dist .el9' --out "$T/bad"
 expect_rc 2 "wrong dist"
 expect_err "rpmspec evaluates it to 5.14.0-284.11.1.el9, but the SRPM is 5.14.0-284.11.1.el9_2"
+expect_err "the SRPM's release calls for --define 'dist .el9_2'"
 run "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE" --buildid '.a b' --out "$T/bad"
 expect_rc 2 "bad buildid"
 expect_err "buildid '.a b' is not"
+
+# A macro the build system defined, not the spec: refused, naming what
+# differs; given with --define, the dist is still derived and it works.
+stock=$(STOCK_DEFINE='ciq_patch_build_str .92ciq_lts.3.1' stock_srpm el9-rebuild \
+  5.14.0-284.30.1.el9_2.92ciq_lts.3.1 .el9_2 "$KSERIES_CORPUS_612" -e '/^%define ciq_patch_build_str/d')
+run "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE" --out "$T/bad"
+expect_rc 2 "a macro of the build system"
+expect_err "the SRPM has '.el9_2.92ciq_lts.3.1' where rpmspec has '%{ciq_patch_build_str}'"
+[ ! -e "$T/bad" ] || [ -z "$(ls -A "$T/bad")" ] || fail "--out not empty after a refusal"
+run "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE" --out "$T/ciq" \
+  --define 'ciq_patch_build_str .92ciq_lts.3.1'
+expect_rc 0 "the build system's macro given"
+[ -f "$T/ciq/kernel-5.14.0-284.30.1.kseries.v2.el9_2.92ciq_lts.3.1.src.rpm" ] || { ls "$T/ciq" >&2; fail "ciq name"; }
+
+# A setuid member: refused (kernel SRPMs have none), nothing written.
+stock=$(stock_srpm el8 4.18.0-305.7.1.el8_4 .el8_4 "$KSERIES_CORPUS_612")
+mkdir -p "$T/suid/SOURCES" && (cd "$T/suid/SOURCES" && rpm2cpio "$stock" | cpio -idm --quiet)
+chmod 4755 "$T/suid/SOURCES/generate_all_configs.sh"
+rpmbuild -bs --define "_topdir $T/suid" --define "_sourcedir $T/suid/SOURCES" --define "dist .el8_4" \
+  "$T/suid/SOURCES/kernel.spec" > "$T/suid.log" 2>&1 || { cat "$T/suid.log" >&2; fail "setuid SRPM"; }
+suid=$(ls "$T"/suid/SRPMS/*.src.rpm)
+file_modes "$suid" | grep -qx -- '-rwsr-xr-x generate_all_configs.sh' || fail "the fixture has no setuid file"
+run "$KSERIES" srpm --kernel-srpm "$suid" --series "$STORE" --out "$T/bad"
+expect_rc 2 "setuid member"
+expect_err "holds 'generate_all_configs.sh' with mode 4755 (setuid, setgid or sticky)"
+[ ! -e "$T/bad" ] || [ -z "$(ls -A "$T/bad")" ] || fail "--out not empty after a refusal"
+
+# --- a failed %prep shows its first error, not rpm's recap of warnings -------
+# The el8 spec's `%endif # with_gcov` lines make rpm warn, and repeat the
+# warnings at the end of a failed build; %prep fails on `chmod +x
+# scripts/checkpatch.pl` in a tarball without it.
+stock=$(NO_CHECKPATCH=1 stock_srpm el8 4.18.0-305.7.1.el8_4 .el8_4 "$KSERIES_CORPUS_612")
+run "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE" --out "$T/prep-chmod" --prep
+expect_rc 1 "%prep without scripts/checkpatch.pl"
+expect_out "chmod: cannot access 'scripts/checkpatch.pl': No such file or directory"
+expect_out "error: Bad exit status from"
+expect_no_out "extra tokens at the end of %endif directive"
+grep -q "RPM build warnings:" "$T/prep-chmod/kernel-prep.log" &&
+  grep -q "extra tokens at the end of %endif directive in line .*%endif # with_gcov" \
+    "$T/prep-chmod/kernel-prep.log" || fail "the %prep log has no recap of %endif warnings to skip"
+
+# --- paths relative to the caller's cwd, and the store's own name ------------
+# The store is copied to a directory of another name: its index.toml's name
+# still names the series, so its lines in the spec are recognised.
+stock=$(stock_srpm el8 4.18.0-305.7.1.el8_4 .el8_4 "$KSERIES_CORPUS_612")
+run "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE" --out "$T/orig"
+expect_rc 0 "srpm from the store"
+name=kernel-4.18.0-305.7.1.el8_4.kseries.v2.src.rpm
+[ -f "$T/orig/$name" ] || { ls "$T/orig" >&2; fail "no $name"; }
+spec_of "$T/orig/$name" "$T/spec-orig"
+mkdir -p "$T/cwd/in" && cp "$stock" "$T/cwd/in/" && cp -r "$STORE" "$T/cwd/site-patches"
+cd "$T/cwd"
+run "$KSERIES" srpm --kernel-srpm "in/$(basename "$stock")" --series site-patches --out srpms/ --prep
+expect_rc 0 "relative paths"
+expect_out "series overlayfs-nfsroot v2"
+[ "$(ls -A srpms)" = "$name" ] || { ls -A srpms >&2; fail "relative --out: not just $name"; }
+spec_of "srpms/$name" "$T/spec-relative"
+cmp "$T/spec-orig/kernel.spec" "$T/spec-relative/kernel.spec" || fail "relative paths made another spec"
+for series in site-patches site-patches/v2; do
+  rm -rf again
+  run "$KSERIES" srpm --kernel-srpm "../orig/$name" --series "$series" --out again
+  expect_rc 0 "renamed store $series on the original store's SRPM"
+  expect_out "they were replaced, not added to"
+  [ "$(ls -A again)" = "$name" ] || { ls -A again >&2; fail "$series: renamed the SRPM"; }
+  spec_of "again/$name" "$T/spec-again"
+  cmp "$T/spec-orig/kernel.spec" "$T/spec-again/kernel.spec" || {
+    diff "$T/spec-orig/kernel.spec" "$T/spec-again/kernel.spec" >&2; fail "$series: changed the spec"; }
+  rm -rf "$T/spec-again"
+done
+cd /

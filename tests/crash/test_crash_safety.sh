@@ -115,6 +115,7 @@ cp -r "$KSERIES_CORPUS_612/fs" "$top/tar/linux-$rel/"
 tar -C "$top/tar" -cJf "$top/SOURCES/linux-$rel.tar.xz" "linux-$rel"
 : > "$top/SOURCES/linux-kernel-test.patch"
 : > "$top/SOURCES/patch-5.14-redhat.patch"
+cp -p "$KSERIES_ROOT"/tests/data/kernel-spec/sources/* "$top/SOURCES/"
 sed -e "s/@PKGRELEASE@/284.11.1/g; s/@SPECVERSION@/5.14.0/g; s/@TARFILE_RELEASE@/$rel/g" \
   "$KSERIES_ROOT/tests/data/kernel-spec/el9.spec.in" > "$top/SPECS/kernel.spec"
 rpmbuild -bs --define "_topdir $top" --define "dist .el9_2" "$top/SPECS/kernel.spec" > "$T/rb.log" 2>&1 ||

@@ -66,9 +66,22 @@ parse_defines(const std::vector<std::string>& given) {
     return out;
 }
 
+// A directory's own name, however it was written ("tiny/", ".", "../x").
+std::string directory_name(const std::string& path) {
+    fs::path p = fs::absolute(fs::path(path)).lexically_normal();
+    if (!p.has_filename()) {
+        p = p.parent_path();
+    }
+    return p.filename().string();
+}
+
 struct Picked {
     series::LoadedVersion version;
-    std::string series; // the store's name, or the quilt directory's
+    // The store's name (index.toml's `name`, else its directory's), also
+    // for a store version series/NAME/vN; a quilt directory's own name. It
+    // marks kseries' lines in the spec, so a renamed copy of the store
+    // still recognises (and replaces) what it added before.
+    std::string series;
 };
 
 // The series version for this SRPM: --version, a forced store version, or
@@ -78,10 +91,8 @@ Expected<Picked> pick_version(const SrpmOptions& opts, const kernel::Release& re
     if (!selection) {
         return std::unexpected(selection.error());
     }
-    const std::string name =
-        selection->store() != nullptr
-            ? selection->store()->dir().lexically_normal().filename().string()
-            : fs::path(opts.source.series).lexically_normal().filename().string();
+    const std::string name = selection->store() != nullptr ? selection->store()->name()
+                                                           : directory_name(opts.source.series);
     if (!opts.version.empty()) {
         for (const auto& v : selection->versions()) {
             if (v.name == opts.version) {
@@ -127,8 +138,8 @@ Expected<int> make(const SrpmOptions& opts) {
     }
     auto release = kernel::parse_release(id->evr());
     if (!release) {
-        return fail(ErrorKind::Usage, fmt::format("{}: {} is not a kernel release",
-                                                  opts.kernel_srpm, id->evr()));
+        return fail(ErrorKind::Usage,
+                    fmt::format("{}: {} is not a kernel release", opts.kernel_srpm, id->evr()));
     }
     auto picked = pick_version(opts, *release);
     if (!picked) {
@@ -162,8 +173,8 @@ Expected<int> make(const SrpmOptions& opts) {
             return std::unexpected(ok.error().with_context((loaded.dir / p.entry.patch).string()));
         }
         if (request.patch_texts.contains(name)) {
-            return fail(ErrorKind::Usage, fmt::format("{}: two patches are named {}",
-                                                      loaded.dir.string(), name));
+            return fail(ErrorKind::Usage,
+                        fmt::format("{}: two patches are named {}", loaded.dir.string(), name));
         }
         auto text = read_patch_file(loaded.dir / p.entry.patch);
         if (!text) {
@@ -220,7 +231,8 @@ Expected<int> make(const SrpmOptions& opts) {
         }
     }
 
-    request.buildid = opts.buildid.empty() ? fmt::format(".kseries.{}", version->name) : opts.buildid;
+    request.buildid =
+        opts.buildid.empty() ? fmt::format(".kseries.{}", version->name) : opts.buildid;
     request.packager = opts.packager;
     request.date = changelog_date();
     request.defines = std::move(*defines);
@@ -243,17 +255,17 @@ Expected<int> make(const SrpmOptions& opts) {
                     exit_checks_failed);
     }
 
-    std::string out = fmt::format("{}\n  from {}-{} ({}), series {} {}, policy {}\n",
-                                  result->srpm.string(), id->name,
-                                  id->evr(), opts.kernel_srpm, request.patches.series,
-                                  version->name, check::policy(*policy).command);
+    std::string out =
+        fmt::format("{}\n  from {}-{} ({}), series {} {}, policy {}\n", result->srpm.string(),
+                    id->name, id->evr(), opts.kernel_srpm, request.patches.series, version->name,
+                    check::policy(*policy).command);
     out += fmt::format("  release {} (buildid {}{})\n", result->evr, *request.buildid,
                        result->edit.old_buildid
                            ? fmt::format(", replacing {}", *result->edit.old_buildid)
                            : std::string());
     for (std::size_t k = 0; k < request.patches.files.size(); ++k) {
-        out += fmt::format("  Patch{}: {}\n", result->edit.first_number + k,
-                           request.patches.files[k]);
+        out +=
+            fmt::format("  Patch{}: {}\n", result->edit.first_number + k, request.patches.files[k]);
     }
     for (const auto& p : result->padded) {
         out += fmt::format("  note: {} had 9 lines or fewer, which ApplyOptionalPatch skips "
@@ -287,8 +299,7 @@ CommandBody add_srpm(CLI::App& app, const GlobalOptions& /*global*/) {
                     "or quilt directory")
         ->required();
     cmd->add_option("--version", opts->version, "force this version of the store (e.g. v2)");
-    cmd->add_option("--buildid", opts->buildid,
-                    "the spec's buildid (default: .kseries.<version>)");
+    cmd->add_option("--buildid", opts->buildid, "the spec's buildid (default: .kseries.<version>)");
     cmd->add_option("--packager", opts->packager, "who the %changelog entry names")
         ->capture_default_str();
     cmd->add_option("--define", opts->defines,

@@ -1,18 +1,18 @@
-#include <kseries/rpm/srpm.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <fmt/format.h>
 
 #include <kseries/proc/run.hpp>
+#include <kseries/rpm/prep_log.hpp>
+#include <kseries/rpm/rpm_tools.hpp>
+#include <kseries/rpm/srpm.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/lock.hpp>
 #include <kseries/util/text.hpp>
-
-#include <fmt/format.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <regex>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -20,25 +20,23 @@ namespace kseries::rpm {
 
 namespace {
 
-
-Expected<proc::Result> run_tool(const std::vector<std::string>& argv, const fs::path& cwd = {}) {
-    auto r = proc::run({argv, cwd, std::nullopt});
-    if (!r) {
-        return std::unexpected(r.error());
-    }
-    if (!r->ok()) {
-        return fail(ErrorKind::Tool, fmt::format("{} failed ({}):\n{}", proc::describe(argv),
-                                                 r->status(), text::last_lines(r->err + r->out, 15)));
-    }
-    return r;
-}
-
 Expected<std::string> read_whole(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return fail(ErrorKind::Io, fmt::format("cannot read {}", path.string()));
     }
     return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Gives a file of the work directory the mode rpmbuild -bs should record.
+Expected<void> set_mode(const fs::path& path, fs::perms mode) {
+    std::error_code ec;
+    fs::permissions(path, mode, fs::perm_options::replace | fs::perm_options::nofollow, ec);
+    if (ec) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot set the mode of {}: {}", path.string(), ec.message()));
+    }
+    return {};
 }
 
 // Removes the work directory whatever way make_srpm leaves.
@@ -52,44 +50,6 @@ struct WorkDir {
             std::error_code ec;
             fs::remove_all(path, ec);
         }
-    }
-};
-
-// rpmbuild and rpmspec, pointed at the work directory only.
-struct RpmTools {
-    fs::path top;
-    fs::path sources;
-    fs::path spec;
-    std::vector<std::pair<std::string, std::string>> defines;
-
-    [[nodiscard]] std::vector<std::string> args(std::string tool) const {
-        std::vector<std::string> argv{std::move(tool)};
-        const std::pair<const char*, fs::path> dirs[] = {
-            {"_topdir", top},           {"_sourcedir", sources},          {"_specdir", sources},
-            {"_srcrpmdir", top / "SRPMS"}, {"_builddir", top / "BUILD"}, {"_rpmdir", top / "RPMS"},
-            {"_buildrootdir", top / "BUILDROOT"}};
-        for (const auto& [name, dir] : dirs) {
-            argv.insert(argv.end(), {"--define", fmt::format("{} {}", name, dir.string())});
-        }
-        for (const auto& [name, value] : defines) {
-            argv.insert(argv.end(), {"--define", fmt::format("{} {}", name, value)});
-        }
-        return argv;
-    }
-
-    // VERSION-RELEASE of the spec as this rpmbuild evaluates it.
-    [[nodiscard]] Expected<std::string> evr() const {
-        auto argv = args("rpmspec");
-        argv.insert(argv.end(), {"-q", "--srpm", "--qf", "%{VERSION}-%{RELEASE}\\n", spec.string()});
-        auto r = run_tool(argv);
-        if (!r) {
-            return std::unexpected(r.error());
-        }
-        const auto lines = text::split_lines(r->out);
-        if (lines.empty()) {
-            return fail(ErrorKind::Tool, fmt::format("{} printed nothing", proc::describe(argv)));
-        }
-        return std::string(text::trim(text::chomp(lines.front())));
     }
 };
 
@@ -116,11 +76,16 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
                         const fs::path& work) {
     auto argv = tools.args("rpmbuild");
     argv.insert(argv.end(), {"-bp", "--nodeps", tools.spec.string()});
-    auto r = proc::run({argv, work, std::nullopt});
+    // One stream, in the order rpm and the script wrote it: the script's
+    // messages (stdout) and its shell trace and errors (stderr) interleave.
+    std::string log;
+    auto r = proc::run_streaming({argv, work, std::nullopt}, [&](std::string_view line) {
+        log += line;
+        log += '\n';
+    });
     if (!r) {
         return std::unexpected(r.error());
     }
-    const std::string log = r->out + r->err;
     if (!r->ok()) {
         // The log stays for the maintainer; it is the only file written.
         const fs::path kept = request.out_dir / fmt::format("{}-prep.log", request.original.name);
@@ -128,8 +93,8 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
             return std::unexpected(ok.error());
         }
         result.prep_log = kept;
-        result.prep_failure = fmt::format("rpmbuild -bp failed ({}); the end of its log:\n{}",
-                                          r->status(), text::last_lines(log, 20));
+        result.prep_failure = fmt::format("rpmbuild -bp failed ({}); its first error:\n{}",
+                                          r->status(), prep_failure_excerpt(log, 20));
         return {};
     }
     if (request.expected_files.empty()) {
@@ -138,9 +103,9 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
     }
     const auto tree = find_prepped_tree(tools.top / "BUILD", request.expected_files.begin()->first);
     if (!tree) {
-        result.prep_failure = fmt::format("rpmbuild -bp succeeded but left no {} under {}",
-                                          request.expected_files.begin()->first,
-                                          (tools.top / "BUILD").string());
+        result.prep_failure =
+            fmt::format("rpmbuild -bp succeeded but left no {} under {}",
+                        request.expected_files.begin()->first, (tools.top / "BUILD").string());
         return {};
     }
     for (const auto& [path, content] : request.expected_files) {
@@ -172,7 +137,8 @@ Expected<void> check_parsed(std::string_view parsed, const SpecEdit& edit,
             const std::string_view line = text::trim(text::chomp(raw));
             tag_seen = tag_seen || line == tag;
             if (line.starts_with("ApplyOptionalPatch ") &&
-                (line.ends_with(" " + patches.files[k]) || line.ends_with("/" + patches.files[k]))) {
+                (line.ends_with(" " + patches.files[k]) ||
+                 line.ends_with("/" + patches.files[k]))) {
                 apply_seen = true;
             }
         }
@@ -190,15 +156,6 @@ Expected<void> check_parsed(std::string_view parsed, const SpecEdit& edit,
 
 } // namespace
 
-std::optional<std::string> dist_of_release(std::string_view release) {
-    static const std::regex re(R"(.*(\.el\d+(_\d+)?))");
-    std::match_results<std::string_view::const_iterator> m;
-    if (std::regex_match(release.begin(), release.end(), m, re)) {
-        return m[1].str();
-    }
-    return std::nullopt;
-}
-
 Expected<PackageId> query_package(const fs::path& file) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
@@ -213,11 +170,12 @@ Expected<PackageId> query_package(const fs::path& file) {
                     fmt::format("{} is not an intact RPM package (rpmkeys -K: {})", file.string(),
                                 text::trim(digests->out + digests->err)));
     }
-    auto r = proc::run({{"rpm", "-qp", "--nosignature", "--qf",
-                         "%{NAME}\\n%{VERSION}\\n%{RELEASE}\\n%|SOURCEPACKAGE?{source}:{binary}|\\n",
-                         file.string()},
-                        {},
-                        std::nullopt});
+    auto r =
+        proc::run({{"rpm", "-qp", "--nosignature", "--qf",
+                    "%{NAME}\\n%{VERSION}\\n%{RELEASE}\\n%|SOURCEPACKAGE?{source}:{binary}|\\n",
+                    file.string()},
+                   {},
+                   std::nullopt});
     if (!r) {
         return std::unexpected(r.error());
     }
@@ -254,8 +212,8 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
         return std::unexpected(lock.error());
     }
     for (const auto& e : fs::directory_iterator(request.out_dir, ec)) {
-        if (e.path().filename().string().starts_with(".kseries-srpm-") &&
-            e.is_directory(ec) && !e.is_symlink(ec)) {
+        if (e.path().filename().string().starts_with(".kseries-srpm-") && e.is_directory(ec) &&
+            !e.is_symlink(ec)) {
             fs::remove_all(e.path(), ec);
         }
     }
@@ -263,11 +221,18 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
     // renamed into place, never copied.
     std::string pattern = (request.out_dir / ".kseries-srpm-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
-        return fail(ErrorKind::Io, fmt::format("cannot create a work directory in {}",
-                                               request.out_dir.string()));
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot create a work directory in {}", request.out_dir.string()));
     }
     WorkDir work;
-    work.path = pattern;
+    // rpmbuild runs with the work directory as its cwd, so every path handed
+    // to it (and to rpmspec) is absolute: a relative --out would otherwise
+    // name a directory inside the work directory.
+    work.path = fs::absolute(fs::path(pattern), ec);
+    if (ec) {
+        fs::remove_all(fs::path(pattern), ec);
+        return fail(ErrorKind::Io, fmt::format("cannot resolve the work directory {}", pattern));
+    }
     RpmTools tools{work.path, work.path / "SOURCES", {}, request.defines};
     for (const char* d : {"SOURCES", "SRPMS", "BUILD", "RPMS", "BUILDROOT"}) {
         fs::create_directory(work.path / d, ec);
@@ -289,37 +254,26 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
                                                   request.kernel_srpm.string(), specs.size()));
     }
     tools.spec = tools.sources / specs.front();
-    const std::string label = fmt::format("{} (in {})", specs.front(),
-                                          request.kernel_srpm.filename().string());
+    const std::string label =
+        fmt::format("{} (in {})", specs.front(), request.kernel_srpm.filename().string());
 
     // rpmbuild here must evaluate the spec as the SRPM's build did: the dist
-    // tag of RHEL builds is defined unless the caller defined it.
-    result.dist = dist_of_release(original.release);
-    bool dist_given = false;
-    for (const auto& d : request.defines) {
-        dist_given = dist_given || d.first == "dist";
+    // tag of RHEL builds is derived from the SRPM unless the caller defined it.
+    auto dist = match_release(tools, original, label);
+    if (!dist) {
+        return std::unexpected(dist.error());
     }
-    if (result.dist && !dist_given) {
-        tools.defines.emplace_back("dist", *result.dist);
-    } else {
-        result.dist.reset();
-    }
-    auto before = tools.evr();
-    if (!before) {
-        return std::unexpected(before.error().with_context(label));
-    }
-    if (*before != original.evr()) {
-        return fail(ErrorKind::Usage,
-                    fmt::format("{}: rpmspec evaluates it to {}, but the SRPM is {}: this "
-                                "rpmbuild does not see the macros the SRPM was built with; "
-                                "pass them with --define 'NAME VALUE'",
-                                label, *before, original.evr()));
-    }
+    result.dist = *dist;
 
     step(fmt::format("editing {}", specs.front()));
     auto spec_text = read_whole(tools.spec);
     if (!spec_text) {
         return std::unexpected(spec_text.error());
+    }
+    // The rewritten spec keeps the stock one's mode (extract_srpm gave it).
+    const fs::perms spec_mode = fs::status(tools.spec, ec).permissions() & fs::perms::all;
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot read the mode of {}", tools.spec.string()));
     }
     auto edit = edit_spec(*spec_text, label, request.patches, request.buildid);
     if (!edit) {
@@ -336,8 +290,12 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
             result.padded.push_back(name);
         }
         // A file of the payload by the same name, which the spec does not
-        // declare (edit_spec refuses declared ones), is replaced.
+        // declare (edit_spec refuses declared ones), is replaced. Patches
+        // are data: 0644 whatever the umask, as rpmbuild -bs records it.
         if (auto ok = write_file_atomic(tools.sources / name, content); !ok) {
+            return std::unexpected(ok.error());
+        }
+        if (auto ok = set_mode(tools.sources / name, fs::perms{0644}); !ok) {
             return std::unexpected(ok.error());
         }
     }
@@ -361,6 +319,9 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
         return std::unexpected(final_text.error());
     }
     if (auto ok = write_file_atomic(tools.spec, *final_text); !ok) {
+        return std::unexpected(ok.error());
+    }
+    if (auto ok = set_mode(tools.spec, spec_mode); !ok) {
         return std::unexpected(ok.error());
     }
     result.edit = std::move(*edit);

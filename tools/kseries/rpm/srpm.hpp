@@ -33,16 +33,12 @@ struct PackageId {
 // checked the package's digests; a corrupt file is a Parse error naming it.
 [[nodiscard]] Expected<PackageId> query_package(const std::filesystem::path& file);
 
-// The dist tag a RHEL release carries ("193.14.2.el8_2" -> ".el8_2"), which
-// rpmbuild on another system does not define; nullopt when there is none.
-[[nodiscard]] std::optional<std::string> dist_of_release(std::string_view release);
-
 struct SrpmRequest {
     std::filesystem::path kernel_srpm;
     PackageId original; // query_package(kernel_srpm): read once, by the caller
     std::filesystem::path out_dir;
-    SpecPatches patches;                              // series, version, file names
-    std::map<std::string, std::string> patch_texts;   // file name -> contents
+    SpecPatches patches;                            // series, version, file names
+    std::map<std::string, std::string> patch_texts; // file name -> contents
     std::optional<std::string> buildid;
     std::string packager;
     std::chrono::sys_days date;
@@ -55,11 +51,11 @@ struct SrpmRequest {
 };
 
 struct SrpmResult {
-    std::filesystem::path srpm;      // in out_dir
-    std::string evr;                 // of the new SRPM
+    std::filesystem::path srpm; // in out_dir
+    std::string evr;            // of the new SRPM
     SpecEdit edit;
     std::vector<std::string> padded; // patches lengthened past the 9-line trap
-    std::optional<std::string> dist; // the dist tag defined for rpmbuild
+    std::optional<std::string> dist; // the dist tag derived from the SRPM for rpmbuild
     bool prep_ok = false;            // %prep ran and left every file as expected
     std::string prep_failure;        // why %prep failed: the step, and the end of its log
     std::filesystem::path prep_log;  // the full %prep log, kept in out_dir when it failed

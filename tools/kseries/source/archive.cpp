@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -305,10 +306,14 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
 namespace {
 
 // Writes the current member's data to a new file `path`: created
-// exclusively (O_EXCL | O_NOFOLLOW), counted against `budget`.
-Expected<void> write_member(archive* a, const std::filesystem::path& path, const std::string& what,
-                            std::uint64_t& budget) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+// exclusively (O_EXCL | O_NOFOLLOW), counted against `budget`, then given
+// the member's permission bits and modification time. rpmbuild -bs records
+// both from the disk, and kernel specs run their helper scripts directly
+// (`./generate_all_configs.sh`), so a lost execute bit breaks %prep. The
+// mode is set with fchmod, which the umask does not touch.
+Expected<void> write_member(archive* a, archive_entry* entry, const std::filesystem::path& path,
+                            const std::string& what, std::uint64_t& budget) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         return fail(ErrorKind::Io, fmt::format("{}: cannot create {}: {}", what, path.string(),
                                                std::strerror(errno)));
@@ -338,16 +343,28 @@ Expected<void> write_member(archive* a, const std::filesystem::path& path, const
                 if (errno == EINTR) {
                     continue;
                 }
-                result = fail(ErrorKind::Io, fmt::format("{}: writing {}: {}", what,
-                                                         path.string(), std::strerror(errno)));
+                result = fail(ErrorKind::Io, fmt::format("{}: writing {}: {}", what, path.string(),
+                                                         std::strerror(errno)));
                 break;
             }
             done += w;
         }
     }
+    if (result && ::fchmod(fd, static_cast<mode_t>(archive_entry_perm(entry) & 0777)) != 0) {
+        result = fail(ErrorKind::Io, fmt::format("{}: setting the mode of {}: {}", what,
+                                                 path.string(), std::strerror(errno)));
+    }
+    if (result && archive_entry_mtime_is_set(entry) != 0) {
+        const timespec times[2] = {{0, UTIME_OMIT},
+                                   {static_cast<time_t>(archive_entry_mtime(entry)), 0}};
+        if (::futimens(fd, times) != 0) {
+            result = fail(ErrorKind::Io, fmt::format("{}: setting the time of {}: {}", what,
+                                                     path.string(), std::strerror(errno)));
+        }
+    }
     if (result && ::fsync(fd) != 0) {
-        result = fail(ErrorKind::Io, fmt::format("{}: syncing {}: {}", what, path.string(),
-                                                 std::strerror(errno)));
+        result = fail(ErrorKind::Io,
+                      fmt::format("{}: syncing {}: {}", what, path.string(), std::strerror(errno)));
     }
     ::close(fd);
     return result;
@@ -372,11 +389,11 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
             break;
         }
         if (rc < ARCHIVE_WARN) {
-            return fail(ErrorKind::Parse,
-                        fmt::format("{} is not a readable RPM package: {}", label,
-                                    error_text(a.get())));
+            return fail(ErrorKind::Parse, fmt::format("{} is not a readable RPM package: {}", label,
+                                                      error_text(a.get())));
         }
-        std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
+        std::string name =
+            archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
         if (name.starts_with("./")) {
             name.erase(0, 2);
         }
@@ -405,7 +422,17 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                     "in all); a kernel SRPM is a few hundred MiB",
                                     label, name, archive_entry_size(entry), max_bytes >> 20));
         }
-        if (auto ok = write_member(a.get(), dest / name, fmt::format("{}: {}", label, name), budget);
+        // Kernel SRPMs ship plain files and scripts (0644, 0755); a setuid,
+        // setgid or sticky member has no place in one, and unpacking it
+        // would hand those bits on to the rebuilt SRPM.
+        if ((archive_entry_perm(entry) & 07000) != 0) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{} holds '{}' with mode {:04o} (setuid, setgid or sticky); "
+                                    "kernel SRPMs hold none, and kseries unpacks none",
+                                    label, name, archive_entry_perm(entry) & 07777));
+        }
+        if (auto ok = write_member(a.get(), entry, dest / name, fmt::format("{}: {}", label, name),
+                                   budget);
             !ok) {
             return std::unexpected(ok.error());
         }

@@ -44,8 +44,10 @@ struct SrpmContents {
 // payload order. SRPM payloads are flat: a member in a subdirectory, named
 // with "..", or anything but a regular file (a symbolic link, a device) is
 // refused, as is a payload larger than `max_bytes` in total. Files are
-// created exclusively, never through an existing path. On error the caller
-// removes `dest`.
+// created exclusively, never through an existing path, with the member's
+// permission bits and modification time (rpmbuild -bs records both); a
+// member with a setuid, setgid or sticky bit is refused. On error the
+// caller removes `dest`.
 [[nodiscard]] Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& file,
                                                               const std::filesystem::path& dest,
                                                               std::uint64_t max_bytes);
