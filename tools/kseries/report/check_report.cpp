@@ -2,7 +2,6 @@
 #include <nlohmann/json.hpp>
 
 #include <kseries/report/check_report.hpp>
-
 #include <kseries/report/json_parts.hpp>
 #include <kseries/util/text.hpp>
 
@@ -231,8 +230,7 @@ nlohmann::ordered_json patch_json(const check::PatchReport& p) {
     jp["optional_patch_trap"] = p.optional_patch_trap;
     ordered_json verdicts = ordered_json::object();
     for (const auto& pol : check::all_policies()) {
-        verdicts[std::string(pol.key)] =
-            verdict_key(p.verdicts[static_cast<std::size_t>(pol.id)]);
+        verdicts[std::string(pol.key)] = verdict_key(p.verdicts[static_cast<std::size_t>(pol.id)]);
     }
     jp["verdicts"] = verdicts;
     ordered_json files = ordered_json::array();
@@ -263,8 +261,7 @@ nlohmann::ordered_json patch_json(const check::PatchReport& p) {
             jh["offset"] = h.offset;
             jh["fuzz"] = h.fuzz;
             if (const auto& c = f.closest[i]) {
-                jh["closest"] = {
-                    {"line", c->line}, {"matched", c->matched}, {"total", c->total}};
+                jh["closest"] = {{"line", c->line}, {"matched", c->matched}, {"total", c->total}};
             }
             hunks.push_back(std::move(jh));
         }
@@ -275,7 +272,12 @@ nlohmann::ordered_json patch_json(const check::PatchReport& p) {
     return jp;
 }
 
-std::string render_check_json(const check::Report& report) {
+std::string release_note_text(const ReleaseNote& note, const std::string& series) {
+    return fmt::format("release {} ({}); {}: {}", note.release.release.name(),
+                       kernel::origin_words(note.release.origin), series, note.picked);
+}
+
+std::string render_check_json(const check::Report& report, const ReleaseNote* release) {
     using nlohmann::ordered_json;
     ordered_json doc;
     doc["kseries"] = "check";
@@ -288,6 +290,15 @@ std::string render_check_json(const check::Report& report) {
     doc["fuzz"] = report.shown.engine == patch::Engine::GnuPatch ? ordered_json(report.shown.fuzz)
                                                                  : ordered_json(nullptr);
     doc["ok"] = report.ok();
+    if (release == nullptr) {
+        doc["release"] = nullptr;
+    } else {
+        doc["release"] = {{"name", release->release.release.name()},
+                          {"from", kernel::origin_key(release->release.origin)},
+                          {"guess", kernel::is_guess(release->release.origin)},
+                          {"version", release->version},
+                          {"picked", release->picked}};
+    }
     ordered_json patches = ordered_json::array();
     for (const auto& p : report.patches) {
         patches.push_back(patch_json(p));
