@@ -148,3 +148,16 @@ expect_rc 1 "trees given one by one count"
 expect_out "tree $T/empty: unavailable: not a kernel tree"
 expect_out "tree $T/part: unavailable: no release: its name gives none and the tree has no kernel Makefile; name it as RELEASE=DIR"
 expect_out "1 of 3 releases covered"
+
+# A hostile tree is no "unavailable" row: a tag whose fs/overlayfs is a
+# symbolic link stops the run, whatever pattern found it.
+git -C "$repo" checkout -qb hostile debian-6.12
+git -C "$repo" rm -rqf fs/overlayfs
+mkdir -p "$repo/fs" && ln -s /etc "$repo/fs/overlayfs"
+git -C "$repo" add fs/overlayfs
+git -C "$repo" commit -qm hostile
+git -C "$repo" tag kernel-4.18.0-305.el8
+git -C "$repo" checkout -q master
+run "$KSERIES" matrix --series "$S" --git "$repo" --refs 'kernel-4.18.0-305*' --refs 'debian-*'
+expect_rc 2 "a symbolic link on the way stops the run"
+expect_err "symbolic link"

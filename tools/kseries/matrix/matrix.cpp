@@ -324,8 +324,11 @@ Expected<Matrix> run(const series::Selection& selection, std::string series_labe
         for (std::size_t i = next++; i < total; i = next++) {
             std::string unusable;
             auto row = compute_row(selection, m.patches, m.series, sources[i], catalog, unusable);
-            // A by-pattern source's errors (an unreadable object) are its row's.
-            if (!row && sources[i].given == Given::ByPattern) {
+            // A by-pattern source's read errors (a missing or unreadable
+            // object) are its row's; a hostile tree still stops the run.
+            if (!row && sources[i].given == Given::ByPattern &&
+                (row.error().kind() == ErrorKind::Io ||
+                 row.error().kind() == ErrorKind::NotFound)) {
                 unusable = row.error().to_string();
             }
             if (!unusable.empty()) {
