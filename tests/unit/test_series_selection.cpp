@@ -113,8 +113,8 @@ TEST(Selection, says_which_rule_picked_the_version) {
 // The shipped store starts at RHEL 7.0's GA kernel: RHEL 6's 2.6.32 has no
 // version, every RHEL 7 kernel gets v1.
 TEST(Selection, the_shipped_store_maps_rhel7_on_and_not_rhel6) {
-    auto sel = series::Selection::open(std::string(KSERIES_SOURCE_ROOT) +
-                                       "/series/overlayfs-nfsroot");
+    auto sel =
+        series::Selection::open(std::string(KSERIES_SOURCE_ROOT) + "/series/overlayfs-nfsroot");
     ASSERT_TRUE(sel) << sel.error().message();
     EXPECT_EQ(sel->pick(rel("2.6.32-754.el6")).version, nullptr);
     EXPECT_EQ(sel->pick(rel("3.10.0-123.el7")).version->name, "v1");
