@@ -54,14 +54,13 @@ struct World {
         series_dir.write("series", "0001-fix.patch\n");
         series_dir.write("0001-fix.patch", patch_text);
         series = *series::Selection::open(series_dir.path());
-        catalog_dir.write("c.toml",
-                          "lineage = \"RHEL 8\"\n"
-                          "[[release]]\nname = \"4.18.0-80.el8\"\npolicy = \"kernel-spec\"\n"
-                          "[[release]]\nname = \"4.18.0-147.el8\"\npolicy = \"kernel-spec\"\n"
-                          "[[release]]\nname = \"4.18.0-193.el8\"\npolicy = \"kernel-spec\"\n"
-                          "[[release]]\nname = \"4.18.0-240.el8\"\npolicy = \"kernel-spec\"\n"
-                          "[[release]]\nname = \"5.14.0-284.el9\"\npolicy = \"git-apply\"\n"
-                          "[[release]]\nname = \"5.14.0-427.el9\"\npolicy = \"git-apply\"\n");
+        catalog_dir.write("c.toml", "lineage = \"RHEL 8\"\n"
+                                    "[[release]]\nname = \"4.18.0-80.el8\"\npolicy = \"kernel-spec\"\n"
+                                    "[[release]]\nname = \"4.18.0-147.el8\"\npolicy = \"kernel-spec\"\n"
+                                    "[[release]]\nname = \"4.18.0-193.el8\"\npolicy = \"kernel-spec\"\n"
+                                    "[[release]]\nname = \"4.18.0-240.el8\"\npolicy = \"kernel-spec\"\n"
+                                    "[[release]]\nname = \"5.14.0-284.el9\"\npolicy = \"git-apply\"\n"
+                                    "[[release]]\nname = \"5.14.0-427.el9\"\npolicy = \"git-apply\"\n");
         catalog = *kernel::Catalog::load({catalog_dir.path()});
         const auto add = [&](const char* release, const std::string& content) {
             trees.write(std::string(release) + "/f", content);
@@ -71,7 +70,7 @@ struct World {
         add("5.14.0-284.el9", numbered(20));                               // exact
         add("4.18.0-193.el8", replaced(numbered(20), "line 5\n", "l5\n")); // fuzz 1: F1 accepts
         add("4.18.0-240.el8", replaced(replaced(numbered(20), "line 5\n", "l5\n"), "line 6\n",
-                                       "l6\n"));                              // fuzz 2: F1 rejects
+                                       "l6\n"));                        // fuzz 2: F1 rejects
         add("4.18.0-80.el8", replaced(numbered(20), "line 8\n", "LINE 8\n")); // already applied
         add("4.18.0-147.el8", replaced(numbered(20), "line 8\n", "line eight\n")); // fails
     }
@@ -92,9 +91,9 @@ TEST(Matrix, judges_each_release_by_its_own_policy) {
     for (const auto& r : m->rows) {
         order.push_back(r.release.name());
     }
-    EXPECT_EQ(order,
-              (std::vector<std::string>{"4.18.0-80.el8", "4.18.0-147.el8", "4.18.0-193.el8",
-                                        "4.18.0-240.el8", "5.14.0-284.el9", "5.14.0-427.el9"}));
+    EXPECT_EQ(order, (std::vector<std::string>{"4.18.0-80.el8", "4.18.0-147.el8", "4.18.0-193.el8",
+                                               "4.18.0-240.el8", "5.14.0-284.el9",
+                                               "5.14.0-427.el9"}));
     const auto cell = [&](std::size_t row) { return m->rows[row].cells.at(0); };
     EXPECT_EQ(cell(0).kind, CellKind::AlreadyApplied);
     EXPECT_FALSE(cell(0).accepted);

@@ -81,8 +81,8 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
             return std::unexpected(refs.error());
         }
         if (refs->size() != 1) {
-            return fail(ErrorKind::Usage,
-                        fmt::format("{}: names {} refs; name exactly one", spec, refs->size()));
+            return fail(ErrorKind::Usage, fmt::format("{}: names {} refs; name exactly one", spec,
+                                                      refs->size()));
         }
         if (!t.release) {
             t.release = named_release(refs->front().name, kernel::ReleaseOrigin::GitRef);
@@ -153,8 +153,7 @@ Expected<Loaded> load(const std::string& store, const std::string& from) {
         }
     }
     if (out.from == nullptr) {
-        return fail(ErrorKind::Usage,
-                    fmt::format("--from {}: {} has no such version", from, store));
+        return fail(ErrorKind::Usage, fmt::format("--from {}: {} has no such version", from, store));
     }
     return out;
 }
@@ -253,9 +252,7 @@ Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::
 struct Trees {
     Target target;
     std::optional<Target> base;
-    [[nodiscard]] source::SourceTree* base_tree() const {
-        return base ? base->tree.get() : nullptr;
-    }
+    [[nodiscard]] source::SourceTree* base_tree() const { return base ? base->tree.get() : nullptr; }
 };
 
 Expected<Trees> open_trees(const series::Selection& selection, const std::string& onto,
@@ -295,12 +292,9 @@ Expected<int> start(const RebaseOptions& opts) {
     if (!in) {
         return std::unexpected(in.error());
     }
-    rebase::Request req{fs::path(opts.series).lexically_normal().string(),
-                        opts.from,
-                        opts.as.empty() ? next_version(*in->selection.store()) : opts.as,
-                        opts.onto,
-                        opts.base,
-                        opts.changelog};
+    rebase::Request req{fs::path(opts.series).lexically_normal().string(), opts.from,
+                        opts.as.empty() ? next_version(*in->selection.store()) : opts.as, opts.onto,
+                        opts.base, opts.changelog};
     if (!req.store.empty() && req.store.back() == '/') {
         req.store.pop_back();
     }
@@ -341,8 +335,9 @@ Expected<int> resume(const RebaseOptions& opts) {
     const auto& patches = in->from->series.patches;
     const std::size_t at = ws->decided.size();
     if (at >= patches.size() || patches[at].entry.patch != ws->stopped) {
-        return fail(ErrorKind::Parse, fmt::format("{} no longer matches {}/{}/series",
-                                                  opts.workspace, req.store, req.from));
+        return fail(ErrorKind::Parse,
+                    fmt::format("{} no longer matches {}/{}/series", opts.workspace, req.store,
+                                req.from));
     }
     std::vector<rebase::PatchOutcome> decided = ws->decided;
     rebase::PatchOutcome resolved;
@@ -414,7 +409,8 @@ CommandBody add_rebase(CLI::App& app, const GlobalOptions& /*global*/) {
     cmd->add_option("--base", opts->base,
                     "a tree of the version's base release: its files are used for three-way "
                     "merges when their blob ids are the recorded ones");
-    cmd->add_option("--workspace", opts->workspace, "where a stopped rebase is resolved")
+    cmd->add_option("--workspace", opts->workspace,
+                    "where a stopped rebase is resolved")
         ->capture_default_str();
     cmd->add_option("--changelog", opts->changelog, "the new version's changelog line");
     cmd->add_option("--format", opts->format, "text, md or json")
@@ -436,8 +432,8 @@ CommandBody add_rebase(CLI::App& app, const GlobalOptions& /*global*/) {
             std::error_code ec;
             fs::remove_all(opts->workspace, ec);
             if (ec) {
-                return fail(ErrorKind::Io,
-                            fmt::format("cannot remove {}: {}", opts->workspace, ec.message()));
+                return fail(ErrorKind::Io, fmt::format("cannot remove {}: {}", opts->workspace,
+                                                       ec.message()));
             }
             return emit(fmt::format("rebase aborted; {} removed, {} unchanged\n", opts->workspace,
                                     ws->request.store),

@@ -13,8 +13,8 @@ namespace kseries::cli {
 void PatchSource::add_to(CLI::App& command) {
     auto* series_opt =
         command.add_option("--series", series,
-                           "series store (series/NAME: each release gets the version its mapping "
-                           "picks), one version (series/NAME/vN) or a quilt directory");
+                       "series store (series/NAME: each release gets the version its mapping "
+                       "picks), one version (series/NAME/vN) or a quilt directory");
     auto* patch_opt = command.add_option("--patch", patches, "a patch file (repeatable)");
     series_opt->excludes(patch_opt);
     command.add_option("-p,--strip", strip, "strip count for --patch files (patch -pN)")
@@ -76,9 +76,9 @@ Expected<kernel::Detected> tree_release(const std::string& given, source::Source
     if (!given.empty()) {
         auto named = kernel::parse_release(given);
         if (!named) {
-            return fail(
-                ErrorKind::Usage,
-                fmt::format("--release {}: not a kernel release (e.g. 4.18.0-193.el8)", given));
+            return fail(ErrorKind::Usage,
+                        fmt::format("--release {}: not a kernel release (e.g. 4.18.0-193.el8)",
+                                    given));
         }
         return kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
     }

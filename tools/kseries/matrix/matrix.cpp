@@ -1,14 +1,15 @@
+#include <kseries/matrix/matrix.hpp>
+
+#include <kseries/kernel/detect.hpp>
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
-
-#include <kseries/kernel/detect.hpp>
-#include <kseries/matrix/matrix.hpp>
 
 namespace kseries::matrix {
 
@@ -39,9 +40,8 @@ Cell make_cell(const check::PatchReport& p, check::PolicyId policy) {
             }
         }
     }
-    cell.kind = cell.fuzz != 0     ? CellKind::Fuzz
-                : cell.offset != 0 ? CellKind::Offset
-                                   : CellKind::Exact;
+    cell.kind = cell.fuzz != 0 ? CellKind::Fuzz : cell.offset != 0 ? CellKind::Offset
+                                                                     : CellKind::Exact;
     return cell;
 }
 
@@ -56,8 +56,8 @@ void choose_policy(Row& row, const kernel::Catalog& catalog,
     if (const auto* e = catalog.policy_source(row.release)) {
         row.policy = *e->policy;
         row.policy_verified = e->verified("policy");
-        row.policy_origin = fmt::format("catalog: {} ({}:{})", e->release.name(), e->location.file,
-                                        e->location.line);
+        row.policy_origin = fmt::format("catalog: {} ({}:{})", e->release.name(),
+                                        e->location.file, e->location.line);
         return;
     }
     row.policy = check::PolicyId::KernelSpec;
@@ -65,9 +65,7 @@ void choose_policy(Row& row, const kernel::Catalog& catalog,
     row.policy_origin = "default: no catalog entry for this release";
 }
 
-std::string rule_place(const Location& at) {
-    return fmt::format("{}:{}", at.file, at.line);
-}
+std::string rule_place(const Location& at) { return fmt::format("{}:{}", at.file, at.line); }
 
 // A cell for a patch the row's version carries: how it lands, unless it
 // does not and the patch's detect rule says the tree has the fix.
@@ -126,9 +124,9 @@ Expected<Cell> absent_cell(const std::string& patch, const series::LoadedVersion
         cell.kind = CellKind::Fails;
         cell.accepted = false;
         cell.verdict = check::Verdict::Fails;
-        cell.note =
-            fmt::format("{} dropped it ({}), but its detect rule ({}) does not hold here",
-                        version.name, dropped->reason, rule_place(dropped->detect->location));
+        cell.note = fmt::format("{} dropped it ({}), but its detect rule ({}) does not hold here",
+                                version.name, dropped->reason,
+                                rule_place(dropped->detect->location));
     }
     return cell;
 }
@@ -221,8 +219,8 @@ Expected<Row> compute_row(const series::Selection& selection,
     choose_policy(row, catalog, opened->spec_policy);
     const auto pick = selection.pick(row.release);
     if (pick.version == nullptr) {
-        row.unavailable =
-            fmt::format("no version of {} maps release {}", series_label, row.release.name());
+        row.unavailable = fmt::format("no version of {} maps release {}", series_label,
+                                      row.release.name());
         Cell cell;
         cell.kind = CellKind::Unmapped;
         cell.note = row.unavailable;
@@ -259,24 +257,15 @@ Expected<Row> compute_row(const series::Selection& selection,
 
 std::string_view cell_key(CellKind kind) {
     switch (kind) {
-    case CellKind::Exact:
-        return "exact";
-    case CellKind::Offset:
-        return "offset";
-    case CellKind::Fuzz:
-        return "fuzz";
-    case CellKind::AlreadyApplied:
-        return "already-applied";
-    case CellKind::Fails:
-        return "fails";
-    case CellKind::NotNeeded:
-        return "not-needed";
-    case CellKind::NotInVersion:
-        return "not-in-version";
-    case CellKind::Unmapped:
-        return "unmapped";
-    case CellKind::Unavailable:
-        return "unavailable";
+    case CellKind::Exact: return "exact";
+    case CellKind::Offset: return "offset";
+    case CellKind::Fuzz: return "fuzz";
+    case CellKind::AlreadyApplied: return "already-applied";
+    case CellKind::Fails: return "fails";
+    case CellKind::NotNeeded: return "not-needed";
+    case CellKind::NotInVersion: return "not-in-version";
+    case CellKind::Unmapped: return "unmapped";
+    case CellKind::Unavailable: return "unavailable";
     }
     return "fails";
 }
@@ -343,8 +332,8 @@ Expected<Matrix> run(const series::Selection& selection, std::string series_labe
     };
     {
         std::vector<std::jthread> pool;
-        const unsigned jobs =
-            std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(total)));
+        const unsigned jobs = std::max(1U, std::min<unsigned>(options.jobs,
+                                                              static_cast<unsigned>(total)));
         for (unsigned j = 1; j < jobs; ++j) {
             pool.emplace_back(worker);
         }

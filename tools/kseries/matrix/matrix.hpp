@@ -4,12 +4,6 @@
 // lands there and whether that release's own patch policy accepts it.
 #pragma once
 
-#include <functional>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <kseries/check/check.hpp>
 #include <kseries/kernel/catalog.hpp>
 #include <kseries/kernel/detect.hpp>
@@ -17,6 +11,12 @@
 #include <kseries/series/selection.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace kseries::matrix {
 
@@ -30,8 +30,9 @@ struct OpenedSource {
 // How a row's source was given. One by one (--tree, --srpm, --tarball): a
 // source that cannot be read stops the run, one that holds no usable
 // kernel tree is a row that is not covered. By a pattern (the refs a --refs
-// glob matched, which can be branches or empty tags): any error is the
-// row's, shown as "unavailable" and not counted against coverage.
+// glob matched, which can be branches or empty tags): such a row, and a
+// read error of its objects, is shown as "unavailable" and not counted
+// against coverage.
 enum class Given { OneByOne, ByPattern };
 
 // Where a row's tree comes from. `open` runs on a worker thread.
@@ -59,11 +60,11 @@ enum class CellKind {
 
 struct Cell {
     CellKind kind = CellKind::Unavailable;
-    bool accepted = false;                          // the release's policy applies the patch
+    bool accepted = false; // the release's policy applies the patch
     check::Verdict verdict = check::Verdict::Fails; // under the release's policy
-    long fuzz = 0;                                  // the largest fuzz a hunk needed
-    long offset = 0;                                // the largest offset (by size) of a hunk
-    std::string note; // why a cell is not-needed, not-in-version or fails on a record
+    long fuzz = 0;        // the largest fuzz a hunk needed
+    long offset = 0;      // the largest offset (by size) of a hunk
+    std::string note;     // why a cell is not-needed, not-in-version or fails on a record
     // The patch's index in the row's report, when the row's version carries it.
     std::optional<std::size_t> patch;
 };
@@ -79,8 +80,8 @@ struct Row {
     bool policy_verified = false;
     std::string policy_origin; // where the policy comes from, for people
     const kernel::CatalogEntry* entry = nullptr;
-    std::string version;                 // the series version checked here ("v1"), empty when none
-    std::string rule;                    // the mapping rule that picked it, empty when forced
+    std::string version; // the series version checked here ("v1"), empty when none
+    std::string rule;    // the mapping rule that picked it, empty when forced
     std::optional<check::Report> report; // nullopt when unavailable or unmapped
     std::string unavailable;             // why, when unavailable
     // An unavailable row counts against coverage (exit 1), except a
@@ -97,10 +98,10 @@ struct Row {
 
 struct Matrix {
     std::string series;
-    bool versioned = false;           // the series is a store or one of its versions
-    bool mapped = false;              // each release got its version from the store's mapping
+    bool versioned = false; // the series is a store or one of its versions
+    bool mapped = false;    // each release got its version from the store's mapping
     std::vector<std::string> patches; // of every version in scope
-    std::vector<Row> rows;            // in rpm version order
+    std::vector<Row> rows; // in rpm version order
 
     // Some row was checked, and every patch is accepted on every counted
     // row (the exit code is 0).
@@ -121,7 +122,8 @@ struct Options {
 // `selection` must outlive the result: reports point into its patches.
 [[nodiscard]] Expected<Matrix> run(const series::Selection& selection, std::string series_label,
                                    const std::vector<RowSource>& sources,
-                                   const kernel::Catalog& catalog, const Options& options);
+                                   const kernel::Catalog& catalog,
+                                   const Options& options);
 
 [[nodiscard]] std::string_view cell_key(CellKind kind); // "exact", "offset", ...
 

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include <kseries/report/check_report.hpp>
+
 #include <kseries/report/json_parts.hpp>
 #include <kseries/util/text.hpp>
 
@@ -230,7 +231,8 @@ nlohmann::ordered_json patch_json(const check::PatchReport& p) {
     jp["optional_patch_trap"] = p.optional_patch_trap;
     ordered_json verdicts = ordered_json::object();
     for (const auto& pol : check::all_policies()) {
-        verdicts[std::string(pol.key)] = verdict_key(p.verdicts[static_cast<std::size_t>(pol.id)]);
+        verdicts[std::string(pol.key)] =
+            verdict_key(p.verdicts[static_cast<std::size_t>(pol.id)]);
     }
     jp["verdicts"] = verdicts;
     ordered_json files = ordered_json::array();
@@ -261,7 +263,8 @@ nlohmann::ordered_json patch_json(const check::PatchReport& p) {
             jh["offset"] = h.offset;
             jh["fuzz"] = h.fuzz;
             if (const auto& c = f.closest[i]) {
-                jh["closest"] = {{"line", c->line}, {"matched", c->matched}, {"total", c->total}};
+                jh["closest"] = {
+                    {"line", c->line}, {"matched", c->matched}, {"total", c->total}};
             }
             hunks.push_back(std::move(jh));
         }

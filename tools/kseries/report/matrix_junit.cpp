@@ -117,8 +117,8 @@ std::string failure_details(const Row& r, const Cell& c) {
             out += fmt::format("  hunk {} {}: {}", h + 1, text::chomp(f.file->hunks[h].header),
                                hunk_outcome(f.result.hunks[h]));
             if (const auto& near = f.closest[h]) {
-                out += fmt::format(" (closest: line {}, {} of {} lines match)", near->line,
-                                   near->matched, near->total);
+                out += fmt::format(" (closest: line {}, {} of {} lines match)", near->line, near->matched,
+                                   near->total);
             }
             out += '\n';
         }
@@ -152,10 +152,11 @@ std::string render_matrix_junit(const matrix::Matrix& m) {
                 continue;
             }
             ++row_failures;
-            cases += fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n"
-                                 "    </testcase>\n",
-                                 esc(failure->type), esc(failure->message),
-                                 esc(failure_details(r, r.cells[i])));
+            cases +=
+                fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n"
+                            "    </testcase>\n",
+                            esc(failure->type), esc(failure->message),
+                            esc(failure_details(r, r.cells[i])));
         }
         failures += row_failures;
         skipped += row_skipped;

@@ -203,9 +203,7 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
     }
     out += fmt::format("\n**{}.** ", coverage_text(m));
     out +=
-        "✅ applies under the release's own policy · ☑️ already in the tree, or not needed "
-        "· "
-        "❌ "
+        "✅ applies under the release's own policy · ☑️ already in the tree, or not needed · ❌ "
         "does not apply, or the policy rejects it, or no version maps the release · ➖ no "
         "source, or not in the release's version · \\* policy not verified\n\n";
     for (std::size_t i = 0; i < names.size(); ++i) {

@@ -1,7 +1,7 @@
+#include <kseries/report/rebase_report.hpp>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-
-#include <kseries/report/rebase_report.hpp>
 
 namespace kseries::report {
 
@@ -58,8 +58,9 @@ std::string render_rebase_text(const RebaseReport& r) {
 }
 
 std::string render_rebase_markdown(const RebaseReport& r) {
-    std::string out = fmt::format("### kseries rebase `{}` {} → {} onto `{}`\n\n", r.request->store,
-                                  r.request->from, r.request->as, r.request->onto);
+    std::string out = fmt::format("### kseries rebase `{}` {} → {} onto `{}`\n\n",
+                                  r.request->store, r.request->from, r.request->as,
+                                  r.request->onto);
     out += onto_line(r) + "\n\n";
     out += "| patch | fate | file | hunk | step | placed at | note |\n"
            "|:--|:--|:--|--:|:--|:--|:--|\n";
@@ -114,15 +115,14 @@ std::string render_rebase_json(const RebaseReport& r) {
         for (const auto& f : p.files) {
             for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
                 const auto& h = f.placement.hunks[i];
-                hunks.push_back(
-                    {{"file", f.path},
-                     {"number", i + 1},
-                     {"step", rebase::step_key(h.step)},
-                     {"stated_line", h.stated},
-                     {"line", h.line == 0 ? ordered_json(nullptr) : ordered_json(h.line)},
-                     {"moved", h.moved},
-                     {"fuzz", h.fuzz},
-                     {"note", h.note}});
+                hunks.push_back({{"file", f.path},
+                                 {"number", i + 1},
+                                 {"step", rebase::step_key(h.step)},
+                                 {"stated_line", h.stated},
+                                 {"line", h.line == 0 ? ordered_json(nullptr) : ordered_json(h.line)},
+                                 {"moved", h.moved},
+                                 {"fuzz", h.fuzz},
+                                 {"note", h.note}});
             }
         }
         jp["hunks"] = std::move(hunks);

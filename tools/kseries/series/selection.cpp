@@ -1,8 +1,8 @@
-#include <algorithm>
+#include <kseries/series/selection.hpp>
 
 #include <fmt/format.h>
 
-#include <kseries/series/selection.hpp>
+#include <algorithm>
 
 namespace kseries::series {
 
