@@ -1,13 +1,13 @@
-#include "temp_dir.hpp"
+#include <gtest/gtest.h>
 
 #include <kseries/matrix/matrix.hpp>
 #include <kseries/source/directory_tree.hpp>
 
-#include <gtest/gtest.h>
+#include "temp_dir.hpp"
 
 using namespace kseries;
-using matrix::CellKind;
 using kseries::test::TempDir;
+using matrix::CellKind;
 
 namespace {
 
@@ -131,4 +131,97 @@ TEST(Matrix, a_broken_source_is_an_error_naming_it) {
     auto m = matrix::run(w.series, "v1", w.sources, w.catalog, {2, {}, {}});
     ASSERT_FALSE(m);
     EXPECT_NE(m.error().message().find("missing"), std::string::npos) << m.error().to_string();
+}
+
+namespace {
+
+// A by-pattern source (a ref a --refs glob matched) over `dir`.
+matrix::RowSource pattern_row(const std::filesystem::path& dir, const char* release) {
+    auto s = tree_row(dir, release == nullptr ? "" : release);
+    s.given = matrix::Given::ByPattern;
+    return s;
+}
+
+const matrix::Row& row_of(const matrix::Matrix& m, const std::string& source_end) {
+    for (const auto& r : m.rows) {
+        if (r.source.ends_with(source_end)) {
+            return r;
+        }
+    }
+    throw std::runtime_error("no row " + source_end);
+}
+
+} // namespace
+
+TEST(Matrix, a_by_pattern_source_without_a_kernel_tree_is_unavailable_and_not_counted) {
+    World w;
+    w.sources.clear();
+    w.trees.write("good/f", numbered(20));
+    w.sources.push_back(tree_row(w.trees.path() / "good", "5.14.0-284.el9"));
+    // An empty tree under a release's name, and a branch of something else.
+    std::filesystem::create_directories(w.trees.path() / "empty");
+    w.sources.push_back(pattern_row(w.trees.path() / "empty", "4.18.0-147.el8"));
+    w.trees.write("branch/README", "not a kernel\n");
+    w.sources.push_back(pattern_row(w.trees.path() / "branch", nullptr));
+    // A by-pattern source that cannot be read is its row's error too.
+    w.sources.push_back(pattern_row(w.trees.path() / "missing", "4.18.0-193.el8"));
+    auto m = matrix::run(w.series, "v1", w.sources, w.catalog, {2, {}, {}});
+    ASSERT_TRUE(m) << m.error().to_string();
+    ASSERT_EQ(m->rows.size(), 4U);
+    const auto& empty = row_of(*m, "/empty");
+    EXPECT_FALSE(empty.available());
+    EXPECT_TRUE(empty.unusable);
+    EXPECT_FALSE(empty.counted);
+    EXPECT_EQ(empty.unavailable,
+              "not a kernel tree: no kernel Makefile and none of the series' files");
+    EXPECT_EQ(empty.cells.at(0).kind, CellKind::Unavailable);
+    const auto& branch = row_of(*m, "/branch");
+    EXPECT_FALSE(branch.release_known);
+    EXPECT_EQ(branch.name(), branch.source);
+    EXPECT_EQ(&m->rows.back(), &branch) << "a row of unknown release goes last";
+    EXPECT_TRUE(branch.unavailable.starts_with("no release: its name gives none"));
+    EXPECT_NE(row_of(*m, "/missing").unavailable.find("missing"), std::string::npos);
+    EXPECT_EQ(m->counted_rows(), 1U);
+    EXPECT_TRUE(m->covered()) << "the unusable rows do not count";
+
+    // The same empty tree given one by one is not covered.
+    w.sources.push_back(tree_row(w.trees.path() / "empty", "4.18.0-80.el8"));
+    auto one = matrix::run(w.series, "v1", w.sources, w.catalog, {1, {}, {}});
+    ASSERT_TRUE(one);
+    ASSERT_EQ(one->rows.size(), 5U);
+    EXPECT_TRUE(one->rows[0].counted && one->rows[0].unusable) << one->rows[0].source;
+    EXPECT_FALSE(one->covered());
+
+    // Nothing checked is not covered.
+    std::vector<matrix::RowSource> only_bad{
+        pattern_row(w.trees.path() / "empty", "4.18.0-147.el8")};
+    auto none = matrix::run(w.series, "v1", only_bad, w.catalog, {1, {}, {}});
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->covered());
+}
+
+TEST(Matrix, a_release_the_catalog_rows_ask_for_counts_whatever_gives_it) {
+    World w;
+    w.sources.clear();
+    std::filesystem::create_directories(w.trees.path() / "empty");
+    w.sources.push_back(pattern_row(w.trees.path() / "empty", "4.18.0-147.el8"));
+    matrix::Options options;
+    options.catalog_rows = {w.catalog.find(*kernel::parse_release("4.18.0-147.el8"))};
+    auto m = matrix::run(w.series, "v1", w.sources, w.catalog, options);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->rows.size(), 1U);
+    EXPECT_TRUE(m->rows[0].counted);
+    EXPECT_FALSE(m->covered());
+}
+
+TEST(Matrix, a_kernel_tree_without_the_series_files_fails_for_real) {
+    World w;
+    w.sources.clear();
+    w.trees.write("k/Makefile", "VERSION = 4\nPATCHLEVEL = 18\nSUBLEVEL = 0\n");
+    w.sources.push_back(pattern_row(w.trees.path() / "k", "4.18.0-147.el8"));
+    auto m = matrix::run(w.series, "v1", w.sources, w.catalog, {1, {}, {}});
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->rows.at(0).available());
+    EXPECT_EQ(m->rows[0].cells.at(0).kind, CellKind::Fails);
+    EXPECT_FALSE(m->covered());
 }

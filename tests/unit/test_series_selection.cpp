@@ -96,3 +96,29 @@ TEST(Selection, a_broken_version_makes_the_store_an_error) {
     EXPECT_NE(sel.error().message().find("missing.patch"), std::string::npos)
         << sel.error().message();
 }
+
+TEST(Selection, says_which_rule_picked_the_version) {
+    TempDir d;
+    write_store(d);
+    auto sel = series::Selection::open(d.path());
+    ASSERT_TRUE(sel) << sel.error().message();
+    EXPECT_EQ(sel->pick_words(sel->pick(rel("4.18.0-193.el8"))),
+              "v1 (index.toml rule 1: until 4.18.0-240.el8)");
+    EXPECT_EQ(sel->pick_words(sel->pick(rel("4.18.0-305.el8"))),
+              "v2 (index.toml rule 2: from 4.18.0-240.el8 releases 4.18.0-*)");
+    EXPECT_EQ(sel->pick_words(sel->pick(rel("5.14.0-427.el9"))),
+              "no version (no rule of index.toml matches)");
+}
+
+// The shipped store starts at RHEL 7.0's GA kernel: RHEL 6's 2.6.32 has no
+// version, every RHEL 7 kernel gets v1.
+TEST(Selection, the_shipped_store_maps_rhel7_on_and_not_rhel6) {
+    auto sel =
+        series::Selection::open(std::string(KSERIES_SOURCE_ROOT) + "/series/overlayfs-nfsroot");
+    ASSERT_TRUE(sel) << sel.error().message();
+    EXPECT_EQ(sel->pick(rel("2.6.32-754.el6")).version, nullptr);
+    EXPECT_EQ(sel->pick(rel("3.10.0-123.el7")).version->name, "v1");
+    EXPECT_EQ(sel->pick(rel("3.10.0-1160.el7")).version->name, "v1");
+    EXPECT_EQ(sel->pick(rel("4.18.0-193.el8")).version->name, "v1");
+    EXPECT_EQ(sel->pick(rel("4.18.0-553.el8_10")).version->name, "v2");
+}

@@ -62,6 +62,9 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
         std::string out =
             fmt::format("{} {} to {} under {}\n", opts->dry_run ? "checking" : "applying",
                         in->label, tree->describe(), under);
+        if (in->release) {
+            out += report::release_note_text(*in->release, opts->job.source.label()) + '\n';
+        }
         std::size_t failing = 0;
         for (std::size_t i = 0; i < series.patches.size(); ++i) {
             const auto verdict = run->verdicts[i];

@@ -40,9 +40,18 @@ CommandBody add_check(CLI::App& app, const GlobalOptions& global) {
         if (!report) {
             return std::unexpected(report.error());
         }
-        return emit(opts->format == "json"
-                        ? report::render_check_json(*report)
-                        : report::render_check_text(*report, {stdout_color(global.color)}),
+        const auto* note = in->release ? &*in->release : nullptr;
+        if (opts->format == "json") {
+            return emit(report::render_check_json(*report, note),
+                        report->ok() ? exit_ok : exit_checks_failed);
+        }
+        // Which release the store's mapping was asked about, and why: a
+        // release guessed from the Makefiles can pick the wrong version.
+        if (note != nullptr && !global.quiet) {
+            fmt::print(stderr, "kseries: {}\n",
+                       report::release_note_text(*note, opts->job.source.label()));
+        }
+        return emit(report::render_check_text(*report, {stdout_color(global.color)}),
                     report->ok() ? exit_ok : exit_checks_failed);
     };
 }

@@ -68,6 +68,7 @@ Expected<matrix::RowSource> tree_source(const std::string& spec) {
         dir = spec.substr(eq + 1);
     }
     src.description = "tree " + dir;
+    src.name_hint = "RELEASE=DIR";
     src.open = [dir]() -> Expected<matrix::OpenedSource> {
         return without_spec(source::DirectoryTree::open(dir));
     };
@@ -95,6 +96,8 @@ Expected<std::vector<matrix::RowSource>> git_sources(const std::vector<std::stri
             matrix::RowSource src;
             src.description = fmt::format("git {}@{}", repo, ref.name);
             src.named = kernel::parse_release(ref.name);
+            src.named_by = kernel::ReleaseOrigin::GitRef;
+            src.given = matrix::Given::ByPattern;
             src.open = [pool, commit = ref.commit_id]() -> Expected<matrix::OpenedSource> {
                 return without_spec(pool->open_commit_tree(commit));
             };
@@ -117,10 +120,11 @@ Expected<source::WantedPaths> archive_paths(const series::Selection& series) {
 // An SRPM, streamed once: the tree from its payload, the policy from its
 // own kernel.spec.
 matrix::RowSource srpm_source(const std::string& file, std::optional<kernel::Release> named,
-                              const source::WantedPaths& wanted) {
+                              kernel::ReleaseOrigin named_by, const source::WantedPaths& wanted) {
     matrix::RowSource src;
     src.description = "srpm " + file;
     src.named = std::move(named);
+    src.named_by = named_by;
     src.open = [file, wanted]() -> Expected<matrix::OpenedSource> {
         auto srpm = source::open_srpm(file, wanted);
         if (!srpm) {
@@ -137,12 +141,14 @@ std::vector<matrix::RowSource> archive_sources(const std::vector<std::string>& s
                                                const source::WantedPaths& wanted) {
     std::vector<matrix::RowSource> out;
     for (const auto& file : srpms) {
-        out.push_back(srpm_source(file, kernel::parse_release(file), wanted));
+        out.push_back(srpm_source(file, kernel::parse_release(file),
+                                  kernel::ReleaseOrigin::SrpmName, wanted));
     }
     for (const auto& file : tarballs) {
         matrix::RowSource src;
         src.description = "tarball " + file;
         src.named = kernel::parse_release(file);
+        src.named_by = kernel::ReleaseOrigin::TarballName;
         src.open = [file, wanted]() -> Expected<matrix::OpenedSource> {
             return without_spec(source::open_tarball(file, wanted));
         };
@@ -197,7 +203,8 @@ cached_sources(const std::vector<const kernel::CatalogEntry*>& rows,
             }
             wanted = std::move(*paths);
         }
-        out.push_back(srpm_source(file->string(), entry->release, *wanted));
+        out.push_back(
+            srpm_source(file->string(), entry->release, kernel::ReleaseOrigin::Catalog, *wanted));
     }
     return out;
 }
@@ -317,10 +324,8 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
                 return std::unexpected(written.error());
             }
             if (!global.quiet) {
-                fmt::print(stderr,
-                           "kseries: wrote the {} report to {} ({} of {} releases "
-                           "covered)\n",
-                           opts->format, opts->output, report::covered_rows(*m), m->rows.size());
+                fmt::print(stderr, "kseries: wrote the {} report to {} ({})\n", opts->format,
+                           opts->output, report::coverage_text(*m));
             }
             return code;
         }

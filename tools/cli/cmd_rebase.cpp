@@ -45,8 +45,17 @@ struct RebaseOptions {
 
 struct Target {
     std::unique_ptr<source::SourceTree> tree;
-    std::optional<kernel::Release> release;
+    std::optional<kernel::Detected> release; // which release, and how that was told
 };
+
+// The release a source's name states, as told by `origin`.
+std::optional<kernel::Detected> named_release(std::string_view name, kernel::ReleaseOrigin origin) {
+    auto r = kernel::parse_release(name);
+    if (!r) {
+        return std::nullopt;
+    }
+    return kernel::Detected{std::move(*r), origin};
+}
 
 // --onto / --base: DIR, RELEASE=DIR, REPO@REF (a git repository and a ref
 // or commit), a kernel SRPM or a tarball.
@@ -60,7 +69,7 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
                         fmt::format("{}: '{}' is not a kernel release like 4.18.0-193.el8", spec,
                                     spec.substr(0, eq)));
         }
-        t.release = std::move(*named);
+        t.release = kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
         what = spec.substr(eq + 1);
     }
     std::error_code ec;
@@ -76,7 +85,7 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
                                                       refs->size()));
         }
         if (!t.release) {
-            t.release = kernel::parse_release(refs->front().name);
+            t.release = named_release(refs->front().name, kernel::ReleaseOrigin::GitRef);
         }
         auto tree = git::open_commit_tree(repo, refs->front().commit_id);
         if (!tree) {
@@ -90,7 +99,8 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
         }
         t.tree = std::move(srpm->tree);
         if (!t.release) {
-            t.release = kernel::parse_release(fs::path(what).filename().string());
+            t.release =
+                named_release(fs::path(what).filename().string(), kernel::ReleaseOrigin::SrpmName);
         }
     } else if (what.find(".tar") != std::string::npos && fs::is_regular_file(what, ec)) {
         auto tree = source::open_tarball(what, wanted);
@@ -98,6 +108,10 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
             return std::unexpected(tree.error());
         }
         t.tree = std::move(*tree);
+        if (!t.release) {
+            t.release = named_release(fs::path(what).filename().string(),
+                                      kernel::ReleaseOrigin::TarballName);
+        }
     } else {
         auto dir = source::DirectoryTree::open(what);
         if (!dir) {
@@ -106,7 +120,7 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
         t.tree = std::move(*dir);
     }
     if (!t.release) {
-        auto detected = kernel::detect_release(*t.tree);
+        auto detected = kernel::detect(*t.tree);
         if (!detected) {
             return std::unexpected(detected.error());
         }
@@ -167,13 +181,16 @@ series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
     series::NewVersion v;
     v.meta.name = req.as;
     v.meta.parent = req.from;
-    v.meta.base = target.release;
-    v.meta.created = fmt::format("{:%F}", std::chrono::floor<std::chrono::days>(
-                                              std::chrono::system_clock::now()));
-    v.meta.changelog = !req.changelog.empty()
-                           ? req.changelog
-                           : fmt::format("{} carried onto {} by kseries rebase", req.from,
-                                         target.release ? target.release->name() : req.onto);
+    if (target.release) {
+        v.meta.base = target.release->release;
+    }
+    v.meta.created = fmt::format(
+        "{:%F}", std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    v.meta.changelog =
+        !req.changelog.empty()
+            ? req.changelog
+            : fmt::format("{} carried onto {} by kseries rebase", req.from,
+                          target.release ? target.release->release.name() : req.onto);
     if (in.from->meta) {
         v.meta.dropped = in.from->meta->dropped;
     }
@@ -206,7 +223,7 @@ series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
 
 Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::Request& req,
                      const rebase::Result& result, const Target& target) {
-    report::RebaseReport rep{&req, &result, {}, {}};
+    report::RebaseReport rep{&req, &result, {}, {}, target.release};
     const fs::path ws = opts.workspace;
     if (result.stopped()) {
         auto created = rebase::Workspace::create(ws, req, result);

@@ -70,9 +70,9 @@ void SeriesJob::add_to(CLI::App& command) {
 
 namespace {
 
-// The tree's release: --release, else its Makefiles.
-Expected<kernel::Release> tree_release(const std::string& given, source::SourceTree& tree,
-                                       const std::string& dir) {
+// The tree's release: --release, else its Makefiles (a best guess, said so).
+Expected<kernel::Detected> tree_release(const std::string& given, source::SourceTree& tree,
+                                        const std::string& dir) {
     if (!given.empty()) {
         auto named = kernel::parse_release(given);
         if (!named) {
@@ -80,9 +80,9 @@ Expected<kernel::Release> tree_release(const std::string& given, source::SourceT
                         fmt::format("--release {}: not a kernel release (e.g. 4.18.0-193.el8)",
                                     given));
         }
-        return *named;
+        return kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
     }
-    auto detected = kernel::detect_release(tree);
+    auto detected = kernel::detect(tree);
     if (!detected) {
         return std::unexpected(detected.error());
     }
@@ -117,23 +117,25 @@ Expected<SeriesJob::Loaded> SeriesJob::load() const {
                                           "--series series/NAME");
         }
         return Loaded{*options, selection->versions().front().series, source.label(),
-                      std::move(*dir)};
+                      std::move(*dir), std::nullopt};
     }
     auto rel = tree_release(release, **dir, tree);
     if (!rel) {
         return std::unexpected(rel.error());
     }
-    const auto pick = selection->pick(*rel);
+    const auto pick = selection->pick(rel->release);
     if (pick.version == nullptr) {
-        return fail(ErrorKind::Usage,
-                    fmt::format("no version of {} maps release {} ({}); add a mapping, or force "
-                                "a version with --series {}/vN",
-                                source.label(), rel->name(),
-                                (selection->store()->dir() / "index.toml").string(),
-                                source.label()));
+        return fail(
+            ErrorKind::Usage,
+            fmt::format("no version of {} maps release {} ({}; {}); add a mapping, or "
+                        "force a version with --series {}/vN",
+                        source.label(), rel->release.name(), kernel::origin_words(rel->origin),
+                        (selection->store()->dir() / "index.toml").string(), source.label()));
     }
+    report::ReleaseNote note{*rel, pick.version->name, selection->pick_words(pick)};
     return Loaded{*options, pick.version->series,
-                  fmt::format("{}/{}", source.label(), pick.version->name), std::move(*dir)};
+                  fmt::format("{}/{}", source.label(), pick.version->name), std::move(*dir),
+                  std::move(note)};
 }
 
 std::string PatchSource::label() const {

@@ -13,6 +13,7 @@
 
 #include <kseries/check/check.hpp>
 #include <kseries/kernel/catalog.hpp>
+#include <kseries/report/check_report.hpp>
 #include <kseries/series/selection.hpp>
 #include <kseries/series/series_file.hpp>
 #include <kseries/source/directory_tree.hpp>
@@ -62,6 +63,9 @@ struct SeriesJob {
         series::LoadedSeries series; // the version picked for the tree
         std::string label;           // the series as reports name it
         std::unique_ptr<source::DirectoryTree> tree;
+        // Which release the tree was taken for and the version the store's
+        // mapping picked; nullopt when the series is not a store.
+        std::optional<report::ReleaseNote> release;
     };
 
     void add_to(CLI::App& command);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace kseries::matrix {
@@ -130,29 +131,89 @@ Expected<Cell> absent_cell(const std::string& patch, const series::LoadedVersion
     return cell;
 }
 
-Expected<Row> compute_row(const series::Selection& selection, const std::vector<std::string>& columns,
-                          const std::string& series_label, const RowSource& src,
-                          const kernel::Catalog& catalog) {
-    auto opened = src.open();
-    if (!opened) {
-        return std::unexpected(opened.error()); // source errors name their source
-    }
+// A row that could not be checked, for `why`.
+Row unusable_row(const RowSource& src, std::size_t columns, std::string why) {
     Row row;
     row.source = src.description;
     if (src.named) {
         row.release = *src.named;
+        row.release_from = src.named_by;
     } else {
-        auto detected = kernel::detect_release(*opened->tree);
-        if (!detected) {
-            return std::unexpected(detected.error());
+        row.release_known = false;
+    }
+    row.unavailable = std::move(why);
+    row.counted = src.given == Given::OneByOne;
+    row.unusable = true;
+    Cell cell;
+    cell.note = row.unavailable;
+    row.cells.assign(columns, cell);
+    return row;
+}
+
+// Whether the tree holds at least one file some version patches.
+Expected<bool> holds_series_files(const series::Selection& selection, source::SourceTree& tree) {
+    std::set<std::string, std::less<>> paths;
+    for (const auto& v : selection.versions()) {
+        auto touched = series::touched_paths(v.series);
+        if (!touched) {
+            return std::unexpected(touched.error());
         }
-        if (!*detected) {
-            return fail(ErrorKind::Parse,
-                        fmt::format("{}: cannot tell which kernel this is (no kernel Makefile); "
-                                    "name it as RELEASE=PATH",
-                                    src.description));
+        paths.merge(*touched);
+    }
+    for (const auto& path : paths) {
+        auto file = tree.read(path);
+        if (!file) {
+            return std::unexpected(file.error());
         }
-        row.release = std::move(**detected);
+        if (*file) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The row, or the reason it cannot be checked (`unusable`). A tree is
+// checked when it is a kernel tree (a top Makefile with VERSION and
+// PATCHLEVEL: a file the series patches missing there is a real failure),
+// or, when its release is named, holds some file the series patches (a
+// partial tree such as an extract of fs/overlayfs). Anything else - an
+// empty tree, a branch of something else - is not a kernel release.
+Expected<Row> compute_row(const series::Selection& selection,
+                          const std::vector<std::string>& columns, const std::string& series_label,
+                          const RowSource& src, const kernel::Catalog& catalog,
+                          std::string& unusable) {
+    auto opened = src.open();
+    if (!opened) {
+        return std::unexpected(opened.error()); // source errors name their source
+    }
+    auto detected = kernel::detect(*opened->tree);
+    if (!detected) {
+        return std::unexpected(detected.error());
+    }
+    const bool kernel_tree = detected->has_value();
+    Row row;
+    row.source = src.description;
+    if (src.named) {
+        row.release = *src.named;
+        row.release_from = src.named_by;
+    } else if (kernel_tree) {
+        row.release = (*detected)->release;
+        row.release_from = (*detected)->origin;
+    } else {
+        unusable = fmt::format("no release: its name gives none and the tree has no kernel "
+                               "Makefile{}",
+                               src.name_hint.empty() ? "" : "; name it as " + src.name_hint);
+        return row;
+    }
+    if (!kernel_tree) {
+        auto holds = holds_series_files(selection, *opened->tree);
+        if (!holds) {
+            return std::unexpected(holds.error());
+        }
+        if (!*holds) {
+            unusable = "not a kernel tree: no kernel Makefile and none of the series' files";
+            return row;
+        }
     }
     row.entry = catalog.find(row.release);
     choose_policy(row, catalog, opened->spec_policy);
@@ -210,10 +271,18 @@ std::string_view cell_key(CellKind kind) {
 }
 
 bool Matrix::covered() const {
-    return std::all_of(rows.begin(), rows.end(), [](const Row& r) {
-        return r.available() &&
-               std::all_of(r.cells.begin(), r.cells.end(), [](const Cell& c) { return c.accepted; });
-    });
+    const bool checked =
+        std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.available(); });
+    return checked && std::all_of(rows.begin(), rows.end(), [](const Row& r) {
+               return !r.counted ||
+                      (r.available() && std::all_of(r.cells.begin(), r.cells.end(),
+                                                    [](const Cell& c) { return c.accepted; }));
+           });
+}
+
+std::size_t Matrix::counted_rows() const {
+    return static_cast<std::size_t>(
+        std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.counted; }));
 }
 
 Expected<Matrix> run(const series::Selection& selection, std::string series_label,
@@ -242,7 +311,19 @@ Expected<Matrix> run(const series::Selection& selection, std::string series_labe
     std::atomic<std::size_t> done{0};
     auto worker = [&] {
         for (std::size_t i = next++; i < total; i = next++) {
-            results[i].emplace(compute_row(selection, m.patches, m.series, sources[i], catalog));
+            std::string unusable;
+            auto row = compute_row(selection, m.patches, m.series, sources[i], catalog, unusable);
+            // A by-pattern source's read errors (a missing or unreadable
+            // object) are its row's; a hostile tree still stops the run.
+            if (!row && sources[i].given == Given::ByPattern &&
+                (row.error().kind() == ErrorKind::Io ||
+                 row.error().kind() == ErrorKind::NotFound)) {
+                unusable = row.error().to_string();
+            }
+            if (!unusable.empty()) {
+                row = unusable_row(sources[i], m.patches.size(), std::move(unusable));
+            }
+            results[i].emplace(std::move(row));
             const std::size_t n = ++done;
             if (options.progress) {
                 options.progress(n, total);
@@ -264,9 +345,18 @@ Expected<Matrix> run(const series::Selection& selection, std::string series_labe
         }
         m.rows.push_back(std::move(**r));
     }
+    // A release the catalog rows ask for counts, whatever gave its row.
+    for (auto& row : m.rows) {
+        if (!row.counted && row.release_known &&
+            std::any_of(options.catalog_rows.begin(), options.catalog_rows.end(),
+                        [&](const auto* e) { return e->release == row.release; })) {
+            row.counted = true;
+        }
+    }
     for (const auto* entry : unavailable) {
         Row row;
         row.release = entry->release;
+        row.release_from = kernel::ReleaseOrigin::Catalog;
         row.entry = entry;
         row.source = "catalog";
         choose_policy(row, catalog, std::nullopt);
@@ -277,7 +367,11 @@ Expected<Matrix> run(const series::Selection& selection, std::string series_labe
         row.cells.assign(m.patches.size(), Cell{});
         m.rows.push_back(std::move(row));
     }
+    // Rows of unknown release go last, in the order their sources came.
     std::stable_sort(m.rows.begin(), m.rows.end(), [](const Row& a, const Row& b) {
+        if (!a.release_known || !b.release_known) {
+            return a.release_known && !b.release_known;
+        }
         return kernel::compare(a.release, b.release) < 0;
     });
     return m;

@@ -6,6 +6,7 @@
 
 #include <kseries/check/check.hpp>
 #include <kseries/kernel/catalog.hpp>
+#include <kseries/kernel/detect.hpp>
 #include <kseries/kernel/release.hpp>
 #include <kseries/series/selection.hpp>
 #include <kseries/source/tree.hpp>
@@ -26,10 +27,21 @@ struct OpenedSource {
     std::optional<check::PolicyId> spec_policy;
 };
 
+// How a row's source was given. One by one (--tree, --srpm, --tarball): a
+// source that cannot be read stops the run, one that holds no usable
+// kernel tree is a row that is not covered. By a pattern (the refs a --refs
+// glob matched, which can be branches or empty tags): such a row, and a
+// read error of its objects, is shown as "unavailable" and not counted
+// against coverage.
+enum class Given { OneByOne, ByPattern };
+
 // Where a row's tree comes from. `open` runs on a worker thread.
 struct RowSource {
     std::string description;              // "tree /src/linux", "git repo@kernel-5.14.0-427.el9"
-    std::optional<kernel::Release> named; // a release stated by the user or the ref's name
+    std::optional<kernel::Release> named; // a release stated by the user or the source's name
+    kernel::ReleaseOrigin named_by = kernel::ReleaseOrigin::Given; // who stated `named`
+    Given given = Given::OneByOne;
+    std::string name_hint; // how to name the release when it cannot be told: "RELEASE=DIR"
     std::function<Expected<OpenedSource>()> open;
 };
 
@@ -59,6 +71,10 @@ struct Cell {
 
 struct Row {
     kernel::Release release;
+    kernel::ReleaseOrigin release_from = kernel::ReleaseOrigin::Given; // how it was told
+    // False when it could not be told: the row is unavailable and is named
+    // by its source.
+    bool release_known = true;
     std::string source; // RowSource::description, or "catalog" when unavailable
     check::PolicyId policy = check::PolicyId::KernelSpec;
     bool policy_verified = false;
@@ -68,9 +84,16 @@ struct Row {
     std::string rule;    // the mapping rule that picked it, empty when forced
     std::optional<check::Report> report; // nullopt when unavailable or unmapped
     std::string unavailable;             // why, when unavailable
+    // An unavailable row counts against coverage (exit 1), except a
+    // by-pattern source holding no usable kernel tree, for a release the
+    // catalog rows (--releases) do not ask for.
+    bool counted = true;
+    bool unusable = false; // a source gave the row, but no kernel tree kseries can check
     std::vector<Cell> cells;
 
     [[nodiscard]] bool available() const { return report.has_value(); }
+    // The release's name, or the source's when the release is unknown.
+    [[nodiscard]] std::string name() const { return release_known ? release.name() : source; }
 };
 
 struct Matrix {
@@ -80,8 +103,11 @@ struct Matrix {
     std::vector<std::string> patches; // of every version in scope
     std::vector<Row> rows; // in rpm version order
 
-    // Every patch is accepted on every row (the exit code is 0).
+    // Some row was checked, and every patch is accepted on every counted
+    // row (the exit code is 0).
     [[nodiscard]] bool covered() const;
+    // Rows that count: all but the unavailable by-pattern ones.
+    [[nodiscard]] std::size_t counted_rows() const;
 };
 
 struct Options {

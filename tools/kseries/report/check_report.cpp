@@ -275,7 +275,12 @@ nlohmann::ordered_json patch_json(const check::PatchReport& p) {
     return jp;
 }
 
-std::string render_check_json(const check::Report& report) {
+std::string release_note_text(const ReleaseNote& note, const std::string& series) {
+    return fmt::format("release {} ({}); {}: {}", note.release.release.name(),
+                       kernel::origin_words(note.release.origin), series, note.picked);
+}
+
+std::string render_check_json(const check::Report& report, const ReleaseNote* release) {
     using nlohmann::ordered_json;
     ordered_json doc;
     doc["kseries"] = "check";
@@ -288,6 +293,15 @@ std::string render_check_json(const check::Report& report) {
     doc["fuzz"] = report.shown.engine == patch::Engine::GnuPatch ? ordered_json(report.shown.fuzz)
                                                                  : ordered_json(nullptr);
     doc["ok"] = report.ok();
+    if (release == nullptr) {
+        doc["release"] = nullptr;
+    } else {
+        doc["release"] = {{"name", release->release.release.name()},
+                          {"from", kernel::origin_key(release->release.origin)},
+                          {"guess", kernel::is_guess(release->release.origin)},
+                          {"version", release->version},
+                          {"picked", release->picked}};
+    }
     ordered_json patches = ordered_json::array();
     for (const auto& p : report.patches) {
         patches.push_back(patch_json(p));

@@ -136,11 +136,13 @@ std::string hunks_table(const patch::TreeFileResult& f) {
 std::string panel(const Row& row, std::size_t i, const std::string& patch_name) {
     std::string out = fmt::format("<div class=\"panel\"><div><code>{}</code> on <code>{}</code>"
                                   "</div>",
-                                  esc(patch_name), esc(row.release.name()));
+                                  esc(patch_name), esc(row.name()));
     const Cell& c = row.cells[i];
     if (!row.report) {
         return out + fmt::format("<p>{}: {}</p></div>",
-                                 c.kind == CellKind::Unmapped ? "no version" : "source unavailable",
+                                 c.kind == CellKind::Unmapped ? "no version"
+                                 : row.unusable               ? "unavailable"
+                                                              : "source unavailable",
                                  esc(row.unavailable));
     }
     if (!c.note.empty()) {
@@ -221,14 +223,13 @@ std::string legend() {
 
 std::string render_matrix_html(const matrix::Matrix& m) {
     const auto names = short_names(m.patches);
-    const auto covered = covered_rows(m);
     std::string out = fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<title>kseries matrix: {0}</title>\n<style>{1}</style>\n</head>\n<body>\n"
         "<h1>kseries matrix</h1>\n<div>series <code>{0}</code></div>\n"
-        "<p id=\"summary\" class=\"summary {2}\">{3} of {4} releases covered</p>\n",
-        esc(m.series), style_sheet, m.covered() ? "good" : "bad", covered, m.rows.size());
+        "<p id=\"summary\" class=\"summary {2}\">{3}</p>\n",
+        esc(m.series), style_sheet, m.covered() ? "good" : "bad", esc(coverage_text(m)));
 
     out += "<table id=\"matrix\" class=\"grid\">\n<thead><tr><th>release</th><th>policy</th>";
     if (m.versioned) {
@@ -239,7 +240,7 @@ std::string render_matrix_html(const matrix::Matrix& m) {
     }
     out += "<th>source</th></tr></thead>\n<tbody>\n";
     for (const auto& r : m.rows) {
-        out += fmt::format("<tr data-release=\"{0}\"><th scope=\"row\">{0}", esc(r.release.name()));
+        out += fmt::format("<tr data-release=\"{0}\"><th scope=\"row\">{0}", esc(r.name()));
         if (r.entry != nullptr && !r.entry->minor.empty()) {
             out += fmt::format("<span class=\"minor\">{}</span>", esc(r.entry->minor));
         }
@@ -254,7 +255,8 @@ std::string render_matrix_html(const matrix::Matrix& m) {
             out += cell_html(r, i, m.patches[i]);
         }
         out += fmt::format("<td class=\"source\">{}</td></tr>\n",
-                           esc(r.available() ? r.source : r.source + ": " + r.unavailable));
+                           esc(r.available() || r.unusable ? row_source_text(r)
+                                                           : r.source + ": " + r.unavailable));
     }
     out += "</tbody>\n</table>\n<h2>Patches</h2>\n<ul>\n";
     for (std::size_t i = 0; i < names.size(); ++i) {

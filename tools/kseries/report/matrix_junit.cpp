@@ -28,7 +28,7 @@ std::string esc(std::string_view s) {
 // "4.18.0-193.el8" as a JUnit class name: CI servers split class names at
 // dots into package and class, so the release's dots become underscores.
 std::string class_name(const Row& r) {
-    std::string name = r.release.name();
+    std::string name = r.name();
     std::replace(name.begin(), name.end(), '.', '_');
     return "kseries.matrix." + name;
 }
@@ -38,8 +38,12 @@ struct Failure {
     std::string message;
 };
 
-// The reason a case passes without applying anything, or nullopt.
-std::optional<std::string> skip_of(const Cell& c) {
+// The reason a case passes without applying anything, or nullopt. A row
+// whose source held no usable kernel tree and does not count is skipped.
+std::optional<std::string> skip_of(const Row& r, const Cell& c) {
+    if (r.unusable && !r.counted) {
+        return "unavailable: " + r.unavailable;
+    }
     if (c.kind == CellKind::NotNeeded || c.kind == CellKind::NotInVersion) {
         return (c.kind == CellKind::NotNeeded ? "not needed: " : "not in this version: ") + c.note;
     }
@@ -49,6 +53,9 @@ std::optional<std::string> skip_of(const Cell& c) {
 std::optional<Failure> failure_of(const Row& r, const Cell& c) {
     if (c.kind == CellKind::Unmapped) {
         return Failure{"unmapped", r.unavailable};
+    }
+    if (r.unusable) {
+        return Failure{"unavailable", "unavailable: " + r.unavailable};
     }
     if (!r.available()) {
         return Failure{"unavailable", "source unavailable: " + r.unavailable};
@@ -91,8 +98,8 @@ std::optional<Failure> failure_of(const Row& r, const Cell& c) {
 
 // The per-hunk story of a failed case, as the failure element's text.
 std::string failure_details(const Row& r, const Cell& c) {
-    std::string out = fmt::format("release {}\nsource {}\npolicy {} ({})\n", r.release.name(),
-                                  r.source, check::policy(r.policy).label, r.policy_origin);
+    std::string out = fmt::format("release {}\nsource {}\npolicy {} ({})\n", r.name(), r.source,
+                                  check::policy(r.policy).label, r.policy_origin);
     if (!r.version.empty()) {
         out += fmt::format("series version {}{}\n", r.version,
                            r.rule.empty() ? "" : ", mapped by " + r.rule);
@@ -132,7 +139,7 @@ std::string render_matrix_junit(const matrix::Matrix& m) {
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
                                  esc(class_name(r)), esc(m.patches[i]));
-            if (const auto skip = skip_of(r.cells[i])) {
+            if (const auto skip = skip_of(r, r.cells[i])) {
                 ++row_skipped;
                 cases += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
                                      esc(*skip));
@@ -164,7 +171,7 @@ std::string render_matrix_junit(const matrix::Matrix& m) {
             "      <property name=\"policy\" value=\"{}\"/>\n"
             "      <property name=\"policy_verified\" value=\"{}\"/>\n{}"
             "    </properties>\n{}  </testsuite>\n",
-            esc(r.release.name()), r.cells.size(), row_failures, row_skipped, esc(r.source),
+            esc(r.name()), r.cells.size(), row_failures, row_skipped, esc(r.source),
             check::policy(r.policy).key, r.policy_verified ? "true" : "false", version, cases);
     }
     std::size_t tests = 0;

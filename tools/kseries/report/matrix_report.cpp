@@ -44,6 +44,22 @@ std::size_t covered_rows(const matrix::Matrix& m) {
     }));
 }
 
+std::string coverage_text(const matrix::Matrix& m) {
+    const std::size_t counted = m.counted_rows();
+    std::string out = fmt::format("{} of {} releases covered", covered_rows(m), counted);
+    if (counted != m.rows.size()) {
+        out += fmt::format("; {} unavailable, not counted", m.rows.size() - counted);
+    }
+    return out;
+}
+
+std::string row_source_text(const matrix::Row& r) {
+    if (r.available()) {
+        return r.source;
+    }
+    return r.unusable ? fmt::format("{}: unavailable: {}", r.source, r.unavailable) : r.unavailable;
+}
+
 namespace {
 
 std::string_view mark(const Cell& c) {
@@ -119,7 +135,7 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
         col_w.push_back(n.size());
     }
     for (const auto& r : m.rows) {
-        release_w = std::max(release_w, r.release.name().size());
+        release_w = std::max(release_w, r.name().size());
         policy_w = std::max(policy_w, policy_text(r).size());
         version_w = std::max(version_w, r.version.size());
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
@@ -137,7 +153,7 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
     }
     out += "  source\n";
     for (const auto& r : m.rows) {
-        out += fmt::format("{:<{}}  {:<{}}", r.release.name(), release_w, policy_text(r), policy_w);
+        out += fmt::format("{:<{}}  {:<{}}", r.name(), release_w, policy_text(r), policy_w);
         if (m.versioned) {
             out += fmt::format("  {:<{}}", r.version.empty() ? "-" : r.version, version_w);
         }
@@ -146,7 +162,7 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
             out += "  " + paint(style, cell_tone(r.cells[i]), text);
         }
         // Where the row comes from: two rows of one release differ here.
-        out += paint(style, Tone::Dim, "  " + (r.available() ? r.source : r.unavailable));
+        out += paint(style, Tone::Dim, "  " + row_source_text(r));
         out += '\n';
     }
     out += '\n';
@@ -161,11 +177,7 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
                "patch; '-': not in the release's version;\n'no version': no version of the "
                "series maps the release (see --format json for the reasons)\n";
     }
-    const auto covered = covered_rows(m);
-    out += '\n' +
-           paint(style, m.covered() ? Tone::Good : Tone::Bad,
-                 fmt::format("{} of {} releases covered", covered, m.rows.size())) +
-           '\n';
+    out += '\n' + paint(style, m.covered() ? Tone::Good : Tone::Bad, coverage_text(m)) + '\n';
     return out;
 }
 
@@ -181,7 +193,7 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
     }
     out += '\n';
     for (const auto& r : m.rows) {
-        out += fmt::format("| `{}` | {} |", r.release.name(),
+        out += fmt::format("| `{}` | {} |", r.name(),
                            m.versioned && !r.version.empty() ? policy_text(r) + ", " + r.version
                                                              : policy_text(r));
         for (const auto& c : r.cells) {
@@ -189,13 +201,18 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
         }
         out += '\n';
     }
-    out += fmt::format("\n**{} of {} releases covered.** ", covered_rows(m), m.rows.size());
+    out += fmt::format("\n**{}.** ", coverage_text(m));
     out +=
         "✅ applies under the release's own policy · ☑️ already in the tree, or not needed · ❌ "
         "does not apply, or the policy rejects it, or no version maps the release · ➖ no "
         "source, or not in the release's version · \\* policy not verified\n\n";
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("- `{}`: {}\n", names[i], m.patches[i]);
+    }
+    for (const auto& r : m.rows) {
+        if (r.unusable) {
+            out += fmt::format("- `{}` {}\n", r.name(), row_source_text(r));
+        }
     }
     return out;
 }
@@ -212,11 +229,14 @@ std::string render_matrix_json(const matrix::Matrix& m) {
     ordered_json rows = ordered_json::array();
     for (const auto& r : m.rows) {
         ordered_json jr;
-        jr["release"] = r.release.name();
+        jr["release"] = r.release_known ? ordered_json(r.release.name()) : ordered_json(nullptr);
+        jr["release_from"] = r.release_known ? ordered_json(kernel::origin_key(r.release_from))
+                                             : ordered_json(nullptr);
         jr["source"] = r.source;
         jr["available"] = r.available();
         jr["unavailable_reason"] =
             r.available() ? ordered_json(nullptr) : ordered_json(r.unavailable);
+        jr["counted"] = r.counted;
         jr["version"] = r.version.empty() ? ordered_json(nullptr) : ordered_json(r.version);
         jr["mapped_by"] = r.rule.empty() ? ordered_json(nullptr) : ordered_json(r.rule);
         jr["policy"] = check::policy(r.policy).key;

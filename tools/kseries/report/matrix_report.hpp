@@ -3,10 +3,10 @@
 // and JUnit XML for CI servers (docs/formats/matrix-junit.md).
 #pragma once
 
+#include <string>
+
 #include <kseries/matrix/matrix.hpp>
 #include <kseries/report/style.hpp>
-
-#include <string>
 
 namespace kseries::report {
 
@@ -25,6 +25,11 @@ namespace kseries::report {
 
 // Rows on which every patch is accepted.
 [[nodiscard]] std::size_t covered_rows(const matrix::Matrix& m);
+// "3 of 5 releases covered", and "; 2 unavailable, not counted" when some
+// by-pattern rows held no usable kernel tree.
+[[nodiscard]] std::string coverage_text(const matrix::Matrix& m);
+// What the source column says: the source, or why the row was not checked.
+[[nodiscard]] std::string row_source_text(const matrix::Row& r);
 
 // A cell in words: "exact", "offset +3", "fuzz 2", "in tree", "FAILS", "n/a".
 [[nodiscard]] std::string cell_text(const matrix::Cell& cell);

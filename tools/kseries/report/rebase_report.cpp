@@ -24,11 +24,23 @@ std::string outcome_line(const RebaseReport& r) {
     return "nothing written";
 }
 
+// "target release 4.18.0-240.el8 (from the git ref's name)": the release
+// the new version records as its base, and how it was told.
+std::string onto_line(const RebaseReport& r) {
+    if (!r.onto_release) {
+        return "target release unknown (no name and no kernel Makefile): the new version "
+               "records no base";
+    }
+    return fmt::format("target release {} ({})", r.onto_release->release.name(),
+                       kernel::origin_words(r.onto_release->origin));
+}
+
 } // namespace
 
 std::string render_rebase_text(const RebaseReport& r) {
     std::string out = fmt::format("rebase {} {} -> {} onto {}\n\n", r.request->store,
                                   r.request->from, r.request->as, r.request->onto);
+    out.insert(out.size() - 1, onto_line(r) + '\n');
     for (const auto& p : r.result->patches) {
         out += fmt::format("{}: {}{}\n", p.name, rebase::fate_key(p.fate),
                            p.reason.empty() ? "" : " - " + p.reason);
@@ -49,6 +61,7 @@ std::string render_rebase_markdown(const RebaseReport& r) {
     std::string out = fmt::format("### kseries rebase `{}` {} → {} onto `{}`\n\n",
                                   r.request->store, r.request->from, r.request->as,
                                   r.request->onto);
+    out += onto_line(r) + "\n\n";
     out += "| patch | fate | file | hunk | step | placed at | note |\n"
            "|:--|:--|:--|--:|:--|:--|:--|\n";
     const auto cell = [](std::string s) {
@@ -83,6 +96,13 @@ std::string render_rebase_json(const RebaseReport& r) {
     doc["from"] = r.request->from;
     doc["as"] = r.request->as;
     doc["onto"] = r.request->onto;
+    if (r.onto_release) {
+        doc["onto_release"] = {{"name", r.onto_release->release.name()},
+                               {"from", kernel::origin_key(r.onto_release->origin)},
+                               {"guess", kernel::is_guess(r.onto_release->origin)}};
+    } else {
+        doc["onto_release"] = nullptr;
+    }
     doc["written"] = r.written.empty() ? ordered_json(nullptr) : ordered_json(r.written);
     doc["workspace"] = r.workspace.empty() ? ordered_json(nullptr) : ordered_json(r.workspace);
     ordered_json patches = ordered_json::array();

@@ -2,8 +2,10 @@
 // placed it and how far it moved (text, Markdown, JSON; docs/commands/rebase.md).
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include <kseries/kernel/detect.hpp>
 #include <kseries/rebase/rebase.hpp>
 #include <kseries/rebase/workspace.hpp>
 
@@ -14,6 +16,8 @@ struct RebaseReport {
     const rebase::Result* result = nullptr;
     std::string written;   // the new version's directory, when written
     std::string workspace; // the workspace, when the rebase stopped
+    // The target's release and how it was told, when it could be.
+    std::optional<kernel::Detected> onto_release;
 };
 
 [[nodiscard]] std::string render_rebase_text(const RebaseReport& r);

@@ -92,6 +92,37 @@ Selection::Pick Selection::pick(const kernel::Release& release) const {
     return {&*it, rule};
 }
 
+std::string Selection::pick_words(const Pick& pick) const {
+    if (pick.version == nullptr) {
+        return "no version (no rule of index.toml matches)";
+    }
+    if (pick.rule == nullptr) {
+        return pick.version->name + " (forced: the series names one version)";
+    }
+    const auto& rules = m_store->mapping();
+    const auto number = static_cast<std::size_t>(pick.rule - rules.data()) + 1;
+    std::vector<std::string> parts;
+    if (pick.rule->from) {
+        parts.push_back("from " + pick.rule->from->name());
+    }
+    if (pick.rule->until) {
+        parts.push_back("until " + pick.rule->until->name());
+    }
+    if (!pick.rule->patterns.empty()) {
+        std::string list;
+        for (const auto& p : pick.rule->patterns) {
+            list += list.empty() ? p : ", " + p;
+        }
+        parts.push_back("releases " + list);
+    }
+    std::string range;
+    for (const auto& p : parts) {
+        range += range.empty() ? p : " " + p;
+    }
+    return fmt::format("{} (index.toml rule {}: {})", pick.version->name, number,
+                       range.empty() ? "every release" : range);
+}
+
 std::vector<std::string> Selection::patch_names() const {
     std::vector<std::string> out;
     const auto add = [&](const std::string& name) {

@@ -43,6 +43,9 @@ public:
         const MapRule* rule = nullptr;          // the rule that picked it, when mapped
     };
     [[nodiscard]] Pick pick(const kernel::Release& release) const;
+    // The version a pick names and why, for people: "v2 (index.toml rule 2:
+    // from 4.18.0-240.el8)"; "no version (no rule of index.toml matches)".
+    [[nodiscard]] std::string pick_words(const Pick& pick) const;
 
     // Every patch name of every version, once, in version then series
     // order, and the patches versions record as dropped: the matrix's
