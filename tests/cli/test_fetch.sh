@@ -305,3 +305,25 @@ run "$KSERIES" matrix --series "$V1" --catalog "$T/changed.toml" --releases "$re
 expect_rc 1 "matrix with a catalog sha256 the cached file does not have"
 jq -e '.releases[0].available == false' "$T/out" > /dev/null || fail "changed catalog trusted"
 expect_err "kseries: warning: $T/c1/$name: not used"
+
+# 15. A mirror: the catalog keeps the published URL (here one that cannot
+# be reached), --mirror or $KSERIES_MIRROR says where the same files are.
+catalog "$T/published.toml" "$name" "https://vault.kseries.invalid/ok/$name" "sha256 = \"$sha\""
+run "$KSERIES" fetch --catalog "$T/published.toml" --cache "$T/c15" "$rel"
+expect_rc 2 "no mirror: the published URL cannot be reached"
+expect_err "https://vault.kseries.invalid/ok/$name"
+run "$KSERIES" fetch --catalog "$T/published.toml" --cache "$T/c15" \
+  --mirror "https://vault.kseries.invalid=$base" "$rel"
+expect_rc 0 "fetch through --mirror"
+expect_err "downloaded and verified from $base/ok/$name (mirror of https://vault.kseries.invalid/ok/$name)"
+expect_cached "$T/c15"
+rm -rf "$T/c15"
+KSERIES_MIRROR="https://other.invalid=http://127.0.0.1:1 https://vault.kseries.invalid/=$base/" \
+  run "$KSERIES" fetch --catalog "$T/published.toml" --cache "$T/c15" "$rel"
+expect_rc 0 "fetch through \$KSERIES_MIRROR"
+expect_cached "$T/c15"
+KSERIES_MIRROR="vault.kseries.invalid=$base" \
+  run "$KSERIES" fetch --catalog "$T/published.toml" --cache "$T/c16" "$rel"
+expect_rc 2 "a mirror rule that is not two URLs"
+expect_err "\$KSERIES_MIRROR 'vault.kseries.invalid=$base': expected PUBLISHED=MIRROR"
+[ ! -e "$T/c16" ] || fail "a bad mirror rule created the cache"

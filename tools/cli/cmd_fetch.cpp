@@ -4,6 +4,7 @@
 // that cannot be fetched.
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 
@@ -11,6 +12,7 @@
 
 #include <kseries/fetch/cache.hpp>
 #include <kseries/fetch/download.hpp>
+#include <kseries/fetch/mirror.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -23,15 +25,33 @@ struct FetchCommandOptions {
     std::vector<std::string> catalogs;
     std::string cache;
     std::vector<std::string> releases;
+    std::vector<std::string> mirrors;
 };
+
+// --mirror rules, then $KSERIES_MIRROR's; the longest matching prefix wins.
+Expected<std::vector<fetch::Mirror>> mirror_rules(const std::vector<std::string>& given) {
+    auto rules = fetch::parse_mirrors(given, "--mirror");
+    if (!rules) {
+        return rules;
+    }
+    if (const char* env = std::getenv("KSERIES_MIRROR")) {
+        auto more = fetch::parse_mirrors(fetch::split_mirror_list(env), "$KSERIES_MIRROR");
+        if (!more) {
+            return more;
+        }
+        rules->insert(rules->end(), more->begin(), more->end());
+    }
+    return rules;
+}
 
 // The entries the patterns name, in catalog order; a pattern that names
 // none is a mistake worth stopping for.
-Expected<std::vector<const kernel::CatalogEntry*>> select(const kernel::Catalog& catalog,
-                                                         const std::vector<std::string>& patterns) {
+Expected<std::vector<const kernel::CatalogEntry*>>
+select(const kernel::Catalog& catalog, const std::vector<std::string>& patterns) {
     for (const auto& p : patterns) {
-        const bool any = std::any_of(catalog.entries().begin(), catalog.entries().end(),
-                                     [&](const auto& e) { return matches_any(e.release.name(), {p}); });
+        const bool any =
+            std::any_of(catalog.entries().begin(), catalog.entries().end(),
+                        [&](const auto& e) { return matches_any(e.release.name(), {p}); });
         if (!any) {
             return fail(ErrorKind::Usage, fmt::format("no release in the catalog matches '{}'", p));
         }
@@ -77,7 +97,11 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global) {
     auto* cmd = app.add_subcommand(
         "fetch", "Download catalog releases' SRPMs into the cache, verified, for offline use");
     cmd->add_option("--catalog", opts->catalogs,
-                    "release catalog file or directory (default: ./kernels)");
+                    "release catalog file or directory (default: $KSERIES_CATALOG, else the "
+                    "catalog kseries was installed or built with)");
+    cmd->add_option("--mirror", opts->mirrors,
+                    "PUBLISHED=MIRROR: download URLs starting with PUBLISHED from MIRROR instead "
+                    "(repeatable; also $KSERIES_MIRROR, rules separated by spaces)");
     cmd->add_option("--cache", opts->cache,
                     "cache directory (default: $XDG_CACHE_HOME/kseries/srpms, else "
                     "~/.cache/kseries/srpms)");
@@ -94,6 +118,10 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global) {
         if (!entries) {
             return std::unexpected(entries.error());
         }
+        auto mirrors = mirror_rules(opts->mirrors);
+        if (!mirrors) {
+            return std::unexpected(mirrors.error());
+        }
         // Every release must be fetchable before anything is downloaded.
         for (const auto* e : *entries) {
             if (auto ok = fetch::fetchable(*e); !ok) {
@@ -104,7 +132,12 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global) {
         if (!dir) {
             return std::unexpected(dir.error());
         }
-        for (const auto* e : *entries) {
+        for (const auto* published : *entries) {
+            // The same release, downloaded from the mirror: messages name
+            // the URL that was actually read.
+            kernel::CatalogEntry mirror = *published;
+            mirror.url = fetch::mirrored(published->url, *mirrors);
+            const auto* e = &mirror;
             auto progress = progress_line(global, e->srpm);
             auto got = fetch::fetch_srpm(*e, {*dir, progress});
             if (progress) {
@@ -117,7 +150,10 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global) {
                 fmt::print(stderr, "kseries: {}: {}\n", e->release.name(),
                            got->status == fetch::FetchStatus::AlreadyCached
                                ? "already in the cache (verified), nothing downloaded"
-                               : fmt::format("downloaded and verified from {}", e->url));
+                               : fmt::format("downloaded and verified from {}{}", e->url,
+                                             e->url == published->url
+                                                 ? ""
+                                                 : fmt::format(" (mirror of {})", published->url)));
             }
             if (auto shown = emit(got->file.string() + "\n", exit_ok); !shown) {
                 return shown;

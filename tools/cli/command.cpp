@@ -4,7 +4,9 @@
 #include <fnmatch.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include <kseries/kernel/catalog_paths.hpp>
 #include <kseries/kernel/detect.hpp>
 #include <kseries/util/text.hpp>
 
@@ -150,12 +152,24 @@ std::string PatchSource::label() const {
 }
 
 Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
-    std::vector<std::filesystem::path> paths(given.begin(), given.end());
-    std::error_code ec;
-    if (paths.empty() && std::filesystem::is_directory("kernels", ec)) {
-        paths.emplace_back("kernels");
+    const auto choice = kernel::find_catalog(given);
+    std::vector<std::string> shown;
+    for (const auto& p : choice.paths) {
+        shown.push_back(p.string());
     }
-    return kernel::Catalog::load(paths);
+    if (choice.origin == kernel::CatalogOrigin::None) {
+        // Loud on purpose: without a catalog every release silently gets
+        // the default policy, which is wrong for RHEL 9.2 and later.
+        spdlog::warn("no release catalog found (looked at: {}); every release takes the default "
+                     "policy kernel-spec. Give --catalog DIR or set KSERIES_CATALOG",
+                     text::join(choice.skipped, ", "));
+    } else {
+        for (const auto& s : choice.skipped) {
+            spdlog::warn("catalog {} does not exist, not read", s);
+        }
+        spdlog::info("release catalog ({}): {}", choice.how, text::join(shown, ", "));
+    }
+    return kernel::Catalog::load(choice.paths);
 }
 
 bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {

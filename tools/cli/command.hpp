@@ -75,8 +75,9 @@ struct SeriesJob {
     [[nodiscard]] Expected<Loaded> load() const;
 };
 
-// The release catalog from --catalog PATH..., or ./kernels when none is given
-// and it exists.
+// The release catalog from --catalog PATH..., else $KSERIES_CATALOG, else the
+// one kseries was installed or built with (kernel/catalog_paths.hpp); warns
+// when there is none, and says which under --verbose.
 [[nodiscard]] Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given);
 
 // `name` matches one of the glob patterns, or a pattern is "all".
