@@ -7,6 +7,8 @@ arch=$(uname -m)
 
 # make_srpm NAME BUILD_BODY [KABI_LINE]: an SRPM of a tiny C program whose
 # %build runs BUILD_BODY and records the kernel.spec switches it was given.
+# With REL='1%{?dist}' DIST=.elN_M its release carries a dist tag, as a
+# RHEL kernel's does.
 make_srpm() {
   name=$1 body=$2 kabi=${3:-}
   top="$T/src-$name"
@@ -21,7 +23,7 @@ $kabi
 %global debug_package %{nil}
 Name: $name
 Version: 1.0
-Release: 1
+Release: ${REL:-1}
 Summary: kseries build test package
 License: MIT
 Source0: linux-$name-1.0.tar.xz
@@ -40,9 +42,9 @@ install -D -m644 switches %{buildroot}/usr/share/$name/switches
 /usr/bin/$name-hello
 /usr/share/$name/switches
 EOF
-  rpmbuild -bs --define "_topdir $top" "$top/SPECS/kernel.spec" > "$T/rpmbuild-bs.log" 2>&1 ||
-    { cat "$T/rpmbuild-bs.log"; fail "rpmbuild -bs $name"; }
-  echo "$top/SRPMS/$name-1.0-1.src.rpm"
+  rpmbuild -bs --define "_topdir $top" ${DIST:+--define "dist $DIST"} "$top/SPECS/kernel.spec" \
+    > "$T/rpmbuild-bs.log" 2>&1 || { cat "$T/rpmbuild-bs.log"; fail "rpmbuild -bs $name"; }
+  echo "$top/SRPMS/$name-1.0-1${DIST:-}.src.rpm"
 }
 
 # switches RPM: what the package's build recorded.
@@ -85,6 +87,26 @@ run "$KSERIES" build "$plain_srpm" --backend rpmbuild --profile fast --out "$T/f
 expect_rc 0 "fast build, no kabichk switch"
 grep -q -- "--without debuginfo$" "$T/fast/ksplain-1.0-1.rpmbuild.log" || fail "ksplain argv"
 ! grep -q -- "--without kabichk" "$T/fast/ksplain-1.0-1.rpmbuild.log" || fail "--without kabichk passed to a spec without it"
+
+# --- the dist tag: a kernel SRPM's release carries it (1.el9_4 here, like
+# 553.el8_10), rpmbuild on this machine defines none; the packages keep the
+# SRPM's release because build derives the dist from it, as srpm does.
+dist_srpm=$(REL='1%{?dist}' DIST=.el9_4 make_srpm ksdist 'echo building ksdist')
+run "$KSERIES" build "$dist_srpm" --backend rpmbuild --out "$T/dist"
+expect_rc 0 "build of an SRPM with a dist tag"
+expect_out "package: $T/dist/ksdist-1.0-1.el9_4.$arch.rpm"
+grep -qF -- "--define 'dist .el9_4'" "$T/dist/ksdist-1.0-1.el9_4.rpmbuild.log" ||
+  fail "the derived dist is not on rpmbuild's command line"
+# --define wins over the derived dist when rpmspec agrees with the SRPM; a
+# dist that does not reproduce the SRPM's release is refused, naming the
+# right one, before anything runs.
+run "$KSERIES" build "$dist_srpm" --backend rpmbuild --define 'dist .el8' --out "$T/dist2"
+expect_rc 2 "a --define dist that contradicts the SRPM"
+expect_err "--define 'dist .el9_4'"
+[ ! -e "$T/dist2" ] || no_temporaries "$T/dist2"
+run "$KSERIES" build "$dist_srpm" --backend koji --koji-target t --define 'dist .el9_4' --out "$T/x"
+expect_rc 2 "--define for a remote backend"
+expect_err "--define cannot be passed to koji"
 
 # --- a failing %build: exit 1, the stage and its last lines, the log kept,
 # no RPM in --out (nor anything half-written).

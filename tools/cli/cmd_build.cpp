@@ -5,6 +5,8 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -28,6 +30,7 @@ struct BuildCommandOptions {
     bool scratch = false;
     bool no_wait = false;
     std::string out;
+    std::vector<std::string> defines;
 };
 
 // "%build, 2m05s" on one redrawn stderr line; redrawn when the stage or the
@@ -116,6 +119,10 @@ CommandBody add_build(CLI::App& app, const GlobalOptions& global) {
                     "kabichk when the spec has it); full (default): the spec's defaults")
         ->transform(CLI::CheckedTransformer(profiles))
         ->option_text("fast|full");
+    cmd->add_option("--define", opts->defines,
+                    "rpmbuild, mock: a macro 'NAME VALUE' (repeatable); the SRPM's dist tag is "
+                    "derived from its release unless 'dist' is given")
+        ->option_text("'NAME VALUE'");
     cmd->add_option("--mock-config", opts->request.mock_config, "mock: the chroot config (-r)");
     cmd->add_option("--koji-target", opts->request.koji_target, "koji: the build target");
     cmd->add_flag("--scratch", opts->scratch, "koji: a scratch build");
@@ -145,6 +152,11 @@ CommandBody add_build(CLI::App& app, const GlobalOptions& global) {
         if (opts->profile_option->count() > 0) {
             request.profile = opts->profile;
         }
+        auto defines = parse_defines(opts->defines);
+        if (!defines) {
+            return std::unexpected(defines.error());
+        }
+        request.defines = std::move(*defines);
 
         rpm::BuildEvents events;
         auto progress = std::make_shared<ProgressLine>();

@@ -52,20 +52,6 @@ std::chrono::sys_days changelog_date() {
     return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
 }
 
-Expected<std::vector<std::pair<std::string, std::string>>>
-parse_defines(const std::vector<std::string>& given) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& d : given) {
-        const auto space = d.find(' ');
-        if (space == std::string::npos || space == 0) {
-            return fail(ErrorKind::Usage,
-                        fmt::format("--define '{}': give 'NAME VALUE', as for rpmbuild", d));
-        }
-        out.emplace_back(d.substr(0, space), d.substr(space + 1));
-    }
-    return out;
-}
-
 // A directory's own name, however it was written ("tiny/", ".", "../x").
 std::string directory_name(const std::string& path) {
     fs::path p = fs::absolute(fs::path(path)).lexically_normal();

@@ -172,6 +172,20 @@ Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
     return kernel::Catalog::load(choice.paths);
 }
 
+Expected<std::vector<std::pair<std::string, std::string>>>
+parse_defines(const std::vector<std::string>& given) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& d : given) {
+        const auto space = d.find(' ');
+        if (space == std::string::npos || space == 0) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("--define '{}': give 'NAME VALUE', as for rpmbuild", d));
+        }
+        out.emplace_back(d.substr(0, space), d.substr(space + 1));
+    }
+    return out;
+}
+
 bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
     return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
         return p == "all" || ::fnmatch(p.c_str(), name.c_str(), 0) == 0;

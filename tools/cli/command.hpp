@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -79,6 +80,10 @@ struct SeriesJob {
 // one kseries was installed or built with (kernel/catalog_paths.hpp); warns
 // when there is none, and says which under --verbose.
 [[nodiscard]] Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given);
+
+// --define 'NAME VALUE' options (srpm, build), as rpmbuild takes them.
+[[nodiscard]] Expected<std::vector<std::pair<std::string, std::string>>>
+parse_defines(const std::vector<std::string>& given);
 
 // `name` matches one of the glob patterns, or a pattern is "all".
 [[nodiscard]] bool matches_any(const std::string& name, const std::vector<std::string>& patterns);

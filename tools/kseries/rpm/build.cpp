@@ -76,6 +76,12 @@ Expected<void> validate(const BuildRequest& request) {
                                 : b == Backend::Copr ? "chroot (--chroot)"
                                                      : "project's repositories"));
     }
+    if (is_remote(b) && !request.defines.empty()) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("--define cannot be passed to {}: the build system defines the "
+                                "macros (the dist tag too) from its own configuration",
+                                backend_name(b)));
+    }
     if (b != Backend::Koji && request.scratch == Scratch::Yes) {
         return fail(ErrorKind::Usage, "--scratch is for --backend koji");
     }
@@ -132,6 +138,9 @@ std::vector<std::string> rpmbuild_argv(const BuildRequest& request,
     if (request.arch) {
         argv.insert(argv.end(), {"--target", *request.arch});
     }
+    for (const auto& [name, value] : request.defines) {
+        argv.insert(argv.end(), {"--define", name + " " + value});
+    }
     argv.insert(argv.end(), switches.begin(), switches.end());
     return argv;
 }
@@ -143,6 +152,9 @@ std::vector<std::string> mock_argv(const BuildRequest& request,
                                   request.srpm.string(), "--resultdir", resultdir.string()};
     if (request.arch) {
         argv.insert(argv.end(), {"--target", *request.arch});
+    }
+    for (const auto& [name, value] : request.defines) {
+        argv.insert(argv.end(), {"--define", name + " " + value});
     }
     argv.insert(argv.end(), switches.begin(), switches.end());
     return argv;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <kseries/proc/run.hpp>
@@ -44,6 +45,9 @@ struct BuildRequest {
     std::string obs_project;
     std::string obs_package; // empty: the SRPM's package name (run_build reads it)
     std::optional<std::string> apiurl;
+    // rpmbuild and mock: macros as --define 'NAME VALUE' (run_build adds
+    // the dist tag the SRPM's release shows, unless `dist` is given here).
+    std::vector<std::pair<std::string, std::string>> defines;
 };
 
 [[nodiscard]] std::string_view backend_name(Backend backend);

@@ -11,7 +11,10 @@
 
 #include <fmt/format.h>
 
+#include <kseries/rpm/rpm_tools.hpp>
+#include <kseries/rpm/srpm.hpp>
 #include <kseries/source/archive.hpp>
+#include <kseries/util/file.hpp>
 #include <kseries/util/fd.hpp>
 
 namespace kseries::rpm {
@@ -119,17 +122,49 @@ std::string srpm_stem(const fs::path& srpm) {
     return name;
 }
 
-// The profile's switches; fast reads the SRPM's spec for a kABI switch.
-Expected<std::vector<std::string>> switches_for(const BuildRequest& request) {
+// The profile's switches: fast looks in the spec for a kABI switch.
+std::vector<std::string> switches_for(const BuildRequest& request, std::string_view spec) {
     const Profile profile = request.profile.value_or(Profile::Full);
-    if (profile == Profile::Full) {
-        return profile_switches(profile, KabiSwitch::Absent);
+    return profile_switches(profile, profile == Profile::Full ? KabiSwitch::Absent
+                                                              : kabichk_switch(spec));
+}
+
+// The macros under which the SRPM's own kernel.spec gives the SRPM's own
+// release here: the caller's, plus the dist tag derived from the SRPM as
+// `srpm` derives it (rpm/rpm_tools.hpp); a release no macros reproduce is
+// a Usage error naming what differs. A kernel SRPM's dist (".el8_10")
+// is defined by the build system that made it; rpmbuild or mock elsewhere
+// define another or none, and the packages would come out as
+// kernel-4.18.0-553.ovl1 instead of kernel-4.18.0-553.el8_10.ovl1.
+Expected<std::vector<std::pair<std::string, std::string>>>
+release_macros(const BuildRequest& request, const std::string& spec, const fs::path& work) {
+    if (spec.empty()) {
+        return request.defines; // not a kernel SRPM: nothing to derive it from
     }
-    auto contents = source::open_srpm(request.srpm, {});
-    if (!contents) {
-        return std::unexpected(contents.error().with_context("--profile fast reads the kernel.spec"));
+    auto original = query_package(request.srpm);
+    if (!original) {
+        return std::unexpected(original.error());
     }
-    return profile_switches(profile, kabichk_switch(contents->spec));
+    const fs::path probe = work / "spec";
+    std::error_code ec;
+    fs::create_directories(probe, ec);
+    RpmTools tools{probe, probe, probe / "kernel.spec", request.defines};
+    if (auto ok = write_file_atomic(tools.spec, spec); !ok) {
+        return std::unexpected(ok.error());
+    }
+    auto dist = match_release(tools, *original,
+                              fmt::format("kernel.spec (in {})", request.srpm.filename().string()));
+    fs::remove_all(probe, ec);
+    if (!dist) {
+        return std::unexpected(dist.error());
+    }
+    // An SRPM whose release shows no dist tag leaves the builder's macros
+    // as they are.
+    auto defines = request.defines;
+    if (*dist) {
+        defines.emplace_back("dist", **dist);
+    }
+    return defines;
 }
 
 // The package name an SRPM holds, for the OBS package directory.
@@ -153,13 +188,24 @@ Expected<std::vector<Step>> steps_for(const BuildRequest& request, const fs::pat
     switch (request.backend) {
     case Backend::Rpmbuild:
     case Backend::Mock: {
-        auto switches = switches_for(request);
-        if (!switches) {
-            return std::unexpected(switches.error());
+        // A kernel SRPM's spec tells the kABI switch and the dist tag; any
+        // other SRPM (no linux-*.tar.*) is built with the full profile as is.
+        auto contents = source::open_srpm(request.srpm, {});
+        if (!contents && (contents.error().kind() != ErrorKind::NotFound ||
+                          request.profile == Profile::Fast)) {
+            return std::unexpected(contents.error().with_context("reading the SRPM's kernel.spec"));
         }
+        const std::string spec = contents ? std::move(contents->spec) : std::string();
+        auto defines = release_macros(request, spec, work);
+        if (!defines) {
+            return std::unexpected(defines.error());
+        }
+        BuildRequest local = request;
+        local.defines = std::move(*defines);
+        const auto switches = switches_for(local, spec);
         return request.backend == Backend::Rpmbuild
-                   ? one("rpmbuild", rpmbuild_argv(request, work, *switches))
-                   : one("mock", mock_argv(request, work / "result", *switches));
+                   ? one("rpmbuild", rpmbuild_argv(local, work, switches))
+                   : one("mock", mock_argv(local, work / "result", switches));
     }
     case Backend::Koji:
         return one("koji build", koji_argv(request));
