@@ -60,6 +60,15 @@ jq -e '.release == {name: "3.10.0-1160.118.1.el7", from: "makefile-rhel", guess:
 
 run "$KSERIES" check --series "$STORE" --tree "$T/el8"
 expect_err "kseries: release 4.18.0-552.el8 (from Makefile.rhelver's RHEL_* numbers: a best guess, they can lag the package); $STORE: v2 (index.toml rule 2: from 4.18.0-240.el8)"
+# The same tree saying 553: the catalog knows that build as 553.el8_10 (the
+# GA of 8.10 carries the minor), which the numbers alone cannot tell.
+cp -r "$T/el8" "$T/el8-553"
+sed -i 's/^RHEL_RELEASE = 552$/RHEL_RELEASE = 553/' "$T/el8-553/Makefile.rhelver"
+run "$KSERIES" check --series "$STORE" --tree "$T/el8-553"
+expect_err "kseries: release 4.18.0-553.el8_10 (from the tree's RHEL_* numbers, named as the catalog's release of that build); $STORE: v2"
+run "$KSERIES" check --series "$STORE" --tree "$T/el8-553" --format json
+jq -e '.release | .name == "4.18.0-553.el8_10" and .from == "makefile-catalog" and (.guess | not)' \
+  "$T/out" > /dev/null || fail "catalog-named release: $(jq -c .release "$T/out")"
 run "$KSERIES" check --series "$STORE" --tree "$T/el8" --release 4.18.0-553.el8_10 --format json
 jq -e '.release | .name == "4.18.0-553.el8_10" and .from == "given" and (.guess | not)
        and .version == "v2"' "$T/out" > /dev/null ||

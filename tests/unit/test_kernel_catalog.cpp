@@ -134,3 +134,57 @@ TEST(KernelCatalog, names_the_file_and_line_of_bad_entries) {
     EXPECT_EQ(c.error().location().line, 1u);
     EXPECT_EQ(c.error().kind(), ErrorKind::Parse);
 }
+
+namespace {
+
+kernel::Detected told(const char* name, kernel::ReleaseOrigin origin) {
+    return kernel::Detected{*parse_release(name), origin};
+}
+
+} // namespace
+
+TEST(KernelCatalog, names_a_tree_s_rhel_numbers_as_the_release_that_shipped) {
+    auto c = Catalog::load({KSERIES_SOURCE_ROOT "/kernels"});
+    ASSERT_TRUE(c) << c.error().to_string();
+    using kernel::ReleaseOrigin;
+    // An 8.10 tree's Makefile.rhelver says 553: the GA kernel shipped as
+    // 553.el8_10, which the numbers alone cannot tell.
+    auto ga = kernel::name_by_catalog(told("4.18.0-553.el8", ReleaseOrigin::MakefileRhelver), *c);
+    EXPECT_EQ(ga.release.name(), "4.18.0-553.el8_10");
+    EXPECT_EQ(ga.origin, ReleaseOrigin::MakefileCatalog);
+    EXPECT_FALSE(kernel::is_guess(ga.origin));
+    // 8.6's GA kernel kept the bare dist; a z-stream names itself the same way.
+    EXPECT_EQ(
+        kernel::name_by_catalog(told("4.18.0-372.9.1.el8_6", ReleaseOrigin::MakefileRhelver), *c)
+            .release.name(),
+        "4.18.0-372.9.1.el8");
+    // el7's numbers live in the top Makefile.
+    EXPECT_EQ(
+        kernel::name_by_catalog(told("3.10.0-1160.el7", ReleaseOrigin::MakefileRhel), *c).origin,
+        ReleaseOrigin::MakefileCatalog);
+}
+
+TEST(KernelCatalog, leaves_lagging_numbers_and_stated_names_as_they_are) {
+    auto c = Catalog::load({KSERIES_SOURCE_ROOT "/kernels"});
+    ASSERT_TRUE(c) << c.error().to_string();
+    using kernel::ReleaseOrigin;
+    // 552 for the 553 kernel: no release of that build, still a guess.
+    auto lag = kernel::name_by_catalog(told("4.18.0-552.el8", ReleaseOrigin::MakefileRhelver), *c);
+    EXPECT_EQ(lag.release.name(), "4.18.0-552.el8");
+    EXPECT_EQ(lag.origin, ReleaseOrigin::MakefileRhelver);
+    // A name the source states is never replaced, nor a version-only tree.
+    auto given = kernel::name_by_catalog(told("4.18.0-553.el8", ReleaseOrigin::GitRef), *c);
+    EXPECT_EQ(given.release.name(), "4.18.0-553.el8");
+    auto upstream = kernel::name_by_catalog(
+        kernel::Detected{kernel::Release{"6.12.57", ""}, ReleaseOrigin::MakefileVersion}, *c);
+    EXPECT_EQ(upstream.release.name(), "6.12.57");
+    // Two shipped names for one build's numbers: the guess stays a guess.
+    TempDir t;
+    t.write("two.toml", "lineage = \"RHEL 8\"\n[[release]]\nname = \"4.18.0-999.el8\"\n"
+                        "[[release]]\nname = \"4.18.0-999.el8_10\"\n");
+    auto two = Catalog::load({t.path()});
+    ASSERT_TRUE(two) << two.error().to_string();
+    EXPECT_EQ(kernel::name_by_catalog(told("4.18.0-999.el8", ReleaseOrigin::MakefileRhelver), *two)
+                  .origin,
+              ReleaseOrigin::MakefileRhelver);
+}

@@ -120,7 +120,7 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
         t.tree = std::move(*dir);
     }
     if (!t.release) {
-        auto detected = kernel::detect(*t.tree);
+        auto detected = detect_named(*t.tree);
         if (!detected) {
             return std::unexpected(detected.error());
         }

@@ -70,9 +70,29 @@ void SeriesJob::add_to(CLI::App& command) {
     policy.add_to(command);
 }
 
+Expected<std::optional<kernel::Detected>> detect_named(source::SourceTree& tree) {
+    auto detected = kernel::detect(tree);
+    if (!detected || !*detected || !kernel::is_guess((*detected)->origin)) {
+        return detected;
+    }
+    // Only the catalog knows the shipped name of a build's numbers; none
+    // found leaves the guess, which says it is one.
+    const auto choice = kernel::find_catalog({});
+    if (choice.origin == kernel::CatalogOrigin::None) {
+        return detected;
+    }
+    auto catalog = kernel::Catalog::load(choice.paths);
+    if (!catalog) {
+        return std::unexpected(catalog.error());
+    }
+    return std::optional<kernel::Detected>(
+        kernel::name_by_catalog(std::move(**detected), *catalog));
+}
+
 namespace {
 
-// The tree's release: --release, else its Makefiles (a best guess, said so).
+// The tree's release: --release, else its Makefiles (named by the catalog
+// when it knows the build, else a best guess, said so).
 Expected<kernel::Detected> tree_release(const std::string& given, source::SourceTree& tree,
                                         const std::string& dir) {
     if (!given.empty()) {
@@ -84,7 +104,7 @@ Expected<kernel::Detected> tree_release(const std::string& given, source::Source
         }
         return kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
     }
-    auto detected = kernel::detect(tree);
+    auto detected = detect_named(tree);
     if (!detected) {
         return std::unexpected(detected.error());
     }

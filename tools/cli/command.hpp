@@ -76,6 +76,11 @@ struct SeriesJob {
     [[nodiscard]] Expected<Loaded> load() const;
 };
 
+// Which kernel a tree holds (kernel::detect), named as the release catalog's
+// release of that build when the tree's RHEL_* numbers match one
+// (kernel::name_by_catalog); nullopt when it has no kernel Makefile.
+[[nodiscard]] Expected<std::optional<kernel::Detected>> detect_named(source::SourceTree& tree);
+
 // The release catalog from --catalog PATH..., else $KSERIES_CATALOG, else the
 // one kseries was installed or built with (kernel/catalog_paths.hpp); warns
 // when there is none, and says which under --verbose.

@@ -1,12 +1,15 @@
-#include <kseries/kernel/catalog.hpp>
-#include <kseries/util/toml.hpp>
-
-#include <fmt/format.h>
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <toml++/toml.h>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include <kseries/kernel/catalog.hpp>
+#include <kseries/util/toml.hpp>
 
 namespace kseries::kernel {
 
@@ -241,6 +244,51 @@ const CatalogEntry* Catalog::policy_source(const Release& release) const {
         }
     }
     return nearest;
+}
+
+namespace {
+
+// "553.16.1" and "8" of "553.16.1.el8_10"; nullopt without an ".elN" part.
+std::optional<std::pair<std::string_view, std::string_view>> build_and_major(std::string_view r) {
+    for (auto at = r.rfind(".el"); at != std::string_view::npos && at > 0;
+         at = r.rfind(".el", at - 1)) {
+        const std::string_view rest = r.substr(at + 3);
+        const std::size_t digits = rest.find_first_not_of("0123456789");
+        const std::string_view major = rest.substr(0, digits);
+        if (!major.empty() &&
+            (digits == std::string_view::npos || rest[digits] == '_' || rest[digits] == '.')) {
+            return std::pair{r.substr(0, at), major};
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+Detected name_by_catalog(Detected detected, const Catalog& catalog) {
+    if (detected.origin != ReleaseOrigin::MakefileRhelver &&
+        detected.origin != ReleaseOrigin::MakefileRhel) {
+        return detected;
+    }
+    const auto want = build_and_major(detected.release.release);
+    if (!want) {
+        return detected;
+    }
+    const CatalogEntry* match = nullptr;
+    for (const auto& e : catalog.entries()) {
+        if (e.release.version == detected.release.version &&
+            build_and_major(e.release.release) == want) {
+            if (match != nullptr) {
+                return detected; // two shipped names for one build: no better than the guess
+            }
+            match = &e;
+        }
+    }
+    if (match != nullptr) {
+        detected.release = match->release;
+        detected.origin = ReleaseOrigin::MakefileCatalog;
+    }
+    return detected;
 }
 
 } // namespace kseries::kernel

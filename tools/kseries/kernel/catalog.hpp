@@ -5,15 +5,16 @@
 // the same format.
 #pragma once
 
-#include <kseries/check/policy.hpp>
-#include <kseries/kernel/release.hpp>
-#include <kseries/util/error.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <kseries/check/policy.hpp>
+#include <kseries/kernel/detect.hpp>
+#include <kseries/kernel/release.hpp>
+#include <kseries/util/error.hpp>
 
 namespace kseries::kernel {
 
@@ -51,5 +52,14 @@ public:
 private:
     std::vector<CatalogEntry> m_entries;
 };
+
+// A release told from a tree's RHEL_* numbers, named as the catalog's
+// release of that build when exactly one entry has the same version, RHEL
+// major and numbers (Makefile.rhelver's 553 of RHEL 8 ->
+// 4.18.0-553.el8_10): the dist tag of a shipped name is not a function of
+// the numbers, and the catalog records the name that shipped. Numbers that
+// lag the package (552 for the 553 kernel) match no entry, and any other
+// release is returned as it is.
+[[nodiscard]] Detected name_by_catalog(Detected detected, const Catalog& catalog);
 
 } // namespace kseries::kernel

@@ -63,6 +63,8 @@ std::string_view origin_key(ReleaseOrigin origin) {
         return "tarball-name";
     case ReleaseOrigin::Catalog:
         return "catalog";
+    case ReleaseOrigin::MakefileCatalog:
+        return "makefile-catalog";
     case ReleaseOrigin::MakefileRhelver:
         return "makefile-rhelver";
     case ReleaseOrigin::MakefileRhel:
@@ -85,6 +87,8 @@ std::string_view origin_words(ReleaseOrigin origin) {
         return "from the tarball's name";
     case ReleaseOrigin::Catalog:
         return "from the release catalog";
+    case ReleaseOrigin::MakefileCatalog:
+        return "from the tree's RHEL_* numbers, named as the catalog's release of that build";
     case ReleaseOrigin::MakefileRhelver:
         return "from Makefile.rhelver's RHEL_* numbers: a best guess, they can lag the package";
     case ReleaseOrigin::MakefileRhel:

@@ -25,13 +25,14 @@ enum class ReleaseOrigin {
     SrpmName,        // kernel-<release>.src.rpm
     TarballName,     // linux-<release>.tar.*
     Catalog,         // a release of the catalog (matrix --releases)
+    MakefileCatalog, // the tree's RHEL_* numbers, named as the catalog's release of that build
     MakefileRhelver, // Makefile.rhelver's RHEL_MAJOR/RHEL_MINOR/RHEL_RELEASE (el8 on)
     MakefileRhel,    // the top Makefile's RHEL_MAJOR/RHEL_MINOR/RHEL_RELEASE (el7)
     MakefileVersion, // the top Makefile's VERSION/PATCHLEVEL/SUBLEVEL only
 };
 
-// "given", "git-ref", "srpm-name", "tarball-name", "catalog", "makefile-rhelver",
-// "makefile-rhel", "makefile-version": the JSON spelling.
+// "given", "git-ref", "srpm-name", "tarball-name", "catalog", "makefile-catalog",
+// "makefile-rhelver", "makefile-rhel", "makefile-version": the JSON spelling.
 [[nodiscard]] std::string_view origin_key(ReleaseOrigin origin);
 // In words for people: "from Makefile.rhelver (RHEL_* numbers: a best guess)".
 [[nodiscard]] std::string_view origin_words(ReleaseOrigin origin);

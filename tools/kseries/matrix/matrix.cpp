@@ -197,8 +197,9 @@ Expected<Row> compute_row(const series::Selection& selection,
         row.release = *src.named;
         row.release_from = src.named_by;
     } else if (kernel_tree) {
-        row.release = (*detected)->release;
-        row.release_from = (*detected)->origin;
+        const auto named = kernel::name_by_catalog(**detected, catalog);
+        row.release = named.release;
+        row.release_from = named.origin;
     } else {
         unusable = fmt::format("no release: its name gives none and the tree has no kernel "
                                "Makefile{}",
