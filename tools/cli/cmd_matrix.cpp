@@ -224,7 +224,8 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--tarball", opts->tarballs,
                     "a kernel tarball (linux-*.tar.xz or .tar.gz; repeatable)");
     cmd->add_option("--catalog", opts->catalogs,
-                    "release catalog file or directory (default: ./kernels)");
+                    "release catalog file or directory (default: $KSERIES_CATALOG, else the one installed "
+                    "or built with kseries)");
     cmd->add_option("--releases", opts->releases,
                     "catalog releases to include as rows: glob patterns, or 'all'");
     cmd->add_option("--cache", opts->cache,
