@@ -55,3 +55,25 @@ make_base_tree() {
     } > "$dir/fs/overlayfs/$file"
   done
 }
+
+# start_http_server ROOT: tests/cli/http_server.py serving ROOT on
+# 127.0.0.1 (no proxy in between), each request logged to $T/http.log;
+# sets $base to http://127.0.0.1:PORT. The EXIT trap stops it before $T
+# is removed.
+start_http_server() {
+  unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+  export no_proxy='*'
+  python3 "$KSERIES_ROOT/tests/cli/http_server.py" --root "$1" --port-file "$T/port" \
+    --log "$T/http.log" 2> "$T/http.err" &
+  server=$!
+  trap 'kill "$server" 2> /dev/null || :; rm -rf "$T"' EXIT
+  trap 'exit 130' INT TERM
+  i=0
+  while [ ! -s "$T/port" ]; do
+    [ "$i" -lt 100 ] || { cat "$T/http.err" >&2; fail "the HTTP server did not start"; }
+    kill -0 "$server" 2> /dev/null || { cat "$T/http.err" >&2; fail "the HTTP server died"; }
+    sleep 0.1
+    i=$((i + 1))
+  done
+  base="http://127.0.0.1:$(cat "$T/port")"
+}

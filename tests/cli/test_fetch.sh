@@ -5,10 +5,6 @@
 # (tests/cli/http_server.py) serving a real SRPM built here by rpmbuild -bs.
 . "$(dirname "$0")/common.sh"
 
-# The server is on 127.0.0.1: no proxy may stand in between.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy='*'
-
 rel=4.18.0-147.5.1.el8_1
 make_base_tree "$T/linux-$rel"
 printf 'VERSION = 4\nPATCHLEVEL = 18\nSUBLEVEL = 0\nEXTRAVERSION =\n' > "$T/linux-$rel/Makefile"
@@ -35,20 +31,7 @@ sha=$(sha256sum < "$src" | cut -d' ' -f1)
 size=$(stat -c %s "$src")
 [ "$size" -gt 8000 ] || fail "the SRPM is too small for the resume cases ($size bytes)"
 
-python3 "$KSERIES_ROOT/tests/cli/http_server.py" --root "$T/www" --port-file "$T/port" \
-  --log "$T/http.log" 2> "$T/http.err" &
-server=$!
-# common.sh's EXIT trap removes $T; this one stops the server first.
-trap 'kill "$server" 2> /dev/null || :; rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-i=0
-while [ ! -s "$T/port" ]; do
-  [ "$i" -lt 100 ] || { cat "$T/http.err" >&2; fail "the HTTP server did not start"; }
-  kill -0 "$server" 2> /dev/null || { cat "$T/http.err" >&2; fail "the HTTP server died"; }
-  sleep 0.1
-  i=$((i + 1))
-done
-base="http://127.0.0.1:$(cat "$T/port")"
+start_http_server "$T/www"
 
 # catalog FILE SRPM URL [LINE...]: a catalog of the one release
 catalog() {

@@ -100,23 +100,12 @@ expect_rc 0 "publish with a relative --repo and RPM"
 ls repo/Packages/ksrel-1.0-1.*.rpm > /dev/null 2>&1 || fail "publish copied no RPM into repo/Packages/"
 
 # --- fetch: --catalog and --cache relative, from a server on 127.0.0.1 ------
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy='*'
 mkdir www
 cp in/rpm/SRPMS/ksrel-1.0-1.src.rpm www/
-python3 "$KSERIES_ROOT/tests/cli/http_server.py" --root www --port-file port --log http.log \
-  2> http.err &
-server=$!
-trap 'kill "$server" 2> /dev/null || :; rm -rf "$T"' EXIT
-i=0
-while [ ! -s port ]; do
-  [ "$i" -lt 100 ] && kill -0 "$server" 2> /dev/null || { cat http.err >&2; fail "no HTTP server"; }
-  sleep 0.1
-  i=$((i + 1))
-done
+start_http_server "$W/www"
 printf 'lineage = "RHEL 8"\n\n[[release]]\nname = "4.18.0-1.el8"\nminor = "8.0"\n' > in/cat.toml
-printf 'srpm = "kernel-4.18.0-1.el8.src.rpm"\nurl = "http://127.0.0.1:%s/ok/ksrel-1.0-1.src.rpm"\n' \
-  "$(cat port)" >> in/cat.toml
+printf 'srpm = "kernel-4.18.0-1.el8.src.rpm"\nurl = "%s/ok/ksrel-1.0-1.src.rpm"\n' \
+  "$base" >> in/cat.toml
 printf 'policy = "kernel-spec"\n' >> in/cat.toml
 run "$K" fetch --catalog in/cat.toml --cache cache 4.18.0-1.el8
 expect_rc 0 "fetch with a relative --catalog and --cache"

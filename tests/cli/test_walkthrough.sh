@@ -12,8 +12,6 @@
 . "$(dirname "$0")/common.sh"
 : "${KSERIES_CORPUS_612:?}"
 unset KSERIES_CATALOG KSERIES_MIRROR XDG_CACHE_HOME
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export no_proxy='*'
 linux612=${KSERIES_LINUX_612_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 devel=$(ls -d /usr/src/linux-headers-*-amd64 2> /dev/null | head -n 1)
 [ -n "$devel" ] || fail "no Debian linux-headers-*-amd64 in /usr/src (the kernel-devel stand-in)"
@@ -60,18 +58,8 @@ rpmbuild -bs --define "_topdir $top" --define "dist .el8_10" "$top/SPECS/kernel.
 mkdir "$T/www"
 cp "$top/SRPMS/kernel-$nvr.src.rpm" "$T/www/" || { ls "$top/SRPMS" >&2; fail "no kernel-$nvr.src.rpm"; }
 
-python3 "$KSERIES_ROOT/tests/cli/http_server.py" --root "$T/www" --port-file "$T/port" \
-  --log "$T/http.log" 2> "$T/http.err" &
-server=$!
-trap 'kill "$server" 2> /dev/null || :; rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-i=0
-while [ ! -s "$T/port" ]; do
-  [ "$i" -lt 100 ] || { cat "$T/http.err" >&2; fail "the HTTP server did not start"; }
-  sleep 0.1
-  i=$((i + 1))
-done
-export KSERIES_MIRROR="https://vault.almalinux.org/8.10/BaseOS/Source/Packages=http://127.0.0.1:$(cat "$T/port")/ok"
+start_http_server "$T/www"
+export KSERIES_MIRROR="https://vault.almalinux.org/8.10/BaseOS/Source/Packages=$base/ok"
 
 # The commands of the ```sh blocks, one file each: lines joined at a
 # trailing backslash, a here-document kept with its command.
