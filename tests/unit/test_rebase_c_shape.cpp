@@ -12,6 +12,7 @@
 
 #include <kseries/rebase/c_shape.hpp>
 
+using kseries::rebase::changed_functions;
 using kseries::rebase::check_c_shape;
 using kseries::rebase::defined_functions;
 using kseries::rebase::heading_function;
@@ -160,5 +161,27 @@ TEST(CShape, the_half_declaration_is_refused_at_its_line) {
     ASSERT_TRUE(q);
     EXPECT_NE(q->message.find("ovl_dentry_revalidate_common()"), std::string::npos) << q->message;
     EXPECT_EQ(check_c_shape(lost, {"ovl_revalidate_real"}), std::nullopt);
+}
+// The functions a resolution edits: the one the real 0001's change is in
+// (its hunk has no @@ heading), not the others.
+TEST(CShape, changed_functions_are_the_ones_the_edit_is_in) {
+    const auto text = slurp(std::filesystem::path(KSERIES_CORPUS_612) / "fs/overlayfs/super.c");
+    const std::string old_block = "\t\tif (!ret) {\n\t\t\tif (!(flags & LOOKUP_RCU))\n"
+                                  "\t\t\t\td_invalidate(d);\n\t\t\tret = -ESTALE;\n\t\t}\n";
+    auto edited = text;
+    const auto at = edited.find(old_block);
+    ASSERT_NE(at, std::string::npos);
+    edited.erase(at, old_block.size());
+    EXPECT_EQ(changed_functions(text, edited), std::vector<std::string>{"ovl_revalidate_real"});
+    EXPECT_TRUE(changed_functions(text, text).empty());
+    // Losing the function it is in is refused by name.
+    auto lost = text;
+    const auto from = lost.find("static int ovl_revalidate_real(");
+    lost.erase(from, lost.find("\n}\n", from) + 3 - from);
+    const auto names = changed_functions(text, lost);
+    ASSERT_FALSE(names.empty());
+    const auto p = check_c_shape(lost, names);
+    ASSERT_TRUE(p);
+    EXPECT_NE(p->message.find("ovl_revalidate_real()"), std::string::npos) << p->message;
 }
 #endif

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -21,9 +22,16 @@ struct Open {
     std::size_t line;
 };
 
+struct Definition {
+    std::string name;
+    std::size_t first = 0; // the line of its name
+    std::size_t last = 0;  // the line of its closing brace
+};
+
 struct Scan {
     std::optional<ShapeProblem> problem;
     std::set<std::string> defined;
+    std::vector<Definition> definitions;
 };
 
 char closer_of(char open) {
@@ -192,8 +200,11 @@ private:
             if (stack_.empty()) {
                 if (c == '(') {
                     candidate_ = last_ident_;
+                    candidate_line_ = line_;
                 } else if (c == '{' && !pending_.empty()) {
                     out_.defined.insert(pending_);
+                    out_.definitions.push_back({pending_, pending_line_, 0});
+                    in_definition_ = true;
                 }
             }
             pending_.clear();
@@ -218,6 +229,11 @@ private:
             pending_.clear();
             if (c == ')' && stack_.empty()) {
                 pending_ = candidate_;
+                pending_line_ = candidate_line_;
+            }
+            if (c == '}' && stack_.empty() && in_definition_) {
+                out_.definitions.back().last = line_;
+                in_definition_ = false;
             }
             return;
         }
@@ -238,7 +254,10 @@ private:
     std::vector<Cond> conds_;
     std::string last_ident_; // the identifier just before, if the last token was one
     std::string candidate_;  // the name before the last file-level '('
-    std::string pending_;    // a name whose parameter list just closed
+    std::size_t candidate_line_ = 0;
+    std::string pending_; // a name whose parameter list just closed
+    std::size_t pending_line_ = 0;
+    bool in_definition_ = false; // the file-level '{' open is a definition's
     Scan out_;
 };
 
@@ -277,6 +296,35 @@ std::optional<ShapeProblem> check_c_shape(std::string_view text,
 
 std::set<std::string> defined_functions(std::string_view text) {
     return Scanner(text).run().defined;
+}
+
+std::vector<std::string> changed_functions(std::string_view before, std::string_view after) {
+    const auto a = text::split_lines(before);
+    const auto b = text::split_lines(after);
+    std::size_t prefix = 0;
+    while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) {
+        ++prefix;
+    }
+    std::size_t suffix = 0;
+    while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
+           a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix]) {
+        ++suffix;
+    }
+    std::vector<std::string> out;
+    if (prefix == a.size() && prefix == b.size()) {
+        return out;
+    }
+    // The changed lines of `before`, 1-based; a pure insertion between two
+    // lines touches both neighbours.
+    const std::size_t first = prefix;
+    const std::size_t last = a.size() - suffix + 1;
+    for (const auto& d : Scanner(before).run().definitions) {
+        if (d.last != 0 && d.first <= last && d.last >= first &&
+            std::find(out.begin(), out.end(), d.name) == out.end()) {
+            out.push_back(d.name);
+        }
+    }
+    return out;
 }
 
 std::optional<std::string> heading_function(std::string_view heading) {

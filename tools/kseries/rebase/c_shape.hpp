@@ -31,6 +31,12 @@ struct ShapeProblem {
 // The functions `text` defines at file level, by name.
 [[nodiscard]] std::set<std::string> defined_functions(std::string_view text);
 
+// The functions `before` defines whose definitions overlap the lines a
+// change to `after` touches (from the first to the last changed line):
+// the functions a resolution edits, which it must not lose.
+[[nodiscard]] std::vector<std::string> changed_functions(std::string_view before,
+                                                         std::string_view after);
+
 // The function a hunk's `@@` heading names ("static int f(struct dentry *d,"
 // -> "f"), or none when the heading is not a function's.
 [[nodiscard]] std::optional<std::string> heading_function(std::string_view heading);

@@ -50,11 +50,12 @@ std::optional<std::size_t> conflict_line(std::string_view text) {
 }
 
 // The first problem of a resolved C file's shape: the functions the
-// patch's hunks are in (by their @@ headings) must still be defined where
-// the target (orig/) defines them.
+// patch's hunks are in (by their @@ headings) and the ones the resolution
+// edits must still be defined where the target (orig/) defines them.
 std::optional<ShapeProblem> shape_problem(std::string_view text, const patch::FilePatch& file,
                                           const std::optional<std::string>& before) {
-    std::vector<std::string> functions;
+    std::vector<std::string> functions =
+        before ? changed_functions(*before, text) : std::vector<std::string>{};
     const auto had = before ? defined_functions(*before) : std::set<std::string>{};
     for (const auto& h : file.hunks) {
         if (auto name = heading_function(h.section);
@@ -135,7 +136,7 @@ std::string summary(const Request& request, const Result& result, const fs::path
             out += "  (none)\n";
         }
         out += fmt::format(
-            "When {} is written, the carried patches' \"[PATCH n/m]\" Subjects are\n"
+            "\nWhen {} is written, the carried patches' \"[PATCH n/m]\" Subjects are\n"
             "renumbered over the carried ones, and a Base-Kernel: line that still names\n"
             "{}'s kernel is set to the target's release.\n",
             request.as, request.from);
