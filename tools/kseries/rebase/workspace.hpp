@@ -13,7 +13,9 @@
 //                            and the next commands
 //
 // `kseries rebase --continue` turns the edited tree/ files into the stopped
-// patch (refusing files that still hold conflict markers) and goes on;
+// patch (refusing files that still hold conflict markers or are no longer
+// of a C file's shape, an empty resolution, and edits to other files) and
+// goes on;
 // `--skip` drops the stopped patch; `--abort` removes the workspace. The
 // series store is not touched until the whole series is carried.
 #pragma once
@@ -64,7 +66,9 @@ struct Workspace {
     // The stopped patch, as the maintainer resolved it in tree/: every file
     // free of conflict markers, and each C file still of a C file's shape
     // (check_c_shape(): balanced, and still defining the functions the
-    // patch's hunks are in, where orig/ defines them), else an error naming
+    // patch's hunks are in and those the resolution edits, where orig/
+    // defines them; a file whose orig/ kseries cannot judge is not judged),
+    // else an error naming
     // the file and line; and some file must differ from orig/ (a
     // resolution that changes nothing is an empty patch: --skip drops it).
     // Returns the files' outcomes for regenerate().
