@@ -8,6 +8,8 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include <kseries/git/blob.hpp>
 #include <kseries/git/repository.hpp>
@@ -221,18 +223,54 @@ series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
     return v;
 }
 
+// What a stop's SUMMARY says beyond the result: the patches still to do,
+// and whether `verify --compile` can build the target (a directory that is a
+// whole kernel tree: a top Makefile and Kconfig).
+rebase::StopContext stop_context(const Loaded& in, const rebase::Result& result,
+                                 const Target& target) {
+    rebase::StopContext c;
+    const auto& patches = in.from->series.patches;
+    for (std::size_t i = result.patches.size(); i < patches.size(); ++i) {
+        c.still_to_do.push_back(patches[i].entry.patch);
+    }
+    if (const auto* dir = dynamic_cast<const source::DirectoryTree*>(target.tree.get())) {
+        const fs::path root = dir->describe();
+        std::error_code ec;
+        if (fs::is_regular_file(root / "Makefile", ec) &&
+            fs::is_regular_file(root / "Kconfig", ec)) {
+            c.kernel_tree = root.string();
+        }
+    }
+    return c;
+}
+
+// --base is used only through the blob ids the carried version records
+// (version.toml [base_blobs]); without them it would be ignored unseen.
+void warn_unused_base(const series::LoadedVersion& from, const std::string& base) {
+    if (!base.empty() && (!from.meta || from.meta->base_blobs.empty())) {
+        spdlog::warn("--base {} is not used: {} records no base blobs ([base_blobs] in its "
+                     "version.toml), so no file of it can be proven to be {}'s base; the "
+                     "three-way merges use the hunks' old text as the ancestor",
+                     base, from.name, from.name);
+    }
+}
+
 Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::Request& req,
                      const rebase::Result& result, const Target& target) {
     report::RebaseReport rep{&req, &result, {}, {}, target.release};
     const fs::path ws = opts.workspace;
     if (result.stopped()) {
-        auto created = rebase::Workspace::create(ws, req, result);
+        auto created = rebase::Workspace::create(ws, req, result, stop_context(in, result, target));
         if (!created) {
             return std::unexpected(created.error());
         }
         rep.workspace = ws.string();
     } else {
-        auto version = new_version(in, req, result, target);
+        auto version =
+            new_version(in, req,
+                        rebase::with_updated_headers(
+                            result, *in.from, target.release ? target.release->release.name() : ""),
+                        target);
         // Without --as the name was "the next one": a concurrent rebase
         // that took it meanwhile moves this one on, under the store's lock.
         version.next_free_name = opts.as.empty();
@@ -303,6 +341,7 @@ Expected<int> start(const RebaseOptions& opts) {
                     fmt::format("--as {}: {} already has that version; versions are never replaced",
                                 req.as, req.store));
     }
+    warn_unused_base(*in->from, opts.base);
     auto trees = open_trees(in->selection, opts.onto, opts.base);
     if (!trees) {
         return std::unexpected(trees.error());
@@ -351,6 +390,20 @@ Expected<int> resume(const RebaseOptions& opts) {
         source::OverlayTree before(*target.tree);
         if (auto ok = rebase::replay(decided, before); !ok) {
             return std::unexpected(ok.error());
+        }
+        // tree/ holds the stopped patch's files; another file edited there
+        // would be dropped unseen by the regenerated patch.
+        auto others = ws->unrelated_edits(opts.workspace, before);
+        if (!others) {
+            return std::unexpected(others.error());
+        }
+        if (!others->empty()) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("{}/tree/ has edits to files {} does not touch: {}. The "
+                                    "resolved patch carries only its own files; undo those "
+                                    "edits (or remove the files from tree/) and --continue, or "
+                                    "make them a patch of their own after the rebase",
+                                    opts.workspace, ws->stopped, fmt::join(*others, ", ")));
         }
         auto files = ws->resolved_files(opts.workspace, patches[at].patch);
         if (!files) {

@@ -1,14 +1,14 @@
-#include <kseries/rebase/rebase.hpp>
+#include <algorithm>
 
 #include <fmt/format.h>
 
 #include <kseries/git/blob.hpp>
 #include <kseries/git/diff.hpp>
+#include <kseries/patch/header.hpp>
 #include <kseries/patch/parser.hpp>
 #include <kseries/patch/tree_apply.hpp>
+#include <kseries/rebase/rebase.hpp>
 #include <kseries/util/text.hpp>
-
-#include <algorithm>
 
 namespace kseries::rebase {
 
@@ -303,6 +303,33 @@ Expected<Result> carry(const series::LoadedVersion& from, source::OverlayTree& o
         if (stop) {
             break;
         }
+    }
+    return result;
+}
+
+Result with_updated_headers(Result result, const series::LoadedVersion& from,
+                            std::string_view release) {
+    const auto total = static_cast<std::size_t>(
+        std::count_if(result.patches.begin(), result.patches.end(),
+                      [](const PatchOutcome& p) { return p.fate == PatchFate::Carried; }));
+    std::size_t number = 0;
+    for (auto& p : result.patches) {
+        if (p.fate != PatchFate::Carried) {
+            continue;
+        }
+        patch::HeaderUpdate update{++number, total, std::string(release), {}};
+        for (const auto& sp : from.series.patches) {
+            if (sp.entry.patch == p.name) {
+                // Only the value the carried version's patch had is stale;
+                // a line it did not have is the maintainer's.
+                if (auto old = patch::header_field(sp.patch.preamble, "Base-Kernel")) {
+                    update.stale_base_kernel = std::move(*old);
+                } else {
+                    update.base_kernel.clear();
+                }
+            }
+        }
+        p.text = patch::update_header(p.text, update);
     }
     return result;
 }

@@ -78,4 +78,12 @@ struct Result {
                                                const std::vector<FileOutcome>& files,
                                                source::SourceTree& before);
 
+// `result` with its carried patches' headers brought up to date for the new
+// version, made against `release`: their "[PATCH n/m]" Subjects renumbered
+// over the carried patches (in series order), and a `Base-Kernel:` line
+// that still names what `from`'s patch said set to `release` (one the
+// maintainer changed in a resolution is kept). Nothing else changes.
+[[nodiscard]] Result with_updated_headers(Result result, const series::LoadedVersion& from,
+                                          std::string_view release);
+
 } // namespace kseries::rebase

@@ -1,14 +1,14 @@
-#include <kseries/rebase/workspace.hpp>
+#include <algorithm>
+#include <cstdlib>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <kseries/patch/writer.hpp>
+#include <kseries/rebase/c_shape.hpp>
+#include <kseries/rebase/workspace.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/text.hpp>
-
-#include <algorithm>
-#include <cstdlib>
 
 namespace kseries::rebase {
 
@@ -49,6 +49,29 @@ std::optional<std::size_t> conflict_line(std::string_view text) {
     return std::nullopt;
 }
 
+// The first problem of a resolved C file's shape: the functions the
+// patch's hunks are in (by their @@ headings) and the ones the resolution
+// edits must still be defined where the target (orig/) defines them.
+std::optional<ShapeProblem> shape_problem(std::string_view text, const patch::FilePatch& file,
+                                          const std::optional<std::string>& before) {
+    // A target file kseries cannot judge itself is not judged: a false
+    // refusal would leave the maintainer no way on.
+    if (before && check_c_shape(*before, {})) {
+        return std::nullopt;
+    }
+    std::vector<std::string> functions =
+        before ? changed_functions(*before, text) : std::vector<std::string>{};
+    const auto had = before ? defined_functions(*before) : std::set<std::string>{};
+    for (const auto& h : file.hunks) {
+        if (auto name = heading_function(h.section);
+            name && had.contains(*name) &&
+            std::find(functions.begin(), functions.end(), *name) == functions.end()) {
+            functions.push_back(std::move(*name));
+        }
+    }
+    return check_c_shape(text, functions);
+}
+
 // The unplaced hunks of the stopped patch, as a patch of their own.
 std::string rejects(const PatchOutcome& stopped) {
     patch::Patch rej;
@@ -71,7 +94,8 @@ std::string rejects(const PatchOutcome& stopped) {
 
 } // namespace
 
-std::string summary(const Request& request, const Result& result, const fs::path& dir) {
+std::string summary(const Request& request, const Result& result, const fs::path& dir,
+                    const StopContext& context) {
     std::string out = fmt::format("kseries rebase {} -> {} of {} onto {}\n\n", request.from,
                                   request.as, request.store, request.onto);
     for (const auto& p : result.patches) {
@@ -91,22 +115,56 @@ std::string summary(const Request& request, const Result& result, const fs::path
     }
     if (result.stopped()) {
         const auto& s = result.patches.back();
+        const std::string ws = dir.string();
         out += fmt::format(
             "\nStopped at {}. Resolve it in {}/tree/: each unplaced hunk is shown between\n"
             "'<<<<<<< target' and '>>>>>>> {} (new)' markers where it comes closest\n"
             "(the hunks themselves are in {}/{}.rej). Edit the files into the change the\n"
-            "patch intends, remove every marker, then run one of:\n\n"
-            "  kseries rebase --continue --workspace {}   # take tree/ as the resolved patch\n"
-            "  kseries rebase --skip --workspace {}       # drop {} from {}\n"
-            "  kseries rebase --abort --workspace {}      # forget this rebase; the store is unchanged\n",
-            s.name, dir.string(), s.name, dir.string(), s.name, dir.string(), dir.string(), s.name,
-            request.as, dir.string());
+            "patch intends and remove every marker; edit only the files the patch touches\n"
+            "(--continue refuses edits to others). Edit {}/{}.header too: it is the\n"
+            "carried patch's header, so say there how the carried change differs.\n",
+            s.name, ws, s.name, ws, s.name, ws, s.name);
+        out += fmt::format("\nThe other patches of {}:\n", request.from);
+        for (std::size_t i = 0; i + 1 < result.patches.size(); ++i) {
+            const auto& p = result.patches[i];
+            out += fmt::format("  {}: {} ({})\n", p.name,
+                               p.fate == PatchFate::Carried ? "carried, in " + ws + "/done/"
+                                                            : std::string(fate_key(p.fate)),
+                               p.reason.empty() ? "decided" : p.reason);
+        }
+        for (const auto& name : context.still_to_do) {
+            out += fmt::format("  {}: still to do: carried after --continue or --skip (the\n"
+                               "    rebase may stop there again)\n",
+                               name);
+        }
+        if (result.patches.size() == 1 && context.still_to_do.empty()) {
+            out += "  (none)\n";
+        }
+        out += fmt::format(
+            "\nWhen {} is written, the carried patches' \"[PATCH n/m]\" Subjects are\n"
+            "renumbered over the carried ones, and a Base-Kernel: line that still names\n"
+            "{}'s kernel is set to the target's release.\n",
+            request.as, request.from);
+        out += fmt::format("\nThen run one of:\n\n"
+                           "  kseries rebase --continue --workspace {}   # take tree/ and "
+                           "{}.header as the resolved patch\n"
+                           "  kseries rebase --skip --workspace {}       # drop {} from {} "
+                           "(recorded as skipped) and carry the rest\n"
+                           "  kseries rebase --abort --workspace {}      # forget this rebase; the "
+                           "store is unchanged\n",
+                           ws, s.name, ws, s.name, request.as, ws);
+        if (!context.kernel_tree.empty()) {
+            out += fmt::format(
+                "\nThe target is a whole kernel tree: once {} is written, build it there with\n\n"
+                "  kseries verify --compile --series {}/{} --tree {}\n",
+                request.as, request.store, request.as, context.kernel_tree);
+        }
     }
     return out;
 }
 
 Expected<Workspace> Workspace::create(const fs::path& dir, const Request& request,
-                                      const Result& result) {
+                                      const Result& result, const StopContext& context) {
     if (!result.stopped()) {
         return fail(ErrorKind::Internal, "a workspace is only for a rebase that stopped");
     }
@@ -144,7 +202,7 @@ Expected<Workspace> Workspace::create(const fs::path& dir, const Request& reques
     }
     files.push_back({stopped.name + ".rej", rejects(stopped)});
     files.push_back({stopped.name + ".header", stopped.header});
-    files.push_back({"SUMMARY", summary(request, result, dir)});
+    files.push_back({"SUMMARY", summary(request, result, dir, context)});
     files.push_back({"state.json", state_json(request, ws.decided, ws.stopped, ws.files)});
 
     const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
@@ -283,10 +341,69 @@ Expected<std::vector<FileOutcome>> Workspace::resolved_files(const fs::path& dir
                             "still holds a conflict marker: resolve it, then --continue",
                             Location{shown, *line});
             }
+            if (is_c_file(f.path)) {
+                if (auto bad = shape_problem(**edited, *f.file, f.before)) {
+                    return fail(ErrorKind::Parse, std::move(bad->message),
+                                Location{shown, bad->line});
+                }
+            }
             f.placement.content = std::move(**edited);
         }
         out.push_back(std::move(f));
     }
+    const bool unchanged = std::all_of(out.begin(), out.end(), [](const FileOutcome& f) {
+        return !f.file->deletes() && f.before && *f.before == f.placement.content;
+    });
+    if (unchanged) {
+        return fail(
+            ErrorKind::Usage,
+            fmt::format("the resolved {} would be empty: {}/tree/ equals the target (orig/) "
+                        "for every file the patch touches. If the target needs none of "
+                        "it, run `kseries rebase --skip --workspace {}`: it drops {} from "
+                        "{} (recorded as skipped by the maintainer) and carries the rest; "
+                        "else edit tree/ into the change and --continue again",
+                        stopped, dir.string(), dir.string(), stopped, request.as));
+    }
+    return out;
+}
+
+Expected<std::vector<std::string>> Workspace::unrelated_edits(const fs::path& dir,
+                                                              source::SourceTree& target) const {
+    std::vector<std::string> out;
+    const fs::path root = dir / "tree";
+    std::error_code ec;
+    if (!fs::exists(root, ec)) {
+        return out; // no tree/ at all: nothing edited there
+    }
+    auto it = fs::recursive_directory_iterator(root, ec);
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot read {}: {}", root.string(), ec.message()));
+    }
+    auto tree = source::DirectoryTree::open(dir);
+    if (!tree) {
+        return std::unexpected(tree.error());
+    }
+    for (const auto& entry : it) {
+        if (!entry.is_regular_file(ec)) {
+            continue;
+        }
+        const std::string path = entry.path().lexically_relative(root).generic_string();
+        if (std::find(files.begin(), files.end(), path) != files.end()) {
+            continue;
+        }
+        auto edited = (*tree)->read("tree/" + path);
+        if (!edited) {
+            return std::unexpected(edited.error());
+        }
+        auto theirs = target.read(path);
+        if (!theirs) {
+            return std::unexpected(theirs.error());
+        }
+        if (*edited != *theirs) {
+            out.push_back(path);
+        }
+    }
+    std::sort(out.begin(), out.end());
     return out;
 }
 

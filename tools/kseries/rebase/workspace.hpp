@@ -13,7 +13,9 @@
 //                            and the next commands
 //
 // `kseries rebase --continue` turns the edited tree/ files into the stopped
-// patch (refusing files that still hold conflict markers) and goes on;
+// patch (refusing files that still hold conflict markers or are no longer
+// of a C file's shape, an empty resolution, and edits to other files) and
+// goes on;
 // `--skip` drops the stopped patch; `--abort` removes the workspace. The
 // series store is not touched until the whole series is carried.
 #pragma once
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include <kseries/rebase/rebase.hpp>
+#include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
 
 namespace kseries::rebase {
@@ -38,6 +41,14 @@ struct Request {
     std::string changelog; // the new version's changelog line, or empty for the default
 };
 
+// What the SUMMARY of a stop says beyond the result itself.
+struct StopContext {
+    std::vector<std::string> still_to_do; // the series' patches after the stopped one
+    // The target's directory when it is a whole kernel tree (a top Makefile
+    // and Kconfig), which `kseries verify --compile` can build; else empty.
+    std::string kernel_tree;
+};
+
 struct Workspace {
     Request request;
     std::vector<PatchOutcome> decided; // carried or dropped, in series order
@@ -48,14 +59,27 @@ struct Workspace {
     // `dir` must not exist; it is built beside itself and renamed into
     // place, so a half-written workspace never exists.
     [[nodiscard]] static Expected<Workspace> create(const std::filesystem::path& dir,
-                                                    const Request& request, const Result& result);
+                                                    const Request& request, const Result& result,
+                                                    const StopContext& context = {});
     [[nodiscard]] static Expected<Workspace> open(const std::filesystem::path& dir);
 
     // The stopped patch, as the maintainer resolved it in tree/: every file
-    // free of conflict markers (else an error naming the file and line).
+    // free of conflict markers, and each C file still of a C file's shape
+    // (check_c_shape(): balanced, and still defining the functions the
+    // patch's hunks are in and those the resolution edits, where orig/
+    // defines them; a file whose orig/ kseries cannot judge is not judged),
+    // else an error naming
+    // the file and line; and some file must differ from orig/ (a
+    // resolution that changes nothing is an empty patch: --skip drops it).
     // Returns the files' outcomes for regenerate().
     [[nodiscard]] Expected<std::vector<FileOutcome>>
     resolved_files(const std::filesystem::path& dir, const patch::Patch& original) const;
+
+    // Files in tree/ that the stopped patch does not touch and that differ
+    // from `target` (the target as the patches before it leave it): edits
+    // the resolved patch would not carry.
+    [[nodiscard]] Expected<std::vector<std::string>>
+    unrelated_edits(const std::filesystem::path& dir, source::SourceTree& target) const;
 
     // The stopped patch's header as the maintainer left it in NAME.header
     // (the original's when the file was removed).
@@ -65,6 +89,7 @@ struct Workspace {
 
 // The text of WORKSPACE/SUMMARY for a stopped result.
 [[nodiscard]] std::string summary(const Request& request, const Result& result,
-                                  const std::filesystem::path& dir);
+                                  const std::filesystem::path& dir,
+                                  const StopContext& context = {});
 
 } // namespace kseries::rebase
