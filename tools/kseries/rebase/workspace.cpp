@@ -204,7 +204,9 @@ Expected<Workspace> Workspace::open(const fs::path& dir) {
             PatchOutcome p;
             p.name = d.at("name");
             const std::string fate = d.at("fate");
-            p.fate = fate == "carried" ? PatchFate::Carried : PatchFate::Dropped;
+            p.fate = fate == "carried"   ? PatchFate::Carried
+                     : fate == "skipped" ? PatchFate::Skipped
+                                         : PatchFate::Dropped;
             p.reason = d.at("reason");
             if (p.fate == PatchFate::Carried) {
                 auto done = (*tree)->read("done/" + p.name);
