@@ -116,6 +116,7 @@ Expected<Cell> skipped_cell(const series::DroppedPatch& skipped,
     cell.kind = CellKind::Fails;
     cell.accepted = false;
     cell.verdict = check::Verdict::Fails;
+    cell.skipped = true;
     cell.note = fmt::format("skipped by the maintainer: {} ({} does not carry it)", skipped.reason,
                             version.name);
     return cell;
