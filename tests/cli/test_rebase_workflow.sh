@@ -95,6 +95,27 @@ done
 run "$KSERIES" matrix --series "$W/in/store/v2" --tree "6.1.0-1.el9=$W/in/tree61" --format json
 jq -e --arg p "$P1" '.releases[0].cells[] | select(.patch == $p) | .outcome == "fails" and .accepted == false' \
   "$T/out" > /dev/null || fail "matrix json: $(cat "$T/out")"
+for fmt in text json; do
+  run "$KSERIES" check --series "$W/in/store/v2" --tree "$W/in/tree61" --format "$fmt"
+  expect_rc 1 "check $fmt of a version with a skipped patch"
+  expect_out "skipped by the maintainer: needs a rework for ovl_revalidate_real()"
+done
+jq -e --arg p "$P1" '.ok == false and .skipped[0].name == $p' "$T/out" > /dev/null ||
+  fail "check json: $(cat "$T/out")"
+
+# A second skip with no --reason: a default reason naming the target; the
+# first skip's record is kept in the version made from v2.
+cd "$W"
+run "$KSERIES" rebase --series in/store/ --from v1 --onto in/tree --workspace ws --as v3
+expect_rc 1 "0001 stops on 6.12"
+run "$KSERIES" rebase --skip --workspace ws
+expect_rc 0 "--skip without --reason"
+grep -qx "reason = \"no reason given (rebase onto $W/in/tree)\"" in/store/v3/version.toml ||
+  fail "no default reason: $(cat in/store/v3/version.toml)"
+run "$KSERIES" check --series in/store/v3 --tree in/tree
+expect_rc 1 "check of v3 on 6.12"
+expect_out "skipped by the maintainer: no reason given"
+
 # --reason belongs to --skip.
 run "$KSERIES" rebase --continue --reason "x" --workspace "$W/ws"
 expect_rc 2 "--reason without --skip"
