@@ -75,6 +75,8 @@ expect_rc 0 "--abort from elsewhere"
 cd "$W"
 run "$KSERIES" rebase --series in/store/ --from v1 --onto in/tree61 --workspace ws
 expect_rc 1 "0001 stops on 6.1"
+grep -qF -- "kseries rebase --skip --reason TEXT --workspace ws" ws/SUMMARY ||
+  fail "SUMMARY does not offer --skip --reason: $(cat ws/SUMMARY)"
 cd "$T/elsewhere"
 run "$KSERIES" rebase --skip --reason "needs a rework for ovl_revalidate_real()" --workspace "$W/ws"
 expect_rc 0 "--skip from elsewhere"

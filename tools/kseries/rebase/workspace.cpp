@@ -97,7 +97,8 @@ std::string summary(const Request& request, const Result& result, const fs::path
             "(the hunks themselves are in {}/{}.rej). Edit the files into the change the\n"
             "patch intends, remove every marker, then run one of:\n\n"
             "  kseries rebase --continue --workspace {}   # take tree/ as the resolved patch\n"
-            "  kseries rebase --skip --workspace {}       # drop {} from {}\n"
+            "  kseries rebase --skip --reason TEXT --workspace {}  # leave {} out of {} "
+            "(recorded as skipped)\n"
             "  kseries rebase --abort --workspace {}      # forget this rebase; the store is unchanged\n",
             s.name, dir.string(), s.name, dir.string(), s.name, dir.string(), dir.string(), s.name,
             request.as, dir.string());
