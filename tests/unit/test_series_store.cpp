@@ -171,8 +171,7 @@ TEST(Version, reads_skipped_patches_and_refuses_malformed_ones_with_file_and_lin
     EXPECT_EQ(v2->skipped[0].detect->files(), std::vector<std::string>{"g.c"});
 
     const std::string file = (d.path() / "v2" / "version.toml").string();
-    const auto refused = [&](const std::string& toml, const std::string& words,
-                             std::size_t line) {
+    const auto refused = [&](const std::string& toml, const std::string& words, std::size_t line) {
         d.write("v2/version.toml", toml);
         auto v = series::read_version(d.path() / "v2");
         ASSERT_FALSE(v) << toml;

@@ -266,7 +266,8 @@ bool applies_exactly(const rebase::Result& result) {
            std::all_of(result.patches.begin(), result.patches.end(), [](const auto& p) {
                return p.fate == rebase::PatchFate::Carried && !p.files.empty() &&
                       std::all_of(p.files.begin(), p.files.end(), [](const auto& f) {
-                          return !f.placement.hunks.empty() && std::all_of(f.placement.hunks.begin(), f.placement.hunks.end(),
+                          return !f.placement.hunks.empty() &&
+                                 std::all_of(f.placement.hunks.begin(), f.placement.hunks.end(),
                                              [](const auto& h) {
                                                  return h.step == rebase::Step::Exact &&
                                                         h.moved == 0 && h.fuzz == 0;
@@ -398,9 +399,12 @@ Expected<int> start(const RebaseOptions& opts) {
         return std::unexpected(in.error());
     }
     std::error_code ec_abs;
-    rebase::Request req{fs::absolute(opts.series, ec_abs).lexically_normal().string(), opts.from,
+    rebase::Request req{fs::absolute(opts.series, ec_abs).lexically_normal().string(),
+                        opts.from,
                         opts.as.empty() ? next_version(*in->selection.store()) : opts.as,
-                        absolute_source(opts.onto), absolute_source(opts.base), opts.changelog};
+                        absolute_source(opts.onto),
+                        absolute_source(opts.base),
+                        opts.changelog};
     if (!req.store.empty() && req.store.back() == '/') {
         req.store.pop_back();
     }

@@ -159,9 +159,12 @@ Expected<SeriesJob::Loaded> SeriesJob::load() const {
                         (selection->store()->dir() / "index.toml").string(), source.label()));
     }
     report::ReleaseNote note{*rel, pick.version->name, selection->pick_words(pick)};
-    return Loaded{*options, pick.version->series,
-                  fmt::format("{}/{}", source.label(), pick.version->name), std::move(*dir),
-                  std::move(note), pick.version->meta};
+    return Loaded{*options,
+                  pick.version->series,
+                  fmt::format("{}/{}", source.label(), pick.version->name),
+                  std::move(*dir),
+                  std::move(note),
+                  pick.version->meta};
 }
 
 std::string PatchSource::label() const {

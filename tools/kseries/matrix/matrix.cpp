@@ -106,10 +106,10 @@ Expected<Cell> skipped_cell(const series::DroppedPatch& skipped,
             cell.kind = CellKind::NotNeeded;
             cell.accepted = true;
             cell.verdict = check::Verdict::Skipped;
-            cell.note = fmt::format("{} skipped it ({}), and the tree already has the fix "
-                                    "(detect rule, {})",
-                                    version.name, skipped.reason,
-                                    rule_place(skipped.detect->location));
+            cell.note =
+                fmt::format("{} skipped it ({}), and the tree already has the fix "
+                            "(detect rule, {})",
+                            version.name, skipped.reason, rule_place(skipped.detect->location));
             return cell;
         }
     }

@@ -132,7 +132,8 @@ std::string skipped_notes(const matrix::Matrix& m, std::string_view prefix) {
     for (const auto& r : m.rows) {
         for (std::size_t i = 0; i < r.cells.size() && i < m.patches.size(); ++i) {
             if (r.cells[i].skipped) {
-                out += fmt::format("{}{} {}: {}\n", prefix, r.name(), m.patches[i], r.cells[i].note);
+                out +=
+                    fmt::format("{}{} {}: {}\n", prefix, r.name(), m.patches[i], r.cells[i].note);
             }
         }
     }

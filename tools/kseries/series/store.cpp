@@ -254,10 +254,10 @@ Expected<void> check_records(const Version& v) {
         }
         if (std::any_of(v.dropped.begin(), v.dropped.end(),
                         [&](const DroppedPatch& d) { return d.name == s.name; })) {
-            return fail(ErrorKind::Parse,
-                        fmt::format("[[skipped]] '{}' is also [[dropped]]: it is one or the other",
-                                    s.name),
-                        s.location);
+            return fail(
+                ErrorKind::Parse,
+                fmt::format("[[skipped]] '{}' is also [[dropped]]: it is one or the other", s.name),
+                s.location);
         }
     }
     return {};
@@ -320,11 +320,10 @@ Expected<Version> read_version(const fs::path& dir) {
         return std::unexpected(doc.error());
     }
     const std::string file = meta.string();
-    if (auto ok = toml_read::known_keys(
-            file, *doc,
-            {"version", "parent", "base", "changelog", "created", "base_blobs", "patch", "dropped",
-             "skipped"},
-            "a version file");
+    if (auto ok = toml_read::known_keys(file, *doc,
+                                        {"version", "parent", "base", "changelog", "created",
+                                         "base_blobs", "patch", "dropped", "skipped"},
+                                        "a version file");
         !ok) {
         return std::unexpected(ok.error());
     }
