@@ -106,7 +106,8 @@ S="$T/store"
 mkdir "$S"
 cp -r "$STORE/v1" "$S/v1"
 printf '[[map]]\nversion = "v1"\n' > "$S/index.toml"
-run "$KSERIES" rebase --series "$S" --from v1 --onto "$T/el7" --workspace "$T/ws"
+# v1 applies exactly to its own base: --as writes the copy that records it.
+run "$KSERIES" rebase --series "$S" --from v1 --onto "$T/el7" --workspace "$T/ws" --as v2
 expect_rc 0 "v1 carried onto its own base"
 expect_out "target release 3.10.0-1160.118.1.el7 (from the Makefile's RHEL_* numbers: a best guess"
 grep -q '^base = "3.10.0-1160.118.1.el7"' "$S/v2/version.toml" || fail "v2's base: $(cat "$S/v2/version.toml")"
@@ -117,7 +118,7 @@ git -C "$repo" add -A
 git -C "$repo" commit -qm el8
 git -C "$repo" tag kernel-4.18.0-553.el8_10
 run "$KSERIES" rebase --series "$S" --from v1 --onto "$repo@kernel-4.18.0-553.el8_10" \
-  --workspace "$T/ws" --format json
+  --workspace "$T/ws" --format json --as v3
 expect_rc 0 "v1 carried onto the tag"
 jq -e '.onto_release == {name: "4.18.0-553.el8_10", from: "git-ref", guess: false}' "$T/out" \
   > /dev/null || fail "rebase JSON: $(jq -c .onto_release "$T/out")"

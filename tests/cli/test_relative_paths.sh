@@ -38,8 +38,15 @@ expect_rc 0 "matrix with relative --tree, --git, --tarball and --output"
 [ -z "$(find reports -name '.*')" ] || fail "matrix left a temporary in reports/"
 
 # --- rebase: --series, --onto and --workspace relative ------------------------
+# v2 applies exactly to the tree: nothing is written ...
 run "$K" rebase --series in/store/ --from v2 --onto in/tree --workspace ws
 expect_rc 0 "rebase with relative paths"
+expect_out "v2 already applies exactly to"
+expect_out "nothing written"
+[ ! -e in/store/v3 ] || fail "rebase wrote a v3 identical to v2"
+# ... unless --as asks for the copy.
+run "$K" rebase --series in/store/ --from v2 --onto in/tree --workspace ws --as v3
+expect_rc 0 "rebase --as v3 with relative paths"
 [ -f in/store/v3/series ] || fail "rebase wrote no in/store/v3: $(ls in/store)"
 [ ! -e ws ] || fail "a finished rebase left its workspace"
 # The new version's series file names the series as index.toml does.

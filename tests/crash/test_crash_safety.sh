@@ -153,13 +153,21 @@ done
 wait
 [ "$(ls -A "$T/o")" = "$want" ] || fail "three concurrent srpm runs left $(ls -A "$T/o")"
 rpmkeys -K --nosignature "$T/o/$want" > /dev/null || fail "concurrent srpm runs damaged the SRPM"
+# Without --as each takes the next free name; v2 applies exactly to $T/onto
+# (a rebase there writes nothing), so they carry it onto a copy whose files
+# moved down 5 lines.
+cp -r "$T/onto" "$T/onto-moved"
+for f in super.c copy_up.c; do
+  { printf '/* moved %d */\n' 1 2 3 4 5; cat "$T/onto/fs/overlayfs/$f"; } > "$T/onto-moved/fs/overlayfs/$f"
+done
 for n in 1 2 3; do
-  "$KSERIES" rebase --series "$T/s" --from v2 --onto "$T/onto" > "$T/r$n.out" 2>&1 &
+  "$KSERIES" rebase --series "$T/s" --from v2 --onto "$T/onto-moved" --workspace "$T/ws$n" \
+    > "$T/r$n.out" 2>&1 &
 done
 wait
 ls -d "$T"/s/v3 "$T"/s/v4 "$T"/s/v5 > /dev/null || fail "three concurrent rebases: $(ls "$T/s")"
 for v in v3 v4 v5; do
-  run "$KSERIES" check --series "$T/s/$v" --tree "$T/onto" --policy git-apply
+  run "$KSERIES" check --series "$T/s/$v" --tree "$T/onto-moved" --policy git-apply
   expect_rc 0 "concurrent rebase made a broken $v"
 done
 no_kseries_files "$T/s" "concurrent rebases"

@@ -154,3 +154,36 @@ TEST(DetectRule, holds_only_when_every_condition_does) {
     rule.all.push_back({"missing.c", {"x"}, {}});
     EXPECT_FALSE(*rule.holds(**dir));
 }
+
+TEST(Version, reads_skipped_patches_and_refuses_malformed_ones_with_file_and_line) {
+    TempDir d;
+    write_store(d, two_rules);
+    d.write("v2/version.toml", "version = \"v2\"\nparent = \"v1\"\n"
+                               "[[skipped]]\nname = \"b.patch\"\nreason = \"needs a rework\"\n"
+                               "[[skipped.detect]]\nfile = \"g.c\"\ncontains = [\"y\"]\n");
+    auto v2 = series::read_version(d.path() / "v2");
+    ASSERT_TRUE(v2) << v2.error().message();
+    ASSERT_EQ(v2->skipped.size(), 1U);
+    EXPECT_TRUE(v2->dropped.empty());
+    EXPECT_EQ(v2->skipped[0].name, "b.patch");
+    EXPECT_EQ(v2->skipped[0].reason, "needs a rework");
+    ASSERT_TRUE(v2->skipped[0].detect);
+    EXPECT_EQ(v2->skipped[0].detect->files(), std::vector<std::string>{"g.c"});
+
+    const std::string file = (d.path() / "v2" / "version.toml").string();
+    const auto refused = [&](const std::string& toml, const std::string& words, std::size_t line) {
+        d.write("v2/version.toml", toml);
+        auto v = series::read_version(d.path() / "v2");
+        ASSERT_FALSE(v) << toml;
+        EXPECT_NE(v.error().message().find(words), std::string::npos) << v.error().message();
+        EXPECT_EQ(v.error().location().file, file);
+        EXPECT_EQ(v.error().location().line, line) << v.error().message();
+    };
+    refused("parent = \"v1\"\n[[skipped]]\nname = \"b.patch\"\n", "'reason'", 2);
+    refused("parent = \"v1\"\n\n[[skipped]]\nname = \"b.patch\"\nreason = \"x\"\nwhy = \"y\"\n",
+            "why", 6);
+    refused("[[skipped]]\nname = \"a.patch\"\nreason = \"x\"\n", "still in v2/series", 1);
+    refused("[[dropped]]\nname = \"b.patch\"\nreason = \"x\"\n"
+            "[[skipped]]\nname = \"b.patch\"\nreason = \"y\"\n",
+            "also [[dropped]]", 4);
+}

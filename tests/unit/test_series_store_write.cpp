@@ -81,3 +81,33 @@ TEST(StoreWrite, the_next_free_name_moves_on_when_the_name_was_taken) {
     EXPECT_EQ(written->filename(), "v2");
     EXPECT_NE(d.read("s/v2/version.toml").find("version = \"v2\""), std::string::npos);
 }
+
+TEST(StoreWrite, a_skipped_patch_is_written_as_skipped_and_reads_back) {
+    TempDir d;
+    write_store(d, "s", "name = \"s\"\n[[map]]\nversion = \"v1\"\n");
+    d.write("s/v1/series", "a.patch\nb.patch\n");
+    d.write("s/v1/b.patch", test::patch_g);
+    auto store = series::Store::open(d.path() / "s");
+    ASSERT_TRUE(store) << store.error().message();
+    auto v = next_version("v2");
+    series::DroppedPatch skipped;
+    skipped.name = "b.patch";
+    skipped.reason = "needs a rework";
+    series::DetectRule rule;
+    rule.all.push_back({"g.c", {"y"}, {}});
+    skipped.detect = rule;
+    v.meta.skipped.push_back(skipped);
+    const auto toml = series::version_toml(v.meta);
+    EXPECT_NE(toml.find("[[skipped]]\nname = \"b.patch\"\nreason = \"needs a rework\"\n"
+                        "[[skipped.detect]]\n"),
+              std::string::npos)
+        << toml;
+    auto written = series::write_version(*store, v);
+    ASSERT_TRUE(written) << written.error().message();
+    auto back = series::read_version(*written);
+    ASSERT_TRUE(back) << back.error().message();
+    ASSERT_EQ(back->skipped.size(), 1U);
+    EXPECT_EQ(back->skipped[0].reason, "needs a rework");
+    ASSERT_TRUE(back->skipped[0].detect);
+    EXPECT_TRUE(back->dropped.empty());
+}

@@ -40,6 +40,13 @@ CommandBody add_check(CLI::App& app, const GlobalOptions& global) {
         if (!report) {
             return std::unexpected(report.error());
         }
+        if (in->meta) {
+            auto skipped = check::missing_skipped(*in->meta, *in->tree);
+            if (!skipped) {
+                return std::unexpected(skipped.error());
+            }
+            report->skipped = std::move(*skipped);
+        }
         const auto* note = in->release ? &*in->release : nullptr;
         if (opts->format == "json") {
             return emit(report::render_check_json(*report, note),

@@ -2,6 +2,7 @@
 // and writes the next version (docs/commands/rebase.md). Exit 0 when the new
 // version was written, 1 when the rebase stopped for the maintainer (the
 // workspace says what to do), 2 on bad input (nothing written).
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -39,6 +40,7 @@ struct RebaseOptions {
     std::string base;
     std::string workspace = "kseries-rebase";
     std::string changelog;
+    std::string reason; // --skip's reason
     std::string format = "text";
     bool resume = false;
     bool skip = false;
@@ -131,6 +133,37 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
     return t;
 }
 
+// A source spec with its path made absolute (a `RELEASE=` prefix and a
+// git `@REF` suffix kept), so that a stopped rebase resumes from any
+// working directory: the workspace's state.json records the request.
+std::string absolute_source(const std::string& spec) {
+    if (spec.empty()) {
+        return spec;
+    }
+    std::string prefix;
+    std::string what = spec;
+    if (const auto eq = spec.find('=');
+        eq != std::string::npos && kernel::parse_release(spec.substr(0, eq))) {
+        prefix = spec.substr(0, eq + 1);
+        what = spec.substr(eq + 1);
+    }
+    std::string suffix;
+    std::error_code ec;
+    if (const auto at = what.rfind('@');
+        at != std::string::npos && fs::is_directory(what.substr(0, at), ec)) {
+        suffix = what.substr(at);
+        what = what.substr(0, at);
+    }
+    std::string path = fs::absolute(what, ec).lexically_normal().string();
+    if (ec) {
+        return spec; // opening it says what is wrong
+    }
+    if (path.size() > 1 && path.back() == '/') {
+        path.pop_back();
+    }
+    return prefix + path + suffix;
+}
+
 // The store and the version to carry.
 struct Loaded {
     series::Selection selection;
@@ -195,6 +228,8 @@ series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
                           target.release ? target.release->release.name() : req.onto);
     if (in.from->meta) {
         v.meta.dropped = in.from->meta->dropped;
+        // A patch skipped before is still missing from this version.
+        v.meta.skipped = in.from->meta->skipped;
     }
     for (const auto& p : result.patches) {
         const auto* record = in.from->meta ? in.from->meta->record(p.name) : nullptr;
@@ -211,13 +246,16 @@ series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
                 }
             }
         } else {
+            // A skipped patch keeps its detect rule too: the matrix then
+            // reports it as missing unless a tree demonstrably has the fix.
             series::DroppedPatch d;
             d.name = p.name;
             d.reason = p.reason;
             if (record != nullptr) {
                 d.detect = record->detect;
             }
-            v.meta.dropped.push_back(std::move(d));
+            (p.fate == rebase::PatchFate::Skipped ? v.meta.skipped : v.meta.dropped)
+                .push_back(std::move(d));
         }
     }
     return v;
@@ -255,11 +293,35 @@ void warn_unused_base(const series::LoadedVersion& from, const std::string& base
     }
 }
 
+// Whether every hunk of every patch was placed at its stated line, without
+// fuzz: the new version would be the old one again.
+bool applies_exactly(const rebase::Result& result) {
+    return !result.patches.empty() &&
+           std::all_of(result.patches.begin(), result.patches.end(), [](const auto& p) {
+               return p.fate == rebase::PatchFate::Carried && !p.files.empty() &&
+                      std::all_of(p.files.begin(), p.files.end(), [](const auto& f) {
+                          return !f.placement.hunks.empty() &&
+                                 std::all_of(f.placement.hunks.begin(), f.placement.hunks.end(),
+                                             [](const auto& h) {
+                                                 return h.step == rebase::Step::Exact &&
+                                                        h.moved == 0 && h.fuzz == 0;
+                                             });
+                      });
+           });
+}
+
 Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::Request& req,
                      const rebase::Result& result, const Target& target) {
-    report::RebaseReport rep{&req, &result, {}, {}, target.release};
+    report::RebaseReport rep{&req, &result, {}, {}, {}, target.release};
     const fs::path ws = opts.workspace;
-    if (result.stopped()) {
+    const bool resumed = opts.resume || opts.skip; // the maintainer decided something
+    if (!resumed && !result.stopped() && opts.as.empty() && applies_exactly(result)) {
+        // Nothing to carry: a copy of the version would only be a second
+        // name for it. --as forces one.
+        rep.nothing_written = fmt::format(
+            "{} already applies exactly to {}; nothing written (--as vN writes it anyway)",
+            req.from, target.release ? target.release->release.name() : req.onto);
+    } else if (result.stopped()) {
         auto created = rebase::Workspace::create(ws, req, result, stop_context(in, result, target));
         if (!created) {
             return std::unexpected(created.error());
@@ -286,6 +348,47 @@ Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::
     return emit(out, result.stopped() ? exit_checks_failed : exit_ok);
 }
 
+// A target must be a kernel tree, as matrix requires of a row: a top
+// Makefile with VERSION and PATCHLEVEL, or a tree whose release is named
+// that holds some of the files the series patches (an extract such as
+// fs/overlayfs). Anything else - an empty directory, a branch of another
+// project - would only stop the rebase with every hunk unplaced.
+Expected<void> require_kernel_tree(const std::string& spec, const Target& t,
+                                   const series::Selection& selection) {
+    auto detected = kernel::detect(*t.tree);
+    if (!detected) {
+        return std::unexpected(detected.error());
+    }
+    if (detected->has_value()) {
+        return {};
+    }
+    auto touched = selection.touched_paths();
+    if (!touched) {
+        return std::unexpected(touched.error());
+    }
+    bool holds = false;
+    for (const auto& path : *touched) {
+        auto file = t.tree->read(path);
+        if (!file) {
+            return std::unexpected(file.error());
+        }
+        holds = holds || file->has_value();
+    }
+    if (!holds) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("--onto {}: not a kernel tree: no top Makefile with VERSION and "
+                                "PATCHLEVEL, and none of the files the series patches",
+                                spec));
+    }
+    if (!t.release) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("--onto {}: no kernel Makefile tells its release; name it as "
+                                "RELEASE={}",
+                                spec, spec));
+    }
+    return {};
+}
+
 // The target and, when given, the base tree of a request.
 struct Trees {
     Target target;
@@ -302,6 +405,9 @@ Expected<Trees> open_trees(const series::Selection& selection, const std::string
     auto target = open_target(onto, *wanted);
     if (!target) {
         return std::unexpected(target.error());
+    }
+    if (auto ok = require_kernel_tree(onto, *target, selection); !ok) {
+        return std::unexpected(ok.error());
     }
     Trees out{std::move(*target), std::nullopt};
     if (!base.empty()) {
@@ -330,9 +436,13 @@ Expected<int> start(const RebaseOptions& opts) {
     if (!in) {
         return std::unexpected(in.error());
     }
-    rebase::Request req{fs::path(opts.series).lexically_normal().string(), opts.from,
-                        opts.as.empty() ? next_version(*in->selection.store()) : opts.as, opts.onto,
-                        opts.base, opts.changelog};
+    std::error_code ec_abs;
+    rebase::Request req{fs::absolute(opts.series, ec_abs).lexically_normal().string(),
+                        opts.from,
+                        opts.as.empty() ? next_version(*in->selection.store()) : opts.as,
+                        absolute_source(opts.onto),
+                        absolute_source(opts.base),
+                        opts.changelog};
     if (!req.store.empty() && req.store.back() == '/') {
         req.store.pop_back();
     }
@@ -382,8 +492,12 @@ Expected<int> resume(const RebaseOptions& opts) {
     rebase::PatchOutcome resolved;
     resolved.name = ws->stopped;
     if (opts.skip) {
-        resolved.fate = rebase::PatchFate::Dropped;
-        resolved.reason = fmt::format("skipped by the maintainer while rebasing onto {}", req.onto);
+        // Not "dropped": nothing says the target has the fix, so every report
+        // shows the patch as missing on the new version's releases.
+        resolved.fate = rebase::PatchFate::Skipped;
+        resolved.reason = !opts.reason.empty()
+                              ? opts.reason
+                              : fmt::format("no reason given (rebase onto {})", req.onto);
     } else {
         // The maintainer's tree/ files, regenerated against the target as
         // the patches before it left it, and verified like any other.
@@ -471,7 +585,11 @@ CommandBody add_rebase(CLI::App& app, const GlobalOptions& /*global*/) {
         ->capture_default_str();
     auto* cont = cmd->add_flag("--continue", opts->resume,
                                "take the workspace's edited files as the stopped patch, go on");
-    auto* skip = cmd->add_flag("--skip", opts->skip, "drop the stopped patch, go on");
+    auto* skip = cmd->add_flag("--skip", opts->skip,
+                               "leave the stopped patch out (recorded as skipped), go on");
+    cmd->add_option("--reason", opts->reason,
+                    "with --skip: why the patch is left out (recorded in version.toml)")
+        ->needs(skip);
     auto* abort = cmd->add_flag("--abort", opts->abort, "forget the stopped rebase");
     cont->excludes(skip)->excludes(abort);
     skip->excludes(abort);

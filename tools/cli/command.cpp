@@ -138,8 +138,12 @@ Expected<SeriesJob::Loaded> SeriesJob::load() const {
             return fail(ErrorKind::Usage, "--release picks a version of a series store: give "
                                           "--series series/NAME");
         }
-        return Loaded{*options, selection->versions().front().series, source.label(),
-                      std::move(*dir), std::nullopt};
+        return Loaded{*options,
+                      selection->versions().front().series,
+                      source.label(),
+                      std::move(*dir),
+                      std::nullopt,
+                      selection->versions().front().meta};
     }
     auto rel = tree_release(release, **dir, tree);
     if (!rel) {
@@ -155,9 +159,12 @@ Expected<SeriesJob::Loaded> SeriesJob::load() const {
                         (selection->store()->dir() / "index.toml").string(), source.label()));
     }
     report::ReleaseNote note{*rel, pick.version->name, selection->pick_words(pick)};
-    return Loaded{*options, pick.version->series,
-                  fmt::format("{}/{}", source.label(), pick.version->name), std::move(*dir),
-                  std::move(note)};
+    return Loaded{*options,
+                  pick.version->series,
+                  fmt::format("{}/{}", source.label(), pick.version->name),
+                  std::move(*dir),
+                  std::move(note),
+                  pick.version->meta};
 }
 
 std::string PatchSource::label() const {

@@ -67,6 +67,7 @@ struct SeriesJob {
         // Which release the tree was taken for and the version the store's
         // mapping picked; nullopt when the series is not a store.
         std::optional<report::ReleaseNote> release;
+        std::shared_ptr<const series::Version> meta; // the version's records, if any
     };
 
     void add_to(CLI::App& command);

@@ -128,6 +128,9 @@ Verdict PatchReport::shown_verdict() const {
 }
 
 bool Report::ok() const {
+    if (!skipped.empty()) {
+        return false;
+    }
     for (const auto& p : patches) {
         const Verdict v =
             policy ? p.verdicts[static_cast<std::size_t>(*policy)] : p.shown_verdict();
@@ -136,6 +139,24 @@ bool Report::ok() const {
         }
     }
     return true;
+}
+
+Expected<std::vector<SkippedPatch>> missing_skipped(const series::Version& version,
+                                                    source::SourceTree& tree) {
+    std::vector<SkippedPatch> out;
+    for (const auto& s : version.skipped) {
+        if (s.detect) {
+            auto holds = s.detect->holds(tree);
+            if (!holds) {
+                return std::unexpected(holds.error());
+            }
+            if (*holds) {
+                continue;
+            }
+        }
+        out.push_back({s.name, s.reason});
+    }
+    return out;
 }
 
 Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tree,

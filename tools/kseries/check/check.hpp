@@ -11,6 +11,7 @@
 #include <kseries/check/policy.hpp>
 #include <kseries/patch/tree_apply.hpp>
 #include <kseries/series/series_file.hpp>
+#include <kseries/series/store.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
 
@@ -44,14 +45,24 @@ struct PatchReport {
     [[nodiscard]] Verdict shown_verdict() const; // of the shown engine's results
 };
 
+// A patch the version records as skipped by the maintainer in a rebase
+// (version.toml [[skipped]]) whose detect rule does not hold on the tree:
+// the fix is missing, whatever the carried patches do.
+struct SkippedPatch {
+    std::string name;
+    std::string reason;
+};
+
 struct Report {
     std::string series; // as given on the command line
     std::string tree;
     Engine shown;                   // the engine of the per-hunk results
     std::optional<PolicyId> policy; // the policy the exit code follows, if not a custom fuzz
     std::vector<PatchReport> patches;
+    std::vector<SkippedPatch> skipped;
 
-    // Every patch applies under the chosen policy (or custom fuzz).
+    // Every patch applies under the chosen policy (or custom fuzz), and no
+    // skipped patch is missing.
     [[nodiscard]] bool ok() const;
 };
 
@@ -85,6 +96,11 @@ struct Applied {
 };
 [[nodiscard]] Expected<Applied> apply_in_memory(const series::LoadedSeries& series,
                                                 source::SourceTree& tree, const Options& options);
+
+// The version's [[skipped]] patches the tree lacks: those without a detect
+// rule, or whose rule does not hold on `tree`.
+[[nodiscard]] Expected<std::vector<SkippedPatch>> missing_skipped(const series::Version& version,
+                                                                  source::SourceTree& tree);
 
 [[nodiscard]] Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tree,
                                    std::string series_label, const Options& options);

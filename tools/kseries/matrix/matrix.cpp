@@ -91,6 +91,37 @@ Expected<Cell> carried_cell(const check::PatchReport& p, std::size_t index, cons
     return cell;
 }
 
+// A cell for a patch the maintainer skipped in the rebase that made the
+// row's version: the fix is missing (a failure) unless the patch's detect
+// rule holds on the tree.
+Expected<Cell> skipped_cell(const series::DroppedPatch& skipped,
+                            const series::LoadedVersion& version, source::SourceTree& tree) {
+    Cell cell;
+    if (skipped.detect) {
+        auto holds = skipped.detect->holds(tree);
+        if (!holds) {
+            return std::unexpected(holds.error());
+        }
+        if (*holds) {
+            cell.kind = CellKind::NotNeeded;
+            cell.accepted = true;
+            cell.verdict = check::Verdict::Skipped;
+            cell.note =
+                fmt::format("{} skipped it ({}), and the tree already has the fix "
+                            "(detect rule, {})",
+                            version.name, skipped.reason, rule_place(skipped.detect->location));
+            return cell;
+        }
+    }
+    cell.kind = CellKind::Fails;
+    cell.accepted = false;
+    cell.verdict = check::Verdict::Fails;
+    cell.skipped = true;
+    cell.note = fmt::format("skipped by the maintainer: {} ({} does not carry it)", skipped.reason,
+                            version.name);
+    return cell;
+}
+
 // A cell for a column the row's version does not carry.
 Expected<Cell> absent_cell(const std::string& patch, const series::LoadedVersion& version,
                            source::SourceTree& tree) {
@@ -98,12 +129,21 @@ Expected<Cell> absent_cell(const std::string& patch, const series::LoadedVersion
     cell.accepted = true;
     cell.verdict = check::Verdict::Skipped;
     const series::DroppedPatch* dropped = nullptr;
+    const series::DroppedPatch* skipped = nullptr;
     if (version.meta) {
         for (const auto& d : version.meta->dropped) {
             if (d.name == patch) {
                 dropped = &d;
             }
         }
+        for (const auto& s : version.meta->skipped) {
+            if (s.name == patch) {
+                skipped = &s;
+            }
+        }
+    }
+    if (skipped != nullptr) {
+        return skipped_cell(*skipped, version, tree);
     }
     if (dropped == nullptr) {
         cell.kind = CellKind::NotInVersion;

@@ -67,6 +67,9 @@ struct Cell {
     std::string note;     // why a cell is not-needed, not-in-version or fails on a record
     // The patch's index in the row's report, when the row's version carries it.
     std::optional<std::size_t> patch;
+    // The version records the patch as skipped by the maintainer (a failure:
+    // `note` gives the reason).
+    bool skipped = false;
 };
 
 struct Row {

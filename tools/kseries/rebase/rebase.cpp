@@ -139,6 +139,7 @@ std::string_view fate_key(PatchFate fate) {
     switch (fate) {
     case PatchFate::Carried: return "carried";
     case PatchFate::Dropped: return "dropped";
+    case PatchFate::Skipped: return "skipped";
     case PatchFate::Stopped: return "stopped";
     }
     return "stopped";

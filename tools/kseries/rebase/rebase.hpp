@@ -31,10 +31,12 @@ struct FileOutcome {
 enum class PatchFate {
     Carried, // in the new version, regenerated and verified
     Dropped, // not needed on the target; `reason` says why
+    Skipped, // left out by the maintainer (--skip); `reason` says why: still needed
     Stopped, // some hunk could not be placed: the maintainer resolves it
 };
 
-[[nodiscard]] std::string_view fate_key(PatchFate fate); // "carried", "dropped", "stopped"
+// "carried", "dropped", "skipped", "stopped"
+[[nodiscard]] std::string_view fate_key(PatchFate fate);
 
 struct PatchOutcome {
     std::string name; // the patch file, as in the series file

@@ -148,8 +148,8 @@ std::string summary(const Request& request, const Result& result, const fs::path
         out += fmt::format("\nThen run one of:\n\n"
                            "  kseries rebase --continue --workspace {}   # take tree/ and "
                            "{}.header as the resolved patch\n"
-                           "  kseries rebase --skip --workspace {}       # drop {} from {} "
-                           "(recorded as skipped) and carry the rest\n"
+                           "  kseries rebase --skip --reason TEXT --workspace {}  # leave {} out "
+                           "of {} (recorded as skipped, with TEXT) and carry the rest\n"
                            "  kseries rebase --abort --workspace {}      # forget this rebase; the "
                            "store is unchanged\n",
                            ws, s.name, ws, s.name, request.as, ws);
@@ -262,7 +262,9 @@ Expected<Workspace> Workspace::open(const fs::path& dir) {
             PatchOutcome p;
             p.name = d.at("name");
             const std::string fate = d.at("fate");
-            p.fate = fate == "carried" ? PatchFate::Carried : PatchFate::Dropped;
+            p.fate = fate == "carried"   ? PatchFate::Carried
+                     : fate == "skipped" ? PatchFate::Skipped
+                                         : PatchFate::Dropped;
             p.reason = d.at("reason");
             if (p.fate == PatchFate::Carried) {
                 auto done = (*tree)->read("done/" + p.name);

@@ -217,8 +217,16 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
 
     const std::string under =
         report.policy ? std::string(check::policy(*report.policy).label) : report.shown.describe();
-    const std::string summary =
+    for (const auto& s : report.skipped) {
+        out += fmt::format("\n{}  {}\n  {}\n", s.name, paint(style, Tone::Bad, "SKIPPED"),
+                           "skipped by the maintainer: " + s.reason +
+                               " (the version does not carry it; the tree lacks the fix)");
+    }
+    std::string summary =
         fmt::format("{} of {} patches apply under {}", applying, report.patches.size(), under);
+    if (!report.skipped.empty()) {
+        summary += fmt::format("; {} skipped by the maintainer", report.skipped.size());
+    }
     out += '\n' + paint(style, report.ok() ? Tone::Good : Tone::Bad, summary) + '\n';
     return out;
 }
@@ -307,6 +315,11 @@ std::string render_check_json(const check::Report& report, const ReleaseNote* re
         patches.push_back(patch_json(p));
     }
     doc["patches"] = std::move(patches);
+    ordered_json skipped = ordered_json::array();
+    for (const auto& s : report.skipped) {
+        skipped.push_back({{"name", s.name}, {"reason", "skipped by the maintainer: " + s.reason}});
+    }
+    doc["skipped"] = std::move(skipped);
     return doc.dump(2) + '\n';
 }
 

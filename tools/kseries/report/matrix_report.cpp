@@ -94,7 +94,7 @@ std::string cell_text(const Cell& c) {
     case CellKind::AlreadyApplied:
         return "in tree";
     case CellKind::Fails:
-        return c.note.empty() ? "FAILS" : "FAILS (record)";
+        return c.skipped ? "SKIPPED" : c.note.empty() ? "FAILS" : "FAILS (record)";
     case CellKind::NotNeeded:
         return "not needed";
     case CellKind::NotInVersion:
@@ -121,6 +121,21 @@ std::vector<std::string> short_names(const std::vector<std::string>& patches) {
                               std::all_of(p.begin(), p.begin() + static_cast<long>(dash),
                                           [](char c) { return c >= '0' && c <= '9'; });
         out.push_back(numbered ? p.substr(0, dash) : fmt::format("P{}", i + 1));
+    }
+    return out;
+}
+
+// One line per cell of a patch the maintainer skipped: the table's cell
+// says only SKIPPED, the reason is here.
+std::string skipped_notes(const matrix::Matrix& m, std::string_view prefix) {
+    std::string out;
+    for (const auto& r : m.rows) {
+        for (std::size_t i = 0; i < r.cells.size() && i < m.patches.size(); ++i) {
+            if (r.cells[i].skipped) {
+                out +=
+                    fmt::format("{}{} {}: {}\n", prefix, r.name(), m.patches[i], r.cells[i].note);
+            }
+        }
     }
     return out;
 }
@@ -177,6 +192,7 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
                "patch; '-': not in the release's version;\n'no version': no version of the "
                "series maps the release (see --format json for the reasons)\n";
     }
+    out += skipped_notes(m, "SKIPPED: ");
     out += '\n' + paint(style, m.covered() ? Tone::Good : Tone::Bad, coverage_text(m)) + '\n';
     return out;
 }
@@ -214,6 +230,7 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
             out += fmt::format("- `{}` {}\n", r.name(), row_source_text(r));
         }
     }
+    out += skipped_notes(m, "- ❌ skipped: ");
     return out;
 }
 

@@ -21,7 +21,7 @@ std::string outcome_line(const RebaseReport& r) {
     if (!r.workspace.empty()) {
         return fmt::format("stopped: resolve it in {} (see {}/SUMMARY)", r.workspace, r.workspace);
     }
-    return "nothing written";
+    return r.nothing_written.empty() ? "nothing written" : r.nothing_written;
 }
 
 // "target release 4.18.0-240.el8 (from the git ref's name)": the release
@@ -105,6 +105,8 @@ std::string render_rebase_json(const RebaseReport& r) {
     }
     doc["written"] = r.written.empty() ? ordered_json(nullptr) : ordered_json(r.written);
     doc["workspace"] = r.workspace.empty() ? ordered_json(nullptr) : ordered_json(r.workspace);
+    doc["nothing_written"] =
+        r.nothing_written.empty() ? ordered_json(nullptr) : ordered_json(r.nothing_written);
     ordered_json patches = ordered_json::array();
     for (const auto& p : r.result->patches) {
         ordered_json jp;

@@ -16,6 +16,9 @@ struct RebaseReport {
     const rebase::Result* result = nullptr;
     std::string written;   // the new version's directory, when written
     std::string workspace; // the workspace, when the rebase stopped
+    // Why no version was written though nothing stopped: "v2 already
+    // applies exactly to RELEASE; nothing written".
+    std::string nothing_written;
     // The target's release and how it was told, when it could be.
     std::optional<kernel::Detected> onto_release;
 };

@@ -138,6 +138,9 @@ std::vector<std::string> Selection::patch_names() const {
             for (const auto& d : v.meta->dropped) {
                 add(d.name);
             }
+            for (const auto& s : v.meta->skipped) {
+                add(s.name);
+            }
         }
     }
     return out;
@@ -157,6 +160,13 @@ Expected<std::set<std::string, std::less<>>> Selection::touched_paths() const {
         for (const auto& rec : v.meta->patches) {
             if (rec.detect) {
                 for (auto& f : rec.detect->files()) {
+                    out.insert(std::move(f));
+                }
+            }
+        }
+        for (const auto& d : v.meta->skipped) {
+            if (d.detect) {
+                for (auto& f : d.detect->files()) {
                     out.insert(std::move(f));
                 }
             }

@@ -110,6 +110,42 @@ Expected<std::optional<DetectRule>> detect_at(const std::string& file, const tom
     return std::optional<DetectRule>{std::move(rule)};
 }
 
+// [[dropped]] or [[skipped]]: a parent's patch this version does not carry,
+// with the reason and, optionally, the rule that tells a tree has its fix.
+Expected<void> read_not_carried(const std::string& file, const toml::table& doc,
+                                std::string_view key, std::vector<DroppedPatch>& out) {
+    auto tables = toml_read::tables_at(file, doc, key);
+    if (!tables) {
+        return std::unexpected(tables.error());
+    }
+    const std::string what = fmt::format("a [[{}]]", key);
+    for (const auto* t : *tables) {
+        if (auto ok = toml_read::known_keys(file, *t, {"name", "reason", "detect"}, what); !ok) {
+            return std::unexpected(ok.error());
+        }
+        DroppedPatch d;
+        auto name = toml_read::string_at(file, *t, "name");
+        auto reason = toml_read::string_at(file, *t, "reason");
+        auto detect = detect_at(file, *t);
+        if (!name || !reason || !detect) {
+            return std::unexpected(!name     ? name.error()
+                                   : !reason ? reason.error()
+                                             : detect.error());
+        }
+        if (name->empty() || reason->empty()) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("{} patch needs its 'name' and the 'reason'", what),
+                        where(file, *t));
+        }
+        d.location = where(file, *t);
+        d.name = std::move(*name);
+        d.reason = std::move(*reason);
+        d.detect = std::move(*detect);
+        out.push_back(std::move(d));
+    }
+    return {};
+}
+
 Expected<void> read_patch_records(const std::string& file, const toml::table& doc, Version& v) {
     auto patches = toml_read::tables_at(file, doc, "patch");
     if (!patches) {
@@ -139,36 +175,10 @@ Expected<void> read_patch_records(const std::string& file, const toml::table& do
         rec.detect = std::move(*detect);
         v.patches.push_back(std::move(rec));
     }
-    auto dropped = toml_read::tables_at(file, doc, "dropped");
-    if (!dropped) {
-        return std::unexpected(dropped.error());
+    if (auto ok = read_not_carried(file, doc, "dropped", v.dropped); !ok) {
+        return ok;
     }
-    for (const auto* t : *dropped) {
-        if (auto ok =
-                toml_read::known_keys(file, *t, {"name", "reason", "detect"}, "a [[dropped]]");
-            !ok) {
-            return std::unexpected(ok.error());
-        }
-        DroppedPatch d;
-        auto name = toml_read::string_at(file, *t, "name");
-        auto reason = toml_read::string_at(file, *t, "reason");
-        auto detect = detect_at(file, *t);
-        if (!name || !reason || !detect) {
-            return std::unexpected(!name     ? name.error()
-                                   : !reason ? reason.error()
-                                             : detect.error());
-        }
-        if (name->empty() || reason->empty()) {
-            return fail(ErrorKind::Parse, "a [[dropped]] patch needs its 'name' and the 'reason'",
-                        where(file, *t));
-        }
-        d.location = where(file, *t);
-        d.name = std::move(*name);
-        d.reason = std::move(*reason);
-        d.detect = std::move(*detect);
-        v.dropped.push_back(std::move(d));
-    }
-    return {};
+    return read_not_carried(file, doc, "skipped", v.skipped);
 }
 
 Expected<void> read_base_blobs(const std::string& file, const toml::table& doc, Version& v) {
@@ -236,6 +246,20 @@ Expected<void> check_records(const Version& v) {
                         d.location);
         }
     }
+    for (const auto& s : v.skipped) {
+        if (listed(s.name)) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("[[skipped]] '{}' is still in {}/series", s.name, v.name),
+                        s.location);
+        }
+        if (std::any_of(v.dropped.begin(), v.dropped.end(),
+                        [&](const DroppedPatch& d) { return d.name == s.name; })) {
+            return fail(
+                ErrorKind::Parse,
+                fmt::format("[[skipped]] '{}' is also [[dropped]]: it is one or the other", s.name),
+                s.location);
+        }
+    }
     return {};
 }
 
@@ -296,10 +320,10 @@ Expected<Version> read_version(const fs::path& dir) {
         return std::unexpected(doc.error());
     }
     const std::string file = meta.string();
-    if (auto ok = toml_read::known_keys(
-            file, *doc,
-            {"version", "parent", "base", "changelog", "created", "base_blobs", "patch", "dropped"},
-            "a version file");
+    if (auto ok = toml_read::known_keys(file, *doc,
+                                        {"version", "parent", "base", "changelog", "created",
+                                         "base_blobs", "patch", "dropped", "skipped"},
+                                        "a version file");
         !ok) {
         return std::unexpected(ok.error());
     }

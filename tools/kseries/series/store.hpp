@@ -68,6 +68,10 @@ struct Version {
     std::map<std::string, std::string> base_blobs; // path -> git blob id (hex)
     std::vector<PatchRecord> patches;              // only patches with a record
     std::vector<DroppedPatch> dropped;
+    // A parent's patch the maintainer skipped in a rebase (`reason` says
+    // why): not carried, and not known to be unneeded, so a release of this
+    // version lacks the fix unless the detect rule holds on its tree.
+    std::vector<DroppedPatch> skipped;
 
     [[nodiscard]] const PatchRecord* record(std::string_view patch) const;
 };

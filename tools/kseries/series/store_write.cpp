@@ -126,6 +126,11 @@ std::string version_toml(const Version& v) {
                            toml_string(d.reason));
         out += detect_toml(d.detect, "dropped");
     }
+    for (const auto& s : v.skipped) {
+        out += fmt::format("\n[[skipped]]\nname = {}\nreason = {}\n", toml_string(s.name),
+                           toml_string(s.reason));
+        out += detect_toml(s.detect, "skipped");
+    }
     return out;
 }
 
