@@ -28,7 +28,7 @@ expect_err "--base $KSERIES_CORPUS_61 is not used: v1 records no base blobs"
 # --- the SUMMARY: the header, the other patches, the next commands ------------
 grep -qF "$WS/$P1.header" "$WS/SUMMARY" || fail "SUMMARY does not name the .header: $(cat "$WS/SUMMARY")"
 grep -qF "$P2: still to do" "$WS/SUMMARY" || fail "SUMMARY does not say 0002 is still to do"
-grep -qF "kseries rebase --skip --workspace $WS" "$WS/SUMMARY" || fail "SUMMARY lacks --skip"
+grep -qF "kseries rebase --skip --reason TEXT --workspace $WS" "$WS/SUMMARY" || fail "SUMMARY lacks --skip"
 grep -qF "[PATCH n/m]" "$WS/SUMMARY" || fail "SUMMARY does not say the numbering is updated"
 # Debian's corpus has a top Makefile but no Kconfig: not a whole kernel tree.
 ! grep -q "verify --compile" "$WS/SUMMARY" || fail "verify --compile offered for a partial tree"
