@@ -1,9 +1,8 @@
-#include <kseries/rebase/c_function.hpp>
-
-#include <kseries/util/text.hpp>
-
 #include <algorithm>
 #include <cctype>
+
+#include <kseries/rebase/c_function.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::rebase {
 
@@ -13,13 +12,16 @@ using Lines = std::vector<std::string>;
 
 namespace {
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool ident_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
 
 } // namespace
 
 std::optional<std::string> defined_function(std::string_view line) {
     line = text::chomp(line);
-    if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) != 0 || line[0] == '_')) {
+    if (line.empty() ||
+        !(std::isalpha(static_cast<unsigned char>(line[0])) != 0 || line[0] == '_')) {
         return std::nullopt;
     }
     if (line.back() == ';') {
@@ -40,8 +42,8 @@ std::optional<std::string> defined_function(std::string_view line) {
     if (begin == end) {
         return std::nullopt;
     }
-    static const std::vector<std::string_view> keywords{"if", "for", "while", "switch", "return",
-                                                        "sizeof"};
+    static const std::vector<std::string_view> keywords{"if",     "for",    "while",
+                                                        "switch", "return", "sizeof"};
     const std::string_view name = line.substr(begin, end - begin);
     if (std::find(keywords.begin(), keywords.end(), name) != keywords.end()) {
         return std::nullopt;
