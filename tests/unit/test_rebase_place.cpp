@@ -1,10 +1,11 @@
-#include <gtest/gtest.h>
-
-#include <kseries/patch/parser.hpp>
-#include <kseries/rebase/place.hpp>
-
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
+
+#include <kseries/git/diff.hpp>
+#include <kseries/patch/parser.hpp>
+#include <kseries/rebase/place.hpp>
 
 using namespace kseries;
 using rebase::Step;
@@ -211,5 +212,131 @@ TEST(RebasePlace, v1_0001_on_debian_61_is_left_for_the_maintainer) {
     ASSERT_NE(mark, std::string::npos);
     // The region shown is ovl_revalidate_real()'s check.
     EXPECT_LT(shown.find("d_revalidate(d, flags)", mark), shown.find("=======", mark));
+}
+#endif
+
+#ifdef KSERIES_CORPUS_612
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    EXPECT_TRUE(in) << path;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The patch `before` -> `after` of f.c as git diff writes it (with the
+// function heading).
+patch::FilePatch diff_of(const std::string& before, const std::string& after) {
+    auto section = git::diff_file("f.c", before, after);
+    EXPECT_TRUE(section) << section.error().message();
+    return file_patch(*section);
+}
+
+} // namespace
+
+// Guard A on Debian 6.12's xattrs.c: ovl_own_xattr_get() and
+// ovl_own_xattr_set() differ in one line. A hunk after set()'s kfree(),
+// carried onto a tree whose set() was rewritten with __free(kfree), fits
+// get() at fuzz 1: placing it there would be wrong. The heading names
+// set(), so no step may place it in get(); the note names both.
+TEST(RebasePlace, fuzz_into_another_function_than_the_heading_names_stops) {
+    const std::string base = read_file(std::string(KSERIES_CORPUS_612) + "/fs/overlayfs/xattrs.c");
+    const std::string set_tail =
+        "\tr = ovl_xattr_set(dentry, inode, escaped, value, size, flags);\n"
+        "\n"
+        "\tkfree(escaped);\n";
+    const auto file =
+        diff_of(base, replaced(base, set_tail, set_tail + "\tovl_xattr_audit(dentry, name, r);\n"));
+    ASSERT_EQ(file.hunks.size(), 1U);
+    ASSERT_NE(file.hunks[0].section.find("ovl_own_xattr_set("), std::string::npos)
+        << file.hunks[0].section;
+    const std::string set_body = "{\n"
+                                 "\tchar *escaped;\n"
+                                 "\tint r;\n"
+                                 "\n"
+                                 "\tescaped = ovl_xattr_escape_name(handler->prefix, name);\n"
+                                 "\tif (IS_ERR(escaped))\n"
+                                 "\t\treturn PTR_ERR(escaped);\n"
+                                 "\n" +
+                                 set_tail +
+                                 "\n"
+                                 "\treturn r;\n"
+                                 "}\n";
+    const std::string target =
+        replaced(base, set_body,
+                 "{\n"
+                 "\tchar *escaped __free(kfree) = ovl_xattr_escape_name(handler->prefix, name);\n"
+                 "\n"
+                 "\tif (IS_ERR(escaped))\n"
+                 "\t\treturn PTR_ERR(escaped);\n"
+                 "\n"
+                 "\treturn ovl_xattr_set(dentry, inode, escaped, value, size, flags);\n"
+                 "}\n");
+    auto r = rebase::place_file(file, target);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->hunks.size(), 1U);
+    EXPECT_EQ(r->hunks[0].step, Step::Unplaced) << r->hunks[0].note;
+    EXPECT_EQ(r->content, target);
+    EXPECT_NE(r->hunks[0].note.find("fuzz would place it in ovl_own_xattr_get(), not in "
+                                    "ovl_own_xattr_set() that its heading names"),
+              std::string::npos)
+        << r->hunks[0].note;
+    // Where set() keeps its lines (the stated line moved), the same hunk
+    // is placed in set() itself.
+    const std::string moved = "/* moved */\n" + base;
+    r = rebase::place_file(file, moved);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->hunks[0].step, Step::Offset) << r->hunks[0].note;
+    EXPECT_NE(r->content.find(set_tail + "\tovl_xattr_audit(dentry, name, r);\n"),
+              std::string::npos);
+}
+
+// Guard B on Debian's real dir.c: a patch made on 6.1 removes
+// ovl_cache_free(&list) from ovl_do_remove(), whose tail 6.12 changed
+// (no out_drop_write: label). The hunk's new text, only its context
+// "out_drop_write: ovl_drop_write(dentry); out: return err; }", is still
+// the tail of ovl_create_object() 280 lines above: GNU patch finds the hunk
+// reversed there. That is not where the hunk belongs, and the removed line
+// is still in ovl_do_remove(): the hunk is not already applied, and is
+// placed in ovl_do_remove().
+TEST(RebasePlace, a_removal_whose_context_occurs_far_away_is_not_already_applied) {
+    const std::string base = read_file(std::string(KSERIES_CORPUS_61) + "/fs/overlayfs/dir.c");
+    const std::string tail = "out:\n\tovl_cache_free(&list);\n\treturn err;\n}\n";
+    const auto file =
+        diff_of(base, replaced(base, "out_drop_write:\n\tovl_drop_write(dentry);\n" + tail,
+                               "out_drop_write:\n\tovl_drop_write(dentry);\n"
+                               "out:\n\treturn err;\n}\n"));
+    ASSERT_EQ(file.hunks.size(), 1U);
+    ASSERT_NE(file.hunks[0].section.find("ovl_do_remove("), std::string::npos);
+    const std::string target = read_file(std::string(KSERIES_CORPUS_612) + "/fs/overlayfs/dir.c");
+    ASSERT_NE(target.find("out_drop_write:\n\tovl_drop_write(dentry);\nout:\n\treturn err;\n}\n"),
+              std::string::npos);
+    auto r = rebase::place_file(file, target);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->hunks.size(), 1U);
+    EXPECT_NE(r->hunks[0].step, Step::AlreadyApplied) << r->hunks[0].note;
+    EXPECT_NE(r->hunks[0].step, Step::Unplaced) << r->hunks[0].note;
+    EXPECT_EQ(r->content, replaced(target, "\tovl_copyattr(d_inode(dentry));\n\n" + tail,
+                                   "\tovl_copyattr(d_inode(dentry));\n\nout:\n\treturn err;\n}\n"));
+    // The patched 6.1 file has it, where it belongs (its new text is also
+    // ovl_create_object()'s tail, which is not the evidence): already applied.
+    const std::string patched =
+        replaced(base, "out_drop_write:\n\tovl_drop_write(dentry);\n" + tail,
+                 "out_drop_write:\n\tovl_drop_write(dentry);\n"
+                 "out:\n\treturn err;\n}\n");
+    r = rebase::place_file(file, patched);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->hunks[0].step, Step::AlreadyApplied) << r->hunks[0].note;
+    EXPECT_GT(r->hunks[0].line, file.hunks[0].old_start - 3);
+    // 6.12 without the line: the context left in ovl_do_remove() no longer
+    // matches, and the far twin is no evidence: the maintainer decides.
+    r = rebase::place_file(file, replaced(target, "out:\n\tovl_cache_free(&list);\n", "out:\n"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->hunks[0].step, Step::Unplaced) << r->hunks[0].note;
+    EXPECT_NE(r->hunks[0].note.find("only far from where it belongs (not in ovl_do_remove())"),
+              std::string::npos)
+        << r->hunks[0].note;
 }
 #endif

@@ -13,7 +13,16 @@
 //             good places, so the only right answers are the original
 //             position (when a step can prove it) or a stop;
 //   clashing  a line the patch removes was changed in T: no placement can
-//             reproduce the removal, so that hunk must stop.
+//             reproduce the removal, so that hunk must stop;
+//   wrong-function  F is three C functions and the one edit is in the
+//             second; in T the two context lines before the edit changed,
+//             and a twin of the hunk's old text (its first line changed)
+//             sits in the first function: only the twin fits, at fuzz 1,
+//             and it is in another function than the heading names;
+//   removal-only  the one edit deletes lines; in T the hunk's first context
+//             line changed (so it applies only with fuzz) and its new text,
+//             only context, is also at the end of T, far away: that twin is
+//             no evidence the deletion is already applied.
 // For every hunk placed, the result must equal T with exactly the placed
 // hunks' edits applied at their true position.
 #include <gtest/gtest.h>
@@ -86,6 +95,34 @@ struct Case {
         return fmt::format("\tcall_{}(x, {});\n", pick(0, 99999), pick(0, 9));
     }
 
+    // A line of a function body: indented, so that git's heading for a
+    // change in it is the function's definition line.
+    std::string body_line() {
+        for (;;) {
+            auto l = line();
+            if (l[0] == '\t') {
+                return l;
+            }
+        }
+    }
+
+    // F as three functions of about `want` lines in all; their bodies'
+    // [first, end) lines in `bodies`.
+    std::vector<std::pair<std::size_t, std::size_t>> bodies;
+    void functions(std::size_t want) {
+        for (const char* name : {"fn_a", "fn_b", "fn_c"}) {
+            f.push_back(fmt::format("static int {}(struct x *x)\n", name));
+            f.push_back("{\n");
+            const std::size_t first = f.size();
+            for (std::size_t i = std::max<std::size_t>(14, want / 3); i > 0; --i) {
+                f.push_back(body_line());
+            }
+            bodies.emplace_back(first, f.size());
+            f.push_back("}\n");
+            f.push_back("\n");
+        }
+    }
+
     // Is F's line i on an edit or right beside one?
     bool near_edit(std::size_t i) const {
         return std::any_of(edits.begin(), edits.end(), [&](const Edit& e) {
@@ -94,7 +131,10 @@ struct Case {
     }
 };
 
-enum class Family { Moved, Copied, Clashing };
+enum class Family { Moved, Copied, Clashing, WrongFunction, RemovalOnly };
+constexpr std::size_t families = 5;
+constexpr const char* family_names[families] = {"moved", "copied", "clashing", "wrong-function",
+                                                "removal-only"};
 
 // Debian's real fs/overlayfs/super.c and copy_up.c, as lines: half the
 // cases take their file from real kernel code.
@@ -129,10 +169,16 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
     const unsigned cases = env != nullptr ? static_cast<unsigned>(std::stoul(env)) : 600U;
     const auto real = real_files();
     std::size_t real_cases = 0;
+    std::size_t family_placed[families] = {};
+    std::size_t family_stopped[families] = {};
+    std::size_t refused_elsewhere = 0; // wrong-function hunks the function guard refused
     for (unsigned seed = 1; seed <= cases; ++seed) {
         Case c(seed);
+        Family family = static_cast<Family>(c.pick(0, families - 1));
         const std::size_t want = c.pick(40, 160);
-        if (seed % 2 == 0 && !real.empty()) {
+        if (family == Family::WrongFunction) {
+            c.functions(want);
+        } else if (seed % 2 == 0 && !real.empty()) {
             const auto& src = real[c.pick(0, real.size() - 1)];
             const std::size_t from = c.pick(0, src.size() - std::min(src.size(), want));
             c.f.assign(src.begin() + static_cast<long>(from),
@@ -144,9 +190,26 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
             }
         }
         const std::size_t n = c.f.size();
-        // 1-3 edits, at least 8 lines apart.
+        if (family == Family::WrongFunction) {
+            // One edit in the second function, 4 lines inside its body.
+            Edit e;
+            const auto [first, end] = c.bodies[1];
+            e.start = c.pick(first + 4, end - 6);
+            const std::size_t kind = c.pick(0, 2); // replace, delete, insert
+            e.old_count = kind == 2 ? 0 : c.pick(1, 2);
+            for (std::size_t j = kind == 1 ? 0 : c.pick(1, 3); j > 0; --j) {
+                e.lines.push_back(fmt::format("\tnew_{}(y);\n", c.pick(0, 99999)));
+            }
+            c.edits.push_back(e);
+        } else if (family == Family::RemovalOnly) {
+            Edit e;
+            e.start = c.pick(3, n - 8);
+            e.old_count = c.pick(1, 2);
+            c.edits.push_back(e);
+        }
+        // Else 1-3 edits, at least 8 lines apart.
         std::size_t at = c.pick(3, 20);
-        for (std::size_t k = c.pick(1, 3); k > 0 && at + 8 < n; --k) {
+        for (std::size_t k = c.edits.empty() ? c.pick(1, 3) : 0; k > 0 && at + 8 < n; --k) {
             Edit e;
             e.start = at;
             const std::size_t kind = c.pick(0, 2); // replace, delete, insert
@@ -165,7 +228,6 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
         const auto& file = parsed->files[0];
 
         // The target.
-        Family family = static_cast<Family>(c.pick(0, 2));
         c.t = c.f;
         for (std::size_t i = 0; i < n; ++i) {
             c.origin.push_back(static_cast<long>(i));
@@ -217,10 +279,39 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
             const std::size_t p = before ? c.pick(0, c.edits.front().start - 10) : n;
             c.t.insert(c.t.begin() + static_cast<long>(p), block.begin(), block.end());
             c.origin.insert(c.origin.begin() + static_cast<long>(p), block.size(), -1);
-        } else {
+        } else if (family == Family::Clashing) {
             const std::size_t r = removed_lines[c.pick(0, removed_lines.size() - 1)];
             c.t[r].insert(c.t[r].size() - 1, " /* target */");
             c.origin[r] = -1;
+        } else if (family == Family::WrongFunction) {
+            const auto& e = c.edits[0];
+            const std::size_t s = e.start;
+            Lines twin(c.f.begin() + static_cast<long>(s - 3),
+                       c.f.begin() + static_cast<long>(s + e.old_count + 3));
+            twin[0].insert(twin[0].size() - 1, " /* twin */");
+            for (const std::size_t r : {s - 2, s - 1}) {
+                c.t[r].insert(c.t[r].size() - 1, " /* target */");
+                c.origin[r] = -1;
+            }
+            const auto [first, end] = c.bodies[0];
+            const std::size_t p = c.pick(first + 1, end - 1);
+            c.t.insert(c.t.begin() + static_cast<long>(p), twin.begin(), twin.end());
+            c.origin.insert(c.origin.begin() + static_cast<long>(p), twin.size(), -1);
+        } else {
+            const auto& e = c.edits[0];
+            const std::size_t s = e.start;
+            Lines post(c.f.begin() + static_cast<long>(s - 3), c.f.begin() + static_cast<long>(s));
+            post.insert(post.end(), c.f.begin() + static_cast<long>(s + e.old_count),
+                        c.f.begin() + static_cast<long>(s + e.old_count + 3));
+            c.t[s - 3].insert(c.t[s - 3].size() - 1, " /* target */");
+            c.origin[s - 3] = -1;
+            // Further than any window of "where the hunk belongs".
+            for (std::size_t k = 0; k < 120; ++k) {
+                c.t.push_back(c.line());
+                c.origin.push_back(-1);
+            }
+            c.t.insert(c.t.end(), post.begin(), post.end());
+            c.origin.insert(c.origin.end(), post.size(), -1);
         }
 
         auto placed = rebase::place_file(file, joined(c.t));
@@ -230,6 +321,10 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
         std::vector<bool> hunk_placed;
         for (const auto& h : placed->hunks) {
             hunk_placed.push_back(h.step != rebase::Step::Unplaced);
+            refused_elsewhere += family == Family::WrongFunction &&
+                                         h.note.find("that its heading names") != std::string::npos
+                                     ? 1U
+                                     : 0U;
             by_step[static_cast<std::size_t>(h.step)]++;
             ASSERT_NE(h.step, rebase::Step::AlreadyApplied) << "seed " << seed;
         }
@@ -267,7 +362,7 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
             steps += fmt::format("  {} @{}: {}\n", rebase::step_key(h.step), h.stated, h.note);
         }
         ASSERT_EQ(placed->content, joined(expected))
-            << "seed " << seed << ", family " << static_cast<int>(family)
+            << "seed " << seed << ", family " << family_names[static_cast<std::size_t>(family)]
             << ": a placed hunk is not the intended change\nsteps:\n"
             << steps << "patch:\n"
             << *section;
@@ -275,6 +370,7 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
             EXPECT_FALSE(placed->complete()) << "seed " << seed << ": a clashing hunk was placed";
         }
         (placed->complete() ? placed_cases : stopped_cases)++;
+        (placed->complete() ? family_placed : family_stopped)[static_cast<std::size_t>(family)]++;
     }
     // Not vacuous: most moved targets are carried without the maintainer,
     // and every step but relocation (which needs C functions) is exercised.
@@ -285,8 +381,21 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
     EXPECT_GT(by_step[static_cast<std::size_t>(rebase::Step::Fuzz)], 0U);
     EXPECT_GT(by_step[static_cast<std::size_t>(rebase::Step::Merged)], 0U);
     EXPECT_GT(by_step[static_cast<std::size_t>(rebase::Step::Unplaced)], 0U);
+    // The wrong function's twin is found (and refused), and a removal whose
+    // context has a far twin is still placed where it belongs.
+    EXPECT_GT(refused_elsewhere, 0U);
+    EXPECT_GT(family_placed[static_cast<std::size_t>(Family::RemovalOnly)], 0U);
+    std::string per_family;
+    for (std::size_t k = 0; k < families; ++k) {
+        per_family += fmt::format("{}{} {} placed/{} stopped", k == 0 ? "" : ", ", family_names[k],
+                                  family_placed[k], family_stopped[k]);
+    }
     std::cout << fmt::format("[ property ] {} cases ({} on real kernel code): {} placed, {} stopped; hunks: exact {}, offset {}, "
                              "fuzz {}, merged {}, relocated {}, unplaced {}\n",
                              cases, real_cases, placed_cases, stopped_cases, by_step[0], by_step[1], by_step[2],
                              by_step[3], by_step[4], by_step[6]);
+    std::cout << fmt::format(
+        "[ property ] by family (0 wrong: every placement was the intended "
+        "change): {}; wrong-function hunks refused by the function guard: {}\n",
+        per_family, refused_elsewhere);
 }

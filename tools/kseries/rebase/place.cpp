@@ -4,10 +4,10 @@
 
 #include <kseries/git/merge.hpp>
 #include <kseries/patch/apply.hpp>
+#include <kseries/rebase/c_function.hpp>
 #include <kseries/util/text.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 namespace kseries::rebase {
 
@@ -198,110 +198,7 @@ Regions best_regions(const Lines& content, const Lines& old) {
     return r;
 }
 
-// --- step 4: the enclosing C function ------------------------------------
-
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-
-// The function a definition line ("static int foo(struct x *y)") defines.
-std::optional<std::string> defined_function(std::string_view line) {
-    line = text::chomp(line);
-    if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) != 0 || line[0] == '_')) {
-        return std::nullopt;
-    }
-    if (line.back() == ';') {
-        return std::nullopt;
-    }
-    const auto paren = line.find('(');
-    if (paren == std::string_view::npos || paren == 0) {
-        return std::nullopt;
-    }
-    std::size_t end = paren;
-    while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t')) {
-        --end;
-    }
-    std::size_t begin = end;
-    while (begin > 0 && ident_char(line[begin - 1])) {
-        --begin;
-    }
-    if (begin == end) {
-        return std::nullopt;
-    }
-    static const std::vector<std::string_view> keywords{"if", "for", "while", "switch", "return",
-                                                        "sizeof"};
-    const std::string_view name = line.substr(begin, end - begin);
-    if (std::find(keywords.begin(), keywords.end(), name) != keywords.end()) {
-        return std::nullopt;
-    }
-    return std::string(name);
-}
-
-// The hunk's function: a definition among its old lines before its first
-// change (the nearest one), else its section heading (git's heading names
-// the function the hunk STARTS in, which is the previous one when the hunk
-// starts just before a definition), else the nearest definition above it
-// in the base file.
-std::optional<std::string> hunk_function(const Hunk& h, const std::optional<Lines>& base) {
-    std::optional<std::string> before_change;
-    for (const auto& l : h.lines) {
-        if (l.kind != LineKind::Context) {
-            break;
-        }
-        if (auto f = defined_function(l.old_text())) {
-            before_change = std::move(f);
-        }
-    }
-    if (before_change) {
-        return before_change;
-    }
-    if (auto f = defined_function(h.section)) {
-        return f;
-    }
-    if (base) {
-        for (long i = std::min<long>(h.old_start - 1, static_cast<long>(base->size())) - 1; i >= 0;
-             --i) {
-            if (auto f = defined_function((*base)[static_cast<std::size_t>(i)])) {
-                return f;
-            }
-        }
-    }
-    return std::nullopt;
-}
-
-struct Body {
-    std::size_t begin = 0; // the definition line
-    std::size_t end = 0;   // one past the closing "}"
-};
-
-// The one function of that name defined in `content`.
-std::optional<Body> function_body(const Lines& content, const std::string& name) {
-    std::optional<Body> found;
-    for (std::size_t i = 0; i < content.size(); ++i) {
-        if (defined_function(content[i]) != name) {
-            continue;
-        }
-        // A definition: the signature (maybe continued on indented lines),
-        // then "{" alone on its line, as kernel style writes it.
-        std::size_t j = i + 1;
-        while (j < content.size() && j < i + 4 && text::chomp(content[j]) != "{") {
-            const auto l = text::chomp(content[j]);
-            if (l.empty() || (l[0] != ' ' && l[0] != '\t') || l.back() == ';' || l.back() == '}') {
-                break;
-            }
-            ++j;
-        }
-        if (j >= content.size() || text::chomp(content[j]) != "{") {
-            continue;
-        }
-        while (j < content.size() && text::chomp(content[j]) != "}") {
-            ++j;
-        }
-        if (j == content.size() || found) {
-            return std::nullopt; // no end, or defined twice (#ifdef variants)
-        }
-        found = Body{i, j + 1};
-    }
-    return found;
-}
+// --- step 4: the enclosing C function (found by c_function.hpp) ---------
 
 // Places the hunk inside the body by aligning its old lines to the body's
 // (longest common subsequence). Every removed line must align, to a line
@@ -505,6 +402,92 @@ long first_difference(const Lines& before, const Lines& after) {
 
 long prefix_lines(const Hunk& h) { return h.prefix_context(); }
 
+// --- the guards --------------------------------------------------------------
+
+// The function whose body an inexact placement must land in: the one the
+// hunk's `@@` heading names (or, when the hunk's leading context holds a
+// definition, that one: git's heading names the function the hunk starts
+// in). None when the heading names no function: the guard does not apply.
+std::optional<std::string> guarded_function(const Hunk& h) {
+    if (!defined_function(h.section)) {
+        return std::nullopt;
+    }
+    return hunk_function(h, std::nullopt);
+}
+
+// How far from where a hunk belongs its new text still counts as evidence
+// that the target already has it, when its function is not known in the
+// target: a hunk's text found further away is a twin of it, not it.
+constexpr std::size_t applied_window = 100;
+
+// Step 5: does the target already have the hunk's change where the hunk
+// belongs? `centre` is the 1-based line it is expected at (the stated
+// line, shifted by the lines earlier hunks added and by how far the last
+// one moved). The neighbourhood is the hunk's function when it is defined
+// once in the target, else `applied_window` lines either side. There (its
+// context may reach past the function's ends) the new text must occur
+// exactly once, the old text nowhere in the file, and
+// no run of removed lines may sit around the new text (more often than the
+// new text itself holds it): a deletion's new text is only its context,
+// which a twin of the context elsewhere also matches. The line the new
+// text starts at (0-based), or why not.
+std::optional<std::size_t> applied_at(const Lines& cur, const Hunk& h, long centre,
+                                      const std::optional<Lines>& base, std::string& why) {
+    const Lines old = old_side(h);
+    const Lines neu = new_side(h);
+    if (!occurrences(cur, old).empty()) {
+        return std::nullopt;
+    }
+    const auto everywhere = occurrences(cur, neu);
+    if (everywhere.empty()) {
+        return std::nullopt;
+    }
+    std::size_t lo = 0;
+    std::size_t hi = 0;
+    std::string where;
+    const auto name = hunk_function(h, base);
+    if (const auto body = name ? function_body(cur, *name) : std::nullopt) {
+        lo = body->begin;
+        hi = body->end;
+        where = fmt::format("in {}()", *name);
+    } else {
+        const auto at = static_cast<std::size_t>(std::max(0L, centre - 1));
+        lo = at > applied_window ? at - applied_window : 0;
+        hi = std::min(cur.size(), at + old.size() + applied_window);
+        where = fmt::format("within {} lines of line {}", applied_window, centre);
+    }
+    std::vector<std::size_t> near;
+    std::copy_if(everywhere.begin(), everywhere.end(), std::back_inserter(near),
+                 [&](std::size_t i) { return i < hi && i + neu.size() > lo; });
+    if (near.size() != 1) {
+        why = near.empty() ? fmt::format("its new text is in the target only far from where it "
+                                         "belongs (not {})",
+                                         where)
+                           : fmt::format("its new text occurs more than once {}", where);
+        return std::nullopt;
+    }
+    // Around the new text: its own span widened by the old text's length.
+    const std::size_t from = near[0] > old.size() ? near[0] - old.size() : 0;
+    const std::size_t to = std::min(cur.size(), near[0] + neu.size() + old.size());
+    const Lines around(cur.begin() + static_cast<long>(from), cur.begin() + static_cast<long>(to));
+    for (std::size_t k = 0; k < h.lines.size();) {
+        if (h.lines[k].kind != LineKind::Removed) {
+            ++k;
+            continue;
+        }
+        Lines run;
+        for (; k < h.lines.size() && h.lines[k].kind == LineKind::Removed; ++k) {
+            run.emplace_back(h.lines[k].old_text());
+        }
+        if (occurrences(around, run).size() > occurrences(neu, run).size()) {
+            why = fmt::format("its removed line {} is still beside its new text at line {}",
+                              text::quote_line(text::chomp(run[0])), near[0] + 1);
+            return std::nullopt;
+        }
+    }
+    return near[0];
+}
+
 } // namespace
 
 std::string_view step_key(Step step) {
@@ -538,20 +521,43 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
     const std::optional<Lines> base =
         options.base ? std::optional<Lines>(lines_of(*options.base)) : std::nullopt;
     long shift = 0; // net lines added by the hunks placed so far
+    long drift = 0; // how far the last placed hunk moved: the next likely moved as far
     for (const auto& h : file.hunks) {
         HunkPlacement hp;
         hp.stated = h.old_start;
         const long expected = h.old_start + shift;
         const Lines old = old_side(h);
-        const Lines neu = new_side(h);
         const auto placed = [&](Step step, Lines result, long line, long fuzz, std::string note) {
             hp.step = step;
             hp.line = line;
             hp.moved = line - expected;
             hp.fuzz = fuzz;
             hp.note = std::move(note);
+            drift = hp.moved;
             shift += static_cast<long>(result.size()) - static_cast<long>(cur.size());
             cur = std::move(result);
+        };
+        // Guard A: an inexact placement (every step but exact-at-its-stated-
+        // line) must change the function the hunk's heading names. A similar
+        // block in another function is a twin, not the hunk's place.
+        const auto function = guarded_function(h);
+        std::string refused;
+        const auto elsewhere = [&](const Lines& result, std::string_view step) {
+            if (!function) {
+                return false;
+            }
+            const auto first = static_cast<std::size_t>(first_difference(cur, result) - 1);
+            const auto in = function_above(cur, first);
+            if (in == function) {
+                return false;
+            }
+            const std::string place = in ? fmt::format("{}()", *in) : "no function";
+            if (refused.find(" in " + place + ",") == std::string::npos) {
+                refused +=
+                    fmt::format("; {} would place it in {}, not in {}() that its heading names",
+                                step, place, *function);
+            }
+            return true;
         };
         const std::string cur_text = joined(cur);
 
@@ -560,23 +566,25 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
         if (f0.status == patch::FileStatus::Applied) {
             const auto& r = f0.hunks[0];
             const long line = expected + r.offset;
+            Lines result = lines_of(f0.content);
             // Even at its stated line: text that occurs twice is a guess.
-            if (occurrences(cur, old).size() <= 1) {
-                placed(r.offset == 0 ? Step::Exact : Step::Offset, lines_of(f0.content), line, 0,
-                       r.offset == 0 ? "at its stated line" : fmt::format("moved {:+} lines", r.offset));
+            if (occurrences(cur, old).size() <= 1 &&
+                (r.offset == 0 || !elsewhere(result, "offset"))) {
+                placed(r.offset == 0 ? Step::Exact : Step::Offset, std::move(result), line, 0,
+                       r.offset == 0 ? "at its stated line"
+                                     : fmt::format("moved {:+} lines", r.offset));
                 out.hunks.push_back(std::move(hp));
                 continue;
             }
-            hp.note = "its text occurs more than once in the target";
         }
         // 5, checked early: a hunk whose change the target already has must
-        // not be placed again by the more lenient steps below.
-        if (f0.status == patch::FileStatus::Reversed ||
-            (occurrences(cur, old).empty() && occurrences(cur, neu).size() == 1)) {
-            const auto at = occurrences(cur, neu);
+        // not be placed again by the more lenient steps below. Guard B: only
+        // where the hunk belongs (applied_at()).
+        std::string not_applied;
+        if (const auto at = applied_at(cur, h, expected + drift, base, not_applied)) {
             hp.step = Step::AlreadyApplied;
-            hp.line = at.size() == 1 ? static_cast<long>(at[0]) + 1 : 0;
-            hp.moved = hp.line != 0 ? hp.line - expected : 0;
+            hp.line = static_cast<long>(*at) + 1;
+            hp.moved = hp.line - expected;
             hp.note = "the target already has the hunk's new text";
             out.hunks.push_back(std::move(hp));
             continue;
@@ -606,13 +614,14 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
                 best.starts.size() == 1 &&
                 best.starts[0] == static_cast<std::size_t>(std::max(0L, r.where - 1)) &&
                 best.score == old.size() - static_cast<std::size_t>(differing);
-            if (differing <= r.fuzz && only_best && occurrences(cur, core).size() <= 1) {
-                placed(Step::Fuzz, lines_of(f2.content), expected + r.offset, r.fuzz,
+            Lines result = lines_of(f2.content);
+            if (differing <= r.fuzz && only_best && occurrences(cur, core).size() <= 1 &&
+                !elsewhere(result, "fuzz")) {
+                placed(Step::Fuzz, std::move(result), expected + r.offset, r.fuzz,
                        fmt::format("fuzz {}, context refreshed from the target", r.fuzz));
                 out.hunks.push_back(std::move(hp));
                 continue;
             }
-            hp.note = "placed only with fuzz, and its fuzzed text occurs more than once";
         }
         // 3. three-way merge.
         auto merged = options.base ? merge_with_base(file, h, cur, *options.base)
@@ -620,20 +629,21 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
         if (!merged) {
             return std::unexpected(merged.error());
         }
-        if (merged->result) {
+        if (merged->result && !elsewhere(*merged->result, "the three-way merge")) {
             const long line = first_difference(cur, *merged->result) - (prefix_lines(h));
             placed(Step::Merged, std::move(*merged->result), std::max(1L, line), 0,
                    merged->placement.note);
             out.hunks.push_back(std::move(hp));
             continue;
         }
-        std::string why = merged->placement.note;
+        std::string why =
+            merged->result ? "the three-way merge is in another function" : merged->placement.note;
         // 4. relocation by enclosing C function.
         if (const auto name = hunk_function(h, base)) {
             if (const auto body = function_body(cur, *name)) {
                 std::string reloc_why;
                 if (auto result = relocate(cur, *body, h, reloc_why);
-                    result && reproduces(cur, *result, h)) {
+                    result && reproduces(cur, *result, h) && !elsewhere(*result, "relocation")) {
                     const long line = first_difference(cur, *result);
                     placed(Step::Relocated, std::move(*result), line, 0,
                            fmt::format("relocated into {}()", *name));
@@ -649,8 +659,11 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
         } else {
             why += "; its enclosing function is not known";
         }
+        if (!not_applied.empty()) {
+            why += "; not already applied: " + not_applied;
+        }
         hp.step = Step::Unplaced;
-        hp.note = why;
+        hp.note = why + refused;
         out.hunks.push_back(std::move(hp));
     }
     out.content = joined(cur);

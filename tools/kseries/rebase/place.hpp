@@ -10,9 +10,12 @@
 //      region of the target that resembles it most;
 //   4. relocation by enclosing C function: the hunk's function, found by
 //      name in the target, its lines aligned to the function body;
-//   5. already applied: the hunk's new text is there (GNU patch finds the
-//      hunk reversed).
+//   5. already applied: the hunk's new text is there, where the hunk
+//      belongs (its function, else near its stated line), and its old text
+//      is not.
 //
+// An inexact placement (any but exact at the stated line) must also land in
+// the function the hunk's `@@` heading names, when it names one.
 // A step whose result is ambiguous (the hunk's text occurs more than once,
 // even when one occurrence is at the stated line)
 // or does not reproduce the hunk's change (exactly its removed and added
