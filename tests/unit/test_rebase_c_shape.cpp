@@ -15,7 +15,6 @@
 using kseries::rebase::changed_functions;
 using kseries::rebase::check_c_shape;
 using kseries::rebase::defined_functions;
-using kseries::rebase::heading_function;
 using kseries::rebase::is_c_file;
 
 namespace {
@@ -95,16 +94,7 @@ TEST(CShape, unclosed_comment_and_string) {
     EXPECT_EQ(p->line, 2U);
 }
 
-TEST(CShape, heading_function_names_the_function) {
-    EXPECT_EQ(heading_function("static int ovl_dentry_revalidate_common(struct dentry *dentry,"),
-              "ovl_dentry_revalidate_common");
-    EXPECT_EQ(
-        heading_function("int ovl_copy_xattr(struct super_block *sb, const struct path *oldpath,"),
-        "ovl_copy_xattr");
-    EXPECT_EQ(heading_function("static struct dentry *ovl_d_real (struct dentry *dentry,"),
-              "ovl_d_real");
-    EXPECT_EQ(heading_function("struct ovl_fs {"), std::nullopt);
-    EXPECT_EQ(heading_function(""), std::nullopt);
+TEST(CShape, is_c_file_knows_sources_and_headers) {
     EXPECT_TRUE(is_c_file("fs/overlayfs/super.c"));
     EXPECT_TRUE(is_c_file("fs/overlayfs/overlayfs.h"));
     EXPECT_FALSE(is_c_file("fs/overlayfs/Kconfig"));

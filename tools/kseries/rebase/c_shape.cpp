@@ -327,25 +327,6 @@ std::vector<std::string> changed_functions(std::string_view before, std::string_
     return out;
 }
 
-std::optional<std::string> heading_function(std::string_view heading) {
-    const auto paren = heading.find('(');
-    if (paren == std::string_view::npos) {
-        return std::nullopt;
-    }
-    std::size_t end = paren;
-    while (end > 0 && (heading[end - 1] == ' ' || heading[end - 1] == '\t')) {
-        --end;
-    }
-    std::size_t from = end;
-    while (from > 0 && ident_char(heading[from - 1])) {
-        --from;
-    }
-    if (from == end || !ident_start(heading[from])) {
-        return std::nullopt;
-    }
-    return std::string(heading.substr(from, end - from));
-}
-
 bool is_c_file(std::string_view path) {
     return path.ends_with(".c") || path.ends_with(".h");
 }

@@ -37,10 +37,6 @@ struct ShapeProblem {
 [[nodiscard]] std::vector<std::string> changed_functions(std::string_view before,
                                                          std::string_view after);
 
-// The function a hunk's `@@` heading names ("static int f(struct dentry *d,"
-// -> "f"), or none when the heading is not a function's.
-[[nodiscard]] std::optional<std::string> heading_function(std::string_view heading);
-
 // Is `path` a C source or header, whose shape check_c_shape() can judge?
 [[nodiscard]] bool is_c_file(std::string_view path);
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <kseries/patch/writer.hpp>
+#include <kseries/rebase/c_function.hpp>
 #include <kseries/rebase/c_shape.hpp>
 #include <kseries/rebase/workspace.hpp>
 #include <kseries/source/directory_tree.hpp>
@@ -63,7 +64,7 @@ std::optional<ShapeProblem> shape_problem(std::string_view text, const patch::Fi
         before ? changed_functions(*before, text) : std::vector<std::string>{};
     const auto had = before ? defined_functions(*before) : std::set<std::string>{};
     for (const auto& h : file.hunks) {
-        if (auto name = heading_function(h.section);
+        if (auto name = defined_function(h.section);
             name && had.contains(*name) &&
             std::find(functions.begin(), functions.end(), *name) == functions.end()) {
             functions.push_back(std::move(*name));
