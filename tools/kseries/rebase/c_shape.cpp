@@ -261,7 +261,9 @@ private:
     Scan out_;
 };
 
-std::optional<std::size_t> marker_line(std::string_view text) {
+} // namespace
+
+std::optional<std::size_t> conflict_line(std::string_view text) {
     std::size_t n = 0;
     for (const auto line : text::split_lines(text)) {
         ++n;
@@ -273,11 +275,9 @@ std::optional<std::size_t> marker_line(std::string_view text) {
     return std::nullopt;
 }
 
-} // namespace
-
 std::optional<ShapeProblem> check_c_shape(std::string_view text,
                                           const std::vector<std::string>& functions) {
-    if (const auto line = marker_line(text)) {
+    if (const auto line = conflict_line(text)) {
         return ShapeProblem{*line, "still holds a conflict marker"};
     }
     auto scan = Scanner(text).run();

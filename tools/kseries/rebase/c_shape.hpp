@@ -37,6 +37,10 @@ struct ShapeProblem {
 [[nodiscard]] std::vector<std::string> changed_functions(std::string_view before,
                                                          std::string_view after);
 
+// The line (1-based) of the first conflict marker a resolution left
+// (`<<<<<<< `, `||||||| `, `=======`, `>>>>>>> `), or none.
+[[nodiscard]] std::optional<std::size_t> conflict_line(std::string_view text);
+
 // Is `path` a C source or header, whose shape check_c_shape() can judge?
 [[nodiscard]] bool is_c_file(std::string_view path);
 

@@ -37,19 +37,6 @@ std::string state_json(const Request& r, const std::vector<PatchOutcome>& decide
     return doc.dump(2) + '\n';
 }
 
-// A file that holds conflict markers: the first one's line.
-std::optional<std::size_t> conflict_line(std::string_view text) {
-    std::size_t n = 0;
-    for (const auto line : text::split_lines(text)) {
-        ++n;
-        if (line.starts_with("<<<<<<< ") || line.starts_with("||||||| ") ||
-            line.starts_with(">>>>>>> ") || text::chomp(line) == "=======") {
-            return n;
-        }
-    }
-    return std::nullopt;
-}
-
 // The first problem of a resolved C file's shape: the functions the
 // patch's hunks are in (by their @@ headings) and the ones the resolution
 // edits must still be defined where the target (orig/) defines them.
