@@ -13,17 +13,15 @@
 #include <spdlog/spdlog.h>
 
 #include <kseries/git/blob.hpp>
-#include <kseries/git/repository.hpp>
-#include <kseries/kernel/detect.hpp>
 #include <kseries/patch/parser.hpp>
 #include <kseries/rebase/rebase.hpp>
 #include <kseries/rebase/workspace.hpp>
 #include <kseries/report/rebase_report.hpp>
 #include <kseries/series/store_write.hpp>
-#include <kseries/source/archive.hpp>
 #include <kseries/source/directory_tree.hpp>
 
 #include "command.hpp"
+#include "rebase_target.hpp"
 #include "exit_codes.hpp"
 
 namespace kseries::cli {
@@ -46,123 +44,6 @@ struct RebaseOptions {
     bool skip = false;
     bool abort = false;
 };
-
-struct Target {
-    std::unique_ptr<source::SourceTree> tree;
-    std::optional<kernel::Detected> release; // which release, and how that was told
-};
-
-// The release a source's name states, as told by `origin`.
-std::optional<kernel::Detected> named_release(std::string_view name, kernel::ReleaseOrigin origin) {
-    auto r = kernel::parse_release(name);
-    if (!r) {
-        return std::nullopt;
-    }
-    return kernel::Detected{std::move(*r), origin};
-}
-
-// --onto / --base: DIR, RELEASE=DIR, REPO@REF (a git repository and a ref
-// or commit), a kernel SRPM or a tarball.
-Expected<Target> open_target(const std::string& spec, const source::WantedPaths& wanted) {
-    Target t;
-    std::string what = spec;
-    if (const auto eq = spec.find('='); eq != std::string::npos) {
-        auto named = kernel::parse_release(spec.substr(0, eq));
-        if (!named) {
-            return fail(ErrorKind::Usage,
-                        fmt::format("{}: '{}' is not a kernel release like 4.18.0-193.el8", spec,
-                                    spec.substr(0, eq)));
-        }
-        t.release = kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
-        what = spec.substr(eq + 1);
-    }
-    std::error_code ec;
-    if (const auto at = what.rfind('@');
-        at != std::string::npos && fs::is_directory(what.substr(0, at), ec)) {
-        const std::string repo = what.substr(0, at);
-        auto refs = git::match_refs(repo, {what.substr(at + 1)});
-        if (!refs) {
-            return std::unexpected(refs.error());
-        }
-        if (refs->size() != 1) {
-            return fail(ErrorKind::Usage, fmt::format("{}: names {} refs; name exactly one", spec,
-                                                      refs->size()));
-        }
-        if (!t.release) {
-            t.release = named_release(refs->front().name, kernel::ReleaseOrigin::GitRef);
-        }
-        auto tree = git::open_commit_tree(repo, refs->front().commit_id);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        t.tree = std::move(*tree);
-    } else if (what.ends_with(".src.rpm")) {
-        auto srpm = source::open_srpm(what, wanted);
-        if (!srpm) {
-            return std::unexpected(srpm.error());
-        }
-        t.tree = std::move(srpm->tree);
-        if (!t.release) {
-            t.release =
-                named_release(fs::path(what).filename().string(), kernel::ReleaseOrigin::SrpmName);
-        }
-    } else if (what.find(".tar") != std::string::npos && fs::is_regular_file(what, ec)) {
-        auto tree = source::open_tarball(what, wanted);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        t.tree = std::move(*tree);
-        if (!t.release) {
-            t.release = named_release(fs::path(what).filename().string(),
-                                      kernel::ReleaseOrigin::TarballName);
-        }
-    } else {
-        auto dir = source::DirectoryTree::open(what);
-        if (!dir) {
-            return std::unexpected(dir.error());
-        }
-        t.tree = std::move(*dir);
-    }
-    if (!t.release) {
-        auto detected = detect_named(*t.tree);
-        if (!detected) {
-            return std::unexpected(detected.error());
-        }
-        t.release = std::move(*detected);
-    }
-    return t;
-}
-
-// A source spec with its path made absolute (a `RELEASE=` prefix and a
-// git `@REF` suffix kept), so that a stopped rebase resumes from any
-// working directory: the workspace's state.json records the request.
-std::string absolute_source(const std::string& spec) {
-    if (spec.empty()) {
-        return spec;
-    }
-    std::string prefix;
-    std::string what = spec;
-    if (const auto eq = spec.find('=');
-        eq != std::string::npos && kernel::parse_release(spec.substr(0, eq))) {
-        prefix = spec.substr(0, eq + 1);
-        what = spec.substr(eq + 1);
-    }
-    std::string suffix;
-    std::error_code ec;
-    if (const auto at = what.rfind('@');
-        at != std::string::npos && fs::is_directory(what.substr(0, at), ec)) {
-        suffix = what.substr(at);
-        what = what.substr(0, at);
-    }
-    std::string path = fs::absolute(what, ec).lexically_normal().string();
-    if (ec) {
-        return spec; // opening it says what is wrong
-    }
-    if (path.size() > 1 && path.back() == '/') {
-        path.pop_back();
-    }
-    return prefix + path + suffix;
-}
 
 // The store and the version to carry.
 struct Loaded {
@@ -199,14 +80,6 @@ std::string next_version(const series::Store& store) {
         highest = std::max(highest, std::stoul(v.name.substr(1)));
     }
     return fmt::format("v{}", highest + 1);
-}
-
-Expected<source::WantedPaths> wanted_paths(const series::Selection& selection) {
-    auto wanted = selection.touched_paths();
-    if (wanted) {
-        wanted->insert({"Makefile", "Makefile.rhelver"});
-    }
-    return wanted;
 }
 
 // The new version's records: the carried patches keep their records, the
@@ -346,78 +219,6 @@ Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::
                             : opts.format == "md" ? report::render_rebase_markdown(rep)
                                                   : report::render_rebase_text(rep);
     return emit(out, result.stopped() ? exit_checks_failed : exit_ok);
-}
-
-// A target must be a kernel tree, as matrix requires of a row: a top
-// Makefile with VERSION and PATCHLEVEL, or a tree whose release is named
-// that holds some of the files the series patches (an extract such as
-// fs/overlayfs). Anything else - an empty directory, a branch of another
-// project - would only stop the rebase with every hunk unplaced.
-Expected<void> require_kernel_tree(const std::string& spec, const Target& t,
-                                   const series::Selection& selection) {
-    auto detected = kernel::detect(*t.tree);
-    if (!detected) {
-        return std::unexpected(detected.error());
-    }
-    if (detected->has_value()) {
-        return {};
-    }
-    auto touched = selection.touched_paths();
-    if (!touched) {
-        return std::unexpected(touched.error());
-    }
-    bool holds = false;
-    for (const auto& path : *touched) {
-        auto file = t.tree->read(path);
-        if (!file) {
-            return std::unexpected(file.error());
-        }
-        holds = holds || file->has_value();
-    }
-    if (!holds) {
-        return fail(ErrorKind::Usage,
-                    fmt::format("--onto {}: not a kernel tree: no top Makefile with VERSION and "
-                                "PATCHLEVEL, and none of the files the series patches",
-                                spec));
-    }
-    if (!t.release) {
-        return fail(ErrorKind::Usage,
-                    fmt::format("--onto {}: no kernel Makefile tells its release; name it as "
-                                "RELEASE={}",
-                                spec, spec));
-    }
-    return {};
-}
-
-// The target and, when given, the base tree of a request.
-struct Trees {
-    Target target;
-    std::optional<Target> base;
-    [[nodiscard]] source::SourceTree* base_tree() const { return base ? base->tree.get() : nullptr; }
-};
-
-Expected<Trees> open_trees(const series::Selection& selection, const std::string& onto,
-                           const std::string& base) {
-    auto wanted = wanted_paths(selection);
-    if (!wanted) {
-        return std::unexpected(wanted.error());
-    }
-    auto target = open_target(onto, *wanted);
-    if (!target) {
-        return std::unexpected(target.error());
-    }
-    if (auto ok = require_kernel_tree(onto, *target, selection); !ok) {
-        return std::unexpected(ok.error());
-    }
-    Trees out{std::move(*target), std::nullopt};
-    if (!base.empty()) {
-        auto b = open_target(base, *wanted);
-        if (!b) {
-            return std::unexpected(b.error());
-        }
-        out.base = std::move(*b);
-    }
-    return out;
 }
 
 Expected<int> start(const RebaseOptions& opts) {
