@@ -27,9 +27,8 @@ bench:
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default -j $(JOBS)
 	@tests/bench/matrix-bench.sh --kseries build/default/tools/cli/kseries --work build/bench
-	@ctest --preset default -R '^corpus[.]' >/dev/null
-	@build/default/tests/rebase-bench --corpus-61 build/default/corpus/linux-6.1 \
-	  --corpus-612 build/default/corpus/linux-6.12 --json build/bench/rebase-bench.json
+	@tests/bench/rebase-bench.sh build/default/tests/rebase-bench build/bench \
+	  --json build/bench/rebase-bench.json
 
 FUZZ_SECONDS ?= 60
 
