@@ -6,7 +6,8 @@
 // wrongly or silently dropped, 2 on bad usage.
 //
 // Usage: rebase-bench --corpus-61 DIR --corpus-612 DIR [--cases N] [--seed S]
-//                     [--class NAME]... [--json FILE]
+//                     [--class NAME]... [--case ID] [--json FILE]
+// A case's id is stable for the same corpus, --seed and --cases.
 #include "rebase_bench.hpp"
 
 #include <algorithm>
@@ -139,7 +140,7 @@ nlohmann::json to_json(const Tally& t) {
 int usage(const std::string& why) {
     std::cerr << "rebase-bench: " << why
               << "\nusage: rebase-bench --corpus-61 DIR --corpus-612 DIR [--cases N] [--seed S] "
-                 "[--class NAME]... [--json FILE]\n";
+                 "[--class NAME]... [--case ID] [--json FILE]\n";
     return 2;
 }
 
@@ -151,7 +152,8 @@ int main(int argc, char** argv) {
     std::string json_path;
     std::size_t per_class = 0;
     std::uint64_t seed = 20261201;
-    std::vector<Klass> classes; // empty: all
+    std::vector<Klass> classes;           // empty: all
+    std::optional<std::size_t> only_case; // a case id, to reproduce one
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (i + 1 >= argc) {
@@ -173,6 +175,8 @@ int main(int argc, char** argv) {
                     return usage(fmt::format("--class: no class named {}", value));
                 }
                 classes.push_back(*k);
+            } else if (arg == "--case") {
+                only_case = std::stoul(value);
             } else if (arg == "--json") {
                 json_path = value;
             } else {
@@ -200,8 +204,9 @@ int main(int argc, char** argv) {
     nlohmann::json failures = nlohmann::json::array();
     std::string failure_text;
     for (const auto& c : cases) {
-        if (!classes.empty() &&
-            std::find(classes.begin(), classes.end(), c.klass) == classes.end()) {
+        if ((!classes.empty() &&
+             std::find(classes.begin(), classes.end(), c.klass) == classes.end()) ||
+            (only_case && c.id != *only_case)) {
             continue;
         }
         const auto& f = files[c.file];
