@@ -1,0 +1,281 @@
+// rebase-bench: carries edits made on real kernel functions (Debian's 6.1)
+// onto the real later version of the same functions (6.12) with
+// kseries::rebase::place_file() and judges each case against the intended
+// result (docs/benchmarks.md, "rebase-bench"). Prints Markdown tables per
+// class, per placement step and overall; exits 1 when any case was placed
+// wrongly or silently dropped, 2 on bad usage.
+//
+// Usage: rebase-bench --corpus-61 DIR --corpus-612 DIR [--cases N] [--seed S]
+//                     [--class NAME]... [--case ID] [--json FILE]
+// A case's id is stable for the same corpus, --seed and --cases.
+#include "rebase_bench.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <kseries/git/diff.hpp>
+#include <kseries/patch/parser.hpp>
+#include <kseries/rebase/place.hpp>
+
+using namespace kseries;
+using namespace kseries::rebasebench;
+
+namespace {
+
+enum class Outcome { Correct, Stopped, Dropped, Wrong };
+
+struct Tally {
+    std::size_t cases = 0;
+    std::array<std::size_t, 4> by{}; // per Outcome
+
+    void add(Outcome o) {
+        ++cases;
+        ++by[static_cast<std::size_t>(o)];
+    }
+    [[nodiscard]] double percent() const {
+        return cases == 0 ? 0.0 : 100.0 * static_cast<double>(by[0]) / static_cast<double>(cases);
+    }
+};
+
+struct Judged {
+    Outcome outcome = Outcome::Correct;
+    rebase::Step step = rebase::Step::Exact; // the least exact step of its hunks
+    std::string steps;                       // every hunk's step and note
+    std::string patch;
+    std::string difference; // intended -> result, when they differ
+};
+
+// The hunk of `file` whose old range holds the edit's 6.1 line.
+std::size_t hunk_of(const patch::FilePatch& file, const Edit& e) {
+    for (std::size_t h = 0; h < file.hunks.size(); ++h) {
+        const auto first = static_cast<std::size_t>(std::max(0L, file.hunks[h].old_start - 1));
+        const auto count = static_cast<std::size_t>(file.hunks[h].old_count);
+        if (e.old_start >= first && e.old_start <= first + count) {
+            return h;
+        }
+    }
+    return file.hunks.size();
+}
+
+Expected<Judged> judge(const FilePair& f, const Case& c) {
+    const std::string old_text = joined(f.old_lines);
+    auto section =
+        git::diff_file(f.path, old_text, joined(apply_edits(f.old_lines, c.edits, false)));
+    if (!section) {
+        return std::unexpected(section.error());
+    }
+    auto parsed = patch::parse(*section, "bench");
+    if (!parsed) {
+        return std::unexpected(parsed.error());
+    }
+    const auto& file = parsed->files.at(0);
+    // Already present: the target has the change; the right answer is to
+    // leave it as it is (already applied, or a stop).
+    const bool present = c.klass == Klass::AlreadyPresent;
+    const Lines target = present ? apply_edits(f.new_lines, c.edits, true) : f.new_lines;
+    auto placed = rebase::place_file(file, joined(target));
+    if (!placed) {
+        return std::unexpected(placed.error());
+    }
+    Judged j;
+    j.patch = *section;
+    bool dropped = false;
+    bool stopped = false;
+    for (const auto& h : placed->hunks) {
+        j.step = std::max(j.step, h.step);
+        j.steps += fmt::format("  {} @{}: {}\n", rebase::step_key(h.step), h.stated, h.note);
+        stopped = stopped || h.step == rebase::Step::Unplaced;
+        dropped = dropped || (h.step == rebase::Step::AlreadyApplied && !present);
+    }
+    // The intended result of what was placed: the edits of the hunks placed
+    // (not stopped, not declared already applied) at their 6.12 places.
+    std::vector<Edit> intended;
+    for (const auto& e : c.edits) {
+        const std::size_t h = hunk_of(file, e);
+        const auto step = h < placed->hunks.size() ? placed->hunks[h].step : rebase::Step::Unplaced;
+        if (!present && step != rebase::Step::Unplaced && step != rebase::Step::AlreadyApplied) {
+            intended.push_back(e);
+        }
+    }
+    const std::string want = joined(apply_edits(target, intended, true));
+    if (placed->content != want) {
+        j.outcome = Outcome::Wrong;
+        auto d = git::diff_file(f.path, want, placed->content);
+        j.difference = d ? *d : d.error().message();
+    } else if (dropped) {
+        j.outcome = Outcome::Dropped;
+    } else if (stopped) {
+        j.outcome = Outcome::Stopped;
+    }
+    return j;
+}
+
+void print_table(const std::string& title, const std::vector<std::pair<std::string, Tally>>& rows) {
+    fmt::print("\n| {} | cases | carried correctly | stopped | dropped | wrong | % correct |\n",
+               title);
+    fmt::print("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (const auto& [name, t] : rows) {
+        if (t.cases == 0) {
+            continue; // a class left out with --class
+        }
+        fmt::print("| {} | {} | {} | {} | {} | {} | {:.1f} |\n", name, t.cases, t.by[0], t.by[1],
+                   t.by[2], t.by[3], t.percent());
+    }
+}
+
+nlohmann::json to_json(const Tally& t) {
+    return {{"cases", t.cases},   {"correct", t.by[0]}, {"stopped", t.by[1]},
+            {"dropped", t.by[2]}, {"wrong", t.by[3]},   {"percent_correct", t.percent()}};
+}
+
+int usage(const std::string& why) {
+    std::cerr << "rebase-bench: " << why
+              << "\nusage: rebase-bench --corpus-61 DIR --corpus-612 DIR [--cases N] [--seed S] "
+                 "[--class NAME]... [--case ID] [--json FILE]\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string root61;
+    std::string root612;
+    std::string json_path;
+    std::size_t per_class = 0;
+    std::uint64_t seed = 20261201;
+    std::vector<Klass> classes;           // empty: all
+    std::optional<std::size_t> only_case; // a case id, to reproduce one
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (i + 1 >= argc) {
+            return usage(fmt::format("{}: missing value", arg));
+        }
+        const std::string value = argv[++i];
+        try {
+            if (arg == "--corpus-61") {
+                root61 = value;
+            } else if (arg == "--corpus-612") {
+                root612 = value;
+            } else if (arg == "--cases") {
+                per_class = std::stoul(value);
+            } else if (arg == "--seed") {
+                seed = std::stoull(value);
+            } else if (arg == "--class") {
+                const auto k = klass_named(value);
+                if (!k) {
+                    return usage(fmt::format("--class: no class named {}", value));
+                }
+                classes.push_back(*k);
+            } else if (arg == "--case") {
+                only_case = std::stoul(value);
+            } else if (arg == "--json") {
+                json_path = value;
+            } else {
+                return usage(fmt::format("unknown option {}", arg));
+            }
+        } catch (const std::exception&) {
+            return usage(fmt::format("{}: not a number: {}", arg, value));
+        }
+    }
+    if (root61.empty() || root612.empty()) {
+        return usage("--corpus-61 and --corpus-612 are required");
+    }
+    for (const auto& dir : {root61, root612}) {
+        if (!std::filesystem::is_directory(dir)) {
+            return usage(fmt::format("{}: not a directory", dir));
+        }
+    }
+    const auto files = load_pairs(root61, root612);
+    const auto functions = function_pairs(files);
+    const auto cases = make_cases(files, functions, per_class, seed);
+
+    std::array<Tally, klass_count> by_class{};
+    std::map<rebase::Step, Tally> by_step;
+    Tally overall;
+    nlohmann::json failures = nlohmann::json::array();
+    std::string failure_text;
+    for (const auto& c : cases) {
+        if ((!classes.empty() &&
+             std::find(classes.begin(), classes.end(), c.klass) == classes.end()) ||
+            (only_case && c.id != *only_case)) {
+            continue;
+        }
+        const auto& f = files[c.file];
+        auto j = judge(f, c);
+        if (!j) {
+            std::cerr << fmt::format("rebase-bench: case {} ({}): {}\n", c.id, f.path,
+                                     j.error().message());
+            return 2;
+        }
+        by_class[static_cast<std::size_t>(c.klass)].add(j->outcome);
+        by_step[j->step].add(j->outcome);
+        overall.add(j->outcome);
+        if (j->outcome == Outcome::Wrong || j->outcome == Outcome::Dropped) {
+            const char* what = j->outcome == Outcome::Wrong ? "wrong" : "dropped";
+            failure_text +=
+                fmt::format("\n### case {}: {} — {} {} ({}, "
+                            "{})\n\nsteps:\n```\n{}```\npatch:\n```diff\n{}```\n",
+                            c.id, what, f.path, c.function.empty() ? "(file level)" : c.function,
+                            klass_name(c.klass), c.edits.front().kind, j->steps, j->patch);
+            if (!j->difference.empty()) {
+                failure_text += fmt::format("intended -> result:\n```diff\n{}```\n", j->difference);
+            }
+            failures.push_back({{"case", c.id},
+                                {"outcome", what},
+                                {"file", f.path},
+                                {"function", c.function},
+                                {"class", klass_name(c.klass)},
+                                {"kind", c.edits.front().kind},
+                                {"steps", j->steps},
+                                {"patch", j->patch},
+                                {"difference", j->difference}});
+        }
+    }
+
+    fmt::print(
+        "# rebase-bench: {} cases from {} differing files, {} changed functions (seed {}{})\n",
+        overall.cases, files.size(), functions.size(), seed,
+        per_class > 0 ? fmt::format(", at most {} per class", per_class) : "");
+    std::vector<std::pair<std::string, Tally>> rows;
+    for (std::size_t k = 0; k < klass_count; ++k) {
+        rows.emplace_back(klass_name(static_cast<Klass>(k)), by_class[k]);
+    }
+    rows.emplace_back("**overall**", overall);
+    print_table("class", rows);
+    rows.clear();
+    for (const auto& [step, t] : by_step) {
+        rows.emplace_back(std::string(rebase::step_key(step)), t);
+    }
+    print_table("least exact step", rows);
+    if (!failure_text.empty()) {
+        fmt::print("\n## wrong and dropped cases\n{}", failure_text);
+    }
+
+    if (!json_path.empty()) {
+        nlohmann::json out{{"seed", seed}, {"overall", to_json(overall)}, {"failures", failures}};
+        for (std::size_t k = 0; k < klass_count; ++k) {
+            out["classes"][klass_name(static_cast<Klass>(k))] = to_json(by_class[k]);
+        }
+        for (const auto& [step, t] : by_step) {
+            out["steps"][std::string(rebase::step_key(step))] = to_json(t);
+        }
+        std::ofstream json(json_path);
+        json << out.dump(2) << '\n';
+        if (!json.flush()) {
+            std::cerr << fmt::format("rebase-bench: {}: cannot write\n", json_path);
+            return 2;
+        }
+    }
+    const bool broken = overall.by[static_cast<std::size_t>(Outcome::Wrong)] > 0 ||
+                        overall.by[static_cast<std::size_t>(Outcome::Dropped)] > 0;
+    return broken ? EXIT_FAILURE : EXIT_SUCCESS;
+}
