@@ -54,7 +54,8 @@ std::optional<check::PolicyId> policy_from_spec(std::string_view spec) {
             continue;
         }
         const std::string_view command = line.substr(at + 14);
-        if (command.find("git") != std::string_view::npos && command.find("apply") != std::string_view::npos) {
+        if (command.find("git") != std::string_view::npos &&
+            command.find("apply") != std::string_view::npos) {
             return check::PolicyId::GitApply;
         }
         if (command.find("patch") == std::string_view::npos) {

@@ -188,8 +188,9 @@ Expected<void> scan_tarball(archive* a, const std::string& label, ArchiveTree& t
             // libarchive reads an empty file (a 0-byte .tar.gz) as an empty
             // archive; a kernel tarball is never one.
             if (members == 0) {
-                return fail(ErrorKind::Parse,
-                            fmt::format("{} is not a readable tarball: it holds no members", label));
+                return fail(
+                    ErrorKind::Parse,
+                    fmt::format("{} is not a readable tarball: it holds no members", label));
             }
             return {};
         }

@@ -6,8 +6,8 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <pthread.h>
 #include <mutex>
+#include <pthread.h>
 #include <random>
 #include <unistd.h>
 #include <utility>
