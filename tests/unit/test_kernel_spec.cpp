@@ -20,3 +20,12 @@ TEST(KernelSpec, says_nothing_without_a_patch_command) {
     EXPECT_FALSE(policy_from_spec("# patch_command='git apply'\n").has_value())
         << "a comment is not the command";
 }
+
+TEST(KernelSpec, a_patch_command_of_50000_spaces_after_f_is_read_without_recursion) {
+    // std::regex recursed once per space here and overflowed the stack.
+    const std::string spec = "patch_command='patch -p1 -F" + std::string(50000, ' ') + "1 -s'\n";
+    EXPECT_EQ(policy_from_spec(spec), PolicyId::KernelSpec);
+    EXPECT_EQ(policy_from_spec("patch_command='patch -F" + std::string(50000, ' ') + "'\n"),
+              PolicyId::GnuPatch)
+        << "-F with no number is no fuzz setting";
+}

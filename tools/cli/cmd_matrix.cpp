@@ -321,7 +321,7 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
                                              {opts->output.empty() && stdout_color(global.color)});
         }
         if (!opts->output.empty()) {
-            if (auto written = write_file_atomic(opts->output, out); !written) {
+            if (auto written = write_output_file(opts->output, out); !written) {
                 return std::unexpected(written.error());
             }
             if (!global.quiet) {

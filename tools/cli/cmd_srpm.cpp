@@ -21,6 +21,7 @@
 #include <kseries/rpm/spec_edit.hpp>
 #include <kseries/rpm/srpm.hpp>
 #include <kseries/source/archive.hpp>
+#include <kseries/util/file.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -102,11 +103,7 @@ Expected<Picked> pick_version(const SrpmOptions& opts, const kernel::Release& re
 }
 
 Expected<std::string> read_patch_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail(ErrorKind::Io, fmt::format("cannot read {}", path.string()));
-    }
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    return read_regular_file(path);
 }
 
 Expected<int> make(const SrpmOptions& opts) {

@@ -2,12 +2,16 @@
 // releases. This file only wires the commands together; each lives in its
 // own cmd_*.cpp and the work itself in libkseries.
 #include <cstdio>
+#include <exception>
 #include <map>
+#include <new>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <kseries/util/file.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -62,15 +66,29 @@ int main(int argc, char** argv) {
         return code == 0 ? exit_ok : exit_error;
     }
     setup_logging(global);
+    kseries::remove_temporaries_on_signal();
 
-    for (const auto* sub : app.get_subcommands()) {
-        auto result = bodies.at(sub)();
-        if (!result) {
-            (void)std::fflush(stdout);
-            fmt::print(stderr, "kseries: error: {}\n", result.error().to_string());
-            return exit_error;
+    // No input may end kseries with a crash: an exception that escapes a
+    // command (a library's, or bad_alloc) is reported like any other error.
+    const auto report = [](std::string_view what) {
+        (void)std::fflush(stdout);
+        fmt::print(stderr, "kseries: error: {}\n", what);
+        return exit_error;
+    };
+    try {
+        for (const auto* sub : app.get_subcommands()) {
+            auto result = bodies.at(sub)();
+            if (!result) {
+                return report(result.error().to_string());
+            }
+            return *result;
         }
-        return *result;
+    } catch (const std::bad_alloc&) {
+        return report("out of memory");
+    } catch (const std::exception& e) {
+        return report(fmt::format("internal error: {}", e.what()));
+    } catch (...) {
+        return report("internal error: an unknown exception");
     }
     return exit_error;
 }

@@ -8,7 +8,6 @@
 #include <kseries/util/text.hpp>
 
 #include <algorithm>
-#include <regex>
 
 namespace kseries::kbuild {
 
@@ -37,14 +36,24 @@ std::string jobs_arg(unsigned jobs) { return fmt::format("-j{}", std::max(1U, jo
 } // namespace
 
 std::vector<std::string> config_options(std::string_view makefile) {
-    static const std::regex obj(R"(obj-\$\(CONFIG_([A-Z0-9_]+)\))");
+    // Every "obj-$(CONFIG_NAME)", scanned by hand: no std::regex runs on a
+    // file of unbounded size (libstdc++'s recurses per character).
+    constexpr std::string_view prefix = "obj-$(CONFIG_";
     std::vector<std::string> out;
-    const std::string text(makefile);
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), obj); it != std::sregex_iterator();
-         ++it) {
-        const std::string name = (*it)[1].str();
-        if (std::find(out.begin(), out.end(), name) == out.end()) {
-            out.push_back(name);
+    std::size_t at = 0;
+    while ((at = makefile.find(prefix, at)) != std::string_view::npos) {
+        at += prefix.size();
+        std::size_t end = at;
+        while (end < makefile.size() &&
+               ((makefile[end] >= 'A' && makefile[end] <= 'Z') ||
+                (makefile[end] >= '0' && makefile[end] <= '9') || makefile[end] == '_')) {
+            ++end;
+        }
+        if (end > at && end < makefile.size() && makefile[end] == ')') {
+            const std::string name(makefile.substr(at, end - at));
+            if (std::find(out.begin(), out.end(), name) == out.end()) {
+                out.push_back(name);
+            }
         }
     }
     return out;

@@ -320,7 +320,9 @@ std::string render_check_json(const check::Report& report, const ReleaseNote* re
         skipped.push_back({{"name", s.name}, {"reason", "skipped by the maintainer: " + s.reason}});
     }
     doc["skipped"] = std::move(skipped);
-    return doc.dump(2) + '\n';
+    // Paths and names are bytes, not always UTF-8: replace what is not
+    // (U+FFFD) rather than throw, so the document is valid for any input.
+    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
 }
 
 } // namespace kseries::report

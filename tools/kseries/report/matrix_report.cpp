@@ -284,7 +284,9 @@ std::string render_matrix_json(const matrix::Matrix& m) {
         rows.push_back(std::move(jr));
     }
     doc["releases"] = std::move(rows);
-    return doc.dump(2) + '\n';
+    // Paths and names are bytes, not always UTF-8: replace what is not
+    // (U+FFFD) rather than throw, so the document is valid for any input.
+    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
 }
 
 } // namespace kseries::report

@@ -131,7 +131,9 @@ std::string render_rebase_json(const RebaseReport& r) {
         patches.push_back(std::move(jp));
     }
     doc["patches"] = std::move(patches);
-    return doc.dump(2) + '\n';
+    // Paths and names are bytes, not always UTF-8: replace what is not
+    // (U+FFFD) rather than throw, so the document is valid for any input.
+    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
 }
 
 } // namespace kseries::report

@@ -1,7 +1,7 @@
 #include <kseries/rpm/kmod_package.hpp>
 
 #include <array>
-#include <fstream>
+#include <unistd.h>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -17,24 +17,19 @@ namespace fs = std::filesystem;
 namespace {
 
 Expected<std::string> read_whole(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in.is_open()) {
-        return fail(ErrorKind::NotFound, fmt::format("cannot open {}", file.string()));
-    }
-    std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) {
-        return fail(ErrorKind::Io, fmt::format("cannot read {}", file.string()));
-    }
-    return data;
+    return read_regular_file(file);
 }
 
 
 } // namespace
 
 Expected<std::string> module_arch(const fs::path& module) {
-    std::ifstream in(module, std::ios::binary);
+    auto fd = open_regular_file(module);
+    if (!fd) {
+        return std::unexpected(fd.error());
+    }
     std::array<unsigned char, 20> h{};
-    if (!in.read(reinterpret_cast<char*>(h.data()), h.size())) {
+    if (::pread(fd->get(), h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) {
         return fail(ErrorKind::Io,
                     fmt::format("cannot read the ELF header of {}", module.string()));
     }

@@ -28,8 +28,18 @@ std::string escape(std::string_view text) {
     return out;
 }
 
+// Longer than any package name, release or module name rpm accepts.
+constexpr std::size_t max_field_size = 255;
+
 Expected<void> check_field(std::string_view field, const std::string& value, const std::regex& re,
                            std::string_view allowed) {
+    // The length first: std::regex recurses per character, so no regex
+    // runs on a value of unbounded length.
+    if (value.size() > max_field_size) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("kmod: {} of {} characters cannot go into a spec file (at most {})",
+                                field, value.size(), max_field_size));
+    }
     if (!std::regex_match(value, re)) {
         return fail(ErrorKind::Usage, fmt::format("kmod: {} {} cannot go into a spec file: "
                                                   "only {} are allowed",
@@ -42,7 +52,7 @@ Expected<void> check_field(std::string_view field, const std::string& value, con
 Expected<std::string> changelog_date(const std::string& date) {
     static const std::regex iso(R"(([0-9]{4})-([0-9]{2})-([0-9]{2}))");
     std::smatch m;
-    if (!std::regex_match(date, m, iso)) {
+    if (date.size() != 10 || !std::regex_match(date, m, iso)) {
         return fail(ErrorKind::Usage,
                     fmt::format("kmod: date {} is not YYYY-MM-DD", text::quote_line(date)));
     }
@@ -69,7 +79,7 @@ std::vector<std::string> kernel_requires(std::string_view kver) {
     static const std::regex rhel(
         R"(([0-9]+(?:\.[0-9]+)*)-(([0-9]+)(?:\.[A-Za-z0-9_]+)*\.el[0-9]+(?:_[0-9]+)?(?:\.[A-Za-z0-9_]+)*?)\.(x86_64|aarch64|ppc64le|s390x|i686))");
     std::cmatch m;
-    if (std::regex_match(kver.begin(), kver.end(), m, rhel)) {
+    if (kver.size() <= max_field_size && std::regex_match(kver.begin(), kver.end(), m, rhel)) {
         const std::string v = m[1].str();
         return {fmt::format("kernel >= {}-{}", v, m[2].str()),
                 fmt::format("kernel < {}-{}", v, std::stoull(m[3].str()) + 1)};

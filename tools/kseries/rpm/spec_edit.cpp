@@ -74,6 +74,25 @@ std::string end_marker(const SpecPatches& p) { return fmt::format("# kseries end
 
 bool matches(const std::string& line, const std::regex& re) { return std::regex_match(line, re); }
 
+// std::regex recurses once per character, so every regex here runs only on
+// bounded input: spec lines (checked by check_line_sizes) and words.
+constexpr std::size_t max_line_size = 4096;
+constexpr std::size_t max_word_size = 255;
+
+// A kernel.spec's lines are short (the longest in RHEL's are a few hundred
+// bytes); a longer one is refused rather than matched.
+Expected<void> check_line_sizes(const Lines& lines, const std::string& label) {
+    for (std::size_t i = 0; i < lines.body.size(); ++i) {
+        if (lines.body[i].size() > max_line_size) {
+            return spec_error(label, i,
+                              fmt::format("a line of {} bytes; kseries reads spec lines of at "
+                                          "most {}",
+                                          lines.body[i].size(), max_line_size));
+        }
+    }
+    return {};
+}
+
 // Removes every block an earlier edit for the same series put in.
 Expected<bool> remove_earlier_edit(Lines& lines, const std::string& label, const SpecPatches& p) {
     const std::string begin_prefix = fmt::format("# kseries begin: {} ", p.series);
@@ -180,7 +199,7 @@ std::size_t wc_lines(std::string_view text) {
 
 Expected<void> check_buildid(std::string_view buildid) {
     static const std::regex re(R"(\.[A-Za-z0-9._+]+)");
-    if (!std::regex_match(buildid.begin(), buildid.end(), re)) {
+    if (buildid.size() > max_word_size || !std::regex_match(buildid.begin(), buildid.end(), re)) {
         return fail(ErrorKind::Usage,
                     fmt::format("buildid '{}' is not '.' followed by letters, digits, '.', '_' "
                                 "or '+' (it becomes part of the package release)",
@@ -191,7 +210,7 @@ Expected<void> check_buildid(std::string_view buildid) {
 
 Expected<void> check_patch_file_name(std::string_view name) {
     static const std::regex re(R"([A-Za-z0-9_+][A-Za-z0-9._+-]*)");
-    if (!std::regex_match(name.begin(), name.end(), re)) {
+    if (name.size() > max_word_size || !std::regex_match(name.begin(), name.end(), re)) {
         return fail(ErrorKind::Usage,
                     fmt::format("patch file name '{}' cannot go into a kernel.spec: kernel.spec's "
                                 "ApplyPatch uses it as a regular expression and a shell word; "
@@ -227,6 +246,9 @@ Expected<SpecEdit> edit_spec(std::string_view spec, const std::string& label,
     }
     SpecEdit out;
     Lines lines(spec);
+    if (auto ok = check_line_sizes(lines, label); !ok) {
+        return std::unexpected(ok.error());
+    }
     auto removed = remove_earlier_edit(lines, label, patches);
     if (!removed) {
         return std::unexpected(removed.error());
@@ -381,6 +403,9 @@ Expected<std::string> add_changelog(std::string_view spec, const std::string& la
         }
     }
     Lines lines(spec);
+    if (auto ok = check_line_sizes(lines, label); !ok) {
+        return std::unexpected(ok.error());
+    }
     static const std::regex changelog(R"(%changelog\s*)");
     const Found found = find_all(lines, changelog);
     if (found.at.empty()) {

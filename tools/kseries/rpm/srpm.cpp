@@ -21,11 +21,7 @@ namespace kseries::rpm {
 namespace {
 
 Expected<std::string> read_whole(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail(ErrorKind::Io, fmt::format("cannot read {}", path.string()));
-    }
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    return read_regular_file(path);
 }
 
 // Gives a file of the work directory the mode rpmbuild -bs should record.

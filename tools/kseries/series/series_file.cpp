@@ -107,11 +107,21 @@ Expected<std::vector<SeriesEntry>> parse_series(std::string_view text, const std
         entry.patch = patch::normalize_path(entry.patch);
         for (std::size_t i = 1; i < parts.size(); ++i) {
             const std::string_view opt = parts[i];
-            int strip = 0;
-            if (opt.starts_with("-p") && opt.size() > 2 &&
-                std::from_chars(opt.data() + 2, opt.data() + opt.size(), strip).ptr ==
-                    opt.data() + opt.size() &&
-                strip >= 0 && strip < 100) {
+            const std::string_view digits = opt.substr(std::min<std::size_t>(opt.size(), 2));
+            if (opt.starts_with("-p") && !digits.empty() &&
+                digits.find_first_not_of("0123456789") == std::string_view::npos) {
+                // from_chars leaves `strip` untouched on overflow: test its
+                // error, or -p4294967297 would read as -p0.
+                int strip = 0;
+                const auto [end, ec] =
+                    std::from_chars(digits.data(), digits.data() + digits.size(), strip);
+                if (ec != std::errc{} || end != digits.data() + digits.size() || strip > 99) {
+                    return fail(ErrorKind::Parse,
+                                fmt::format("strip count '{}' for patch '{}' is out of range "
+                                            "(-p0 to -p99)",
+                                            opt, entry.patch),
+                                Location{name, number});
+                }
                 entry.strip = strip;
             } else if (opt == "-R") {
                 entry.reverse = true;

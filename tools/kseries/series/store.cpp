@@ -396,8 +396,12 @@ std::string MapRule::describe() const {
 }
 
 bool Store::is_store(const fs::path& dir) {
+    // Any index.toml but a link marks a store: one that is a FIFO or a
+    // device is then refused by name when Store::open reads it, not taken
+    // for a quilt directory.
     std::error_code ec;
-    return fs::is_regular_file(fs::symlink_status(dir / index_file, ec));
+    const auto st = fs::symlink_status(dir / index_file, ec);
+    return fs::exists(st) && !fs::is_symlink(st) && !fs::is_directory(st);
 }
 
 Expected<Store> Store::open(const fs::path& dir) {

@@ -4,6 +4,8 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include <kseries/util/file.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,6 +40,16 @@ std::unexpected<Error> open_error(const std::filesystem::path& file, const std::
         return fail(ErrorKind::NotFound, fmt::format("{}: no such file", label));
     }
     return fail(ErrorKind::Parse, fmt::format("{} is not a readable {}: {}", label, what, error_text(a)));
+}
+
+// An archive file, opened only if it is a regular file: a FIFO would hang
+// the read and a device would never end.
+Expected<UniqueFd> open_archive_file(const std::filesystem::path& file, const std::string& label) {
+    auto fd = open_regular_file(file);
+    if (!fd && fd.error().kind() == ErrorKind::NotFound) {
+        return fail(ErrorKind::NotFound, fmt::format("{}: no such file", label));
+    }
+    return fd;
 }
 
 Reader new_reader() {
@@ -85,9 +97,21 @@ public:
         }
         return false;
     }
-    [[nodiscard]] bool complete() const { return m_files.size() == m_wanted.size(); }
-    void add_file(std::string path, std::string data) { m_files.emplace(std::move(path), std::move(data)); }
-    void add_link(std::string path, std::string target) { m_links.emplace(std::move(path), std::move(target)); }
+    // A later member of the same name replaces an earlier one, as tar and
+    // rpmbuild's %prep extract it: the last copy is the one that lands.
+    void add_file(std::string path, std::string data) {
+        m_links.erase(path);
+        m_files.insert_or_assign(std::move(path), std::move(data));
+    }
+    void add_link(std::string path, std::string target) {
+        m_files.erase(path);
+        m_links.insert_or_assign(std::move(path), std::move(target));
+    }
+    // A member that is neither (a directory, a device ...) replaces both.
+    void drop(const std::string& path) {
+        m_files.erase(path);
+        m_links.erase(path);
+    }
 
 private:
     std::string m_label;
@@ -156,10 +180,18 @@ Expected<std::string> read_data(archive* a, const std::string& what) {
 Expected<void> scan_tarball(archive* a, const std::string& label, ArchiveTree& tree) {
     std::string top;
     bool first = true;
+    std::size_t members = 0;
     archive_entry* entry = nullptr;
     while (true) {
         const int rc = archive_read_next_header(a, &entry);
         if (rc == ARCHIVE_EOF) {
+            // libarchive reads an empty file (a 0-byte .tar.gz) as an empty
+            // archive; a kernel tarball is never one.
+            if (members == 0) {
+                return fail(
+                    ErrorKind::Parse,
+                    fmt::format("{} is not a readable tarball: it holds no members", label));
+            }
             return {};
         }
         if (rc < ARCHIVE_WARN) {
@@ -167,6 +199,7 @@ Expected<void> scan_tarball(archive* a, const std::string& label, ArchiveTree& t
                         fmt::format("{} is not a readable tarball: {}", label,
                                     error_text(a)));
         }
+        ++members;
         const char* raw_name = archive_entry_pathname(entry);
         const std::string name = raw_name != nullptr ? raw_name : "";
         std::vector<std::string> parts;
@@ -210,10 +243,10 @@ Expected<void> scan_tarball(archive* a, const std::string& label, ArchiveTree& t
             if (!data) {
                 return std::unexpected(data.error());
             }
+            // Read on to the end: a later member of this name would replace it.
             tree.add_file(path, std::move(*data));
-            if (tree.complete()) {
-                return {}; // every wanted file is here: no need to read on
-            }
+        } else if (tree.wants(path)) {
+            tree.drop(path);
         }
     }
 }
@@ -234,8 +267,12 @@ la_ssize_t inner_read(archive* /*inner*/, void* data, const void** block) {
 Expected<std::unique_ptr<SourceTree>> open_tarball(const std::filesystem::path& file,
                                                    const WantedPaths& wanted) {
     const std::string label = "tarball " + file.string();
+    auto fd = open_archive_file(file, label);
+    if (!fd) {
+        return std::unexpected(fd.error());
+    }
     Reader a = new_reader();
-    if (archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
+    if (archive_read_open_fd(a.get(), fd->get(), 1 << 16) != ARCHIVE_OK) {
         return open_error(file, label, "tarball", a.get());
     }
     auto tree = std::make_unique<ArchiveTree>(label, wanted);
@@ -247,8 +284,12 @@ Expected<std::unique_ptr<SourceTree>> open_tarball(const std::filesystem::path& 
 
 Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const WantedPaths& wanted) {
     const std::string label = "SRPM " + file.string();
+    auto fd = open_archive_file(file, label);
+    if (!fd) {
+        return std::unexpected(fd.error());
+    }
     Reader outer = new_reader();
-    if (archive_read_open_filename(outer.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
+    if (archive_read_open_fd(outer.get(), fd->get(), 1 << 16) != ARCHIVE_OK) {
         return open_error(file, label, "RPM package", outer.get());
     }
     SrpmContents out;
@@ -376,8 +417,12 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                                 const std::filesystem::path& dest,
                                                 std::uint64_t max_bytes) {
     const std::string label = "SRPM " + file.string();
+    auto fd = open_archive_file(file, label);
+    if (!fd) {
+        return std::unexpected(fd.error());
+    }
     Reader a = new_reader();
-    if (archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
+    if (archive_read_open_fd(a.get(), fd->get(), 1 << 16) != ARCHIVE_OK) {
         return open_error(file, label, "RPM package", a.get());
     }
     std::vector<std::string> names;

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <kseries/source/directory_tree.hpp>
+#include <kseries/util/file.hpp>
 
 namespace kseries::source {
 
@@ -273,7 +274,9 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
         return std::optional<std::string>{};
     }
     const Parent& p = *found;
-    const UniqueFd fd(::openat(p.fd.get(), p.leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    // Non-blocking: a FIFO must not hang the open before fstat refuses it.
+    const UniqueFd fd(
+        ::openat(p.fd.get(), p.leaf.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd.valid()) {
         const int err = errno;
         if (err == ELOOP || is_symlink_at(p.fd.get(), p.leaf)) {
@@ -292,6 +295,7 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
         return fail(ErrorKind::Unsafe, fmt::format("refusing '{}' in {}: not a regular file", path, describe()));
     }
+    note_input(st);
     std::string data;
     data.resize(static_cast<std::size_t>(st.st_size));
     std::size_t got = 0;

@@ -1,9 +1,8 @@
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include <kseries/util/file.hpp>
 #include <kseries/util/toml.hpp>
 
 namespace kseries::toml_read {
@@ -12,16 +11,52 @@ Location where(const std::string& file, const toml::node& node) {
     return {file, static_cast<std::size_t>(node.source().begin.line)};
 }
 
-Expected<toml::table> parse_file(const std::filesystem::path& path, std::string_view what) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail(ErrorKind::NotFound, fmt::format("cannot read {} {}", what, path.string()));
+namespace {
+
+// toml++ descends once per part of a dotted key ("a.b.c"), so a key of
+// 100,000 parts overflows the stack. kseries' own files use keys of one
+// or two parts; anything near this bound is not one of them.
+constexpr std::size_t max_key_parts = 64;
+
+Expected<void> check_key_depth(std::string_view text, const std::string& file) {
+    std::size_t line = 1;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) {
+            end = text.size();
+        }
+        const std::string_view l = text.substr(start, end - start);
+        // The key is what precedes '='; a table header ([a.b]) has none.
+        const std::string_view key = l.substr(0, l.find('='));
+        if (static_cast<std::size_t>(std::count(key.begin(), key.end(), '.')) >= max_key_parts) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("a key of more than {} dotted parts; kseries reads no such key",
+                                    max_key_parts),
+                        Location{file, line});
+        }
+        ++line;
+        start = end + 1;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
+    return {};
+}
+
+} // namespace
+
+Expected<toml::table> parse_file(const std::filesystem::path& path, std::string_view what) {
+    auto text = read_regular_file(path);
+    if (!text) {
+        if (text.error().kind() == ErrorKind::NotFound) {
+            return fail(ErrorKind::NotFound, fmt::format("cannot read {} {}", what, path.string()));
+        }
+        return std::unexpected(text.error().with_context(what));
+    }
     const std::string file = path.string();
+    if (auto ok = check_key_depth(*text, file); !ok) {
+        return std::unexpected(ok.error());
+    }
     try {
-        return toml::parse(ss.str(), file);
+        return toml::parse(*text, file);
     } catch (const toml::parse_error& e) {
         return fail(ErrorKind::Parse, std::string(e.description()),
                     Location{file, static_cast<std::size_t>(e.source().begin.line)});
