@@ -103,6 +103,26 @@ expect_err "nothing written"
 [ "$(tree_hash "$S2")" = "$before" ] || fail "a refused --accept changed the store"
 [ ! -e "$T/ws5" ] || fail "a refused --accept wrote a workspace"
 
+# --- real code: v1 onto Debian's 6.12 proposes v2's change, nothing else ------
+# There `return 1;` is also in ovl_revalidate_real() (`if (!d) return 1;`):
+# alike token for token, but not in the hunk's context, so not proposed.
+S3="$T/store3"
+mkdir "$S3"
+cp -r "$V1" "$S3/v1"
+printf '[[map]]\nversion = "v1"\nuntil = "4.18.0-240.el8"\n' > "$S3/index.toml"
+V2="$KSERIES_ROOT/series/overlayfs-nfsroot/v2"
+run "$KSERIES" rebase --series "$S3" --from v1 --onto "$KSERIES_CORPUS_612" --workspace "$T/ws6"
+expect_rc 1 "v1 stops on 6.12"
+expect_out "no counterpart found: alike at line 88 of ovl_revalidate_real() (1.00), but the removed lines mention fewer than 2 names"
+[ "$(grep -c '^      proposed, ' "$T/out")" -eq 1 ] || fail "6.12: more than the one change is proposed"
+sed -n '/^--- a\//,$p' "$V2/$P1" > "$T/v2.diff"
+cmp -s "$T/ws6/proposal.diff" "$T/v2.diff" || {
+  diff -u "$T/v2.diff" "$T/ws6/proposal.diff" >&2; fail "6.12: proposal.diff is not v2's change"; }
+run "$KSERIES" rebase --series "$S3" --from v1 --onto "$KSERIES_CORPUS_612" --workspace "$T/ws7" --accept
+expect_rc 0 "--accept on 6.12"
+expect_out "0002-ovl-copy_up.c-ignore-EOPNOTSUPP-on-xattr-copy-up.patch: dropped"
+sed -n '/^--- a\//,$p' "$S3/v2/$P1" | cmp -s - "$T/v2.diff" || fail "6.12: --accept did not write v2's change"
+
 # --accept goes with a fresh rebase only.
 run "$KSERIES" rebase --continue --accept --workspace "$T/ws4"
 expect_rc 2 "--accept with --continue"

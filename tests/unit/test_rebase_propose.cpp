@@ -206,22 +206,49 @@ TEST(RebasePropose, a_replacement_needs_its_removed_lines_as_they_are) {
                              "-\tif (ret < 0)\n"
                              "+\tif (ret <= 0)\n"
                              " \t\treturn ret;\n";
-    const std::string same = "static int f(int ret, int x)\n{\n\tx++;\n\tif (ret < 0)\n"
+    const std::string same = "static int f(int ret, int x)\n{\n\tif (ret < 0)\n"
                              "\t\treturn ret;\n\treturn x;\n}\n";
     auto p = rebase::propose(hunk_of(hunk), "f.c", same);
     ASSERT_TRUE(p.has_value());
     ASSERT_TRUE(p->changes.at(0).proposed) << p->changes.at(0).why;
     auto applied = rebase::apply_proposals(same, {*p});
     ASSERT_TRUE(applied.has_value());
-    EXPECT_EQ(*applied, "static int f(int ret, int x)\n{\n\tx++;\n\tif (ret <= 0)\n"
+    EXPECT_EQ(*applied, "static int f(int ret, int x)\n{\n\tif (ret <= 0)\n"
                         "\t\treturn ret;\n\treturn x;\n}\n");
 
-    const std::string alike = "static int f(int ret, int x)\n{\n\tx++;\n\tif (ret < 0 && x)\n"
+    const std::string alike = "static int f(int ret, int x)\n{\n\tif (ret < 0 && x)\n"
                               "\t\treturn ret;\n\treturn x;\n}\n";
     auto q = rebase::propose(hunk_of(hunk), "f.c", alike);
     ASSERT_TRUE(q.has_value());
     EXPECT_FALSE(q->changes.at(0).proposed);
     EXPECT_NE(q->changes.at(0).why.find("not the same"), std::string::npos) << q->changes.at(0).why;
+}
+
+TEST(RebasePropose, a_change_that_mentions_little_needs_its_context_around_the_counterpart) {
+    // Debian 6.12's ovl_revalidate_real() starts with `if (!d) return 1;`:
+    // v1's `return 1;` -> `return ret;` is alike there token for token, but
+    // its context in the hunk ("\t}" before, "}" after) is not.
+    auto target = target_with("");
+    const std::string head = "\tint ret = 1;\n\n";
+    target.insert(target.find(head) + head.size(), "\tif (!d)\n\t\treturn 1;\n\n");
+    auto p = rebase::propose(hunk_of(v1_hunk), "fs/overlayfs/super.c", target);
+    ASSERT_TRUE(p.has_value());
+    const auto& tail = p->changes.at(2);
+    EXPECT_FALSE(tail.proposed);
+    EXPECT_NE(tail.why.find("no counterpart found: alike at line 6 of ovl_revalidate_real() "
+                            "(1.00), but the removed lines mention fewer than 2 names"),
+              std::string::npos)
+        << tail.why;
+    EXPECT_TRUE(p->changes.at(1).proposed);
+
+    // Where the context around it is the hunk's, the same line is proposed.
+    const std::string own = "static int f(struct dentry *d, unsigned int flags)\n{\n"
+                            "\tint ret = 0;\n\n\tif (d->d_flags & DCACHE_OP_REVALIDATE) {\n"
+                            "\t\tret = d->d_op->d_revalidate(d, flags);\n\t}\n\treturn 1;\n}\n";
+    auto q = rebase::propose(hunk_of(v1_hunk), "f.c", own);
+    ASSERT_TRUE(q.has_value());
+    EXPECT_TRUE(q->changes.at(2).proposed) << q->changes.at(2).why;
+    EXPECT_EQ(q->changes.at(2).first, 7U);
 }
 
 TEST(RebasePropose, overlapping_proposals_are_refused) {

@@ -183,6 +183,21 @@ std::string no_counterpart(const Change& c, const Context& ctx, std::string clos
     return why;
 }
 
+// Whether the target's lines around [first, first + k) are the change's
+// context in the hunk, token for token: the evidence a change that mentions
+// (almost) nothing, such as `return 1;`, needs besides its own lines. A
+// change without context on either side has none.
+bool same_surroundings(const Change& c, const Context& ctx, std::size_t first, std::size_t k) {
+    if (!c.before && !c.after) {
+        return false;
+    }
+    if (c.before && (first == 0 || ctx.per_line[first - 1] != c_tokens(*c.before))) {
+        return false;
+    }
+    return !c.after ||
+           (first + k < ctx.lines.size() && ctx.per_line[first + k] == c_tokens(*c.after));
+}
+
 ChangeProposal propose_change(const Change& c, const Context& ctx) {
     ChangeProposal out;
     out.change = c;
@@ -202,6 +217,7 @@ ChangeProposal propose_change(const Change& c, const Context& ctx) {
     const auto k = c.removed.size();
     std::vector<Place> alike;
     Place closest;
+    Place refused; // alike, but not mentioning the same names or not balanced
     for (std::size_t s = 0; s + k <= ctx.lines.size(); ++s) {
         const auto have = join_tokens(ctx.per_line, s, k);
         if (bag_similarity(bag, want.size(), have) < std::max(closest.sim, 0.5)) {
@@ -216,6 +232,8 @@ ChangeProposal propose_change(const Change& c, const Context& ctx) {
             std::includes(have_names.begin(), have_names.end(), want_names.begin(),
                           want_names.end())) {
             alike.push_back({s, sim});
+        } else if (sim >= threshold && sim > refused.sim) {
+            refused = {s, sim};
         }
     }
     // Overlapping windows are one place; the best window stands for it.
@@ -232,7 +250,12 @@ ChangeProposal propose_change(const Change& c, const Context& ctx) {
     if (places.empty()) {
         out.why = no_counterpart(
             c, ctx,
-            closest.sim == 0
+            refused.sim > 0
+                ? fmt::format("the closest lines ({}, in {}, {:.2f}) do not mention every name "
+                              "the removed lines mention, or do not open and close as many "
+                              "braces and parentheses",
+                              range(refused.first, k), where(ctx.lines, refused.first), refused.sim)
+            : closest.sim == 0
                 ? "nothing in the target is alike"
                 : fmt::format("the closest lines ({}, in {}) are alike only {:.2f} (below {:.2f})",
                               range(closest.first, k), where(ctx.lines, closest.first), closest.sim,
@@ -261,6 +284,14 @@ ChangeProposal propose_change(const Change& c, const Context& ctx) {
             "the hunk's lines mention most ({})",
             range(p.first, k), p.sim, out.function,
             ctx.fn == nullptr ? std::string("none could be chosen") : ctx.fn->name + "()");
+        return out;
+    }
+    if (want_names.size() < 2 && !same_surroundings(c, ctx, p.first, k)) {
+        out.why = fmt::format(
+            "no counterpart found: alike at {} of {} ({:.2f}), but the removed lines mention "
+            "fewer than 2 names, too little to be recognised on their own, and the lines around "
+            "that place are not the hunk's context around the change",
+            range(p.first, k), out.function, p.sim);
         return out;
     }
     if (!c.added.empty() && p.sim < 1.0) {
@@ -357,13 +388,19 @@ double token_similarity(const std::vector<std::string>& a, const std::vector<std
 std::vector<Change> split_changes(const patch::Hunk& hunk) {
     std::vector<Change> out;
     bool in_change = false;
+    std::optional<std::string> context;
     for (const auto& l : hunk.lines) {
         if (l.kind == patch::LineKind::Context) {
+            if (in_change) {
+                out.back().after = std::string(l.old_text());
+            }
+            context = std::string(l.old_text());
             in_change = false;
             continue;
         }
         if (!in_change) {
             out.emplace_back();
+            out.back().before = context;
             in_change = true;
         }
         auto& c = out.back();

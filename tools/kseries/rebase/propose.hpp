@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,11 @@ struct Change {
     std::vector<std::string> removed; // its removed lines, as the file holds them
     std::vector<std::string> added;   // its added lines
     std::string shown;                // the change as diff lines ("-..." / "+...")
+    // The hunk's context lines right before and after it, when it has them:
+    // what a change that mentions too little to be recognised alone must
+    // also find around its counterpart.
+    std::optional<std::string> before;
+    std::optional<std::string> after;
 };
 
 // The hunk's separable changes, in order.
