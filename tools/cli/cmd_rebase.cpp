@@ -43,6 +43,7 @@ struct RebaseOptions {
     bool resume = false;
     bool skip = false;
     bool abort = false;
+    bool accept = false; // take the proposals of unplaced hunks (propose.hpp)
 };
 
 // The store and the version to carry.
@@ -200,6 +201,9 @@ Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::
             return std::unexpected(created.error());
         }
         rep.workspace = ws.string();
+        if (auto ok = rebase::add_to_workspace(ws, result); !ok) {
+            return std::unexpected(ok.error());
+        }
     } else {
         auto version =
             new_version(in, req,
@@ -258,7 +262,9 @@ Expected<int> start(const RebaseOptions& opts) {
         return std::unexpected(trees.error());
     }
     source::OverlayTree overlay(*trees->target.tree);
-    auto result = rebase::carry(*in->from, overlay, {trees->base_tree(), {}});
+    auto result = opts.accept ? rebase::carry_accepting(*in->from, *trees->target.tree,
+                                                        {trees->base_tree(), {}})
+                              : rebase::carry(*in->from, overlay, {trees->base_tree(), {}});
     if (!result) {
         return std::unexpected(result.error());
     }
@@ -392,6 +398,12 @@ CommandBody add_rebase(CLI::App& app, const GlobalOptions& /*global*/) {
                     "with --skip: why the patch is left out (recorded in version.toml)")
         ->needs(skip);
     auto* abort = cmd->add_flag("--abort", opts->abort, "forget the stopped rebase");
+    cmd->add_flag("--accept", opts->accept,
+                  "carry a patch whose hunks stop with the proposal shown for them (only "
+                  "unambiguous ones); refuse, writing nothing, when there is none")
+        ->excludes(cont)
+        ->excludes(skip)
+        ->excludes(abort);
     cont->excludes(skip)->excludes(abort);
     skip->excludes(abort);
 

@@ -297,6 +297,9 @@ Expected<Result> carry(const series::LoadedVersion& from, source::OverlayTree& o
             } else {
                 out.fate = PatchFate::Stopped;
                 out.reason = unplaced_summary(out.files);
+                if (auto ok = attach_proposals(out); !ok) {
+                    return std::unexpected(ok.error());
+                }
             }
         }
         const bool stop = out.fate == PatchFate::Stopped;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <kseries/rebase/place.hpp>
+#include <kseries/rebase/propose.hpp>
 #include <kseries/series/selection.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
@@ -26,6 +27,8 @@ struct FileOutcome {
     FilePlacement placement;
     // The hunks of the patch for this file (for .rej and conflict views).
     const patch::FilePatch* file = nullptr;
+    // When the patch stopped: a proposal per unplaced hunk (propose.hpp).
+    std::vector<HunkProposal> proposals;
 };
 
 enum class PatchFate {

@@ -35,6 +35,35 @@ std::string onto_line(const RebaseReport& r) {
                        kernel::origin_words(r.onto_release->origin));
 }
 
+const rebase::HunkProposal* proposal_of(const rebase::FileOutcome& f, std::size_t hunk) {
+    for (const auto& p : f.proposals) {
+        if (p.hunk == hunk) {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+nlohmann::ordered_json proposal_json(const rebase::HunkProposal& p) {
+    nlohmann::ordered_json changes = nlohmann::ordered_json::array();
+    for (const auto& c : p.changes) {
+        changes.push_back({{"change", c.change.shown},
+                           {"proposed", c.proposed},
+                           {"ambiguous", c.ambiguous},
+                           {"first_line", c.proposed ? c.first + 1 : 0},
+                           {"line_count", c.proposed ? c.count : 0},
+                           {"function", c.function},
+                           {"confidence", c.confidence},
+                           {"evidence", c.evidence},
+                           {"diff", c.diff},
+                           {"why", c.why}});
+    }
+    return {{"function", p.function},
+            {"mentions", p.mentions},
+            {"acceptable", p.acceptable()},
+            {"changes", std::move(changes)}};
+}
+
 } // namespace
 
 std::string render_rebase_text(const RebaseReport& r) {
@@ -51,6 +80,9 @@ std::string render_rebase_text(const RebaseReport& r) {
                 out += fmt::format("  {} #{} @{}: {}{}{}\n", f.path, i + 1, h.stated,
                                    rebase::step_key(h.step), at.empty() ? "" : " at " + at,
                                    h.note.empty() ? "" : " - " + h.note);
+                if (const auto* pr = proposal_of(f, i)) {
+                    out += rebase::render_proposal(*pr, "    ");
+                }
             }
         }
     }
@@ -125,6 +157,9 @@ std::string render_rebase_json(const RebaseReport& r) {
                                  {"moved", h.moved},
                                  {"fuzz", h.fuzz},
                                  {"note", h.note}});
+                if (const auto* pr = proposal_of(f, i)) {
+                    hunks.back()["proposal"] = proposal_json(*pr);
+                }
             }
         }
         jp["hunks"] = std::move(hunks);

@@ -1,0 +1,713 @@
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include <kseries/git/diff.hpp>
+#include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/propose.hpp>
+#include <kseries/rebase/rebase.hpp>
+#include <kseries/util/file.hpp>
+#include <kseries/util/text.hpp>
+
+namespace kseries::rebase {
+
+namespace {
+
+using Tokens = std::vector<std::string>;
+using Lines = std::vector<std::string>;
+
+// Below this similarity lines are not a counterpart. A rewritten statement
+// (`return -ESTALE;` -> `ret = -ESTALE;`) in a five-line block keeps 0.94;
+// a different condition on the same variable (`if (ret < 0)` against
+// `if (!ret) {`) is 0.67.
+constexpr double threshold = 0.8;
+
+bool ident_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+bool ident_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+// Keywords and type names say nothing about which code a line is about.
+bool is_name(const std::string& t) {
+    static const std::set<std::string, std::less<>> keywords{
+        "auto",    "bool",  "break",    "case",   "char",     "const",  "continue",
+        "default", "do",    "double",   "else",   "enum",     "extern", "float",
+        "for",     "goto",  "if",       "inline", "int",      "long",   "register",
+        "return",  "short", "signed",   "sizeof", "static",   "struct", "switch",
+        "typedef", "union", "unsigned", "void",   "volatile", "while"};
+    return !t.empty() && ident_start(t[0]) && !keywords.contains(t);
+}
+
+std::set<std::string> names(const Tokens& tokens) {
+    std::set<std::string> out;
+    for (const auto& t : tokens) {
+        if (is_name(t)) {
+            out.insert(t);
+        }
+    }
+    return out;
+}
+
+// Opened minus closed braces and parentheses: a counterpart must be as
+// balanced as the lines it stands for, so that removing it cannot cut a
+// block in half.
+std::pair<long, long> balance(const Tokens& tokens) {
+    long braces = 0;
+    long parens = 0;
+    for (const auto& t : tokens) {
+        braces += t == "{" ? 1 : t == "}" ? -1 : 0;
+        parens += t == "(" ? 1 : t == ")" ? -1 : 0;
+    }
+    return {braces, parens};
+}
+
+Tokens join_tokens(const std::vector<Tokens>& per_line, std::size_t first, std::size_t count) {
+    Tokens out;
+    for (std::size_t i = first; i < first + count; ++i) {
+        out.insert(out.end(), per_line[i].begin(), per_line[i].end());
+    }
+    return out;
+}
+
+Tokens tokens_of(const std::vector<std::string>& lines) {
+    Tokens out;
+    for (const auto& l : lines) {
+        auto t = c_tokens(l);
+        out.insert(out.end(), t.begin(), t.end());
+    }
+    return out;
+}
+
+// An upper bound of token_similarity() (the LCS is at most the common
+// multiset), cheap enough to skip most windows of a large file.
+double bag_similarity(const std::map<std::string, long>& want, std::size_t want_size,
+                      const Tokens& have) {
+    std::map<std::string, long> left = want;
+    long common = 0;
+    for (const auto& t : have) {
+        if (auto it = left.find(t); it != left.end() && it->second > 0) {
+            --it->second;
+            ++common;
+        }
+    }
+    const auto total = want_size + have.size();
+    return total == 0 ? 1.0 : 2.0 * static_cast<double>(common) / static_cast<double>(total);
+}
+
+struct Span {
+    std::string name;
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+// The target's functions defined exactly once, in file order.
+std::vector<Span> functions(const Lines& lines) {
+    std::vector<Span> out;
+    std::set<std::string> seen;
+    for (const auto& l : lines) {
+        if (auto name = defined_function(l); name && seen.insert(*name).second) {
+            if (auto body = function_body(lines, *name)) {
+                out.push_back({*name, body->begin, body->end});
+            }
+        }
+    }
+    return out;
+}
+
+std::string evidence(const Lines& lines, std::size_t first, std::size_t count) {
+    std::string out;
+    for (std::size_t i = first; i < first + count && i < lines.size(); ++i) {
+        out += fmt::format("{}: {}\n", i + 1, text::chomp(lines[i]));
+    }
+    return out;
+}
+
+std::string range(std::size_t first, std::size_t count) {
+    return count == 1 ? fmt::format("line {}", first + 1)
+                      : fmt::format("lines {}-{}", first + 1, first + count);
+}
+
+std::string where(const Lines& lines, std::size_t index) {
+    auto f = function_above(lines, index);
+    return f ? *f + "()" : std::string("no function");
+}
+
+struct Place {
+    std::size_t first = 0;
+    double sim = 0;
+};
+
+// The change's new text already in `fn`, token for token: the evidence
+// that the target is already like the change made.
+std::optional<std::size_t> new_text_in(const Change& c, const Span& fn,
+                                       const std::vector<Tokens>& per_line) {
+    const auto want = tokens_of(c.added);
+    const auto k = c.added.size();
+    if (k == 0 || want.empty()) {
+        return std::nullopt;
+    }
+    for (std::size_t s = fn.begin; s + k <= fn.end; ++s) {
+        if (join_tokens(per_line, s, k) == want) {
+            return s;
+        }
+    }
+    return std::nullopt;
+}
+
+struct Context {
+    const Lines& lines;
+    const std::vector<Tokens>& per_line;
+    const Span* fn; // the function the hunk's lines mention most, or null
+    std::string_view path;
+    std::string_view target;
+};
+
+// Why there is no counterpart, with what can be evidenced about the target.
+std::string no_counterpart(const Change& c, const Context& ctx, std::string closest) {
+    std::string why = "no counterpart found: " + std::move(closest);
+    if (ctx.fn != nullptr) {
+        if (auto at = new_text_in(c, *ctx.fn, ctx.per_line)) {
+            why += fmt::format("; {}() already has the change's new text at {} (already like "
+                               "the new text)",
+                               ctx.fn->name, range(*at, c.added.size()));
+        }
+    }
+    return why;
+}
+
+// Whether the target's lines around [first, first + k) are the change's
+// context in the hunk, token for token: the evidence a change that mentions
+// (almost) nothing, such as `return 1;`, needs besides its own lines. A
+// change without context on either side has none.
+bool same_surroundings(const Change& c, const Context& ctx, std::size_t first, std::size_t k) {
+    if (!c.before && !c.after) {
+        return false;
+    }
+    if (c.before && (first == 0 || ctx.per_line[first - 1] != c_tokens(*c.before))) {
+        return false;
+    }
+    return !c.after ||
+           (first + k < ctx.lines.size() && ctx.per_line[first + k] == c_tokens(*c.after));
+}
+
+ChangeProposal propose_change(const Change& c, const Context& ctx) {
+    ChangeProposal out;
+    out.change = c;
+    if (c.removed.empty()) {
+        out.why = no_counterpart(c, ctx,
+                                 "an addition only: without removed lines there is "
+                                 "nothing to look for, its place is the maintainer's");
+        return out;
+    }
+    const auto want = tokens_of(c.removed);
+    const auto want_names = names(want);
+    const auto want_balance = balance(want);
+    std::map<std::string, long> bag;
+    for (const auto& t : want) {
+        ++bag[t];
+    }
+    const auto k = c.removed.size();
+    std::vector<Place> alike;
+    Place closest;
+    Place refused; // alike, but not mentioning the same names or not balanced
+    for (std::size_t s = 0; s + k <= ctx.lines.size(); ++s) {
+        const auto have = join_tokens(ctx.per_line, s, k);
+        if (bag_similarity(bag, want.size(), have) < std::max(closest.sim, 0.5)) {
+            continue;
+        }
+        const double sim = token_similarity(want, have);
+        if (sim > closest.sim) {
+            closest = {s, sim};
+        }
+        const auto have_names = names(have);
+        if (sim >= threshold && balance(have) == want_balance &&
+            std::includes(have_names.begin(), have_names.end(), want_names.begin(),
+                          want_names.end())) {
+            alike.push_back({s, sim});
+        } else if (sim >= threshold && sim > refused.sim) {
+            refused = {s, sim};
+        }
+    }
+    // Overlapping windows are one place; the best window stands for it.
+    std::stable_sort(alike.begin(), alike.end(),
+                     [](const Place& a, const Place& b) { return a.sim > b.sim; });
+    std::vector<Place> places;
+    for (const auto& p : alike) {
+        if (std::none_of(places.begin(), places.end(), [&](const Place& q) {
+                return p.first < q.first + k && q.first < p.first + k;
+            })) {
+            places.push_back(p);
+        }
+    }
+    if (places.empty()) {
+        out.why = no_counterpart(
+            c, ctx,
+            refused.sim > 0
+                ? fmt::format("the closest lines ({}, in {}, {:.2f}) do not mention every name "
+                              "the removed lines mention, or do not open and close as many "
+                              "braces and parentheses",
+                              range(refused.first, k), where(ctx.lines, refused.first), refused.sim)
+            : closest.sim == 0
+                ? "nothing in the target is alike"
+                : fmt::format("the closest lines ({}, in {}) are alike only {:.2f} (below {:.2f})",
+                              range(closest.first, k), where(ctx.lines, closest.first), closest.sim,
+                              threshold));
+        return out;
+    }
+    if (places.size() > 1) {
+        std::vector<std::string> seen;
+        for (const auto& p : places) {
+            seen.push_back(fmt::format("{} in {} ({:.2f})", range(p.first, k),
+                                       where(ctx.lines, p.first), p.sim));
+        }
+        out.ambiguous = true;
+        out.why = "no counterpart found: not unique, alike at " + text::join(seen, " and ");
+        for (const auto& p : places) {
+            out.evidence += evidence(ctx.lines, p.first, k);
+        }
+        return out;
+    }
+    const auto& p = places.front();
+    out.evidence = evidence(ctx.lines, p.first, k);
+    out.function = where(ctx.lines, p.first);
+    if (ctx.fn == nullptr || p.first < ctx.fn->begin || p.first + k > ctx.fn->end) {
+        out.why = fmt::format(
+            "no counterpart found: the alike lines ({}, {:.2f}) are in {}, not in the function "
+            "the hunk's lines mention most ({})",
+            range(p.first, k), p.sim, out.function,
+            ctx.fn == nullptr ? std::string("none could be chosen") : ctx.fn->name + "()");
+        return out;
+    }
+    if (want_names.size() < 2 && !same_surroundings(c, ctx, p.first, k)) {
+        out.why = fmt::format(
+            "no counterpart found: alike at {} of {} ({:.2f}), but the removed lines mention "
+            "fewer than 2 names, too little to be recognised on their own, and the lines around "
+            "that place are not the hunk's context around the change",
+            range(p.first, k), out.function, p.sim);
+        return out;
+    }
+    if (!c.added.empty() && p.sim < 1.0) {
+        out.why = fmt::format(
+            "no counterpart found: {} of {} are like its removed lines ({:.2f}) but not the same, "
+            "and a replacement is proposed only where the removed lines are there as they are",
+            range(p.first, k), out.function, p.sim);
+        return out;
+    }
+    Lines edited = ctx.lines;
+    edited.erase(edited.begin() + static_cast<long>(p.first),
+                 edited.begin() + static_cast<long>(p.first + k));
+    edited.insert(edited.begin() + static_cast<long>(p.first), c.added.begin(), c.added.end());
+    std::string content;
+    for (const auto& l : edited) {
+        content += l;
+    }
+    auto diff = git::diff_file(ctx.path, ctx.target, content);
+    if (!diff) {
+        out.why = "no counterpart proposed: " + diff.error().message();
+        return out;
+    }
+    out.proposed = true;
+    out.first = p.first;
+    out.count = k;
+    out.confidence = p.sim;
+    out.diff = std::move(*diff);
+    return out;
+}
+
+} // namespace
+
+std::vector<std::string> c_tokens(std::string_view s) {
+    static const std::vector<std::string_view> ops{
+        "<<=", ">>=", "...", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=",
+        "&&",  "||",  "+=",  "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##"};
+    Tokens out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const char c = s[i];
+        std::size_t j = i + 1;
+        if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+            i = j;
+            continue;
+        }
+        if (s.substr(i, 2) == "//") {
+            const auto nl = s.find('\n', i);
+            i = nl == std::string_view::npos ? s.size() : nl;
+            continue;
+        }
+        if (s.substr(i, 2) == "/*") {
+            const auto end = s.find("*/", i + 2);
+            i = end == std::string_view::npos ? s.size() : end + 2;
+            continue;
+        }
+        if (ident_char(c)) { // identifiers and numbers (with '.', as in 1.5)
+            while (j < s.size() && (ident_char(s[j]) || (!ident_start(c) && s[j] == '.'))) {
+                ++j;
+            }
+        } else if (c == '"' || c == '\'') {
+            while (j < s.size() && s[j] != c && s[j] != '\n') {
+                j += s[j] == '\\' ? 2U : 1U;
+            }
+            j = std::min(j + 1, s.size());
+        } else {
+            for (const auto op : ops) {
+                if (s.substr(i, op.size()) == op) {
+                    j = i + op.size();
+                    break;
+                }
+            }
+        }
+        out.emplace_back(s.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+double token_similarity(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    if (a.empty() && b.empty()) {
+        return 1.0;
+    }
+    std::vector<std::size_t> prev(b.size() + 1, 0);
+    std::vector<std::size_t> row(b.size() + 1, 0);
+    for (const auto& x : a) {
+        for (std::size_t j = 0; j < b.size(); ++j) {
+            row[j + 1] = x == b[j] ? prev[j] + 1 : std::max(prev[j + 1], row[j]);
+        }
+        std::swap(prev, row);
+    }
+    return 2.0 * static_cast<double>(prev[b.size()]) / static_cast<double>(a.size() + b.size());
+}
+
+std::vector<Change> split_changes(const patch::Hunk& hunk) {
+    std::vector<Change> out;
+    bool in_change = false;
+    std::optional<std::string> context;
+    for (const auto& l : hunk.lines) {
+        if (l.kind == patch::LineKind::Context) {
+            if (in_change) {
+                out.back().after = std::string(l.old_text());
+            }
+            context = std::string(l.old_text());
+            in_change = false;
+            continue;
+        }
+        if (!in_change) {
+            out.emplace_back();
+            out.back().before = context;
+            in_change = true;
+        }
+        auto& c = out.back();
+        const bool removed = l.kind == patch::LineKind::Removed;
+        const auto line = removed ? l.old_text() : l.new_text();
+        (removed ? c.removed : c.added).emplace_back(line);
+        c.shown += fmt::format("{}{}\n", removed ? '-' : '+', text::chomp(line));
+    }
+    return out;
+}
+
+bool HunkProposal::acceptable() const {
+    return std::any_of(changes.begin(), changes.end(),
+                       [](const ChangeProposal& c) { return c.proposed; }) &&
+           std::none_of(changes.begin(), changes.end(),
+                        [](const ChangeProposal& c) { return c.ambiguous; });
+}
+
+Expected<HunkProposal> propose(const patch::Hunk& hunk, std::string_view path,
+                               std::string_view target) {
+    Lines lines;
+    for (const auto l : text::split_lines(target)) {
+        lines.emplace_back(l);
+    }
+    std::vector<Tokens> per_line;
+    per_line.reserve(lines.size());
+    for (const auto& l : lines) {
+        per_line.push_back(c_tokens(l));
+    }
+    HunkProposal out;
+    // The function is chosen by what the hunk's old lines mention, not by
+    // its heading's name: after a refactoring the code it is about may live
+    // in a function of another name. At least half of the names, and
+    // strictly more than any other function.
+    Tokens old_side;
+    for (const auto& l : hunk.lines) {
+        if (l.on_old_side()) {
+            auto t = c_tokens(l.old_text());
+            old_side.insert(old_side.end(), t.begin(), t.end());
+        }
+    }
+    const auto wanted = names(old_side);
+    const auto spans = functions(lines);
+    const Span* fn = nullptr;
+    std::size_t best = 0;
+    std::size_t second = 0;
+    for (const auto& span : spans) {
+        std::set<std::string> have;
+        for (std::size_t i = span.begin; i < span.end; ++i) {
+            auto n = names(per_line[i]);
+            have.insert(n.begin(), n.end());
+        }
+        const auto count = static_cast<std::size_t>(std::count_if(
+            wanted.begin(), wanted.end(), [&](const std::string& n) { return have.contains(n); }));
+        if (count > best) {
+            second = best;
+            best = count;
+            fn = &span;
+        } else if (count > second) {
+            second = count;
+        }
+    }
+    if (fn != nullptr && best > second && 2 * best >= wanted.size()) {
+        out.function = fn->name;
+        out.mentions = fmt::format("{}() mentions {} of the {} names the hunk's lines mention "
+                                   "(the next function {})",
+                                   fn->name, best, wanted.size(), second);
+    } else {
+        fn = nullptr;
+        out.mentions = fmt::format(
+            "no one function of the target mentions most of the {} names the hunk's lines "
+            "mention (best {}, next {})",
+            wanted.size(), best, second);
+    }
+    const Context ctx{lines, per_line, fn, path, target};
+    for (const auto& c : split_changes(hunk)) {
+        out.changes.push_back(propose_change(c, ctx));
+    }
+    return out;
+}
+
+Expected<std::string> apply_proposals(std::string_view target,
+                                      const std::vector<HunkProposal>& proposals) {
+    std::vector<const ChangeProposal*> edits;
+    for (const auto& h : proposals) {
+        for (const auto& c : h.changes) {
+            if (c.proposed) {
+                edits.push_back(&c);
+            }
+        }
+    }
+    std::sort(edits.begin(), edits.end(),
+              [](const auto* a, const auto* b) { return a->first > b->first; });
+    Lines lines;
+    for (const auto l : text::split_lines(target)) {
+        lines.emplace_back(l);
+    }
+    for (std::size_t i = 0; i < edits.size(); ++i) {
+        const auto& e = *edits[i];
+        if ((i > 0 && e.first + e.count > edits[i - 1]->first) ||
+            e.first + e.count > lines.size()) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("the proposals overlap at {}", range(e.first, e.count)));
+        }
+        const auto at = lines.begin() + static_cast<long>(e.first);
+        lines.erase(at, at + static_cast<long>(e.count));
+        lines.insert(lines.begin() + static_cast<long>(e.first), e.change.added.begin(),
+                     e.change.added.end());
+    }
+    std::string out;
+    for (const auto& l : lines) {
+        out += l;
+    }
+    return out;
+}
+
+std::string render_proposal(const HunkProposal& p, std::string_view indent) {
+    std::string out = fmt::format("{}proposal ({} separable changes; {}):\n", indent,
+                                  p.changes.size(), p.mentions);
+    const auto block = [&](std::string_view body, std::string_view more) {
+        std::string b;
+        for (const auto l : text::split_lines(body)) {
+            b += fmt::format("{}{}{}\n", indent, more, text::chomp(l));
+        }
+        return b;
+    };
+    for (std::size_t i = 0; i < p.changes.size(); ++i) {
+        const auto& c = p.changes[i];
+        out += fmt::format("{}change {} of {}:\n", indent, i + 1, p.changes.size());
+        out += block(c.change.shown, "    ");
+        if (c.proposed) {
+            out += fmt::format("{}  proposed, confidence {:.2f}: {} {} of {}:\n", indent,
+                               c.confidence, c.change.added.empty() ? "remove" : "replace",
+                               range(c.first, c.count), c.function);
+            out += block(c.evidence, "    ");
+            out += fmt::format("{}  diff:\n", indent);
+            out += block(c.diff, "    ");
+        } else {
+            out += fmt::format("{}  {}\n", indent, c.why);
+            if (c.ambiguous) {
+                out += block(c.evidence, "    ");
+            }
+        }
+    }
+    return out;
+}
+
+Expected<void> attach_proposals(PatchOutcome& stopped) {
+    for (auto& f : stopped.files) {
+        if (!f.before || f.file == nullptr) {
+            continue;
+        }
+        for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
+            if (f.placement.hunks[i].step != Step::Unplaced) {
+                continue;
+            }
+            auto p = propose(f.file->hunks[i], f.path, f.placement.content);
+            if (!p) {
+                return std::unexpected(p.error());
+            }
+            p->hunk = i;
+            f.proposals.push_back(std::move(*p));
+        }
+    }
+    return {};
+}
+
+Expected<PatchOutcome> accept_proposals(const series::LoadedVersion& from, const Result& result,
+                                        source::SourceTree& before) {
+    const auto& stopped = result.patches.back();
+    const patch::Patch* original = nullptr;
+    for (const auto& sp : from.series.patches) {
+        if (sp.entry.patch == stopped.name) {
+            original = &sp.patch;
+        }
+    }
+    if (original == nullptr || stopped.files.empty()) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("--accept: {} stopped without unplaced hunks ({}): there is no "
+                                "proposal to accept; nothing written",
+                                stopped.name, stopped.reason));
+    }
+    std::vector<FileOutcome> files = stopped.files;
+    std::vector<std::string> taken;
+    for (auto& f : files) {
+        for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
+            if (f.placement.hunks[i].step != Step::Unplaced) {
+                continue;
+            }
+            const auto it = std::find_if(f.proposals.begin(), f.proposals.end(),
+                                         [&](const HunkProposal& p) { return p.hunk == i; });
+            if (it == f.proposals.end() || !it->acceptable()) {
+                std::vector<std::string> why;
+                if (it != f.proposals.end()) {
+                    for (std::size_t c = 0; c < it->changes.size(); ++c) {
+                        why.push_back(fmt::format("change {}: {}", c + 1, it->changes[c].why));
+                    }
+                }
+                return fail(ErrorKind::Usage,
+                            fmt::format("--accept: {} hunk {} of {} has no proposal to accept "
+                                        "({}); nothing written",
+                                        f.path, i + 1, stopped.name,
+                                        why.empty() ? "the target has no such file"
+                                                    : text::join(why, "; ")));
+            }
+            for (const auto& c : it->changes) {
+                if (c.proposed) {
+                    taken.push_back(
+                        fmt::format("{} {} of {}", f.path, range(c.first, c.count), c.function));
+                }
+            }
+        }
+        if (!f.proposals.empty()) {
+            auto content = apply_proposals(f.placement.content, f.proposals);
+            if (!content) {
+                return std::unexpected(content.error());
+            }
+            f.placement.content = std::move(*content);
+        }
+    }
+    auto text = regenerate(*original, files, before);
+    if (!text) {
+        return fail(ErrorKind::Usage, fmt::format("--accept: {} with its proposal: {}; nothing "
+                                                  "written",
+                                                  stopped.name, text.error().message()));
+    }
+    PatchOutcome out;
+    out.name = stopped.name;
+    out.header = stopped.header;
+    out.fate = PatchFate::Carried;
+    out.reason = "its proposal accepted (--accept): " + text::join(taken, ", ");
+    out.text = std::move(*text);
+    out.files = std::move(files);
+    return out;
+}
+
+Expected<void> add_to_workspace(const std::filesystem::path& dir, const Result& result) {
+    if (!result.stopped()) {
+        return {};
+    }
+    const auto& stopped = result.patches.back();
+    std::string shown;
+    std::string diff;
+    for (const auto& f : stopped.files) {
+        for (const auto& p : f.proposals) {
+            shown += fmt::format("{} hunk {}:\n", f.path, p.hunk + 1) + render_proposal(p, "  ");
+        }
+        if (std::none_of(f.proposals.begin(), f.proposals.end(),
+                         [](const HunkProposal& p) { return p.acceptable(); })) {
+            continue;
+        }
+        std::vector<HunkProposal> acceptable;
+        std::copy_if(f.proposals.begin(), f.proposals.end(), std::back_inserter(acceptable),
+                     [](const HunkProposal& p) { return p.acceptable(); });
+        auto content = apply_proposals(f.placement.content, acceptable);
+        if (!content) {
+            return std::unexpected(content.error());
+        }
+        auto section = git::diff_file(f.path, f.placement.content, *content);
+        if (!section) {
+            return std::unexpected(section.error());
+        }
+        diff += *section;
+    }
+    if (shown.empty()) {
+        return {};
+    }
+    std::ifstream in(dir / "SUMMARY", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in) {
+        return fail(ErrorKind::Io, fmt::format("cannot read {}", (dir / "SUMMARY").string()));
+    }
+    text += fmt::format(
+        "\nProposals (docs/commands/rebase.md, \"Proposals\"): the unplaced hunks split into "
+        "their\nseparable changes, each looked for on its own. Nothing of it is applied.{}\n\n",
+        diff.empty() ? " No change is\nproposed that --accept could take."
+                     : fmt::format(" {0}/proposal.diff\nholds the proposed changes "
+                                   "(against the target as the placed hunks leave it:\ntree/ "
+                                   "without its conflict regions). To carry the patch with "
+                                   "them,\nrun `kseries rebase --abort --workspace {0}` and "
+                                   "the same rebase again\nwith --accept.",
+                                   dir.string()));
+    text += shown;
+    if (!diff.empty()) {
+        if (auto ok = write_file_atomic(dir / "proposal.diff", diff); !ok) {
+            return ok;
+        }
+    }
+    return write_file_atomic(dir / "SUMMARY", text);
+}
+
+Expected<Result> carry_accepting(const series::LoadedVersion& from, source::SourceTree& target,
+                                 Options options) {
+    for (;;) {
+        source::OverlayTree overlay(target);
+        auto result = carry(from, overlay, options);
+        if (!result || !result->stopped()) {
+            return result;
+        }
+        // The overlay holds what the patches before the stopped one left.
+        auto accepted = accept_proposals(from, *result, overlay);
+        if (!accepted) {
+            return std::unexpected(accepted.error());
+        }
+        options.decided.assign(result->patches.begin(), result->patches.end() - 1);
+        options.decided.push_back(std::move(*accepted));
+    }
+}
+
+} // namespace kseries::rebase
