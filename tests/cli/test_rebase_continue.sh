@@ -133,10 +133,13 @@ run "$KSERIES" rebase --series "$S" --from v2 --onto "$KSERIES_CORPUS_612" --bas
 rm -rf "$S/v7" "$T/ws7"
 
 # --- the target a whole kernel tree: the SUMMARY offers verify --compile ----------
-# Debian's real top-level Kconfig beside the corpus's Makefile and fs/overlayfs.
+# Debian's real top-level Kconfig and scripts/ beside the corpus's Makefile and
+# fs/overlayfs: what kseries looks at to tell a whole tree.
 cp -r "$KSERIES_CORPUS_612" "$T/linux"
-tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$T/linux" --strip-components=1 linux-source-6.12/Kconfig
-[ -f "$T/linux/Kconfig" ] && [ -f "$T/linux/Makefile" ] || fail "no whole-tree stand-in"
+tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$T/linux" --strip-components=1 \
+  linux-source-6.12/Kconfig linux-source-6.12/scripts
+[ -f "$T/linux/Kconfig" ] && [ -f "$T/linux/Makefile" ] && [ -d "$T/linux/scripts" ] ||
+  fail "no whole-tree stand-in"
 run "$KSERIES" rebase --series "$S" --from v1 --onto "$T/linux" --as v3 --workspace "$WS"
 expect_rc 1 "stops on the kernel tree"
 grep -qF "kseries verify --compile --series $S/v3 --tree $T/linux" "$WS/SUMMARY" ||
