@@ -118,6 +118,10 @@ Expected<CompileOutcome> compile_check(source::SourceTree& target,
         return std::unexpected(built.error());
     }
     const std::string ws = workspace.string();
+    std::string error = built.error().message();
+    while (!error.empty() && error.back() == '\n') {
+        error.pop_back(); // the end of make's output: one blank line before what to do
+    }
     return CompileOutcome{
         true,
         fmt::format(
@@ -128,7 +132,7 @@ Expected<CompileOutcome> compile_check(source::SourceTree& target,
             "it) and run `kseries rebase --continue --workspace {}` again;\n"
             "`--continue --no-compile` writes {} without the check, `--abort` forgets the "
             "rebase.\n",
-            request.as, root->string(), built.error().message(), ws, (*work / "build.log").string(),
+            request.as, root->string(), error, ws, (*work / "build.log").string(),
             ws, ws, request.as)};
 }
 
