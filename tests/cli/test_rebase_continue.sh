@@ -112,6 +112,9 @@ expect_err "$SUPER: no longer defines ovl_revalidate_real()"
 cp "$T/resolved.c" "$SUPER"
 run "$KSERIES" rebase --continue --workspace "$WS" --format json
 expect_rc 0 "resolved"
+# The corpus is no whole kernel tree: nothing to build there, and said so
+# (on stderr: stdout is the JSON document).
+expect_err "compile check: does not apply: $KSERIES_CORPUS_612 is not a whole kernel source tree"
 jq -e '.patches[0].fate == "carried" and .patches[1].fate == "dropped"' "$T/out" > /dev/null ||
   fail "continue: $(cat "$T/out")"
 release=$(sed -n 's/^base = "\(.*\)"$/\1/p' "$S/v2/version.toml")
@@ -133,13 +136,47 @@ run "$KSERIES" rebase --series "$S" --from v2 --onto "$KSERIES_CORPUS_612" --bas
 rm -rf "$S/v7" "$T/ws7"
 
 # --- the target a whole kernel tree: the SUMMARY offers verify --compile ----------
-# Debian's real top-level Kconfig beside the corpus's Makefile and fs/overlayfs.
+# Debian's real top-level Kconfig and scripts/ beside the corpus's Makefile and
+# fs/overlayfs: what kseries looks at to tell a whole tree.
 cp -r "$KSERIES_CORPUS_612" "$T/linux"
-tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$T/linux" --strip-components=1 linux-source-6.12/Kconfig
-[ -f "$T/linux/Kconfig" ] && [ -f "$T/linux/Makefile" ] || fail "no whole-tree stand-in"
+tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$T/linux" --strip-components=1 \
+  linux-source-6.12/Kconfig linux-source-6.12/scripts
+[ -f "$T/linux/Kconfig" ] && [ -f "$T/linux/Makefile" ] && [ -d "$T/linux/scripts" ] ||
+  fail "no whole-tree stand-in"
 run "$KSERIES" rebase --series "$S" --from v1 --onto "$T/linux" --as v3 --workspace "$WS"
 expect_rc 1 "stops on the kernel tree"
 grep -qF "kseries verify --compile --series $S/v3 --tree $T/linux" "$WS/SUMMARY" ||
   fail "SUMMARY offers no verify --compile: $(cat "$WS/SUMMARY")"
 run "$KSERIES" rebase --abort --workspace "$WS"
 expect_rc 0 "abort"
+
+# --- an old workspace: state.json with relative paths ------------------------------
+# Written before kseries recorded absolute paths, by a rebase started in $T.
+run "$KSERIES" rebase --series "$S" --from v1 --onto "$KSERIES_CORPUS_612" --as v4 --workspace "$WS"
+expect_rc 1 "stops for v4"
+cp "$T/resolved.c" "$SUPER"
+onto_rel=$(realpath --relative-to="$T" "$KSERIES_CORPUS_612")
+jq --arg onto "$onto_rel" '.request.store = "store" | .request.onto = $onto' "$WS/state.json" > "$T/state.json"
+mv "$T/state.json" "$WS/state.json"
+ws_before=$(tree_hash "$WS")
+store_before=$(tree_hash "$S")
+mkdir "$T/elsewhere"
+set +e
+(cd "$T/elsewhere" && "$KSERIES" rebase --continue --workspace "$WS" > "$T/out" 2> "$T/err")
+rc=$?
+set -e
+expect_rc 2 "relative paths that do not resolve here"
+expect_err "$WS/state.json records the rebase's series store as the relative path 'store'"
+expect_err "does not resolve from $T/elsewhere"
+expect_err "from the directory the rebase was started in"
+expect_err "kseries rebase --abort --workspace $WS"
+! grep -q -- "--series" "$T/err" || fail "names an option never given: $(cat "$T/err")"
+[ "$(tree_hash "$WS")" = "$ws_before" ] || fail "a refused --continue changed the workspace"
+[ "$(tree_hash "$S")" = "$store_before" ] || fail "a refused --continue changed the store"
+# From the directory they resolve in, the old workspace works.
+set +e
+(cd "$T" && "$KSERIES" rebase --continue --workspace ws > "$T/out" 2> "$T/err")
+rc=$?
+set -e
+expect_rc 0 "relative paths resolved from where the rebase started"
+[ -f "$S/v4/series" ] && [ ! -e "$WS" ] || fail "v4 not written: $(cat "$T/out" "$T/err")"

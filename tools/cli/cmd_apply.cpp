@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <kseries/check/check.hpp>
 #include <kseries/report/check_report.hpp>
@@ -51,6 +52,20 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
         }
         const auto& series = in->series;
         auto& tree = in->tree;
+        // A patch the maintainer skipped in a rebase is not in the version:
+        // applying it leaves the tree without that fix, unless its detect
+        // rule shows the tree has it already.
+        if (in->meta) {
+            auto skipped = check::missing_skipped(*in->meta, *tree);
+            if (!skipped) {
+                return std::unexpected(skipped.error());
+            }
+            for (const auto& s : *skipped) {
+                spdlog::warn("{} skips {}: the fix is not in {} and not applied (skipped by the "
+                             "maintainer: {})",
+                             in->label, s.name, tree->describe(), s.reason);
+            }
+        }
         source::OverlayTree overlay(*tree);
         auto run = check::run_series(series, overlay, in->options.engine(),
                                      in->options.optional_patch_rule());

@@ -18,11 +18,12 @@
 #include <kseries/rebase/workspace.hpp>
 #include <kseries/report/rebase_report.hpp>
 #include <kseries/series/store_write.hpp>
-#include <kseries/source/directory_tree.hpp>
 
 #include "command.hpp"
 #include "rebase_target.hpp"
 #include "exit_codes.hpp"
+#include "module_compile.hpp"
+#include "rebase_continue.hpp"
 
 namespace kseries::cli {
 
@@ -43,7 +44,8 @@ struct RebaseOptions {
     bool resume = false;
     bool skip = false;
     bool abort = false;
-    bool accept = false; // take the proposals of unplaced hunks (propose.hpp)
+    bool accept = false;     // take the proposals of unplaced hunks (propose.hpp)
+    bool no_compile = false; // --continue writes without the compile check
 };
 
 // The store and the version to carry.
@@ -136,8 +138,7 @@ series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
 }
 
 // What a stop's SUMMARY says beyond the result: the patches still to do,
-// and whether `verify --compile` can build the target (a directory that is a
-// whole kernel tree: a top Makefile and Kconfig).
+// and whether `verify --compile` can build the target (a whole kernel tree).
 rebase::StopContext stop_context(const Loaded& in, const rebase::Result& result,
                                  const Target& target) {
     rebase::StopContext c;
@@ -145,13 +146,8 @@ rebase::StopContext stop_context(const Loaded& in, const rebase::Result& result,
     for (std::size_t i = result.patches.size(); i < patches.size(); ++i) {
         c.still_to_do.push_back(patches[i].entry.patch);
     }
-    if (const auto* dir = dynamic_cast<const source::DirectoryTree*>(target.tree.get())) {
-        const fs::path root = dir->describe();
-        std::error_code ec;
-        if (fs::is_regular_file(root / "Makefile", ec) &&
-            fs::is_regular_file(root / "Kconfig", ec)) {
-            c.kernel_tree = root.string();
-        }
+    if (const auto root = full_kernel_tree(*target.tree)) {
+        c.kernel_tree = root->string();
     }
     return c;
 }
@@ -279,6 +275,9 @@ Expected<int> resume(const RebaseOptions& opts) {
         return std::unexpected(ws.error());
     }
     const auto& req = ws->request;
+    if (auto ok = check_recorded_paths(opts.workspace, req); !ok) {
+        return std::unexpected(ok.error());
+    }
     auto in = load(req.store, req.from);
     if (!in) {
         return std::unexpected(in.error());
@@ -351,6 +350,25 @@ Expected<int> resume(const RebaseOptions& opts) {
     if (!result) {
         return std::unexpected(result.error());
     }
+    // A resolution can be C in shape and still not compile: built before
+    // anything is written, while the workspace is still as it was.
+    if (opts.resume && !result->stopped()) {
+        auto changes = overlay.changes();
+        if (!changes) {
+            return std::unexpected(changes.error());
+        }
+        auto built = compile_check(*target.tree, *changes, req, opts.workspace,
+                                   opts.no_compile ? CompileChoice::Skip : CompileChoice::Run);
+        if (!built) {
+            return std::unexpected(built.error());
+        }
+        if (auto ok = say(opts.format, built->text); !ok) {
+            return std::unexpected(ok.error());
+        }
+        if (built->failed) {
+            return exit_checks_failed;
+        }
+    }
     // The old workspace goes; a new one is written if the rest stops again.
     std::error_code ec;
     const fs::path old = fs::path(opts.workspace);
@@ -404,6 +422,9 @@ CommandBody add_rebase(CLI::App& app, const GlobalOptions& /*global*/) {
         ->excludes(cont)
         ->excludes(skip)
         ->excludes(abort);
+    cmd->add_flag("--no-compile", opts->no_compile,
+                  "with --continue: write the version without building it on a whole kernel tree")
+        ->needs(cont);
     cont->excludes(skip)->excludes(abort);
     skip->excludes(abort);
 

@@ -7,22 +7,18 @@
 // builds it (allnoconfig + CONFIG_...=m, modules_prepare). The source tree
 // is only read. Exit 0 when it compiles, 1 when the series does not apply
 // or the build fails, 2 on bad input.
-#include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include <kseries/check/check.hpp>
-#include <kseries/kbuild/module_build.hpp>
-#include <kseries/kbuild/module_dirs.hpp>
 #include <kseries/source/tree.hpp>
-#include <kseries/util/file.hpp>
 #include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "module_compile.hpp"
 
 namespace kseries::cli {
 
@@ -58,21 +54,15 @@ Expected<int> verify(const VerifyOptions& opts) {
                         exit_checks_failed);
         }
     }
-    // The module directories the series patches, each with its Makefile.
-    auto dirs = kbuild::patched_module_dirs(*in->tree, opts.job.tree, applied->changes);
-    if (!dirs) {
-        return std::unexpected(dirs.error());
-    }
-    const std::vector<std::string> options = kbuild::module_options(*dirs);
     // The work directory: given, or a temporary one removed afterwards.
     fs::path work = opts.workdir;
     const bool temporary = work.empty();
     if (temporary) {
-        std::string tmpl = (fs::temp_directory_path() / "kseries-verify-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) {
-            return fail(ErrorKind::Io, "cannot create a temporary work directory");
+        auto made = temporary_workdir("kseries-verify");
+        if (!made) {
+            return std::unexpected(made.error());
         }
-        work = tmpl;
+        work = *made;
     }
     struct Cleanup {
         fs::path dir;
@@ -85,29 +75,7 @@ Expected<int> verify(const VerifyOptions& opts) {
         }
     } cleanup{work, temporary && !opts.keep};
 
-    const auto started = std::chrono::steady_clock::now();
-    kbuild::BuildLog log;
-    const fs::path source = fs::absolute(opts.job.tree);
-    const auto result = [&]() -> Expected<std::string> {
-        if (auto ok = kbuild::prepare(source, work / "build", options, opts.jobs, log); !ok) {
-            return std::unexpected(ok.error());
-        }
-        std::string built;
-        for (const auto& [dir, files] : *dirs) {
-            auto kos = kbuild::build_external(source, work / "build", work / "modules" / dir, files,
-                                              opts.jobs, log);
-            if (!kos) {
-                return std::unexpected(kos.error());
-            }
-            for (const auto& ko : *kos) {
-                built += fmt::format("  {}/{} ({} bytes)\n", dir, ko.filename().string(),
-                                     fs::file_size(ko));
-            }
-        }
-        return built;
-    }();
-    const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
-    (void)write_file_atomic(work / "build.log", log.output);
+    auto result = compile_modules(*in->tree, opts.job.tree, applied->changes, work, opts.jobs);
     if (!result) {
         if (result.error().kind() != ErrorKind::Tool) {
             return std::unexpected(result.error());
@@ -118,8 +86,8 @@ Expected<int> verify(const VerifyOptions& opts) {
     }
     return emit(fmt::format("{} applies and compiles on {} ({} directories, config allnoconfig + "
                             "{}=m, {:.0f} s):\n{}{}",
-                            in->label, opts.job.tree, dirs->size(), text::join(options, "=m "),
-                            seconds.count(), *result,
+                            in->label, opts.job.tree, result->directories,
+                            text::join(result->options, "=m "), result->seconds, result->built,
                             temporary && !opts.keep ? ""
                                                     : fmt::format("build log: {}\n",
                                                                   (work / "build.log").string())),

@@ -15,7 +15,8 @@
 // `kseries rebase --continue` turns the edited tree/ files into the stopped
 // patch (refusing files that still hold conflict markers or are no longer
 // of a C file's shape, an empty resolution, and edits to other files) and
-// goes on;
+// goes on (on a whole kernel tree the CLI builds the version before it is
+// written: tools/cli/rebase_continue.cpp);
 // `--skip` drops the stopped patch; `--abort` removes the workspace. The
 // series store is not touched until the whole series is carried.
 #pragma once
@@ -44,8 +45,9 @@ struct Request {
 // What the SUMMARY of a stop says beyond the result itself.
 struct StopContext {
     std::vector<std::string> still_to_do; // the series' patches after the stopped one
-    // The target's directory when it is a whole kernel tree (a top Makefile
-    // and Kconfig), which `kseries verify --compile` can build; else empty.
+    // The target's directory when it is a whole kernel tree (a top Makefile,
+    // Kconfig and scripts/), which `kseries verify --compile` can build;
+    // else empty.
     std::string kernel_tree;
 };
 
