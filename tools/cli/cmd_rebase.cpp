@@ -14,6 +14,7 @@
 
 #include <kseries/git/blob.hpp>
 #include <kseries/patch/parser.hpp>
+#include <kseries/rebase/accept.hpp>
 #include <kseries/rebase/rebase.hpp>
 #include <kseries/rebase/workspace.hpp>
 #include <kseries/report/rebase_report.hpp>

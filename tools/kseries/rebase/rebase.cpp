@@ -7,6 +7,7 @@
 #include <kseries/patch/header.hpp>
 #include <kseries/patch/parser.hpp>
 #include <kseries/patch/tree_apply.hpp>
+#include <kseries/rebase/accept.hpp>
 #include <kseries/rebase/rebase.hpp>
 #include <kseries/util/text.hpp>
 
