@@ -5,9 +5,11 @@
 #include <kseries/git/merge.hpp>
 #include <kseries/patch/apply.hpp>
 #include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/guards.hpp>
 #include <kseries/util/text.hpp>
 
 #include <algorithm>
+#include <iterator>
 
 namespace kseries::rebase {
 
@@ -15,8 +17,6 @@ namespace {
 
 using patch::Hunk;
 using patch::LineKind;
-using Lines = std::vector<std::string>;
-
 Lines lines_of(std::string_view s) {
     Lines out;
     for (const auto l : text::split_lines(s)) {
@@ -34,41 +34,6 @@ std::string joined(const Lines& lines, std::size_t from = 0, std::size_t to = st
     return out;
 }
 
-// The hunk's text before (old) or after (new) the change.
-Lines side_of(const Hunk& h, bool old) {
-    Lines out;
-    for (const auto& l : h.lines) {
-        if (old ? l.on_old_side() : l.on_new_side()) {
-            out.emplace_back(old ? l.old_text() : l.new_text());
-        }
-    }
-    return out;
-}
-
-Lines old_side(const Hunk& h) { return side_of(h, true); }
-Lines new_side(const Hunk& h) { return side_of(h, false); }
-
-bool matches_at(const Lines& hay, std::size_t at, const Lines& needle) {
-    if (at + needle.size() > hay.size()) {
-        return false;
-    }
-    return std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(at));
-}
-
-// Where `needle` occurs contiguously in `hay` (0-based starts).
-std::vector<std::size_t> occurrences(const Lines& hay, const Lines& needle) {
-    std::vector<std::size_t> out;
-    if (needle.empty()) {
-        return out;
-    }
-    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-        if (matches_at(hay, i, needle)) {
-            out.push_back(i);
-        }
-    }
-    return out;
-}
-
 // The file patch with only `h`, moved by `shift` lines (the net lines
 // earlier hunks of the file added).
 patch::FilePatch single(const patch::FilePatch& file, const Hunk& h, long shift) {
@@ -77,97 +42,6 @@ patch::FilePatch single(const patch::FilePatch& file, const Hunk& h, long shift)
     one.hunks[0].old_start = std::max(0L, h.old_start + shift);
     one.hunks[0].new_start = std::max(0L, h.new_start + shift);
     return one;
-}
-
-// How many lines `before` and `after` share at their start and, after
-// that, at their end.
-std::pair<std::size_t, std::size_t> common_ends(const Lines& before, const Lines& after) {
-    std::size_t pre = 0;
-    while (pre < before.size() && pre < after.size() && before[pre] == after[pre]) {
-        ++pre;
-    }
-    std::size_t post = 0;
-    while (post < before.size() - pre && post < after.size() - pre &&
-           before[before.size() - 1 - post] == after[after.size() - 1 - post]) {
-        ++post;
-    }
-    return {pre, post};
-}
-
-// Does `after` differ from `before` by exactly the hunk's change: its
-// removed lines gone and its added lines in, in order, with the lines
-// between its changes present on both sides (their text may be the
-// target's)? This is what every step must prove before its result counts.
-bool reproduces(const Lines& before, const Lines& after, const Hunk& h) {
-    std::size_t first = h.lines.size();
-    std::size_t last = 0;
-    for (std::size_t i = 0; i < h.lines.size(); ++i) {
-        if (h.lines[i].kind != LineKind::Context) {
-            first = std::min(first, i);
-            last = i;
-        }
-    }
-    if (first == h.lines.size()) {
-        return before == after; // a hunk without changes
-    }
-    const auto [pre, post] = common_ends(before, after);
-    // Equal lines at the edges of the change may have been trimmed off as
-    // common: give them back to the middle until the script fits.
-    for (std::size_t back = 0; back <= pre; ++back) {
-        std::size_t i = pre - back;
-        std::size_t j = pre - back;
-        const std::size_t bend = before.size() - post;
-        const std::size_t aend = after.size() - post;
-        bool ok = true;
-        for (std::size_t k = first; k <= last && ok; ++k) {
-            const auto& l = h.lines[k];
-            switch (l.kind) {
-            case LineKind::Context:
-                ok = i < bend && j < aend && before[i] == after[j];
-                ++i;
-                ++j;
-                break;
-            case LineKind::Removed:
-                ok = i < bend && before[i] == l.old_text();
-                ++i;
-                break;
-            case LineKind::Added:
-                ok = j < aend && after[j] == l.new_text();
-                ++j;
-                break;
-            }
-        }
-        if (ok && i == bend && j == aend) {
-            return true;
-        }
-        if (back == pre) {
-            break;
-        }
-    }
-    return false;
-}
-
-// Is the change from `before` to `after` anchored like the hunk's: the
-// target's line just before it is the hunk's context line just before its
-// first change, and the line just after it the context line after its last
-// (where the hunk has them)? A merge against a fake ancestor can otherwise
-// remove the right lines from the wrong place: a twin of them nearby.
-bool anchored(const Lines& before, const Lines& after, const Hunk& h) {
-    const auto [pre, post] = common_ends(before, after);
-    std::size_t first = 0;
-    while (first < h.lines.size() && h.lines[first].kind == LineKind::Context) {
-        ++first;
-    }
-    std::size_t last = h.lines.size();
-    while (last > 0 && h.lines[last - 1].kind == LineKind::Context) {
-        --last;
-    }
-    if (first > 0 && (pre == 0 || before[pre - 1] != h.lines[first - 1].old_text())) {
-        return false;
-    }
-    const std::size_t after_change = before.size() - post;
-    return last == h.lines.size() ||
-           (after_change < before.size() && before[after_change] == h.lines[last].old_text());
 }
 
 // The regions of `content` most like the hunk's old text: for every start,
@@ -402,90 +276,21 @@ long first_difference(const Lines& before, const Lines& after) {
 
 long prefix_lines(const Hunk& h) { return h.prefix_context(); }
 
-// --- the guards --------------------------------------------------------------
-
-// The function whose body an inexact placement must land in: the one the
-// hunk's `@@` heading names (or, when the hunk's leading context holds a
-// definition, that one: git's heading names the function the hunk starts
-// in). None when the heading names no function: the guard does not apply.
-std::optional<std::string> guarded_function(const Hunk& h) {
-    if (!defined_function(h.section)) {
+// The one start of `old` inside `function`'s body when `old` occurs more
+// than once in `cur` (none otherwise): the same edit made in two functions
+// goes to the one its heading names.
+std::optional<std::size_t> in_named_function(const Lines& cur, const Lines& old,
+                                             const std::optional<std::string>& function) {
+    const auto all = occurrences(cur, old);
+    const auto body = function ? function_body(cur, *function) : std::nullopt;
+    if (all.size() < 2 || !body) {
         return std::nullopt;
     }
-    return hunk_function(h, std::nullopt);
-}
-
-// How far from where a hunk belongs its new text still counts as evidence
-// that the target already has it, when its function is not known in the
-// target: a hunk's text found further away is a twin of it, not it.
-constexpr std::size_t applied_window = 100;
-
-// Step 5: does the target already have the hunk's change where the hunk
-// belongs? `centre` is the 1-based line it is expected at (the stated
-// line, shifted by the lines earlier hunks added and by how far the last
-// one moved). The neighbourhood is the hunk's function when it is defined
-// once in the target, else `applied_window` lines either side. There (its
-// context may reach past the function's ends) the new text must occur
-// exactly once, the old text nowhere in the file, and
-// no run of removed lines may sit around the new text (more often than the
-// new text itself holds it): a deletion's new text is only its context,
-// which a twin of the context elsewhere also matches. The line the new
-// text starts at (0-based), or why not.
-std::optional<std::size_t> applied_at(const Lines& cur, const Hunk& h, long centre,
-                                      const std::optional<Lines>& base, std::string& why) {
-    const Lines old = old_side(h);
-    const Lines neu = new_side(h);
-    if (!occurrences(cur, old).empty()) {
-        return std::nullopt;
-    }
-    const auto everywhere = occurrences(cur, neu);
-    if (everywhere.empty()) {
-        return std::nullopt;
-    }
-    std::size_t lo = 0;
-    std::size_t hi = 0;
-    std::string where;
-    const auto name = hunk_function(h, base);
-    if (const auto body = name ? function_body(cur, *name) : std::nullopt) {
-        lo = body->begin;
-        hi = body->end;
-        where = fmt::format("in {}()", *name);
-    } else {
-        const auto at = static_cast<std::size_t>(std::max(0L, centre - 1));
-        lo = at > applied_window ? at - applied_window : 0;
-        hi = std::min(cur.size(), at + old.size() + applied_window);
-        where = fmt::format("within {} lines of line {}", applied_window, centre);
-    }
-    std::vector<std::size_t> near;
-    std::copy_if(everywhere.begin(), everywhere.end(), std::back_inserter(near),
-                 [&](std::size_t i) { return i < hi && i + neu.size() > lo; });
-    if (near.size() != 1) {
-        why = near.empty() ? fmt::format("its new text is in the target only far from where it "
-                                         "belongs (not {})",
-                                         where)
-                           : fmt::format("its new text occurs more than once {}", where);
-        return std::nullopt;
-    }
-    // Around the new text: its own span widened by the old text's length.
-    const std::size_t from = near[0] > old.size() ? near[0] - old.size() : 0;
-    const std::size_t to = std::min(cur.size(), near[0] + neu.size() + old.size());
-    const Lines around(cur.begin() + static_cast<long>(from), cur.begin() + static_cast<long>(to));
-    for (std::size_t k = 0; k < h.lines.size();) {
-        if (h.lines[k].kind != LineKind::Removed) {
-            ++k;
-            continue;
-        }
-        Lines run;
-        for (; k < h.lines.size() && h.lines[k].kind == LineKind::Removed; ++k) {
-            run.emplace_back(h.lines[k].old_text());
-        }
-        if (occurrences(around, run).size() > occurrences(neu, run).size()) {
-            why = fmt::format("its removed line {} is still beside its new text at line {}",
-                              text::quote_line(text::chomp(run[0])), near[0] + 1);
-            return std::nullopt;
-        }
-    }
-    return near[0];
+    std::vector<std::size_t> inside;
+    std::copy_if(all.begin(), all.end(), std::back_inserter(inside), [&](std::size_t i) {
+        return i > body->begin && i + old.size() <= body->end;
+    });
+    return inside.size() == 1 ? std::optional<std::size_t>(inside[0]) : std::nullopt;
 }
 
 } // namespace
@@ -559,6 +364,21 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             }
             return true;
         };
+        // Every inexact step's result must also keep the hunk's neighbourhood
+        // on both sides and must not add a block the target already had.
+        const auto refuse = [&](const Lines& result, std::string_view step) {
+            if (elsewhere(result, step)) {
+                return true;
+            }
+            auto why = neighbourhood_broken(cur, result, h);
+            if (why.empty()) {
+                why = added_twice(cur, result, h);
+            }
+            if (!why.empty()) {
+                refused += fmt::format("; {} refused: {}", step, why);
+            }
+            return !why.empty();
+        };
         const std::string cur_text = joined(cur);
 
         // 1. exact / offset at fuzz 0.
@@ -577,6 +397,19 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
                 continue;
             }
         }
+        // The same edit made in two functions: its text occurs more than
+        // once, but only once in the function its heading names.
+        if (const auto at = in_named_function(cur, old, function)) {
+            const auto one = patch::apply_file(
+                single(file, h, static_cast<long>(*at) + 1 - h.old_start), cur_text, {0, false});
+            if (one.status == patch::FileStatus::Applied && one.hunks[0].offset == 0) {
+                const long line = static_cast<long>(*at) + 1;
+                placed(line == expected ? Step::Exact : Step::Offset, lines_of(one.content), line,
+                       0, fmt::format("the one place of its text in {}()", *function));
+                out.hunks.push_back(std::move(hp));
+                continue;
+            }
+        }
         // 5, checked early: a hunk whose change the target already has must
         // not be placed again by the more lenient steps below. Guard B: only
         // where the hunk belongs (applied_at()).
@@ -586,6 +419,18 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             hp.line = static_cast<long>(*at) + 1;
             hp.moved = hp.line - expected;
             hp.note = "the target already has the hunk's new text";
+            out.hunks.push_back(std::move(hp));
+            continue;
+        }
+        // Shape 1: the change is there under other context (applied_at()
+        // looks for its whole new text). Asked before any inexact step.
+        if (const auto present = change_present(cur, h, expected + drift, base);
+            present.presence != Presence::Absent) {
+            const bool applied = present.presence == Presence::Applied;
+            hp.step = applied ? Step::AlreadyApplied : Step::Unplaced;
+            hp.line = applied ? static_cast<long>(present.line) + 1 : 0;
+            hp.moved = applied ? hp.line - expected : 0;
+            hp.note = present.why;
             out.hunks.push_back(std::move(hp));
             continue;
         }
@@ -616,7 +461,7 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
                 best.score == old.size() - static_cast<std::size_t>(differing);
             Lines result = lines_of(f2.content);
             if (differing <= r.fuzz && only_best && occurrences(cur, core).size() <= 1 &&
-                !elsewhere(result, "fuzz")) {
+                !refuse(result, "fuzz")) {
                 placed(Step::Fuzz, std::move(result), expected + r.offset, r.fuzz,
                        fmt::format("fuzz {}, context refreshed from the target", r.fuzz));
                 out.hunks.push_back(std::move(hp));
@@ -629,7 +474,7 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
         if (!merged) {
             return std::unexpected(merged.error());
         }
-        if (merged->result && !elsewhere(*merged->result, "the three-way merge")) {
+        if (merged->result && !refuse(*merged->result, "the three-way merge")) {
             const long line = first_difference(cur, *merged->result) - (prefix_lines(h));
             placed(Step::Merged, std::move(*merged->result), std::max(1L, line), 0,
                    merged->placement.note);
@@ -637,13 +482,13 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             continue;
         }
         std::string why =
-            merged->result ? "the three-way merge is in another function" : merged->placement.note;
+            merged->result ? "the three-way merge is refused" : merged->placement.note;
         // 4. relocation by enclosing C function.
         if (const auto name = hunk_function(h, base)) {
             if (const auto body = function_body(cur, *name)) {
                 std::string reloc_why;
                 if (auto result = relocate(cur, *body, h, reloc_why);
-                    result && reproduces(cur, *result, h) && !elsewhere(*result, "relocation")) {
+                    result && reproduces(cur, *result, h) && !refuse(*result, "relocation")) {
                     const long line = first_difference(cur, *result);
                     placed(Step::Relocated, std::move(*result), line, 0,
                            fmt::format("relocated into {}()", *name));
