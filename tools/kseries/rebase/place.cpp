@@ -276,6 +276,41 @@ long first_difference(const Lines& before, const Lines& after) {
 
 long prefix_lines(const Hunk& h) { return h.prefix_context(); }
 
+// At a file's edge: the hunk's context reaches the start (end) of the file
+// it was made on, and the target lacks up to two of its outermost lines
+// there (an SPDX line added or dropped above, a line after the last
+// function): the rest of its old text must be exactly the target's first
+// (last) lines, and nowhere else. The result, and how many lines were left
+// out (as the fuzz).
+std::optional<std::pair<Lines, long>> at_file_edge(const Lines& cur, const Hunk& h) {
+    const Lines old = old_side(h);
+    const Lines neu = new_side(h);
+    const bool start = h.old_start <= 1;
+    const bool end = !start && h.suffix_context() < 3 && h.suffix_context() < h.prefix_context();
+    const long outer = start ? h.prefix_context() : end ? h.suffix_context() : 0;
+    for (long k = 1; k <= std::min(2L, outer); ++k) {
+        const auto uk = static_cast<std::size_t>(k);
+        if (old.size() < uk + 3 || cur.size() < old.size() - uk) {
+            break;
+        }
+        const auto drop = static_cast<long>(uk);
+        const Lines rest = start ? Lines(old.begin() + drop, old.end())
+                                 : Lines(old.begin(), old.end() - drop);
+        const auto at = occurrences(cur, rest);
+        if (at.size() != 1 || at[0] != (start ? 0 : cur.size() - rest.size())) {
+            continue;
+        }
+        Lines result = start ? Lines() : Lines(cur.begin(), cur.begin() + static_cast<long>(at[0]));
+        result.insert(result.end(), start ? neu.begin() + drop : neu.begin(),
+                      start ? neu.end() : neu.end() - drop);
+        if (start) {
+            result.insert(result.end(), cur.begin() + static_cast<long>(rest.size()), cur.end());
+        }
+        return std::pair{std::move(result), k};
+    }
+    return std::nullopt;
+}
+
 // The one start of `old` inside `function`'s body when `old` occurs more
 // than once in `cur` (none otherwise): the same edit made in two functions
 // goes to the one its heading names.
@@ -467,6 +502,15 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
                 out.hunks.push_back(std::move(hp));
                 continue;
             }
+        }
+        // 2, at a file's edge whose outer context lines the target lacks.
+        if (auto edge = at_file_edge(cur, h); edge && !refuse(edge->first, "the file's edge")) {
+            const long line = first_difference(cur, edge->first) - prefix_lines(h) + edge->second;
+            placed(Step::Fuzz, std::move(edge->first), std::max(1L, line), edge->second,
+                   fmt::format("at the {} of the file, without its {} outermost context line(s)",
+                               h.old_start <= 1 ? "start" : "end", edge->second));
+            out.hunks.push_back(std::move(hp));
+            continue;
         }
         // 3. three-way merge.
         auto merged = options.base ? merge_with_base(file, h, cur, *options.base)
