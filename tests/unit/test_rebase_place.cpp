@@ -340,17 +340,3 @@ TEST(RebasePlace, a_removal_whose_context_occurs_far_away_is_not_already_applied
         << r->hunks[0].note;
 }
 #endif
-
-TEST(RebasePlace, tmp_debug_start) {
-    const std::string patch = "--- a/f.c\n+++ b/f.c\n@@ -1,6 +1,5 @@\n"
-                              " // SPDX-License-Identifier: GPL-2.0-only\n"
-                              " /*\n"
-                              "- *\n"
-                              "  * Copyright (C) 2011 Novell Inc.\n"
-                              "  */\n"
-                              " \n";
-    const std::string target = "/*\n *\n * Copyright (C) 2011 Novell Inc.\n */\n\n#include <linux/fs.h>\n";
-    auto r = rebase::place_file(file_patch(patch), target);
-    ASSERT_TRUE(r);
-    std::cerr << rebase::step_key(r->hunks[0].step) << ": " << r->hunks[0].note << "\n" << r->content;
-}

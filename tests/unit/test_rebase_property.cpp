@@ -429,16 +429,20 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
             c.origin.insert(c.origin.begin() + static_cast<long>(s), vendor.size(), -1);
         } else if (family == Family::OtherSlot) {
             // The line before the slot moves up, or the one after it down.
+            // The four lines around the slot must differ, or the slot's
+            // neighbours can still meet after the swap: then T stays F (and
+            // the case is a moved one whose edit applies exactly).
             const std::size_t s = c.edits[0].start;
-            std::size_t a = c.pick(0, 1) == 0 ? s - 2 : s;
-            if (c.t[a] == c.t[a + 1]) {
-                a = a == s ? s - 2 : s;
+            Lines four(c.t.begin() + static_cast<long>(s - 2),
+                       c.t.begin() + static_cast<long>(s + 2));
+            std::sort(four.begin(), four.end());
+            if (std::adjacent_find(four.begin(), four.end()) != four.end()) {
+                family = Family::Moved;
+            } else {
+                const std::size_t a = c.pick(0, 1) == 0 ? s - 2 : s;
+                std::swap(c.t[a], c.t[a + 1]);
+                std::swap(c.origin[a], c.origin[a + 1]);
             }
-            if (c.t[a] == c.t[a + 1]) {
-                family = Family::Moved; // T is F: the edit applies exactly
-            }
-            std::swap(c.t[a], c.t[a + 1]);
-            std::swap(c.origin[a], c.origin[a + 1]);
         } else if (family == Family::Edges) {
             if (edge == Edge::Start) { // T lacks the SPDX line
                 c.t.erase(c.t.begin());

@@ -1,13 +1,12 @@
-#include <kseries/rebase/guards.hpp>
+#include <algorithm>
+#include <cctype>
+#include <iterator>
 
 #include <fmt/format.h>
 
 #include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/guards.hpp>
 #include <kseries/util/text.hpp>
-
-#include <algorithm>
-#include <cctype>
-#include <iterator>
 
 namespace kseries::rebase {
 
@@ -46,18 +45,11 @@ std::vector<std::size_t> occurrences_in(const Lines& hay, const Lines& needle, s
     return out;
 }
 
-std::string quoted(std::string_view line) { return text::quote_line(text::chomp(line)); }
-
-// A line that says something: not blank, not a lone brace or comment end.
-// Only such lines are evidence that a change is (or would be twice) there.
-bool substantive(std::string_view line) {
-    const auto t = text::trim(text::chomp(line));
-    return t.size() >= 3 && std::any_of(t.begin(), t.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) != 0;
-           });
+std::string quoted(std::string_view line) {
+    return text::quote_line(text::chomp(line));
 }
 
-bool substantive(const Lines& run) {
+bool substantive_run(const Lines& run) {
     return std::any_of(run.begin(), run.end(), [](const std::string& l) { return substantive(l); });
 }
 
@@ -81,15 +73,28 @@ std::vector<Lines> added_runs(const Hunk& h) {
 // Does the hunk's context reach the start (end) of the file it was made
 // on? Git shortens the context only at a file's edges; the shorter side of
 // a hunk that starts at line 1 is the start, else a short suffix is the end.
-bool reaches_start(const Hunk& h) { return h.old_start <= 1; }
+bool reaches_start(const Hunk& h) {
+    return h.old_start <= 1;
+}
 bool reaches_end(const Hunk& h) {
     return h.suffix_context() < 3 && h.suffix_context() < h.prefix_context();
 }
 
 } // namespace
 
-Lines old_side(const Hunk& h) { return side_of(h, true); }
-Lines new_side(const Hunk& h) { return side_of(h, false); }
+bool substantive(std::string_view line) {
+    const auto t = text::trim(text::chomp(line));
+    return t.size() >= 3 && std::any_of(t.begin(), t.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) != 0;
+           });
+}
+
+Lines old_side(const Hunk& h) {
+    return side_of(h, true);
+}
+Lines new_side(const Hunk& h) {
+    return side_of(h, false);
+}
 
 std::vector<std::size_t> occurrences(const Lines& hay, const Lines& needle) {
     return occurrences_in(hay, needle, 0, hay.size());
@@ -249,7 +254,7 @@ PresenceResult change_present(const Lines& cur, const Hunk& h, long centre,
     // that repeats a context line is in the target before the change, too).
     std::vector<Lines> runs;
     for (auto& run : added_runs(h)) {
-        if (substantive(run) && occurrences(old, run).empty()) {
+        if (substantive_run(run) && occurrences(old, run).empty()) {
             runs.push_back(std::move(run));
         }
     }
@@ -334,25 +339,122 @@ std::string neighbourhood_broken(const Lines& before, const Lines& after, const 
     hpre = edge_removes(h, true) ? 0 : hpre;
     hpost = edge_removes(h, false) ? 0 : hpost;
     const auto [pre, post] = common_ends(before, after);
+    // Trimmed, so that a re-indented line still counts; but a brace or a
+    // blank line by its indentation alone says which block it closes.
     const auto same = [](std::string_view a, std::string_view b) {
-        return text::trim(text::chomp(a)) == text::trim(text::chomp(b));
+        return substantive(a) ? text::trim(text::chomp(a)) == text::trim(text::chomp(b))
+                              : text::chomp(a) == text::chomp(b);
     };
-    if (hpre > 0) {
-        const bool at_start = pre == 0 && reaches_start(h);
-        if (!at_start && (pre == 0 || !same(before[pre - 1], old[hpre - 1]))) {
-            return fmt::format("the line before the change would be {}, not {}",
-                               pre == 0 ? "the start of the file" : quoted(before[pre - 1]),
-                               quoted(old[hpre - 1]));
+    // Outward from the change, up to the first line the target has only once
+    // near it: a common neighbour ("return false;", a blank) may be a twin's.
+    const std::size_t lo = pre > applied_window ? pre - applied_window : 0;
+    const std::size_t hi = before.size() - post + applied_window;
+    const auto common_near = [&](const std::string& l) {
+        return occurrences_in(before, Lines{l}, lo, hi).size() > 1;
+    };
+    for (std::size_t k = 1; k <= hpre; ++k) {
+        const std::string& want = old[hpre - k];
+        if (pre < k) {
+            if (reaches_start(h)) {
+                break;
+            }
+            return fmt::format("the line before the change would be the start of the file, "
+                               "not {}",
+                               quoted(want));
+        }
+        if (!same(before[pre - k], want)) {
+            return fmt::format("the line{} before the change would be {}, not {}",
+                               k == 1 ? "" : fmt::format(" {} lines", k), quoted(before[pre - k]),
+                               quoted(want));
+        }
+        if (!common_near(before[pre - k])) {
+            break;
         }
     }
-    if (hpost > 0) {
-        const bool at_end = post == 0 && reaches_end(h);
-        const std::string_view want = old[old.size() - hpost];
-        if (!at_end && (post == 0 || !same(before[before.size() - post], want))) {
-            return fmt::format("the line after the change would be {}, not {}",
-                               post == 0 ? "the end of the file"
-                                         : quoted(before[before.size() - post]),
+    for (std::size_t k = 0; k < hpost; ++k) {
+        const std::string& want = old[old.size() - hpost + k];
+        const std::size_t at = before.size() - post + k;
+        if (at >= before.size()) {
+            if (reaches_end(h)) {
+                break;
+            }
+            return fmt::format("the line after the change would be the end of the file, not {}",
                                quoted(want));
+        }
+        if (!same(before[at], want)) {
+            return fmt::format("the line{} after the change would be {}, not {}",
+                               k == 0 ? "" : fmt::format(" {} lines", k + 1), quoted(before[at]),
+                               quoted(want));
+        }
+        if (!common_near(before[at])) {
+            break;
+        }
+    }
+    return {};
+}
+
+namespace {
+
+// A line git's hunk heading can name: it starts with a letter, '_' or '$'
+// (git's default); `labels` false leaves out goto labels, as the cpp driver
+// the kernel's .gitattributes selects does.
+bool heading_line(std::string_view line, bool labels) {
+    line = text::chomp(line);
+    if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) != 0 ||
+                          line[0] == '_' || line[0] == '$')) {
+        return false;
+    }
+    const auto t = text::trim(line);
+    const bool label = t.back() == ':' && t.find_first_of(" \t(") == std::string_view::npos;
+    return labels || !label;
+}
+
+} // namespace
+
+std::string heading_broken(const Lines& before, const Lines& after, const Hunk& h) {
+    const auto section = text::trim(h.section);
+    if (section.empty() || guarded_function(h)) {
+        return {};
+    }
+    const auto [pre, post] = common_ends(before, after);
+    const auto top =
+        static_cast<std::size_t>(std::max(0L, static_cast<long>(pre) - h.prefix_context()));
+    std::string found;
+    for (const bool labels : {false, true}) {
+        for (std::size_t i = std::min(top, before.size()); i-- > 0;) {
+            if (!heading_line(before[i], labels)) {
+                continue;
+            }
+            const auto line = text::trim(text::chomp(before[i]));
+            if (line.starts_with(section) || section.starts_with(line)) {
+                return {};
+            }
+            found = fmt::format("under {}", quoted(line));
+            break;
+        }
+    }
+    return fmt::format("it would be {}, not under {} that its heading names",
+                       found.empty() ? "under no heading" : found, quoted(section));
+}
+
+std::string twin_place(const Lines& cur, const Lines& old, std::size_t at) {
+    const std::size_t lo = at > applied_window ? at - applied_window : 0;
+    const std::size_t hi = at + old.size() + applied_window;
+    // Lines moved a little (the region grew or shrank inside) are not
+    // evidence: only a line missing from the region and its margin is.
+    const std::size_t margin = std::max<std::size_t>(3, old.size() / 2);
+    const std::size_t near_lo = at > margin ? at - margin : 0;
+    const std::size_t near_hi = at + old.size() + margin;
+    for (std::size_t k = 0; k < old.size(); ++k) {
+        const Lines line{old[k]};
+        if ((at + k < cur.size() && cur[at + k] == old[k]) || !substantive(old[k]) ||
+            !occurrences_in(cur, line, near_lo, near_hi).empty()) {
+            continue;
+        }
+        if (const auto there = occurrences_in(cur, line, lo, hi); !there.empty()) {
+            return fmt::format("its context line {} is not there but at line {}: a twin of "
+                               "the hunk's place",
+                               quoted(old[k]), there[0] + 1);
         }
     }
     return {};
@@ -363,7 +465,7 @@ std::string added_twice(const Lines& before, const Lines& after, const Hunk& h) 
     const auto [pre, post] = common_ends(before, after);
     const std::size_t lo = pre > applied_window ? pre - applied_window : 0;
     for (const auto& run : added_runs(h)) {
-        if (!substantive(run) || !occurrences(old, run).empty()) {
+        if (!substantive_run(run) || !occurrences(old, run).empty()) {
             continue;
         }
         const auto had = occurrences_in(before, run, lo, before.size() - post + applied_window);

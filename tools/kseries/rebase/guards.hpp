@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,10 @@
 namespace kseries::rebase {
 
 using Lines = std::vector<std::string>;
+
+// A line that says something: not blank, not a lone brace or comment end.
+// Only such lines are evidence of where a hunk is (or that it is there).
+[[nodiscard]] bool substantive(std::string_view line);
 
 // The hunk's text before (old) or after (new) the change.
 [[nodiscard]] Lines old_side(const patch::Hunk& h);
@@ -61,8 +66,7 @@ inline constexpr std::size_t applied_window = 100;
 // hunk belongs, when the target already has it there and not its old text
 // (nor a run of its removed lines beside it), or why not.
 [[nodiscard]] std::optional<std::size_t> applied_at(const Lines& cur, const patch::Hunk& h,
-                                                    long centre,
-                                                    const std::optional<Lines>& base,
+                                                    long centre, const std::optional<Lines>& base,
                                                     std::string& why);
 
 // Is the hunk's *change* already there under other context? Asked before
@@ -87,6 +91,19 @@ struct PresenceResult {
 // edge counts)? Empty when kept, else what was found instead.
 [[nodiscard]] std::string neighbourhood_broken(const Lines& before, const Lines& after,
                                                const patch::Hunk& h);
+
+// When the hunk's `@@` heading names no function (a struct, a table), the
+// heading git would give the result must still be that one: the nearest
+// line above the hunk's context that git takes as a heading. Empty when
+// it is (or the hunk has no heading), else what was found.
+[[nodiscard]] std::string heading_broken(const Lines& before, const Lines& after,
+                                         const patch::Hunk& h);
+
+// Is the region at `at` (0-based) of `cur`, where a step matched the hunk's
+// old text only in part, a twin of the hunk's place: an old line that does
+// not match there is in the target nearby (within `applied_window`)? Empty
+// when not, else which line and where.
+[[nodiscard]] std::string twin_place(const Lines& cur, const Lines& old, std::size_t at);
 
 // Does the result hold a run of the hunk's added lines more often than the
 // target did, near the change, where the target already had it? Empty when
