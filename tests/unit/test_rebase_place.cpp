@@ -454,9 +454,9 @@ TEST(RebasePlace, a_new_check_is_not_placed_past_a_vendor_branch) {
     const auto r = place_on(file, target);
     ASSERT_EQ(r.hunks.size(), 1U);
     EXPECT_EQ(r.hunks[0].step, Step::Unplaced) << r.hunks[0].note;
-    EXPECT_NE(
-        r.hunks[0].note.find("before the change would be '\\t}', not '\\t\\treturn -EFAULT;'"),
-        std::string::npos)
+    EXPECT_NE(r.hunks[0].note.find("relocation refused: 2 lines before the change would be "
+                                   "'\\t}', not '\\t\\treturn -EFAULT;'"),
+              std::string::npos)
         << r.hunks[0].note;
     EXPECT_EQ(r.content, target);
 }

@@ -363,9 +363,9 @@ std::string neighbourhood_broken(const Lines& before, const Lines& after, const 
                                quoted(want));
         }
         if (!same(before[pre - k], want)) {
-            return fmt::format("the line{} before the change would be {}, not {}",
-                               k == 1 ? "" : fmt::format(" {} lines", k), quoted(before[pre - k]),
-                               quoted(want));
+            return fmt::format("{} before the change would be {}, not {}",
+                               k == 1 ? "the line" : fmt::format("{} lines", k),
+                               quoted(before[pre - k]), quoted(want));
         }
         if (!common_near(before[pre - k])) {
             break;
@@ -382,9 +382,9 @@ std::string neighbourhood_broken(const Lines& before, const Lines& after, const 
                                quoted(want));
         }
         if (!same(before[at], want)) {
-            return fmt::format("the line{} after the change would be {}, not {}",
-                               k == 0 ? "" : fmt::format(" {} lines", k + 1), quoted(before[at]),
-                               quoted(want));
+            return fmt::format("{} after the change would be {}, not {}",
+                               k == 0 ? "the line" : fmt::format("{} lines", k + 1),
+                               quoted(before[at]), quoted(want));
         }
         if (!common_near(before[at])) {
             break;
