@@ -340,3 +340,187 @@ TEST(RebasePlace, a_removal_whose_context_occurs_far_away_is_not_already_applied
         << r->hunks[0].note;
 }
 #endif
+
+namespace {
+
+// The patch `before` -> `after` of a file, as git diff writes it.
+patch::FilePatch git_diff(const std::string& before, const std::string& after) {
+    auto section = git::diff_file("f.c", before, after);
+    EXPECT_TRUE(section) << section.error().message();
+    return file_patch(*section);
+}
+
+rebase::FilePlacement place_on(const patch::FilePatch& file, const std::string& target) {
+    auto r = rebase::place_file(file, target);
+    EXPECT_TRUE(r) << r.error().message();
+    return *r;
+}
+
+// net/ethtool/ioctl.c's ethtool_set_channels(), in part.
+const std::string set_channels =
+    "static noinline_for_stack int ethtool_set_channels(struct net_device *dev,\n"
+    "\t\t\t\t\t\t   void __user *useraddr)\n"
+    "{\n"
+    "\tstruct ethtool_channels channels, curr = { .cmd = ETHTOOL_GCHANNELS };\n"
+    "\tu16 from_channel, to_channel;\n"
+    "\tunsigned int i;\n"
+    "\tint ret;\n"
+    "\n"
+    "\tif (!dev->ethtool_ops->set_channels || !dev->ethtool_ops->get_channels)\n"
+    "\t\treturn -EOPNOTSUPP;\n"
+    "\n"
+    "\tif (copy_from_user(&channels, useraddr, sizeof(channels)))\n"
+    "\t\treturn -EFAULT;\n"
+    "\n"
+    "\tdev->ethtool_ops->get_channels(dev, &curr);\n"
+    "\n"
+    "\tif (channels.rx_count == curr.rx_count &&\n"
+    "\t    channels.tx_count == curr.tx_count &&\n"
+    "\t    channels.combined_count == curr.combined_count &&\n"
+    "\t    channels.other_count == curr.other_count)\n"
+    "\t\treturn 0;\n"
+    "\n"
+    "\tret = dev->ethtool_ops->set_channels(dev, &channels);\n"
+    "\tif (!ret)\n"
+    "\t\tethtool_notify(dev, ETHTOOL_MSG_CHANNELS_NTF, NULL);\n"
+    "\treturn ret;\n"
+    "}\n";
+
+const std::string new_check = "\tif (channels.combined_count > dev->num_tx_queues)\n"
+                              "\t\treturn -EINVAL;\n"
+                              "\n";
+
+} // namespace
+
+// Shape 1, a #define: the target already has it, after another line than
+// the patch put it: already applied, never a second #define.
+TEST(RebasePlace, an_added_define_already_there_under_other_context_is_already_applied) {
+    const std::string base = "#define OVL_XATTR_OPAQUE_POSTFIX\t\"opaque\"\n"
+                             "#define OVL_XATTR_REDIRECT_POSTFIX\t\"redirect\"\n"
+                             "#define OVL_XATTR_ORIGIN_POSTFIX\t\"origin\"\n"
+                             "#define OVL_XATTR_IMPURE_POSTFIX\t\"impure\"\n"
+                             "#define OVL_XATTR_NLINK_POSTFIX\t\"nlink\"\n"
+                             "#define OVL_XATTR_UPPER_POSTFIX\t\"upper\"\n"
+                             "#define OVL_XATTR_UUID_POSTFIX\t\"uuid\"\n"
+                             "#define OVL_XATTR_METACOPY_POSTFIX\t\"metacopy\"\n"
+                             "#define OVL_XATTR_PROTATTR_POSTFIX\t\"protattr\"\n";
+    const std::string define = "#define OVL_XATTR_XWHITEOUT_POSTFIX\t\"whiteout\"\n";
+    const auto file = git_diff(base, replaced(base, "\"upper\"\n", "\"upper\"\n" + define));
+    // The target got it in another order, without the uuid line.
+    std::string target = replaced(base, "#define OVL_XATTR_UUID_POSTFIX\t\"uuid\"\n", "");
+    target = replaced(target, "\"protattr\"\n", "\"protattr\"\n" + define);
+    const auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 1U);
+    EXPECT_EQ(r.hunks[0].step, Step::AlreadyApplied) << r.hunks[0].note;
+    EXPECT_NE(r.hunks[0].note.find("already has its added lines at line 9 (under other context)"),
+              std::string::npos)
+        << r.hunks[0].note;
+    EXPECT_EQ(r.content, target);
+}
+
+// Shape 1, a check: the target has the added check, but also still the line
+// the patch removes: partly there, so the maintainer decides.
+TEST(RebasePlace, a_change_partly_there_under_other_context_stops) {
+    const std::string before =
+        replaced(set_channels, "\tdev->ethtool_ops->get_channels(dev, &curr);\n",
+                 "\tdev->ethtool_ops->get_channels(dev, &curr);\n"
+                 "\tWARN_ON(channels.cmd != ETHTOOL_SCHANNELS);\n");
+    const auto file = git_diff(
+        before, replaced(before, "\tWARN_ON(channels.cmd != ETHTOOL_SCHANNELS);\n", new_check));
+    std::string target = replaced(before, "\tu16 from_channel, to_channel;\n", "");
+    target = replaced(target, "\t\treturn -EFAULT;\n\n", "\t\treturn -EFAULT;\n\n" + new_check);
+    target = replaced(target, "\t\treturn 0;\n\n",
+                      "\t\treturn 0;\n\tchannels.cmd = ETHTOOL_SCHANNELS;\n\n");
+    const auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 1U);
+    EXPECT_EQ(r.hunks[0].step, Step::Unplaced) << r.hunks[0].note;
+    EXPECT_NE(r.hunks[0].note.find("partly in the target already"), std::string::npos)
+        << r.hunks[0].note;
+    EXPECT_EQ(r.content, target);
+}
+
+// Shape 4, net/ethtool/ioctl.c: the new check belongs right after
+// copy_from_user(); the target has a vendor branch there. Placing it after
+// the branch (where the hunk's next context line is) changes what it guards.
+TEST(RebasePlace, a_new_check_is_not_placed_past_a_vendor_branch) {
+    const std::string anchor = "\t\treturn -EFAULT;\n\n";
+    const auto file = git_diff(set_channels, replaced(set_channels, anchor, anchor + new_check));
+    const std::string target =
+        replaced(set_channels, anchor,
+                 anchor + "\tif (dev->ethtool_ops->rh_legacy_set_channels) {\n"
+                          "\t\tret = dev->ethtool_ops->rh_legacy_set_channels(dev, &channels);\n"
+                          "\t\treturn ret;\n"
+                          "\t}\n\n");
+    const auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 1U);
+    EXPECT_EQ(r.hunks[0].step, Step::Unplaced) << r.hunks[0].note;
+    EXPECT_NE(r.hunks[0].note.find("relocation refused: 2 lines before the change would be "
+                                   "'\\t}', not '\\t\\treturn -EFAULT;'"),
+              std::string::npos)
+        << r.hunks[0].note;
+    EXPECT_EQ(r.content, target);
+}
+
+// The start of a file: a comment line deleted under the SPDX line, which
+// the target lacks.
+TEST(RebasePlace, a_deletion_at_the_start_of_a_file_without_its_spdx_line_is_carried) {
+    const std::string base = "// SPDX-License-Identifier: GPL-2.0-only\n/*\n *\n"
+                             " * Copyright (C) 2011 Novell Inc.\n */\n\n#include <linux/fs.h>\n"
+                             "#include <linux/namei.h>\n";
+    const auto file = git_diff(base, replaced(base, "/*\n *\n", "/*\n"));
+    const std::string target = base.substr(base.find('\n') + 1);
+    const auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 1U);
+    EXPECT_EQ(r.hunks[0].step, Step::Fuzz) << r.hunks[0].note;
+    EXPECT_NE(r.hunks[0].note.find("at the start of the file"), std::string::npos);
+    EXPECT_EQ(r.content, replaced(target, "/*\n *\n", "/*\n"));
+}
+
+// A function that ends the file (the hunk's context runs to EOF), in a
+// target where its outer context line changed.
+TEST(RebasePlace, an_edit_in_the_function_that_ends_the_file_is_carried) {
+    const std::string base = "int ovl_copy_up_with_data(struct dentry *dentry)\n{\n"
+                             "\treturn ovl_copy_up_flags(dentry, O_WRONLY);\n}\n\n"
+                             "int ovl_copy_up(struct dentry *dentry)\n{\n"
+                             "\treturn ovl_copy_up_flags(dentry, 0);\n}\n";
+    const auto file = git_diff(base, replaced(base, "\treturn ovl_copy_up_flags(dentry, 0);\n",
+                                              "\treturn ovl_copy_up_flags(dentry, O_NOFOLLOW);\n"));
+    const std::string target =
+        replaced(base, "\n\nint ovl_copy_up(", "\n/* RHEL */\nint ovl_copy_up(");
+    const auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 1U);
+    EXPECT_NE(r.hunks[0].step, Step::Unplaced) << r.hunks[0].note;
+    EXPECT_EQ(r.content, replaced(target, "(dentry, 0);", "(dentry, O_NOFOLLOW);"));
+}
+
+// The same edit made in two functions: two hunks of identical text under
+// different headings, each placed in its own function.
+TEST(RebasePlace, the_same_edit_in_two_functions_goes_to_each_function) {
+    const std::string block = "\tstruct ovl_fs *ofs = OVL_FS(dentry->d_sb);\n"
+                              "\tconst struct cred *old_cred;\n"
+                              "\tint res;\n"
+                              "\n"
+                              "\told_cred = ovl_override_creds(dentry->d_sb);\n"
+                              "\tres = ovl_do_getxattr(ofs, dentry, name, value, size);\n"
+                              "\trevert_creds(old_cred);\n"
+                              "\treturn res;\n";
+    const std::string base =
+        "static int ovl_own_xattr_get(struct dentry *dentry, const char *name,\n"
+        "\t\t\t     void *value, size_t size)\n{\n\tint unused;\n\n" +
+        block +
+        "}\n\nstatic int ovl_other_xattr_get(struct dentry *dentry, const char *name,\n"
+        "\t\t\t       void *value, size_t size)\n{\n\tint unused;\n\n" +
+        block + "}\n";
+    const std::string from = "\told_cred = ovl_override_creds(dentry->d_sb);\n";
+    const std::string to = "\told_cred = ovl_override_creds_light(dentry->d_sb);\n";
+    std::string after = replaced(base, from, to);
+    after = replaced(after, from, to);
+    const auto file = git_diff(base, after);
+    ASSERT_EQ(file.hunks.size(), 2U);
+    const std::string target = "#include \"overlayfs.h\"\n\n" + base;
+    const auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 2U);
+    EXPECT_EQ(r.hunks[0].step, Step::Offset) << r.hunks[0].note;
+    EXPECT_EQ(r.hunks[1].step, Step::Offset) << r.hunks[1].note;
+    EXPECT_EQ(r.content, "#include \"overlayfs.h\"\n\n" + after);
+}

@@ -23,6 +23,23 @@
 //             line changed (so it applies only with fuzz) and its new text,
 //             only context, is also at the end of T, far away: that twin is
 //             no evidence the deletion is already applied.
+//   applied-different-context  T is F' (the one edit applied) with one or
+//             two of the lines beside the edit changed: the change is there,
+//             under other context; the only right answers are "already
+//             applied" or a stop, T unchanged, never the edit added twice;
+//   vendor-branch  the one edit inserts lines; in T a vendor block
+//             (#ifdef CONFIG_RHEL_DIFFERENCES ... #endif) sits in that slot:
+//             the edit belongs before it (after the line it followed), so a
+//             placement after the block is wrong;
+//   other-slot  the one edit inserts lines; in T the line before the slot
+//             moved up a line, or the one after it down: which slot is meant
+//             is a guess, so the only right answer is a stop;
+//   edges     the start of a file (a comment line deleted near the top, T
+//             lacks the SPDX line above it), a function that ends the file
+//             (an edit whose context runs to EOF, an outer context line
+//             changed in T), or the same edit made in two functions (two
+//             hunks of identical text under different headings): each edit
+//             at its own place.
 // For every hunk placed, the result must equal T with exactly the placed
 // hunks' edits applied at their true position.
 #include <gtest/gtest.h>
@@ -131,10 +148,63 @@ struct Case {
     }
 };
 
-enum class Family { Moved, Copied, Clashing, WrongFunction, RemovalOnly };
-constexpr std::size_t families = 5;
-constexpr const char* family_names[families] = {"moved", "copied", "clashing", "wrong-function",
-                                                "removal-only"};
+enum class Family {
+    Moved,
+    Copied,
+    Clashing,
+    WrongFunction,
+    RemovalOnly,
+    AppliedElsewhere,
+    VendorBranch,
+    OtherSlot,
+    Edges,
+};
+constexpr std::size_t families = 9;
+constexpr const char* family_names[families] = {
+    "moved",        "copied",     "clashing", "wrong-function", "removal-only",
+    "applied-different-context", "vendor-branch", "other-slot", "edges"};
+enum class Edge { Start, End, Repeated };
+
+// A new line for an edit.
+std::string new_line(Case& c) { return fmt::format("\tnew_{}(y);\n", c.pick(0, 99999)); }
+
+// F for the edges family: the start of a real file (or an SPDX line and a
+// comment above random lines), a file whose last function ends it, or three
+// functions with the same block in the first and the third.
+void edge_file(Case& c, Edge edge, const Lines* src, std::size_t want) {
+    if (edge == Edge::Repeated) {
+        c.functions(want);
+        Lines block;
+        for (std::size_t i = 0; i < 7; ++i) {
+            block.push_back(fmt::format("\tshared_{}(x, {});\n", c.pick(0, 99999), i));
+        }
+        // Into fn_c first, so fn_a's body indices stay right.
+        for (const std::size_t fn : {2UL, 0UL}) {
+            const std::size_t at = c.pick(c.bodies[fn].first + 4, c.bodies[fn].second - 4);
+            c.f.insert(c.f.begin() + static_cast<long>(at), block.begin(), block.end());
+            c.bodies[fn] = {at, at + block.size()}; // now: the block's lines
+        }
+        c.bodies[2].first += block.size();
+        c.bodies[2].second += block.size();
+        return;
+    }
+    if (src != nullptr) {
+        const std::size_t take = std::min(src->size(), want);
+        const auto from = edge == Edge::Start ? src->begin() : src->end() - static_cast<long>(take);
+        c.f.assign(from, from + static_cast<long>(take));
+        return;
+    }
+    if (edge == Edge::Start) {
+        c.f = {"// SPDX-License-Identifier: GPL-2.0-only\n", "/*\n", " * A driver.\n", " *\n",
+               " * Copyright (C) 2011 Someone.\n", " */\n", "\n"};
+        while (c.f.size() < want) {
+            c.f.push_back(c.line());
+        }
+        return;
+    }
+    c.functions(want);
+    c.f.pop_back(); // the file ends with the last function's "}"
+}
 
 // Debian's real fs/overlayfs/super.c and copy_up.c, as lines: half the
 // cases take their file from real kernel code.
@@ -171,13 +241,22 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
     std::size_t real_cases = 0;
     std::size_t family_placed[families] = {};
     std::size_t family_stopped[families] = {};
+    std::size_t family_dropped[families] = {};
+    std::size_t edge_placed[3] = {}; // edges cases carried: start, end, repeated
     std::size_t refused_elsewhere = 0; // wrong-function hunks the function guard refused
     for (unsigned seed = 1; seed <= cases; ++seed) {
         Case c(seed);
         Family family = static_cast<Family>(c.pick(0, families - 1));
         const std::size_t want = c.pick(40, 160);
+        const auto edge = static_cast<Edge>(c.pick(0, 2));
         if (family == Family::WrongFunction) {
             c.functions(want);
+        } else if (family == Family::Edges) {
+            // The start from super.c, the end from copy_up.c (whose last
+            // function ends the file), when Debian's sources are there.
+            const bool use_real = seed % 2 == 0 && real.size() == 2 && edge != Edge::Repeated;
+            edge_file(c, edge, use_real ? &real[edge == Edge::Start ? 0 : 1] : nullptr, want);
+            real_cases += use_real ? 1U : 0U;
         } else if (seed % 2 == 0 && !real.empty()) {
             const auto& src = real[c.pick(0, real.size() - 1)];
             const std::size_t from = c.pick(0, src.size() - std::min(src.size(), want));
@@ -206,6 +285,36 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
             e.start = c.pick(3, n - 8);
             e.old_count = c.pick(1, 2);
             c.edits.push_back(e);
+        } else if (family == Family::AppliedElsewhere || family == Family::VendorBranch ||
+                   family == Family::OtherSlot) {
+            // One edit that adds lines (vendor-branch, other-slot: only adds).
+            Edit e;
+            e.start = c.pick(4, n - 8);
+            e.old_count = family == Family::AppliedElsewhere ? c.pick(0, 2) : 0;
+            for (std::size_t j = c.pick(1, 3); j > 0; --j) {
+                e.lines.push_back(new_line(c));
+            }
+            c.edits.push_back(e);
+        } else if (family == Family::Edges) {
+            Edit e;
+            if (edge == Edge::Start) { // a comment line near the top deleted
+                e.start = c.pick(1, 3);
+                e.old_count = 1;
+            } else if (edge == Edge::End) { // before the last function's "}"
+                e.start = n - 2;
+                e.old_count = c.pick(0, 1);
+                e.lines.push_back(new_line(c));
+            } else { // the same edit, 3 lines into each copy of the block
+                e.old_count = c.pick(0, 1);
+                e.lines.push_back(new_line(c));
+                for (const std::size_t fn : {0UL, 2UL}) {
+                    e.start = c.bodies[fn].first + 3;
+                    c.edits.push_back(e);
+                }
+            }
+            if (edge != Edge::Repeated) {
+                c.edits.push_back(e);
+            }
         }
         // Else 1-3 edits, at least 8 lines apart.
         std::size_t at = c.pick(3, 20);
@@ -297,6 +406,60 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
             const std::size_t p = c.pick(first + 1, end - 1);
             c.t.insert(c.t.begin() + static_cast<long>(p), twin.begin(), twin.end());
             c.origin.insert(c.origin.begin() + static_cast<long>(p), twin.size(), -1);
+        } else if (family == Family::AppliedElsewhere) {
+            // T is F' with lines beside the edit changed; its origin is not
+            // used (the right result is T itself).
+            const auto& e = c.edits[0];
+            c.t = fp;
+            c.origin.assign(c.t.size(), -1);
+            const std::size_t k = e.lines.size();
+            const std::size_t beside[4] = {e.start - 1, e.start - 2, e.start + k, e.start + k + 1};
+            for (std::size_t j = c.pick(1, 2); j > 0; --j) {
+                const std::size_t r = beside[c.pick(0, 3)];
+                if (c.t[r].find("/* target */") == std::string::npos) {
+                    c.t[r].insert(c.t[r].size() - 1, " /* target */");
+                }
+            }
+        } else if (family == Family::VendorBranch) {
+            const Lines vendor{"#ifdef CONFIG_RHEL_DIFFERENCES\n",
+                               fmt::format("\tif (rhel_legacy_{}(x))\n", c.pick(0, 99999)),
+                               "\t\treturn rhel_legacy_path(x);\n", "#endif\n"};
+            const std::size_t s = c.edits[0].start;
+            c.t.insert(c.t.begin() + static_cast<long>(s), vendor.begin(), vendor.end());
+            c.origin.insert(c.origin.begin() + static_cast<long>(s), vendor.size(), -1);
+        } else if (family == Family::OtherSlot) {
+            // The line before the slot moves up, or the one after it down.
+            // The four lines around the slot must differ, or the slot's
+            // neighbours can still meet after the swap: then T stays F (and
+            // the case is a moved one whose edit applies exactly).
+            const std::size_t s = c.edits[0].start;
+            Lines four(c.t.begin() + static_cast<long>(s - 2),
+                       c.t.begin() + static_cast<long>(s + 2));
+            std::sort(four.begin(), four.end());
+            if (std::adjacent_find(four.begin(), four.end()) != four.end()) {
+                family = Family::Moved;
+            } else {
+                const std::size_t a = c.pick(0, 1) == 0 ? s - 2 : s;
+                std::swap(c.t[a], c.t[a + 1]);
+                std::swap(c.origin[a], c.origin[a + 1]);
+            }
+        } else if (family == Family::Edges) {
+            if (edge == Edge::Start) { // T lacks the SPDX line
+                c.t.erase(c.t.begin());
+                c.origin.erase(c.origin.begin());
+            } else if (edge == Edge::End && c.pick(0, 1) == 0) { // an outer context line changed
+                const std::size_t r = c.edits[0].start - 3;
+                c.t[r].insert(c.t[r].size() - 1, " /* target */");
+                c.origin[r] = -1;
+            } else if (edge == Edge::End) { // the target has a function after it
+                const Lines more{"\n", "static int rhel_extra(struct x *x)\n", "{\n",
+                                 "\treturn 0;\n", "}\n"};
+                c.t.insert(c.t.end(), more.begin(), more.end());
+                c.origin.insert(c.origin.end(), more.size(), -1);
+            } else { // a line added at the top: both copies moved
+                c.t.insert(c.t.begin(), "#include <linux/rhel.h>\n");
+                c.origin.insert(c.origin.begin(), -1);
+            }
         } else {
             const auto& e = c.edits[0];
             const std::size_t s = e.start;
@@ -326,7 +489,10 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
                                      ? 1U
                                      : 0U;
             by_step[static_cast<std::size_t>(h.step)]++;
-            ASSERT_NE(h.step, rebase::Step::AlreadyApplied) << "seed " << seed;
+            // Only where the change is there is "already applied" right.
+            if (family != Family::AppliedElsewhere) {
+                ASSERT_NE(h.step, rebase::Step::AlreadyApplied) << "seed " << seed;
+            }
         }
         const auto hunk_of = [&](const Edit& e) {
             for (std::size_t h = 0; h < file.hunks.size(); ++h) {
@@ -357,6 +523,16 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
                 expected.push_back(c.t[i]);
             }
         }
+        if (family == Family::VendorBranch && hunk_placed[0]) {
+            // Before the vendor block: right after the line the edit followed.
+            expected = c.t;
+            const auto& e = c.edits[0];
+            expected.insert(expected.begin() + static_cast<long>(e.start), e.lines.begin(),
+                            e.lines.end());
+        }
+        if (family == Family::OtherSlot) {
+            expected = c.t; // the slot is a guess: no placement is right
+        }
         std::string steps;
         for (const auto& h : placed->hunks) {
             steps += fmt::format("  {} @{}: {}\n", rebase::step_key(h.step), h.stated, h.note);
@@ -369,8 +545,18 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
         if (family == Family::Clashing) {
             EXPECT_FALSE(placed->complete()) << "seed " << seed << ": a clashing hunk was placed";
         }
+        // Dropped: a hunk found already applied (only right in
+        // applied-different-context, asserted above).
+        const bool dropped = std::any_of(placed->hunks.begin(), placed->hunks.end(), [](const auto& h) {
+            return h.step == rebase::Step::AlreadyApplied;
+        });
         (placed->complete() ? placed_cases : stopped_cases)++;
-        (placed->complete() ? family_placed : family_stopped)[static_cast<std::size_t>(family)]++;
+        (!placed->complete() ? family_stopped
+                             : dropped ? family_dropped
+                                       : family_placed)[static_cast<std::size_t>(family)]++;
+        if (family == Family::Edges && placed->complete()) {
+            edge_placed[static_cast<std::size_t>(edge)]++;
+        }
     }
     // Not vacuous: most moved targets are carried without the maintainer,
     // and every step but relocation (which needs C functions) is exercised.
@@ -385,10 +571,17 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
     // context has a far twin is still placed where it belongs.
     EXPECT_GT(refused_elsewhere, 0U);
     EXPECT_GT(family_placed[static_cast<std::size_t>(Family::RemovalOnly)], 0U);
+    // A change already there under other context is recognised, and the
+    // easy edges are carried: each kind at least once.
+    EXPECT_GT(family_dropped[static_cast<std::size_t>(Family::AppliedElsewhere)], 0U);
+    EXPECT_GT(edge_placed[static_cast<std::size_t>(Edge::Start)], 0U);
+    EXPECT_GT(edge_placed[static_cast<std::size_t>(Edge::End)], 0U);
+    EXPECT_GT(edge_placed[static_cast<std::size_t>(Edge::Repeated)], 0U);
     std::string per_family;
     for (std::size_t k = 0; k < families; ++k) {
-        per_family += fmt::format("{}{} {} placed/{} stopped", k == 0 ? "" : ", ", family_names[k],
-                                  family_placed[k], family_stopped[k]);
+        per_family += fmt::format("{}{} {} placed/{} dropped/{} stopped", k == 0 ? "" : ", ",
+                                  family_names[k], family_placed[k], family_dropped[k],
+                                  family_stopped[k]);
     }
     std::cout << fmt::format("[ property ] {} cases ({} on real kernel code): {} placed, {} stopped; hunks: exact {}, offset {}, "
                              "fuzz {}, merged {}, relocated {}, unplaced {}\n",
@@ -396,6 +589,7 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
                              by_step[3], by_step[4], by_step[6]);
     std::cout << fmt::format(
         "[ property ] by family (0 wrong: every placement was the intended "
-        "change): {}; wrong-function hunks refused by the function guard: {}\n",
-        per_family, refused_elsewhere);
+        "change): {}; wrong-function hunks refused by the function guard: {}; edges carried: "
+        "start {}, end {}, repeated {}\n",
+        per_family, refused_elsewhere, edge_placed[0], edge_placed[1], edge_placed[2]);
 }

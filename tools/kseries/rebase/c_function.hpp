@@ -44,4 +44,13 @@ struct Body {
 [[nodiscard]] std::optional<std::string> function_above(const std::vector<std::string>& content,
                                                         std::size_t index);
 
+// Step 4: the hunk placed inside `body` by aligning its old lines to the
+// body's (longest common subsequence). Every removed line must align, to a
+// line whose text occurs once in the file; added lines go after the aligned
+// line before them (or before the one after them). None, with why, when
+// the alignment does not decide it.
+[[nodiscard]] std::optional<std::vector<std::string>>
+relocate(const std::vector<std::string>& content, const Body& body, const patch::Hunk& h,
+         std::string& why);
+
 } // namespace kseries::rebase

@@ -5,9 +5,11 @@
 #include <kseries/git/merge.hpp>
 #include <kseries/patch/apply.hpp>
 #include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/guards.hpp>
 #include <kseries/util/text.hpp>
 
 #include <algorithm>
+#include <iterator>
 
 namespace kseries::rebase {
 
@@ -15,8 +17,6 @@ namespace {
 
 using patch::Hunk;
 using patch::LineKind;
-using Lines = std::vector<std::string>;
-
 Lines lines_of(std::string_view s) {
     Lines out;
     for (const auto l : text::split_lines(s)) {
@@ -34,41 +34,6 @@ std::string joined(const Lines& lines, std::size_t from = 0, std::size_t to = st
     return out;
 }
 
-// The hunk's text before (old) or after (new) the change.
-Lines side_of(const Hunk& h, bool old) {
-    Lines out;
-    for (const auto& l : h.lines) {
-        if (old ? l.on_old_side() : l.on_new_side()) {
-            out.emplace_back(old ? l.old_text() : l.new_text());
-        }
-    }
-    return out;
-}
-
-Lines old_side(const Hunk& h) { return side_of(h, true); }
-Lines new_side(const Hunk& h) { return side_of(h, false); }
-
-bool matches_at(const Lines& hay, std::size_t at, const Lines& needle) {
-    if (at + needle.size() > hay.size()) {
-        return false;
-    }
-    return std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(at));
-}
-
-// Where `needle` occurs contiguously in `hay` (0-based starts).
-std::vector<std::size_t> occurrences(const Lines& hay, const Lines& needle) {
-    std::vector<std::size_t> out;
-    if (needle.empty()) {
-        return out;
-    }
-    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-        if (matches_at(hay, i, needle)) {
-            out.push_back(i);
-        }
-    }
-    return out;
-}
-
 // The file patch with only `h`, moved by `shift` lines (the net lines
 // earlier hunks of the file added).
 patch::FilePatch single(const patch::FilePatch& file, const Hunk& h, long shift) {
@@ -77,97 +42,6 @@ patch::FilePatch single(const patch::FilePatch& file, const Hunk& h, long shift)
     one.hunks[0].old_start = std::max(0L, h.old_start + shift);
     one.hunks[0].new_start = std::max(0L, h.new_start + shift);
     return one;
-}
-
-// How many lines `before` and `after` share at their start and, after
-// that, at their end.
-std::pair<std::size_t, std::size_t> common_ends(const Lines& before, const Lines& after) {
-    std::size_t pre = 0;
-    while (pre < before.size() && pre < after.size() && before[pre] == after[pre]) {
-        ++pre;
-    }
-    std::size_t post = 0;
-    while (post < before.size() - pre && post < after.size() - pre &&
-           before[before.size() - 1 - post] == after[after.size() - 1 - post]) {
-        ++post;
-    }
-    return {pre, post};
-}
-
-// Does `after` differ from `before` by exactly the hunk's change: its
-// removed lines gone and its added lines in, in order, with the lines
-// between its changes present on both sides (their text may be the
-// target's)? This is what every step must prove before its result counts.
-bool reproduces(const Lines& before, const Lines& after, const Hunk& h) {
-    std::size_t first = h.lines.size();
-    std::size_t last = 0;
-    for (std::size_t i = 0; i < h.lines.size(); ++i) {
-        if (h.lines[i].kind != LineKind::Context) {
-            first = std::min(first, i);
-            last = i;
-        }
-    }
-    if (first == h.lines.size()) {
-        return before == after; // a hunk without changes
-    }
-    const auto [pre, post] = common_ends(before, after);
-    // Equal lines at the edges of the change may have been trimmed off as
-    // common: give them back to the middle until the script fits.
-    for (std::size_t back = 0; back <= pre; ++back) {
-        std::size_t i = pre - back;
-        std::size_t j = pre - back;
-        const std::size_t bend = before.size() - post;
-        const std::size_t aend = after.size() - post;
-        bool ok = true;
-        for (std::size_t k = first; k <= last && ok; ++k) {
-            const auto& l = h.lines[k];
-            switch (l.kind) {
-            case LineKind::Context:
-                ok = i < bend && j < aend && before[i] == after[j];
-                ++i;
-                ++j;
-                break;
-            case LineKind::Removed:
-                ok = i < bend && before[i] == l.old_text();
-                ++i;
-                break;
-            case LineKind::Added:
-                ok = j < aend && after[j] == l.new_text();
-                ++j;
-                break;
-            }
-        }
-        if (ok && i == bend && j == aend) {
-            return true;
-        }
-        if (back == pre) {
-            break;
-        }
-    }
-    return false;
-}
-
-// Is the change from `before` to `after` anchored like the hunk's: the
-// target's line just before it is the hunk's context line just before its
-// first change, and the line just after it the context line after its last
-// (where the hunk has them)? A merge against a fake ancestor can otherwise
-// remove the right lines from the wrong place: a twin of them nearby.
-bool anchored(const Lines& before, const Lines& after, const Hunk& h) {
-    const auto [pre, post] = common_ends(before, after);
-    std::size_t first = 0;
-    while (first < h.lines.size() && h.lines[first].kind == LineKind::Context) {
-        ++first;
-    }
-    std::size_t last = h.lines.size();
-    while (last > 0 && h.lines[last - 1].kind == LineKind::Context) {
-        --last;
-    }
-    if (first > 0 && (pre == 0 || before[pre - 1] != h.lines[first - 1].old_text())) {
-        return false;
-    }
-    const std::size_t after_change = before.size() - post;
-    return last == h.lines.size() ||
-           (after_change < before.size() && before[after_change] == h.lines[last].old_text());
 }
 
 // The regions of `content` most like the hunk's old text: for every start,
@@ -196,126 +70,6 @@ Regions best_regions(const Lines& content, const Lines& old) {
         }
     }
     return r;
-}
-
-// --- step 4: the enclosing C function (found by c_function.hpp) ---------
-
-// Places the hunk inside the body by aligning its old lines to the body's
-// (longest common subsequence). Every removed line must align, to a line
-// whose text occurs once in the body; added lines go after the aligned line
-// before them (or before the one after them).
-std::optional<Lines> relocate(const Lines& content, const Body& body, const Hunk& h,
-                              std::string& why) {
-    std::vector<const patch::HunkLine*> old;
-    for (const auto& l : h.lines) {
-        if (l.on_old_side()) {
-            old.push_back(&l);
-        }
-    }
-    const std::size_t n = old.size();
-    const std::size_t m = body.end - body.begin;
-    std::vector<std::vector<unsigned>> lcs(n + 1, std::vector<unsigned>(m + 1, 0));
-    for (std::size_t a = n; a-- > 0;) {
-        for (std::size_t b = m; b-- > 0;) {
-            lcs[a][b] = old[a]->old_text() == content[body.begin + b]
-                            ? lcs[a + 1][b + 1] + 1
-                            : std::max(lcs[a + 1][b], lcs[a][b + 1]);
-        }
-    }
-    std::vector<std::optional<std::size_t>> at(n); // old line -> content line
-    for (std::size_t a = 0, b = 0; a < n && b < m;) {
-        if (old[a]->old_text() == content[body.begin + b] && lcs[a][b] == lcs[a + 1][b + 1] + 1) {
-            at[a] = body.begin + b;
-            ++a;
-            ++b;
-        } else if (lcs[a + 1][b] >= lcs[a][b + 1]) {
-            ++a;
-        } else {
-            ++b;
-        }
-    }
-    // The length of the longest common subsequence when old line `fa` may
-    // not pair with body line `fb`.
-    const auto lcs_without = [&](std::size_t fa, std::size_t fb) {
-        std::vector<std::vector<unsigned>> t(n + 1, std::vector<unsigned>(m + 1, 0));
-        for (std::size_t a = n; a-- > 0;) {
-            for (std::size_t b = m; b-- > 0;) {
-                const bool pair = (a != fa || b != fb) &&
-                                  old[a]->old_text() == content[body.begin + b];
-                t[a][b] = pair ? t[a + 1][b + 1] + 1 : std::max(t[a + 1][b], t[a][b + 1]);
-            }
-        }
-        return t[0][0];
-    };
-    const auto unique_in_file = [&](const std::string_view s) {
-        return std::count(content.begin(), content.end(), s) == 1;
-    };
-    for (std::size_t a = 0; a < n; ++a) {
-        if (old[a]->kind == LineKind::Removed) {
-            if (!at[a]) {
-                why = fmt::format("removed line {} is not in the function",
-                                  text::quote_line(text::chomp(old[a]->old_text())));
-                return std::nullopt;
-            }
-            // Unique in the whole file, not just the body: a twin elsewhere
-            // (or a body cut short by a stray closing brace) makes it a guess.
-            if (!unique_in_file(old[a]->old_text())) {
-                why = fmt::format("removed line {} occurs more than once in the file",
-                                  text::quote_line(text::chomp(old[a]->old_text())));
-                return std::nullopt;
-            }
-            // The alignment must be the only best one: if the hunk's lines
-            // align as well without this pairing, where it goes is a guess.
-            if (lcs_without(a, *at[a] - body.begin) == lcs[0][0]) {
-                why = fmt::format("removed line {} aligns with the function in more than one way",
-                                  text::quote_line(text::chomp(old[a]->old_text())));
-                return std::nullopt;
-            }
-        }
-    }
-    // Added lines, by the content line they go before.
-    std::vector<std::pair<std::size_t, std::string>> inserts;
-    std::size_t old_index = 0;
-    for (std::size_t k = 0; k < h.lines.size(); ++k) {
-        const auto& l = h.lines[k];
-        if (l.kind != LineKind::Added) {
-            ++old_index;
-            continue;
-        }
-        std::optional<std::size_t> before_line;
-        if (old_index > 0 && at[old_index - 1] && unique_in_file(old[old_index - 1]->old_text())) {
-            before_line = *at[old_index - 1] + 1;
-        } else if (old_index < n && at[old_index] && unique_in_file(old[old_index]->old_text())) {
-            before_line = *at[old_index];
-        }
-        if (!before_line) {
-            why = fmt::format("no line of the function anchors added line {}",
-                              text::quote_line(text::chomp(l.new_text())));
-            return std::nullopt;
-        }
-        inserts.emplace_back(*before_line, std::string(l.new_text()));
-    }
-    std::vector<bool> removed(content.size(), false);
-    for (std::size_t a = 0; a < n; ++a) {
-        if (old[a]->kind == LineKind::Removed) {
-            removed[*at[a]] = true;
-        }
-    }
-    Lines out;
-    std::size_t next_insert = 0;
-    for (std::size_t i = 0; i <= content.size(); ++i) {
-        while (next_insert < inserts.size() && inserts[next_insert].first == i) {
-            out.push_back(inserts[next_insert++].second);
-        }
-        if (i < content.size() && !removed[i]) {
-            out.push_back(content[i]);
-        }
-    }
-    if (next_insert != inserts.size()) {
-        why = "the added lines do not keep their order in the function";
-        return std::nullopt;
-    }
-    return out;
 }
 
 struct Attempt {
@@ -366,6 +120,12 @@ Expected<Attempt> merge_with_fake_ancestor(const Hunk& h, const Lines& cur) {
     const std::size_t margin = std::max<std::size_t>(3, old.size() / 2);
     const std::size_t lo = regions.starts[0] > margin ? regions.starts[0] - margin : 0;
     const std::size_t hi = std::min(cur.size(), regions.starts[0] + old.size() + margin);
+    // Where the region differs from the hunk's old text, the line it lacks
+    // may be nearby: then the region is a twin of the hunk's place.
+    if (auto twin = twin_place(cur, old, regions.starts[0]); !twin.empty()) {
+        out.placement.note = "the region most like the hunk is not its place: " + twin;
+        return out;
+    }
     const Lines window(cur.begin() + static_cast<long>(lo), cur.begin() + static_cast<long>(hi));
     const std::string ancestor = joined(old);
     const std::string theirs = joined(new_side(h));
@@ -378,7 +138,12 @@ Expected<Attempt> merge_with_fake_ancestor(const Hunk& h, const Lines& cur) {
         return out;
     }
     const Lines merged_window = lines_of(merged->text);
-    if (!reproduces(window, merged_window, h) || !anchored(window, merged_window, h)) {
+    // The merge aligns the ancestor to the window by itself: a twin of the
+    // lines beside the change, just outside the region chosen, can take it.
+    const std::size_t change = lo + common_ends(window, merged_window).first;
+    const bool in_region = change >= regions.starts[0] && change <= regions.starts[0] + old.size();
+    if (!in_region || !reproduces(window, merged_window, h) ||
+        !anchored(window, merged_window, h)) {
         out.placement.note = "the three-way merge with the hunk's old text changes more than the hunk";
         return out;
     }
@@ -402,90 +167,56 @@ long first_difference(const Lines& before, const Lines& after) {
 
 long prefix_lines(const Hunk& h) { return h.prefix_context(); }
 
-// --- the guards --------------------------------------------------------------
-
-// The function whose body an inexact placement must land in: the one the
-// hunk's `@@` heading names (or, when the hunk's leading context holds a
-// definition, that one: git's heading names the function the hunk starts
-// in). None when the heading names no function: the guard does not apply.
-std::optional<std::string> guarded_function(const Hunk& h) {
-    if (!defined_function(h.section)) {
-        return std::nullopt;
-    }
-    return hunk_function(h, std::nullopt);
-}
-
-// How far from where a hunk belongs its new text still counts as evidence
-// that the target already has it, when its function is not known in the
-// target: a hunk's text found further away is a twin of it, not it.
-constexpr std::size_t applied_window = 100;
-
-// Step 5: does the target already have the hunk's change where the hunk
-// belongs? `centre` is the 1-based line it is expected at (the stated
-// line, shifted by the lines earlier hunks added and by how far the last
-// one moved). The neighbourhood is the hunk's function when it is defined
-// once in the target, else `applied_window` lines either side. There (its
-// context may reach past the function's ends) the new text must occur
-// exactly once, the old text nowhere in the file, and
-// no run of removed lines may sit around the new text (more often than the
-// new text itself holds it): a deletion's new text is only its context,
-// which a twin of the context elsewhere also matches. The line the new
-// text starts at (0-based), or why not.
-std::optional<std::size_t> applied_at(const Lines& cur, const Hunk& h, long centre,
-                                      const std::optional<Lines>& base, std::string& why) {
+// At a file's edge: the hunk's context reaches the start (end) of the file
+// it was made on, and the target lacks up to two of its outermost lines
+// there (an SPDX line added or dropped above, a line after the last
+// function): the rest of its old text must be exactly the target's first
+// (last) lines, and nowhere else. The result, and how many lines were left
+// out (as the fuzz).
+std::optional<std::pair<Lines, long>> at_file_edge(const Lines& cur, const Hunk& h) {
     const Lines old = old_side(h);
     const Lines neu = new_side(h);
-    if (!occurrences(cur, old).empty()) {
-        return std::nullopt;
-    }
-    const auto everywhere = occurrences(cur, neu);
-    if (everywhere.empty()) {
-        return std::nullopt;
-    }
-    std::size_t lo = 0;
-    std::size_t hi = 0;
-    std::string where;
-    const auto name = hunk_function(h, base);
-    if (const auto body = name ? function_body(cur, *name) : std::nullopt) {
-        lo = body->begin;
-        hi = body->end;
-        where = fmt::format("in {}()", *name);
-    } else {
-        const auto at = static_cast<std::size_t>(std::max(0L, centre - 1));
-        lo = at > applied_window ? at - applied_window : 0;
-        hi = std::min(cur.size(), at + old.size() + applied_window);
-        where = fmt::format("within {} lines of line {}", applied_window, centre);
-    }
-    std::vector<std::size_t> near;
-    std::copy_if(everywhere.begin(), everywhere.end(), std::back_inserter(near),
-                 [&](std::size_t i) { return i < hi && i + neu.size() > lo; });
-    if (near.size() != 1) {
-        why = near.empty() ? fmt::format("its new text is in the target only far from where it "
-                                         "belongs (not {})",
-                                         where)
-                           : fmt::format("its new text occurs more than once {}", where);
-        return std::nullopt;
-    }
-    // Around the new text: its own span widened by the old text's length.
-    const std::size_t from = near[0] > old.size() ? near[0] - old.size() : 0;
-    const std::size_t to = std::min(cur.size(), near[0] + neu.size() + old.size());
-    const Lines around(cur.begin() + static_cast<long>(from), cur.begin() + static_cast<long>(to));
-    for (std::size_t k = 0; k < h.lines.size();) {
-        if (h.lines[k].kind != LineKind::Removed) {
-            ++k;
+    const bool start = h.old_start <= 1;
+    const bool end = !start && h.suffix_context() < 3 && h.suffix_context() < h.prefix_context();
+    const long outer = start ? h.prefix_context() : end ? h.suffix_context() : 0;
+    for (long k = 1; k <= std::min(2L, outer); ++k) {
+        const auto uk = static_cast<std::size_t>(k);
+        if (old.size() < uk + 3 || cur.size() < old.size() - uk) {
+            break;
+        }
+        const auto drop = static_cast<long>(uk);
+        const Lines rest = start ? Lines(old.begin() + drop, old.end())
+                                 : Lines(old.begin(), old.end() - drop);
+        const auto at = occurrences(cur, rest);
+        if (at.size() != 1 || at[0] != (start ? 0 : cur.size() - rest.size())) {
             continue;
         }
-        Lines run;
-        for (; k < h.lines.size() && h.lines[k].kind == LineKind::Removed; ++k) {
-            run.emplace_back(h.lines[k].old_text());
+        Lines result = start ? Lines() : Lines(cur.begin(), cur.begin() + static_cast<long>(at[0]));
+        result.insert(result.end(), start ? neu.begin() + drop : neu.begin(),
+                      start ? neu.end() : neu.end() - drop);
+        if (start) {
+            result.insert(result.end(), cur.begin() + static_cast<long>(rest.size()), cur.end());
         }
-        if (occurrences(around, run).size() > occurrences(neu, run).size()) {
-            why = fmt::format("its removed line {} is still beside its new text at line {}",
-                              text::quote_line(text::chomp(run[0])), near[0] + 1);
-            return std::nullopt;
-        }
+        return std::pair{std::move(result), k};
     }
-    return near[0];
+    return std::nullopt;
+}
+
+// The one start of `old` inside `function`'s body when `old` occurs more
+// than once in `cur` (none otherwise): the same edit made in two functions
+// goes to the one its heading names.
+std::optional<std::size_t> in_named_function(const Lines& cur, const Lines& old,
+                                             const std::optional<std::string>& function) {
+    const auto all = occurrences(cur, old);
+    const auto body = function ? function_body(cur, *function) : std::nullopt;
+    if (all.size() < 2 || !body) {
+        return std::nullopt;
+    }
+    std::vector<std::size_t> inside;
+    std::copy_if(all.begin(), all.end(), std::back_inserter(inside), [&](std::size_t i) {
+        return i > body->begin && i + old.size() <= body->end;
+    });
+    return inside.size() == 1 ? std::optional<std::size_t>(inside[0]) : std::nullopt;
 }
 
 } // namespace
@@ -559,6 +290,24 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             }
             return true;
         };
+        // Every inexact step's result must also keep the hunk's neighbourhood
+        // on both sides and must not add a block the target already had.
+        const auto refuse = [&](const Lines& result, std::string_view step) {
+            if (elsewhere(result, step)) {
+                return true;
+            }
+            auto why = heading_broken(cur, result, h);
+            if (why.empty()) {
+                why = neighbourhood_broken(cur, result, h);
+            }
+            if (why.empty()) {
+                why = added_twice(cur, result, h);
+            }
+            if (!why.empty()) {
+                refused += fmt::format("; {} refused: {}", step, why);
+            }
+            return !why.empty();
+        };
         const std::string cur_text = joined(cur);
 
         // 1. exact / offset at fuzz 0.
@@ -577,6 +326,19 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
                 continue;
             }
         }
+        // The same edit made in two functions: its text occurs more than
+        // once, but only once in the function its heading names.
+        if (const auto at = in_named_function(cur, old, function)) {
+            const auto one = patch::apply_file(
+                single(file, h, static_cast<long>(*at) + 1 - h.old_start), cur_text, {0, false});
+            if (one.status == patch::FileStatus::Applied && one.hunks[0].offset == 0) {
+                const long line = static_cast<long>(*at) + 1;
+                placed(line == expected ? Step::Exact : Step::Offset, lines_of(one.content), line,
+                       0, fmt::format("the one place of its text in {}()", *function));
+                out.hunks.push_back(std::move(hp));
+                continue;
+            }
+        }
         // 5, checked early: a hunk whose change the target already has must
         // not be placed again by the more lenient steps below. Guard B: only
         // where the hunk belongs (applied_at()).
@@ -586,6 +348,18 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             hp.line = static_cast<long>(*at) + 1;
             hp.moved = hp.line - expected;
             hp.note = "the target already has the hunk's new text";
+            out.hunks.push_back(std::move(hp));
+            continue;
+        }
+        // Shape 1: the change is there under other context (applied_at()
+        // looks for its whole new text). Asked before any inexact step.
+        if (const auto present = change_present(cur, h, expected + drift, base);
+            present.presence != Presence::Absent) {
+            const bool applied = present.presence == Presence::Applied;
+            hp.step = applied ? Step::AlreadyApplied : Step::Unplaced;
+            hp.line = applied ? static_cast<long>(present.line) + 1 : 0;
+            hp.moved = applied ? hp.line - expected : 0;
+            hp.note = present.why;
             out.hunks.push_back(std::move(hp));
             continue;
         }
@@ -615,13 +389,27 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
                 best.starts[0] == static_cast<std::size_t>(std::max(0L, r.where - 1)) &&
                 best.score == old.size() - static_cast<std::size_t>(differing);
             Lines result = lines_of(f2.content);
+            const auto twin =
+                twin_place(cur, old, static_cast<std::size_t>(std::max(0L, r.where - 1)));
+            if (!twin.empty()) {
+                refused += "; fuzz refused: " + twin;
+            }
             if (differing <= r.fuzz && only_best && occurrences(cur, core).size() <= 1 &&
-                !elsewhere(result, "fuzz")) {
+                twin.empty() && !refuse(result, "fuzz")) {
                 placed(Step::Fuzz, std::move(result), expected + r.offset, r.fuzz,
                        fmt::format("fuzz {}, context refreshed from the target", r.fuzz));
                 out.hunks.push_back(std::move(hp));
                 continue;
             }
+        }
+        // 2, at a file's edge whose outer context lines the target lacks.
+        if (auto edge = at_file_edge(cur, h); edge && !refuse(edge->first, "the file's edge")) {
+            const long line = first_difference(cur, edge->first) - prefix_lines(h) + edge->second;
+            placed(Step::Fuzz, std::move(edge->first), std::max(1L, line), edge->second,
+                   fmt::format("at the {} of the file, without its {} outermost context line(s)",
+                               h.old_start <= 1 ? "start" : "end", edge->second));
+            out.hunks.push_back(std::move(hp));
+            continue;
         }
         // 3. three-way merge.
         auto merged = options.base ? merge_with_base(file, h, cur, *options.base)
@@ -629,7 +417,7 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
         if (!merged) {
             return std::unexpected(merged.error());
         }
-        if (merged->result && !elsewhere(*merged->result, "the three-way merge")) {
+        if (merged->result && !refuse(*merged->result, "the three-way merge")) {
             const long line = first_difference(cur, *merged->result) - (prefix_lines(h));
             placed(Step::Merged, std::move(*merged->result), std::max(1L, line), 0,
                    merged->placement.note);
@@ -637,13 +425,13 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             continue;
         }
         std::string why =
-            merged->result ? "the three-way merge is in another function" : merged->placement.note;
+            merged->result ? "the three-way merge is refused" : merged->placement.note;
         // 4. relocation by enclosing C function.
         if (const auto name = hunk_function(h, base)) {
             if (const auto body = function_body(cur, *name)) {
                 std::string reloc_why;
                 if (auto result = relocate(cur, *body, h, reloc_why);
-                    result && reproduces(cur, *result, h) && !elsewhere(*result, "relocation")) {
+                    result && reproduces(cur, *result, h) && !refuse(*result, "relocation")) {
                     const long line = first_difference(cur, *result);
                     placed(Step::Relocated, std::move(*result), line, 0,
                            fmt::format("relocated into {}()", *name));

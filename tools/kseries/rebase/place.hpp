@@ -15,7 +15,10 @@
 //      is not.
 //
 // An inexact placement (any but exact at the stated line) must also land in
-// the function the hunk's `@@` heading names, when it names one.
+// the function the hunk's `@@` heading names, when it names one; before
+// steps 2-4 the hunk's change is looked for under other context, and their
+// results must keep the hunk's neighbourhood, not be a twin of its place and
+// not add a block the target had (guards.hpp, docs/commands/rebase.md).
 // A step whose result is ambiguous (the hunk's text occurs more than once,
 // even when one occurrence is at the stated line)
 // or does not reproduce the hunk's change (exactly its removed and added

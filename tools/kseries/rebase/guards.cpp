@@ -1,0 +1,482 @@
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/guards.hpp>
+#include <kseries/util/text.hpp>
+
+namespace kseries::rebase {
+
+using patch::Hunk;
+using patch::LineKind;
+
+namespace {
+
+Lines side_of(const Hunk& h, bool old) {
+    Lines out;
+    for (const auto& l : h.lines) {
+        if (old ? l.on_old_side() : l.on_new_side()) {
+            out.emplace_back(old ? l.old_text() : l.new_text());
+        }
+    }
+    return out;
+}
+
+bool matches_at(const Lines& hay, std::size_t at, const Lines& needle) {
+    if (at + needle.size() > hay.size()) {
+        return false;
+    }
+    return std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<long>(at));
+}
+
+// Occurrences of `needle` starting in [lo, hi - needle.size()].
+std::vector<std::size_t> occurrences_in(const Lines& hay, const Lines& needle, std::size_t lo,
+                                        std::size_t hi) {
+    std::vector<std::size_t> out;
+    hi = std::min(hi, hay.size());
+    for (std::size_t i = lo; !needle.empty() && i + needle.size() <= hi; ++i) {
+        if (matches_at(hay, i, needle)) {
+            out.push_back(i);
+        }
+    }
+    return out;
+}
+
+std::string quoted(std::string_view line) {
+    return text::quote_line(text::chomp(line));
+}
+
+bool substantive_run(const Lines& run) {
+    return std::any_of(run.begin(), run.end(), [](const std::string& l) { return substantive(l); });
+}
+
+// The hunk's runs of consecutive added lines.
+std::vector<Lines> added_runs(const Hunk& h) {
+    std::vector<Lines> out;
+    for (std::size_t k = 0; k < h.lines.size();) {
+        if (h.lines[k].kind != LineKind::Added) {
+            ++k;
+            continue;
+        }
+        Lines run;
+        for (; k < h.lines.size() && h.lines[k].kind == LineKind::Added; ++k) {
+            run.emplace_back(h.lines[k].new_text());
+        }
+        out.push_back(std::move(run));
+    }
+    return out;
+}
+
+// Does the hunk's context reach the start (end) of the file it was made
+// on? Git shortens the context only at a file's edges; the shorter side of
+// a hunk that starts at line 1 is the start, else a short suffix is the end.
+bool reaches_start(const Hunk& h) {
+    return h.old_start <= 1;
+}
+bool reaches_end(const Hunk& h) {
+    return h.suffix_context() < 3 && h.suffix_context() < h.prefix_context();
+}
+
+} // namespace
+
+bool substantive(std::string_view line) {
+    const auto t = text::trim(text::chomp(line));
+    return t.size() >= 3 && std::any_of(t.begin(), t.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) != 0;
+           });
+}
+
+Lines old_side(const Hunk& h) {
+    return side_of(h, true);
+}
+Lines new_side(const Hunk& h) {
+    return side_of(h, false);
+}
+
+std::vector<std::size_t> occurrences(const Lines& hay, const Lines& needle) {
+    return occurrences_in(hay, needle, 0, hay.size());
+}
+
+std::pair<std::size_t, std::size_t> common_ends(const Lines& before, const Lines& after) {
+    std::size_t pre = 0;
+    while (pre < before.size() && pre < after.size() && before[pre] == after[pre]) {
+        ++pre;
+    }
+    std::size_t post = 0;
+    while (post < before.size() - pre && post < after.size() - pre &&
+           before[before.size() - 1 - post] == after[after.size() - 1 - post]) {
+        ++post;
+    }
+    return {pre, post};
+}
+
+bool reproduces(const Lines& before, const Lines& after, const Hunk& h) {
+    std::size_t first = h.lines.size();
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < h.lines.size(); ++i) {
+        if (h.lines[i].kind != LineKind::Context) {
+            first = std::min(first, i);
+            last = i;
+        }
+    }
+    if (first == h.lines.size()) {
+        return before == after; // a hunk without changes
+    }
+    const auto [pre, post] = common_ends(before, after);
+    // Equal lines at the edges of the change may have been trimmed off as
+    // common: give them back to the middle until the script fits.
+    for (std::size_t back = 0; back <= pre; ++back) {
+        std::size_t i = pre - back;
+        std::size_t j = pre - back;
+        const std::size_t bend = before.size() - post;
+        const std::size_t aend = after.size() - post;
+        bool ok = true;
+        for (std::size_t k = first; k <= last && ok; ++k) {
+            const auto& l = h.lines[k];
+            switch (l.kind) {
+            case LineKind::Context:
+                ok = i < bend && j < aend && before[i] == after[j];
+                ++i;
+                ++j;
+                break;
+            case LineKind::Removed:
+                ok = i < bend && before[i] == l.old_text();
+                ++i;
+                break;
+            case LineKind::Added:
+                ok = j < aend && after[j] == l.new_text();
+                ++j;
+                break;
+            }
+        }
+        if (ok && i == bend && j == aend) {
+            return true;
+        }
+        if (back == pre) {
+            break;
+        }
+    }
+    return false;
+}
+
+bool anchored(const Lines& before, const Lines& after, const Hunk& h) {
+    const auto [pre, post] = common_ends(before, after);
+    std::size_t first = 0;
+    while (first < h.lines.size() && h.lines[first].kind == LineKind::Context) {
+        ++first;
+    }
+    std::size_t last = h.lines.size();
+    while (last > 0 && h.lines[last - 1].kind == LineKind::Context) {
+        --last;
+    }
+    if (first > 0 && (pre == 0 || before[pre - 1] != h.lines[first - 1].old_text())) {
+        return false;
+    }
+    const std::size_t after_change = before.size() - post;
+    return last == h.lines.size() ||
+           (after_change < before.size() && before[after_change] == h.lines[last].old_text());
+}
+
+std::optional<std::string> guarded_function(const Hunk& h) {
+    if (!defined_function(h.section)) {
+        return std::nullopt;
+    }
+    return hunk_function(h, std::nullopt);
+}
+
+Region belonging_region(const Lines& cur, const Hunk& h, long centre,
+                        const std::optional<Lines>& base) {
+    const auto name = hunk_function(h, base);
+    if (const auto body = name ? function_body(cur, *name) : std::nullopt) {
+        return {body->begin, body->end, fmt::format("in {}()", *name)};
+    }
+    const auto at = static_cast<std::size_t>(std::max(0L, centre - 1));
+    return {at > applied_window ? at - applied_window : 0,
+            std::min(cur.size(), at + static_cast<std::size_t>(h.old_count) + applied_window),
+            fmt::format("within {} lines of line {}", applied_window, centre)};
+}
+
+std::optional<std::size_t> applied_at(const Lines& cur, const Hunk& h, long centre,
+                                      const std::optional<Lines>& base, std::string& why) {
+    const Lines old = old_side(h);
+    const Lines neu = new_side(h);
+    if (!occurrences(cur, old).empty()) {
+        return std::nullopt;
+    }
+    const auto everywhere = occurrences(cur, neu);
+    if (everywhere.empty()) {
+        return std::nullopt;
+    }
+    const auto region = belonging_region(cur, h, centre, base);
+    std::vector<std::size_t> near;
+    std::copy_if(everywhere.begin(), everywhere.end(), std::back_inserter(near),
+                 [&](std::size_t i) { return i < region.hi && i + neu.size() > region.lo; });
+    if (near.size() != 1) {
+        why = near.empty() ? fmt::format("its new text is in the target only far from where it "
+                                         "belongs (not {})",
+                                         region.where)
+                           : fmt::format("its new text occurs more than once {}", region.where);
+        return std::nullopt;
+    }
+    // Around the new text: its own span widened by the old text's length.
+    // A deletion's new text is only its context, which a twin of the context
+    // elsewhere also matches: no run of removed lines may sit there (more
+    // often than the new text itself holds it).
+    const std::size_t from = near[0] > old.size() ? near[0] - old.size() : 0;
+    const std::size_t to = std::min(cur.size(), near[0] + neu.size() + old.size());
+    const Lines around(cur.begin() + static_cast<long>(from), cur.begin() + static_cast<long>(to));
+    for (std::size_t k = 0; k < h.lines.size();) {
+        if (h.lines[k].kind != LineKind::Removed) {
+            ++k;
+            continue;
+        }
+        Lines run;
+        for (; k < h.lines.size() && h.lines[k].kind == LineKind::Removed; ++k) {
+            run.emplace_back(h.lines[k].old_text());
+        }
+        if (occurrences(around, run).size() > occurrences(neu, run).size()) {
+            why = fmt::format("its removed line {} is still beside its new text at line {}",
+                              quoted(run[0]), near[0] + 1);
+            return std::nullopt;
+        }
+    }
+    return near[0];
+}
+
+PresenceResult change_present(const Lines& cur, const Hunk& h, long centre,
+                              const std::optional<Lines>& base) {
+    const Lines old = old_side(h);
+    const Lines neu = new_side(h);
+    // Evidence: substantive runs the hunk's old text does not hold (a run
+    // that repeats a context line is in the target before the change, too).
+    std::vector<Lines> runs;
+    for (auto& run : added_runs(h)) {
+        if (substantive_run(run) && occurrences(old, run).empty()) {
+            runs.push_back(std::move(run));
+        }
+    }
+    const auto region = belonging_region(cur, h, centre, base);
+    std::vector<std::vector<std::size_t>> found;
+    bool any = false;
+    for (const auto& run : runs) {
+        found.push_back(occurrences_in(cur, run, region.lo, region.hi));
+        any = any || !found.back().empty();
+    }
+    PresenceResult out;
+    if (!any) {
+        return out;
+    }
+    out.presence = Presence::Unclean;
+    const auto stop = [&](std::string why) {
+        out.why = "its change is partly in the target already " + region.where + ": " + why;
+        return out;
+    };
+    std::size_t first = 0;
+    std::size_t end = 0;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        if (found[r].size() != 1) {
+            return stop(fmt::format("its added line {} is there {} times", quoted(runs[r][0]),
+                                    found[r].size()));
+        }
+        if (r > 0 && found[r][0] < end) {
+            return stop(fmt::format("its added line {} is there out of order", quoted(runs[r][0])));
+        }
+        first = r == 0 ? found[r][0] : first;
+        end = found[r][0] + runs[r].size();
+    }
+    // Together, not scattered: no wider than the new text plus slack.
+    if (end - first > 2 * neu.size() + 10) {
+        return stop(fmt::format("its added lines are spread over lines {}-{}", first + 1, end));
+    }
+    for (const auto& l : h.lines) {
+        if (l.kind != LineKind::Removed || !substantive(l.old_text())) {
+            continue;
+        }
+        const Lines one{std::string(l.old_text())};
+        if (occurrences_in(cur, one, region.lo, region.hi).size() > occurrences(neu, one).size()) {
+            return stop(fmt::format("its added lines are at line {} but its removed line {} is "
+                                    "still there",
+                                    first + 1, quoted(l.old_text())));
+        }
+    }
+    out.presence = Presence::Applied;
+    out.line = first;
+    out.why = fmt::format("the target already has its added lines at line {} (under other "
+                          "context) and not its removed lines, {}",
+                          first + 1, region.where);
+    return out;
+}
+
+namespace {
+
+// Does the hunk's first (last) run of changed lines remove a line? Then
+// that line, which the step found in the target, pins the change's place on
+// that side; a run of only added lines is placed by its neighbours alone.
+bool edge_removes(const Hunk& h, bool first) {
+    const long n = static_cast<long>(h.lines.size());
+    long k = first ? 0 : n - 1;
+    const long step = first ? 1 : -1;
+    while (k >= 0 && k < n && h.lines[static_cast<std::size_t>(k)].kind == LineKind::Context) {
+        k += step;
+    }
+    for (; k >= 0 && k < n && h.lines[static_cast<std::size_t>(k)].kind != LineKind::Context;
+         k += step) {
+        if (h.lines[static_cast<std::size_t>(k)].kind == LineKind::Removed) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+std::string neighbourhood_broken(const Lines& before, const Lines& after, const Hunk& h) {
+    const Lines old = old_side(h);
+    auto [hpre, hpost] = common_ends(old, new_side(h));
+    hpre = edge_removes(h, true) ? 0 : hpre;
+    hpost = edge_removes(h, false) ? 0 : hpost;
+    const auto [pre, post] = common_ends(before, after);
+    // Trimmed, so that a re-indented line still counts; but a brace or a
+    // blank line by its indentation alone says which block it closes.
+    const auto same = [](std::string_view a, std::string_view b) {
+        return substantive(a) ? text::trim(text::chomp(a)) == text::trim(text::chomp(b))
+                              : text::chomp(a) == text::chomp(b);
+    };
+    // Outward from the change, up to the first line the target has only once
+    // near it: a common neighbour ("return false;", a blank) may be a twin's.
+    const std::size_t lo = pre > applied_window ? pre - applied_window : 0;
+    const std::size_t hi = before.size() - post + applied_window;
+    const auto common_near = [&](const std::string& l) {
+        return occurrences_in(before, Lines{l}, lo, hi).size() > 1;
+    };
+    for (std::size_t k = 1; k <= hpre; ++k) {
+        const std::string& want = old[hpre - k];
+        if (pre < k) {
+            if (reaches_start(h)) {
+                break;
+            }
+            return fmt::format("the line before the change would be the start of the file, "
+                               "not {}",
+                               quoted(want));
+        }
+        if (!same(before[pre - k], want)) {
+            return fmt::format("{} before the change would be {}, not {}",
+                               k == 1 ? "the line" : fmt::format("{} lines", k),
+                               quoted(before[pre - k]), quoted(want));
+        }
+        if (!common_near(before[pre - k])) {
+            break;
+        }
+    }
+    for (std::size_t k = 0; k < hpost; ++k) {
+        const std::string& want = old[old.size() - hpost + k];
+        const std::size_t at = before.size() - post + k;
+        if (at >= before.size()) {
+            if (reaches_end(h)) {
+                break;
+            }
+            return fmt::format("the line after the change would be the end of the file, not {}",
+                               quoted(want));
+        }
+        if (!same(before[at], want)) {
+            return fmt::format("{} after the change would be {}, not {}",
+                               k == 0 ? "the line" : fmt::format("{} lines", k + 1),
+                               quoted(before[at]), quoted(want));
+        }
+        if (!common_near(before[at])) {
+            break;
+        }
+    }
+    return {};
+}
+
+namespace {
+
+// A line git's hunk heading can name: it starts with a letter, '_' or '$'
+// (git's default); `labels` false leaves out goto labels, as the cpp driver
+// the kernel's .gitattributes selects does.
+bool heading_line(std::string_view line, bool labels) {
+    line = text::chomp(line);
+    if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) != 0 ||
+                          line[0] == '_' || line[0] == '$')) {
+        return false;
+    }
+    const auto t = text::trim(line);
+    const bool label = t.back() == ':' && t.find_first_of(" \t(") == std::string_view::npos;
+    return labels || !label;
+}
+
+} // namespace
+
+std::string heading_broken(const Lines& before, const Lines& after, const Hunk& h) {
+    const auto section = text::trim(h.section);
+    if (section.empty() || guarded_function(h)) {
+        return {};
+    }
+    const auto [pre, post] = common_ends(before, after);
+    const auto top =
+        static_cast<std::size_t>(std::max(0L, static_cast<long>(pre) - h.prefix_context()));
+    std::string found;
+    for (const bool labels : {false, true}) {
+        for (std::size_t i = std::min(top, before.size()); i-- > 0;) {
+            if (!heading_line(before[i], labels)) {
+                continue;
+            }
+            const auto line = text::trim(text::chomp(before[i]));
+            if (line.starts_with(section) || section.starts_with(line)) {
+                return {};
+            }
+            found = fmt::format("under {}", quoted(line));
+            break;
+        }
+    }
+    return fmt::format("it would be {}, not under {} that its heading names",
+                       found.empty() ? "under no heading" : found, quoted(section));
+}
+
+std::string twin_place(const Lines& cur, const Lines& old, std::size_t at) {
+    const std::size_t lo = at > applied_window ? at - applied_window : 0;
+    const std::size_t hi = at + old.size() + applied_window;
+    // Lines moved a little (the region grew or shrank inside) are not
+    // evidence: only a line missing from the region and its margin is.
+    const std::size_t margin = std::max<std::size_t>(3, old.size() / 2);
+    const std::size_t near_lo = at > margin ? at - margin : 0;
+    const std::size_t near_hi = at + old.size() + margin;
+    for (std::size_t k = 0; k < old.size(); ++k) {
+        const Lines line{old[k]};
+        if ((at + k < cur.size() && cur[at + k] == old[k]) || !substantive(old[k]) ||
+            !occurrences_in(cur, line, near_lo, near_hi).empty()) {
+            continue;
+        }
+        if (const auto there = occurrences_in(cur, line, lo, hi); !there.empty()) {
+            return fmt::format("its context line {} is not there but at line {}: a twin of "
+                               "the hunk's place",
+                               quoted(old[k]), there[0] + 1);
+        }
+    }
+    return {};
+}
+
+std::string added_twice(const Lines& before, const Lines& after, const Hunk& h) {
+    const Lines old = old_side(h);
+    const auto [pre, post] = common_ends(before, after);
+    const std::size_t lo = pre > applied_window ? pre - applied_window : 0;
+    for (const auto& run : added_runs(h)) {
+        if (!substantive_run(run) || !occurrences(old, run).empty()) {
+            continue;
+        }
+        const auto had = occurrences_in(before, run, lo, before.size() - post + applied_window);
+        const auto has = occurrences_in(after, run, lo, after.size() - post + applied_window);
+        if (!had.empty() && has.size() > had.size()) {
+            return fmt::format("its added line {} would be there twice (the target has it at "
+                               "line {})",
+                               quoted(run[0]), had[0] + 1);
+        }
+    }
+    return {};
+}
+
+} // namespace kseries::rebase
