@@ -339,6 +339,32 @@ TEST(RebasePlace, a_removal_whose_context_occurs_far_away_is_not_already_applied
               std::string::npos)
         << r->hunks[0].note;
 }
+
+// Shape 1 for a removal (rebase-bench's already-present class): v1 deletes
+// the `return ERR_PTR(-EINVAL);` after "at least 2 lowerdir" in 6.1's
+// ovl_get_lowerstack(). 6.12 already made that deletion, and its
+// ovl_get_lowerstack() has one more `return ERR_PTR(-EINVAL);` after another
+// pr_err, the only one left in the file: relocation took it for the hunk's
+// and deleted it. Neither of its neighbours is the hunk's: never placed.
+TEST(RebasePlace, a_removal_already_made_is_not_made_again_on_a_twin_line) {
+    const std::string base = read_file(std::string(KSERIES_CORPUS_61) + "/fs/overlayfs/super.c");
+    const std::string check = "\t\tpr_err(\"at least 2 lowerdir are needed while upperdir "
+                              "nonexistent\\n\");\n";
+    const std::string gone = "\t\treturn ERR_PTR(-EINVAL);\n";
+    const auto file = diff_of(base, replaced(base, check + gone, check));
+    ASSERT_EQ(file.hunks.size(), 1U);
+    std::string target = read_file(std::string(KSERIES_CORPUS_612) + "/fs/overlayfs/super.c");
+    target = replaced(target, check + gone, check);
+    const std::string twin =
+        "\t\tpr_err(\"at least one non-data lowerdir is required\\n\");\n" + gone;
+    ASSERT_NE(target.find(twin), std::string::npos);
+    const auto r = rebase::place_file(file, target);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->hunks.size(), 1U);
+    EXPECT_NE(r->content.find(twin), std::string::npos) << "the twin's line was deleted";
+    EXPECT_TRUE(r->hunks[0].step == Step::AlreadyApplied || r->hunks[0].step == Step::Unplaced)
+        << rebase::step_key(r->hunks[0].step) << ": " << r->hunks[0].note;
+}
 #endif
 
 namespace {

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -312,23 +313,29 @@ PresenceResult change_present(const Lines& cur, const Hunk& h, long centre,
 
 namespace {
 
-// Does the hunk's first (last) run of changed lines remove a line? Then
-// that line, which the step found in the target, pins the change's place on
-// that side; a run of only added lines is placed by its neighbours alone.
-bool edge_removes(const Hunk& h, bool first) {
+// The lines the hunk's first (last) run of changed lines removes, in order.
+// When the target has them once near the change they pin its place on that
+// side; a run of only added lines, or a removed line the target has more
+// than once nearby (`return ERR_PTR(-EINVAL);`), is placed by its
+// neighbours alone.
+Lines edge_removed(const Hunk& h, bool first) {
     const long n = static_cast<long>(h.lines.size());
     long k = first ? 0 : n - 1;
     const long step = first ? 1 : -1;
     while (k >= 0 && k < n && h.lines[static_cast<std::size_t>(k)].kind == LineKind::Context) {
         k += step;
     }
+    Lines removed;
     for (; k >= 0 && k < n && h.lines[static_cast<std::size_t>(k)].kind != LineKind::Context;
          k += step) {
         if (h.lines[static_cast<std::size_t>(k)].kind == LineKind::Removed) {
-            return true;
+            removed.emplace_back(h.lines[static_cast<std::size_t>(k)].old_text());
         }
     }
-    return false;
+    if (!first) {
+        std::reverse(removed.begin(), removed.end());
+    }
+    return removed;
 }
 
 } // namespace
@@ -336,8 +343,6 @@ bool edge_removes(const Hunk& h, bool first) {
 std::string neighbourhood_broken(const Lines& before, const Lines& after, const Hunk& h) {
     const Lines old = old_side(h);
     auto [hpre, hpost] = common_ends(old, new_side(h));
-    hpre = edge_removes(h, true) ? 0 : hpre;
-    hpost = edge_removes(h, false) ? 0 : hpost;
     const auto [pre, post] = common_ends(before, after);
     // Trimmed, so that a re-indented line still counts; but a brace or a
     // blank line by its indentation alone says which block it closes.
@@ -352,6 +357,45 @@ std::string neighbourhood_broken(const Lines& before, const Lines& after, const 
     const auto common_near = [&](const std::string& l) {
         return occurrences_in(before, Lines{l}, lo, hi).size() > 1;
     };
+    const auto pins = [&](const Lines& removed) {
+        return !removed.empty() && occurrences_in(before, removed, lo, hi).size() == 1;
+    };
+    // The nearest substantive line outward from the change, in the hunk's
+    // old text and in the target: the evidence a pinned side still needs
+    // when both sides are pinned (a removed line the target has once may be
+    // a twin's when the target already made the change at its own place).
+    const auto neighbour_agrees = [&](bool first) {
+        std::optional<std::string> want;
+        for (std::size_t k = 1; first && k <= hpre && !want; ++k) {
+            want = substantive(old[hpre - k]) ? std::optional(old[hpre - k]) : std::nullopt;
+        }
+        for (std::size_t k = 0; !first && k < hpost && !want; ++k) {
+            const auto& l = old[old.size() - hpost + k];
+            want = substantive(l) ? std::optional(l) : std::nullopt;
+        }
+        if (!want) {
+            return true; // no substantive context on that side: nothing to contradict
+        }
+        for (std::size_t k = 1; first && k <= pre; ++k) {
+            if (substantive(before[pre - k])) {
+                return text::trim(text::chomp(before[pre - k])) == text::trim(text::chomp(*want));
+            }
+        }
+        for (std::size_t at = before.size() - post; !first && at < before.size(); ++at) {
+            if (substantive(before[at])) {
+                return text::trim(text::chomp(before[at])) == text::trim(text::chomp(*want));
+            }
+        }
+        return false;
+    };
+    const bool pinned_before = pins(edge_removed(h, true));
+    const bool pinned_after = pins(edge_removed(h, false));
+    if (pinned_before && pinned_after && !neighbour_agrees(true) && !neighbour_agrees(false)) {
+        return "neither side of the removed lines keeps the hunk's nearest context line: the "
+               "target may have made the change at another place";
+    }
+    hpre = pinned_before ? 0 : hpre;
+    hpost = pinned_after ? 0 : hpost;
     for (std::size_t k = 1; k <= hpre; ++k) {
         const std::string& want = old[hpre - k];
         if (pre < k) {
