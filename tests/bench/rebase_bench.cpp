@@ -1,9 +1,11 @@
 // rebase-bench: carries edits made on real kernel functions (Debian's 6.1)
 // onto the real later version of the same functions (6.12) with
 // kseries::rebase::place_file() and judges each case against the intended
-// result (docs/benchmarks.md, "rebase-bench"). Prints Markdown tables per
-// class, per placement step and overall; exits 1 when any case was placed
-// wrongly or silently dropped, 2 on bad usage.
+// result (docs/benchmarks.md, "rebase-bench"). A case that stops is offered
+// the proposals rebase would show (propose.hpp) and judged as --accept would
+// take them. Prints Markdown tables per class, per placement step and
+// overall; exits 1 when any case was placed wrongly, silently dropped or
+// given a wrong proposal, 2 on bad usage.
 //
 // Usage: rebase-bench --corpus-61 DIR --corpus-612 DIR [--cases N] [--seed S]
 //                     [--class NAME]... [--case ID] [--json FILE]
@@ -25,17 +27,22 @@
 #include <kseries/git/diff.hpp>
 #include <kseries/patch/parser.hpp>
 #include <kseries/rebase/place.hpp>
+#include <kseries/rebase/propose.hpp>
 
 using namespace kseries;
 using namespace kseries::rebasebench;
 
 namespace {
 
-enum class Outcome { Correct, Stopped, Dropped, Wrong };
+// Proposed: it stops, and --accept of the proposals would give the intended
+// result; BadProposal: it would not (a wrong placement the maintainer is
+// offered, so it fails the bench like Wrong).
+enum class Outcome { Correct, Proposed, Stopped, Dropped, Wrong, BadProposal };
+constexpr std::size_t outcome_count = 6;
 
 struct Tally {
     std::size_t cases = 0;
-    std::array<std::size_t, 4> by{}; // per Outcome
+    std::array<std::size_t, outcome_count> by{}; // per Outcome
 
     void add(Outcome o) {
         ++cases;
@@ -64,6 +71,33 @@ std::size_t hunk_of(const patch::FilePatch& file, const Edit& e) {
         }
     }
     return file.hunks.size();
+}
+
+// The file as --accept would leave it: the placed content with the
+// proposals of every unplaced hunk made; none when some unplaced hunk has
+// no acceptable proposal (rebase would stop for the maintainer).
+Expected<std::optional<std::string>> proposed(const patch::FilePatch& file,
+                                              const rebase::FilePlacement& placed) {
+    std::vector<rebase::HunkProposal> proposals;
+    for (std::size_t h = 0; h < placed.hunks.size(); ++h) {
+        if (placed.hunks[h].step != rebase::Step::Unplaced) {
+            continue;
+        }
+        auto p = rebase::propose(file.hunks[h], "f.c", placed.content);
+        if (!p) {
+            return std::unexpected(p.error());
+        }
+        if (!p->acceptable()) {
+            return std::optional<std::string>();
+        }
+        p->hunk = h;
+        proposals.push_back(std::move(*p));
+    }
+    auto content = rebase::apply_proposals(placed.content, proposals);
+    if (!content) {
+        return std::optional<std::string>(); // overlapping proposals: --accept refuses
+    }
+    return std::optional<std::string>(std::move(*content));
 }
 
 Expected<Judged> judge(const FilePair& f, const Case& c) {
@@ -115,26 +149,44 @@ Expected<Judged> judge(const FilePair& f, const Case& c) {
         j.outcome = Outcome::Dropped;
     } else if (stopped) {
         j.outcome = Outcome::Stopped;
+        auto proposals = proposed(file, *placed);
+        if (!proposals) {
+            return std::unexpected(proposals.error());
+        }
+        if (*proposals) {
+            // Accepted, the patch is carried whole: every edit at its 6.12
+            // place (none for a change the target already has).
+            const std::string whole =
+                present ? joined(target) : joined(apply_edits(target, c.edits, true));
+            j.outcome = **proposals == whole ? Outcome::Proposed : Outcome::BadProposal;
+            if (j.outcome == Outcome::BadProposal) {
+                auto d = git::diff_file(f.path, whole, **proposals);
+                j.difference = d ? *d : d.error().message();
+            }
+        }
     }
     return j;
 }
 
 void print_table(const std::string& title, const std::vector<std::pair<std::string, Tally>>& rows) {
-    fmt::print("\n| {} | cases | carried correctly | stopped | dropped | wrong | % correct |\n",
+    fmt::print("\n| {} | cases | carried correctly | proposed | stopped | dropped | wrong | "
+               "wrong proposal | % correct |\n",
                title);
-    fmt::print("|---|---:|---:|---:|---:|---:|---:|\n");
+    fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const auto& [name, t] : rows) {
         if (t.cases == 0) {
             continue; // a class left out with --class
         }
-        fmt::print("| {} | {} | {} | {} | {} | {} | {:.1f} |\n", name, t.cases, t.by[0], t.by[1],
-                   t.by[2], t.by[3], t.percent());
+        fmt::print("| {} | {} | {} | {} | {} | {} | {} | {} | {:.1f} |\n", name, t.cases, t.by[0],
+                   t.by[1], t.by[2], t.by[3], t.by[4], t.by[5], t.percent());
     }
 }
 
 nlohmann::json to_json(const Tally& t) {
-    return {{"cases", t.cases},   {"correct", t.by[0]}, {"stopped", t.by[1]},
-            {"dropped", t.by[2]}, {"wrong", t.by[3]},   {"percent_correct", t.percent()}};
+    return {{"cases", t.cases},          {"correct", t.by[0]},
+            {"proposed", t.by[1]},       {"stopped", t.by[2]},
+            {"dropped", t.by[3]},        {"wrong", t.by[4]},
+            {"wrong_proposal", t.by[5]}, {"percent_correct", t.percent()}};
 }
 
 int usage(const std::string& why) {
@@ -219,8 +271,11 @@ int main(int argc, char** argv) {
         by_class[static_cast<std::size_t>(c.klass)].add(j->outcome);
         by_step[j->step].add(j->outcome);
         overall.add(j->outcome);
-        if (j->outcome == Outcome::Wrong || j->outcome == Outcome::Dropped) {
-            const char* what = j->outcome == Outcome::Wrong ? "wrong" : "dropped";
+        if (j->outcome == Outcome::Wrong || j->outcome == Outcome::Dropped ||
+            j->outcome == Outcome::BadProposal) {
+            const char* what = j->outcome == Outcome::Wrong     ? "wrong"
+                               : j->outcome == Outcome::Dropped ? "dropped"
+                                                                : "wrong proposal";
             failure_text +=
                 fmt::format("\n### case {}: {} — {} {} ({}, "
                             "{})\n\nsteps:\n```\n{}```\npatch:\n```diff\n{}```\n",
@@ -257,7 +312,7 @@ int main(int argc, char** argv) {
     }
     print_table("least exact step", rows);
     if (!failure_text.empty()) {
-        fmt::print("\n## wrong and dropped cases\n{}", failure_text);
+        fmt::print("\n## wrong, dropped and wrongly proposed cases\n{}", failure_text);
     }
 
     if (!json_path.empty()) {
@@ -276,6 +331,7 @@ int main(int argc, char** argv) {
         }
     }
     const bool broken = overall.by[static_cast<std::size_t>(Outcome::Wrong)] > 0 ||
-                        overall.by[static_cast<std::size_t>(Outcome::Dropped)] > 0;
+                        overall.by[static_cast<std::size_t>(Outcome::Dropped)] > 0 ||
+                        overall.by[static_cast<std::size_t>(Outcome::BadProposal)] > 0;
     return broken ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -262,3 +262,46 @@ TEST(RebasePropose, overlapping_proposals_are_refused) {
     ASSERT_FALSE(applied.has_value());
     EXPECT_EQ(applied.error().message(), "the proposals overlap at lines 2-3");
 }
+
+// rebase-bench's already-present cases 710 and 713 (Debian 6.1 -> 6.12
+// fs/overlayfs/util.c): the hunk removes the return of ovl_index_all(),
+// which 6.12 already removed (and rewrote its context: OVL_FS(sb)). The
+// twin line left in ovl_verify_lower() mentions everything the hunk does;
+// removing it would be a wrong proposal. The heading's function still reads
+// like the new text: nothing is proposed.
+TEST(RebasePropose, a_change_already_made_in_the_headings_function_is_not_proposed_on_a_twin) {
+    const std::string hunk =
+        "--- a/fs/overlayfs/util.c\n+++ b/fs/overlayfs/util.c\n"
+        "@@ -72,7 +72,6 @@ bool ovl_index_all(struct super_block *sb)\n"
+        " {\n"
+        " \tstruct ovl_fs *ofs = sb->s_fs_info;\n"
+        " \n"
+        "-\treturn ofs->config.nfs_export && ofs->config.index;\n"
+        " }\n"
+        " \n"
+        " /* Verify lower origin on lookup. For now only enabled for NFS export */\n";
+    const std::string target =
+        "/* Index all files on copy up. For now only enabled for NFS export */\n"
+        "bool ovl_index_all(struct super_block *sb)\n"
+        "{\n"
+        "\tstruct ovl_fs *ofs = OVL_FS(sb);\n"
+        "\n"
+        "}\n"
+        "\n"
+        "/* Verify lower origin on lookup. For now only enabled for NFS export */\n"
+        "bool ovl_verify_lower(struct super_block *sb)\n"
+        "{\n"
+        "\tstruct ovl_fs *ofs = OVL_FS(sb);\n"
+        "\n"
+        "\treturn ofs->config.nfs_export && ofs->config.index;\n"
+        "}\n";
+    auto p = rebase::propose(hunk_of(hunk), "f.c", target);
+    ASSERT_TRUE(p.has_value());
+    ASSERT_EQ(p->changes.size(), 1U);
+    EXPECT_FALSE(p->changes[0].proposed);
+    EXPECT_FALSE(p->acceptable());
+    EXPECT_NE(p->changes[0].why.find("ovl_index_all() lines 3-6 already reads like the hunk's new "
+                                     "text"),
+              std::string::npos)
+        << p->changes[0].why;
+}

@@ -24,6 +24,14 @@ using Lines = std::vector<std::string>;
 // `if (!ret) {`) is 0.67.
 constexpr double threshold = 0.8;
 
+// The hunk's own function reads like its new text from this similarity on
+// (and over at least this many tokens): the change looks made there, so no
+// counterpart elsewhere is proposed. Lower than `threshold` because it only
+// withholds proposals: v1's `struct ovl_fs *ofs = sb->s_fs_info;` against
+// 6.12's `... = OVL_FS(sb);`, the rest alike, is 0.78.
+constexpr double made_threshold = 0.75;
+constexpr std::size_t min_evidence_tokens = 6;
+
 bool ident_start(char c) {
     return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
@@ -470,6 +478,56 @@ Expected<HunkProposal> propose(const patch::Hunk& hunk, std::string_view path,
             "no one function of the target mentions most of the {} names the hunk's lines "
             "mention (best {}, next {})",
             wanted.size(), best, second);
+    }
+    // The function the hunk's heading names, when the target still defines
+    // it, may already hold the change under other context (the hunk's new
+    // text, give or take a rewritten line): a counterpart elsewhere would
+    // then be a twin of what the target already removed or changed.
+    if (const auto own = hunk_function(hunk, std::nullopt);
+        own && (fn == nullptr || fn->name != *own)) {
+        if (const auto body = function_body(lines, *own)) {
+            std::vector<std::string> neu;
+            for (const auto& l : hunk.lines) {
+                if (l.on_new_side()) {
+                    neu.emplace_back(l.new_text());
+                }
+            }
+            // Each window of the function against as much of the new text
+            // as fits before the function ends (the hunk's context may run
+            // on into the next one); too few tokens are no evidence.
+            double alike = 0;
+            std::size_t at = body->begin;
+            std::size_t span = 0;
+            for (std::size_t i = body->begin; i < body->end; ++i) {
+                const std::size_t k = std::min(neu.size(), body->end - i);
+                const Tokens want =
+                    tokens_of(Lines(neu.begin(), neu.begin() + static_cast<long>(k)));
+                if (want.size() < min_evidence_tokens) {
+                    continue;
+                }
+                const double sim = token_similarity(join_tokens(per_line, i, k), want);
+                if (sim > alike) {
+                    alike = sim;
+                    at = i;
+                    span = k;
+                }
+            }
+            if (alike >= made_threshold) {
+                for (const auto& c : split_changes(hunk)) {
+                    ChangeProposal p;
+                    p.change = c;
+                    p.function = *own;
+                    p.evidence = evidence(lines, at, span);
+                    p.why = fmt::format(
+                        "no counterpart found: {}() {} already reads like the hunk's new text "
+                        "(similarity {:.2f}): the change looks made there, and lines like it "
+                        "elsewhere would be a twin's",
+                        *own, range(at, span), alike);
+                    out.changes.push_back(std::move(p));
+                }
+                return out;
+            }
+        }
     }
     const Context ctx{lines, per_line, fn, path, target};
     for (const auto& c : split_changes(hunk)) {
