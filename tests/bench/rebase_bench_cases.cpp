@@ -151,6 +151,19 @@ std::optional<std::size_t> corresponding(const FilePair& f, std::size_t s, std::
     return found;
 }
 
+// How often 6.1's lines [s, s + c) occur in `range` of 6.12.
+std::size_t occurrences_in_range(const FilePair& f, std::size_t s, std::size_t c, Range range) {
+    std::size_t n = 0;
+    for (std::size_t p = range.lo; p + c <= range.hi && p + c <= f.new_lines.size(); ++p) {
+        if (std::equal(f.old_lines.begin() + static_cast<long>(s),
+                       f.old_lines.begin() + static_cast<long>(s + c),
+                       f.new_lines.begin() + static_cast<long>(p))) {
+            ++n;
+        }
+    }
+    return n;
+}
+
 // Does 6.1's context of three lines around the edit differ from 6.12's
 // around its corresponding place (so a hunk's context does not match)?
 bool context_differs(const FilePair& f, std::size_t s, std::size_t c, std::size_t ns) {
@@ -233,6 +246,14 @@ public:
             }
             auto ns = corresponding(f, e.old_start, e.old_count, radius, range, new_range);
             if (!ns || (differing_context && !context_differs(f, e.old_start, e.old_count, *ns))) {
+                continue;
+            }
+            // Already present: the lines it removes must be in the 6.12
+            // function once, at the corresponding place; with a second copy
+            // the hunk's own context may well name that one, and which of
+            // the two "already has the change" would be the bench's guess.
+            if (differing_context && e.old_count > 0 &&
+                occurrences_in_range(f, e.old_start, e.old_count, new_range) != 1) {
                 continue;
             }
             e.new_start = *ns;

@@ -200,14 +200,30 @@ Region belonging_region(const Lines& cur, const Hunk& h, long centre,
             fmt::format("within {} lines of line {}", applied_window, centre)};
 }
 
-std::optional<std::size_t> applied_at(const Lines& cur, const Hunk& h, long centre,
-                                      const std::optional<Lines>& base, std::string& why) {
+namespace {
+
+// Does [at, at + n) of the target hold a line an earlier hunk placed?
+bool placed_here(const std::vector<bool>& ours, std::size_t at, std::size_t n) {
+    for (std::size_t i = at; i < at + n && i < ours.size(); ++i) {
+        if (ours[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+std::optional<std::size_t> applied_at(const Lines& cur, const std::vector<bool>& ours,
+                                      const Hunk& h, long centre, const std::optional<Lines>& base,
+                                      std::string& why) {
     const Lines old = old_side(h);
     const Lines neu = new_side(h);
     if (!occurrences(cur, old).empty()) {
         return std::nullopt;
     }
-    const auto everywhere = occurrences(cur, neu);
+    auto everywhere = occurrences(cur, neu);
+    std::erase_if(everywhere, [&](std::size_t i) { return placed_here(ours, i, neu.size()); });
     if (everywhere.empty()) {
         return std::nullopt;
     }
@@ -247,8 +263,8 @@ std::optional<std::size_t> applied_at(const Lines& cur, const Hunk& h, long cent
     return near[0];
 }
 
-PresenceResult change_present(const Lines& cur, const Hunk& h, long centre,
-                              const std::optional<Lines>& base) {
+PresenceResult change_present(const Lines& cur, const std::vector<bool>& ours, const Hunk& h,
+                              long centre, const std::optional<Lines>& base) {
     const Lines old = old_side(h);
     const Lines neu = new_side(h);
     // Evidence: substantive runs the hunk's old text does not hold (a run
@@ -264,6 +280,8 @@ PresenceResult change_present(const Lines& cur, const Hunk& h, long centre,
     bool any = false;
     for (const auto& run : runs) {
         found.push_back(occurrences_in(cur, run, region.lo, region.hi));
+        std::erase_if(found.back(),
+                      [&](std::size_t i) { return placed_here(ours, i, run.size()); });
         any = any || !found.back().empty();
     }
     PresenceResult out;
@@ -386,13 +404,20 @@ std::string neighbourhood_broken(const Lines& before, const Lines& after, const 
                 return text::trim(text::chomp(before[at])) == text::trim(text::chomp(*want));
             }
         }
-        return false;
+        // The file's edge, where the hunk's context reaches it too (a
+        // target without the hunk's outermost lines: at_file_edge()).
+        return first ? reaches_start(h) : reaches_end(h);
     };
     const bool pinned_before = pins(edge_removed(h, true));
     const bool pinned_after = pins(edge_removed(h, false));
-    if (pinned_before && pinned_after && !neighbour_agrees(true) && !neighbour_agrees(false)) {
-        return "neither side of the removed lines keeps the hunk's nearest context line: the "
-               "target may have made the change at another place";
+    if (pinned_before && pinned_after) {
+        for (const bool first : {true, false}) {
+            if (!neighbour_agrees(first)) {
+                return fmt::format("the nearest context line {} the removed lines is not the "
+                                   "hunk's: the target may have made the change at another place",
+                                   first ? "before" : "after");
+            }
+        }
     }
     hpre = pinned_before ? 0 : hpre;
     hpost = pinned_after ? 0 : hpost;

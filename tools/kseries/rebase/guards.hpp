@@ -65,8 +65,12 @@ inline constexpr std::size_t applied_window = 100;
 // Guard B / step 5: the line the hunk's whole new text starts at where the
 // hunk belongs, when the target already has it there and not its old text
 // (nor a run of its removed lines beside it), or why not.
-[[nodiscard]] std::optional<std::size_t> applied_at(const Lines& cur, const patch::Hunk& h,
-                                                    long centre, const std::optional<Lines>& base,
+// `ours` marks the lines of `cur` that earlier hunks of the same patch
+// placed (the same edit made twice in a file): they are never evidence that
+// a later hunk's change is already there.
+[[nodiscard]] std::optional<std::size_t> applied_at(const Lines& cur, const std::vector<bool>& ours,
+                                                    const patch::Hunk& h, long centre,
+                                                    const std::optional<Lines>& base,
                                                     std::string& why);
 
 // Is the hunk's *change* already there under other context? Asked before
@@ -81,7 +85,8 @@ struct PresenceResult {
     std::size_t line = 0; // Applied: where its first added run starts (0-based)
     std::string why;      // Applied / Unclean: what was found
 };
-[[nodiscard]] PresenceResult change_present(const Lines& cur, const patch::Hunk& h, long centre,
+[[nodiscard]] PresenceResult change_present(const Lines& cur, const std::vector<bool>& ours,
+                                            const patch::Hunk& h, long centre,
                                             const std::optional<Lines>& base);
 
 // Does the inexact result keep the hunk's neighbourhood: the line just

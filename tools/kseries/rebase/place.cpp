@@ -253,6 +253,7 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
         options.base ? std::optional<Lines>(lines_of(*options.base)) : std::nullopt;
     long shift = 0; // net lines added by the hunks placed so far
     long drift = 0; // how far the last placed hunk moved: the next likely moved as far
+    std::vector<bool> ours(cur.size(), false); // the lines of `cur` placed hunks changed
     for (const auto& h : file.hunks) {
         HunkPlacement hp;
         hp.stated = h.old_start;
@@ -266,6 +267,11 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             hp.note = std::move(note);
             drift = hp.moved;
             shift += static_cast<long>(result.size()) - static_cast<long>(cur.size());
+            const auto [pre, post] = common_ends(cur, result);
+            std::vector<bool> now(ours.begin(), ours.begin() + static_cast<long>(pre));
+            now.resize(result.size() - post, true);
+            now.insert(now.end(), ours.end() - static_cast<long>(post), ours.end());
+            ours = std::move(now);
             cur = std::move(result);
         };
         // Guard A: an inexact placement (every step but exact-at-its-stated-
@@ -343,7 +349,7 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
         // not be placed again by the more lenient steps below. Guard B: only
         // where the hunk belongs (applied_at()).
         std::string not_applied;
-        if (const auto at = applied_at(cur, h, expected + drift, base, not_applied)) {
+        if (const auto at = applied_at(cur, ours, h, expected + drift, base, not_applied)) {
             hp.step = Step::AlreadyApplied;
             hp.line = static_cast<long>(*at) + 1;
             hp.moved = hp.line - expected;
@@ -353,7 +359,7 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
         }
         // Shape 1: the change is there under other context (applied_at()
         // looks for its whole new text). Asked before any inexact step.
-        if (const auto present = change_present(cur, h, expected + drift, base);
+        if (const auto present = change_present(cur, ours, h, expected + drift, base);
             present.presence != Presence::Absent) {
             const bool applied = present.presence == Presence::Applied;
             hp.step = applied ? Step::AlreadyApplied : Step::Unplaced;
