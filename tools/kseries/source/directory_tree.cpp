@@ -83,6 +83,8 @@ std::string journal_temp(std::string_view token) {
     return fmt::format("{}.{}", DirectoryTree::journal_name, token);
 }
 
+// The umask can only be read by setting it; it is restored at once. Only
+// writers call this, and no kseries writer creates files on another thread.
 mode_t process_umask() {
     const mode_t mask = ::umask(022);
     ::umask(mask);
