@@ -65,7 +65,7 @@ while [ "$i" -lt "$trials" ]; do
   kill_at $((us * 3 / 2)) "$KSERIES" apply --series "$V1" --tree "$T/w"
   # The next write to the tree (an apply creating one file, removed after)
   # finishes what the kill interrupted; reading commands never do.
-  run "$KSERIES" apply --patch "$T/marker.patch" --tree "$T/w"
+  run "$KSERIES" apply --policy gnu-patch --patch "$T/marker.patch" --tree "$T/w"
   [ "$rc" -eq 0 ] || { cat "$T/err" >&2; fail "apply trial $i: apply after the kill: exit $rc"; }
   rm "$T/w/marker"
   h=$(tree_hash "$T/w")
