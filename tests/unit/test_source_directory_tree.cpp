@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <filesystem>
+#include <string>
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -10,6 +12,7 @@
 using kseries::ErrorKind;
 using kseries::source::DirectoryTree;
 using kseries::source::FileChange;
+using kseries::source::FileMode;
 using kseries::test::TempDir;
 
 TEST(DirectoryTree, reads_files_and_reports_missing_ones) {
@@ -104,13 +107,46 @@ TEST(DirectoryTree, keeps_the_mode_of_a_rewritten_file) {
               std::filesystem::perms(0755));
 }
 
+TEST(DirectoryTree, a_new_file_honours_the_umask_and_a_stated_mode) {
+    TempDir t;
+    t.write("old.sh", "#!/bin/sh\n");
+    std::filesystem::permissions(t.path() / "old.sh", std::filesystem::perms(0640));
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    const mode_t saved = ::umask(027);
+    auto ok =
+        (*tree)->commit({FileChange{"new.c", std::string("x\n")},
+                         FileChange{"new.sh", std::string("y\n"), FileMode{0777, true}},
+                         FileChange{"old.sh", std::string("#!/bin/sh\n"), FileMode{0755, false}}});
+    ::umask(saved);
+    ASSERT_TRUE(ok) << ok.error().to_string();
+    const auto perms = [&](const char* name) {
+        return std::filesystem::status(t.path() / name).permissions();
+    };
+    EXPECT_EQ(perms("new.c"), std::filesystem::perms(0640));
+    EXPECT_EQ(perms("new.sh"), std::filesystem::perms(0750));
+    EXPECT_EQ(perms("old.sh"), std::filesystem::perms(0755));
+}
+
 // The journal an interrupted commit leaves, as a SIGKILL at each point would
-// leave it, and what the next open() makes of it (tests/cli/test_crash_safety.sh
-// kills real runs).
+// leave it, and what the next lock_for_write() makes of it.
 namespace {
 
-const std::string temp_a = ".a.c.kseries-0123456789abcdef";
-const std::string temp_b = ".b.c.kseries-fedcba9876543210";
+const std::string token = "0123456789abcdef0123456789abcdef";
+const std::string temp_a = ".a.c.kseries-" + token;
+const std::string temp_b = ".b.c.kseries-" + token;
+const std::string temp_gone = ".gone.c.kseries-" + token;
+
+std::string journal(const TempDir& t, const std::string& state, const std::string& temp = temp_a) {
+    struct stat st {};
+    EXPECT_EQ(::stat(t.path().c_str(), &st), 0);
+    return R"({"journal":"kseries-commit 2","token":")" + token + R"(","device":)" +
+           std::to_string(st.st_dev) + R"(,"inode":)" + std::to_string(st.st_ino) +
+           R"(,"state":")" + state + R"(","ops":[{"path":"fs/a.c","temp":")" + temp +
+           R"(","remove":false},{"path":"fs/b.c","temp":")" + temp_b +
+           R"(","remove":false},{"path":"fs/gone.c","temp":")" + temp_gone +
+           R"(","remove":true}]})";
+}
 
 void interrupted(const TempDir& t, const std::string& state) {
     t.write("fs/a.c", "old a\n");
@@ -118,10 +154,8 @@ void interrupted(const TempDir& t, const std::string& state) {
     t.write("fs/gone.c", "gone\n");
     t.write("fs/" + temp_a, "new a\n");
     t.write("fs/" + temp_b, "new b\n");
-    t.write(DirectoryTree::journal_name,
-            R"({"state":")" + state + R"(","ops":[{"path":"fs/a.c","temp":")" + temp_a +
-                R"("},{"path":"fs/b.c","temp":")" + temp_b +
-                R"("},{"path":"fs/gone.c","temp":""}]})");
+    std::filesystem::create_hard_link(t.path() / "fs/gone.c", t.path() / "fs" / temp_gone);
+    t.write(DirectoryTree::journal_name, journal(t, state));
 }
 
 std::vector<std::string> listing(const std::filesystem::path& dir) {
@@ -138,10 +172,22 @@ std::vector<std::string> listing(const std::filesystem::path& dir) {
 TEST(DirectoryTree, a_commit_leaves_no_journal) {
     TempDir t;
     t.write("fs/a.c", "old\n");
+    t.write("fs/b.c", "old\n");
     auto tree = DirectoryTree::open(t.path());
     ASSERT_TRUE(tree);
-    ASSERT_TRUE((*tree)->commit({FileChange{"fs/a.c", std::string("new\n")}}));
+    ASSERT_TRUE((*tree)->commit(
+        {FileChange{"fs/a.c", std::string("new\n")}, FileChange{"fs/b.c", std::nullopt}}));
     EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", "fs/a.c"}));
+}
+
+TEST(DirectoryTree, opening_to_read_changes_nothing_whatever_the_journal) {
+    TempDir t;
+    interrupted(t, "commit");
+    const auto before = listing(t.path());
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    EXPECT_EQ(listing(t.path()), before);
+    EXPECT_EQ(t.read("fs/a.c"), "old a\n");
 }
 
 TEST(DirectoryTree, killed_while_staging_the_tree_stays_as_it_was) {
@@ -149,7 +195,9 @@ TEST(DirectoryTree, killed_while_staging_the_tree_stays_as_it_was) {
     interrupted(t, "staging");
     // The second temporary file was not made yet when the run died.
     std::filesystem::remove(t.path() / "fs" / temp_b);
-    ASSERT_TRUE(DirectoryTree::open(t.path()));
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    ASSERT_TRUE((*tree)->lock_for_write());
     EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", "fs/a.c", "fs/b.c", "fs/gone.c"}));
     EXPECT_EQ(t.read("fs/a.c"), "old a\n");
     EXPECT_EQ(t.read("fs/b.c"), "old b\n");
@@ -160,31 +208,51 @@ TEST(DirectoryTree, killed_while_renaming_the_tree_is_finished) {
     interrupted(t, "commit");
     // The first rename was done when the run died.
     std::filesystem::rename(t.path() / "fs" / temp_a, t.path() / "fs" / "a.c");
-    ASSERT_TRUE(DirectoryTree::open(t.path()));
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    ASSERT_TRUE((*tree)->lock_for_write());
     EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", "fs/a.c", "fs/b.c"}));
     EXPECT_EQ(t.read("fs/a.c"), "new a\n");
     EXPECT_EQ(t.read("fs/b.c"), "new b\n");
 }
 
-TEST(DirectoryTree, a_journal_can_only_name_kseries_own_temporary_files) {
+TEST(DirectoryTree, a_recovery_deletes_only_the_file_its_link_holds) {
+    TempDir t;
+    interrupted(t, "commit");
+    // gone.c was replaced since: another file under that name stays.
+    std::filesystem::remove(t.path() / "fs/gone.c");
+    t.write("fs/gone.c", "someone else's\n");
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    ASSERT_TRUE((*tree)->lock_for_write());
+    EXPECT_EQ(t.read("fs/gone.c"), "someone else's\n");
+}
+
+TEST(DirectoryTree, a_journal_kseries_did_not_write_for_this_tree_is_refused_and_left) {
     TempDir t;
     t.write("fs/a.c", "mine\n");
     t.write("fs/.a.c.orig", "the user's\n");
-    t.write(DirectoryTree::journal_name,
-            R"({"state":"commit","ops":[{"path":"fs/a.c","temp":".a.c.orig"}]})");
-    auto tree = DirectoryTree::open(t.path());
-    ASSERT_FALSE(tree);
-    EXPECT_NE(tree.error().to_string().find(".kseries-commit: an interrupted kseries run left this "
-                                            "journal, and it is damaged ('.a.c.orig' is not a "
-                                            "temporary file of kseries)"),
-              std::string::npos)
-        << tree.error().to_string();
-    EXPECT_EQ(t.read("fs/a.c"), "mine\n");
-    EXPECT_EQ(t.read("fs/.a.c.orig"), "the user's\n");
-
-    t.write(DirectoryTree::journal_name, "{not json");
-    ASSERT_FALSE(DirectoryTree::open(t.path()));
-    t.write(DirectoryTree::journal_name,
-            R"({"state":"commit","ops":[{"path":"../outside/a.c","temp":".a.c.kseries-0123456789abcdef"}]})");
-    ASSERT_FALSE(DirectoryTree::open(t.path()));
+    const auto refused = [&](const std::string& text, const std::string& why) {
+        t.write(DirectoryTree::journal_name, text);
+        const auto before = listing(t.path());
+        auto tree = DirectoryTree::open(t.path());
+        ASSERT_TRUE(tree);
+        auto ok = (*tree)->lock_for_write();
+        ASSERT_FALSE(ok) << text;
+        EXPECT_EQ(ok.error().kind(), ErrorKind::Unsafe);
+        EXPECT_NE(ok.error().to_string().find(".kseries-commit: not a journal kseries wrote for "
+                                              "this tree (" +
+                                              why + ")"),
+                  std::string::npos)
+            << ok.error().to_string();
+        EXPECT_EQ(listing(t.path()), before);
+        EXPECT_EQ(t.read("fs/a.c"), "mine\n");
+        EXPECT_EQ(t.read("fs/.a.c.orig"), "the user's\n");
+    };
+    refused(R"({"state":"commit","ops":[{"path":"fs/a.c","temp":""}]})", "not in its format");
+    refused("{not json", "not in its format");
+    refused(journal(t, "commit", ".a.c.orig"), "'.a.c.orig' is not a temporary name of its write");
+    std::string other = journal(t, "commit");
+    other.insert(other.find("\"inode\":") + 8, "9");
+    refused(other, "it names another directory");
 }

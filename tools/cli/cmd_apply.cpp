@@ -52,6 +52,11 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
         }
         const auto& series = in->series;
         auto& tree = in->tree;
+        // The lock covers read, apply and write: no other run's change can
+        // land between this run's reads and its commit, and be lost.
+        if (auto locked = opts->dry_run ? Expected<void>{} : tree->lock_for_write(); !locked) {
+            return std::unexpected(locked.error());
+        }
         // A patch the maintainer skipped in a rebase is not in the version:
         // applying it leaves the tree without that fix, unless its detect
         // rule shows the tree has it already.

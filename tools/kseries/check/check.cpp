@@ -65,7 +65,10 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
                                const Engine& engine, bool optional_patch_rule) {
     SeriesRun out;
     for (const auto& sp : series.patches) {
-        if (auto safe = patch::check_targets(sp.patch, sp.entry.strip, overlay); !safe) {
+        if (auto safe =
+                patch::check_targets(sp.patch, sp.entry.strip, overlay,
+                                     sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine);
+            !safe) {
             return std::unexpected(safe.error());
         }
     }

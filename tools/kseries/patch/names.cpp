@@ -1,5 +1,7 @@
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <kseries/patch/names.hpp>
 #include <kseries/util/text.hpp>
 
@@ -209,6 +211,15 @@ std::optional<std::string> unsafe_path_reason(std::string_view path) {
         const std::string_view part = path.substr(start, end - start);
         if (part == "..") {
             return "'..' components are refused";
+        }
+        // kseries' own names in a tree (DirectoryTree's journal and
+        // temporaries): a file a patch made under such a name could be
+        // taken for an interrupted write's leftover.
+        if (part.starts_with(".kseries-commit") ||
+            (part.starts_with('.') && part.find(".kseries-") != std::string_view::npos)) {
+            return fmt::format("'{}' is named like kseries' own bookkeeping in a tree (its "
+                               "journal .kseries-commit or a temporary .NAME.kseries-…)",
+                               part);
         }
         if (!part.empty() && part != ".") {
             any = true;

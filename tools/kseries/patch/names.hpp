@@ -31,7 +31,8 @@ split_git_diff_names(std::string_view rest);
 [[nodiscard]] std::optional<std::string> strip_components(std::string_view name, int strip);
 
 // Why a relative path may not be used inside a tree, or nullopt when it is
-// safe: absolute paths, ".." components, empty names, NUL bytes.
+// safe: absolute paths, ".." components, empty names, NUL bytes, and names
+// of kseries' own bookkeeping in a tree (see source::DirectoryTree).
 [[nodiscard]] std::optional<std::string> unsafe_path_reason(std::string_view path);
 
 // "./a//b" -> "a/b". Assumes unsafe_path_reason() returned nullopt.

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include <kseries/git/blob.hpp>
@@ -33,6 +36,55 @@ Expected<std::string> target_path(const Patch& patch, const FilePatch& file,
                     where);
     }
     return normalize_path(*stripped);
+}
+
+// git apply refuses (verify_path, "invalid path") a path through a
+// repository's own directory, as core.protectNTFS (on by default) spells
+// it too: ".git" in any case, followed by dots or spaces, or "git~1".
+bool git_refuses(std::string_view path) {
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) {
+            end = path.size();
+        }
+        std::string part(path.substr(start, end - start));
+        std::transform(part.begin(), part.end(), part.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (part == "git~1" ||
+            (part.starts_with(".git") && part.find_first_not_of(". ", 4) == std::string::npos)) {
+            return true;
+        }
+        start = end + 1;
+    }
+    return false;
+}
+
+Expected<void> refuse_git_paths(const Patch& patch, const FilePatch& file,
+                                const FileTargets& targets, Engine engine) {
+    if (engine != Engine::GitApply) {
+        return {};
+    }
+    for (const auto* p : {&targets.old_path, &targets.new_path}) {
+        if (git_refuses(*p)) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("refusing path '{}': git apply refuses a path in a "
+                                    "repository's .git directory (invalid path)",
+                                    *p),
+                        Location{patch.name, file.line});
+        }
+    }
+    return {};
+}
+
+// The mode a git patch's "100644"/"100755" gives the file, as each program
+// sets it: git apply as 0666/0777 less the umask, GNU patch exactly.
+source::FileMode stated_mode(const std::string& mode, Engine engine) {
+    const bool exec = mode == "100755";
+    if (engine == Engine::GitApply) {
+        return {exec ? 0777U : 0666U, true};
+    }
+    return {exec ? 0755U : 0644U, false};
 }
 
 } // namespace
@@ -74,11 +126,15 @@ Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
     return targets;
 }
 
-Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& tree) {
+Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& tree,
+                             Engine engine) {
     for (const auto& file : patch.files) {
         auto targets = resolve_targets(patch, file, strip, tree);
         if (!targets) {
             return std::unexpected(targets.error());
+        }
+        if (auto ok = refuse_git_paths(patch, file, *targets, engine); !ok) {
+            return ok;
         }
         for (const auto* path : {&targets->old_path, &targets->new_path}) {
             if (path->empty()) {
@@ -106,6 +162,9 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         auto targets = resolve_targets(patch, file, strip, staging);
         if (!targets) {
             return std::unexpected(targets.error());
+        }
+        if (auto ok = refuse_git_paths(patch, file, *targets, engine); !ok) {
+            return std::unexpected(ok.error());
         }
         const bool reverse = options.reverse;
         const std::string& read_path = reverse ? targets->new_path : targets->old_path;
@@ -147,6 +206,9 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
                 if (file.rename && !reverse && r.old_path != r.path) {
                     staging.write(r.old_path, std::nullopt);
                 }
+                if (const auto& mode = reverse ? file.old_mode : file.new_mode; !mode.empty()) {
+                    staging.set_mode(r.path, stated_mode(mode, engine));
+                }
             }
         }
         out.files.push_back(std::move(r));
@@ -156,6 +218,9 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
     if (engine == Engine::GnuPatch || out.applied()) {
         for (const auto& [path, content] : staging.written()) {
             tree.write(path, content);
+        }
+        for (const auto& [path, mode] : staging.modes()) {
+            tree.set_mode(path, mode);
         }
     }
     return out;

@@ -44,16 +44,18 @@ struct FileTargets {
 [[nodiscard]] Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
                                                     int strip, source::SourceTree& tree);
 
-// Refuses the patch if any file it names would reach outside the tree:
-// unsafe names, or a symbolic link on the way to an existing file. Run on
-// every patch before any is applied or skipped.
-[[nodiscard]] Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& tree);
-
 // Which program's behaviour to reproduce.
 enum class Engine {
     GnuPatch, // patch -pN -F<max_fuzz>: writes what applied, even when a hunk failed
     GitApply, // git apply -pN: writes nothing unless every hunk applied
 };
+
+// Refuses the patch if any file it names would reach outside the tree:
+// unsafe names, or a symbolic link on the way to an existing file; under
+// git apply also a path git refuses (into a .git directory). Run on every
+// patch before any is applied or skipped.
+[[nodiscard]] Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& tree,
+                                           Engine engine = Engine::GnuPatch);
 
 // Applies `patch` to `tree`; the overlay receives the content each file has
 // afterwards, as the engine's program would leave it. Files GNU patch finds

@@ -1,12 +1,12 @@
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <random>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <sys/file.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -59,35 +59,38 @@ Expected<void> write_all(int fd, std::string_view data, const std::string& what)
     return {};
 }
 
-std::string temp_name(const std::string& leaf) {
-    static std::mt19937_64 rng{std::random_device{}()};
-    return fmt::format(".{}.kseries-{:016x}", leaf, rng());
+// A fresh random token for one commit: its journal and temporary names
+// carry it, so a recovery can tell them from anything else in the tree.
+std::string new_token() {
+    std::random_device rd;
+    std::string token;
+    for (int i = 0; i < 4; ++i) {
+        token += fmt::format("{:08x}", rd());
+    }
+    return token;
 }
 
-// A temporary name commit() could have made for `leaf`, and no other: a
-// journal can only ever make kseries rename or remove its own files.
-bool is_temp_name_for(std::string_view temp, std::string_view leaf) {
-    const std::string prefix = fmt::format(".{}.kseries-", leaf);
-    if (!temp.starts_with(prefix) || temp.size() != prefix.size() + 16) {
-        return false;
-    }
-    return temp.substr(prefix.size()).find_first_not_of("0123456789abcdef") == std::string_view::npos;
+bool is_token(std::string_view token) {
+    return token.size() == 32 &&
+           token.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-// Holds flock on the tree's directory while a commit or a recovery runs.
-class TreeLock {
-public:
-    explicit TreeLock(int fd) : m_fd(fd) {
-        while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
-        }
-    }
-    TreeLock(const TreeLock&) = delete;
-    TreeLock& operator=(const TreeLock&) = delete;
-    ~TreeLock() { ::flock(m_fd, LOCK_UN); }
+// The one temporary name a commit with `token` uses for `leaf`.
+std::string temp_name(std::string_view leaf, std::string_view token) {
+    return fmt::format(".{}.kseries-{}", leaf, token);
+}
 
-private:
-    int m_fd;
-};
+std::string journal_temp(std::string_view token) {
+    return fmt::format("{}.{}", DirectoryTree::journal_name, token);
+}
+
+// The umask can only be read by setting it; it is restored at once. Only
+// writers call this, and no kseries writer creates files on another thread.
+mode_t process_umask() {
+    const mode_t mask = ::umask(022);
+    ::umask(mask);
+    return mask;
+}
 
 } // namespace
 
@@ -99,25 +102,59 @@ Expected<std::unique_ptr<DirectoryTree>> DirectoryTree::open(const std::filesyst
                     fmt::format("cannot open tree {}: {}", root.string(), errno_text(err)));
     }
     auto tree = std::make_unique<DirectoryTree>(UniqueFd(fd), root);
-    const TreeLock lock(tree->m_fd.get());
-    if (auto ok = tree->recover(); !ok) {
-        return std::unexpected(ok.error());
+    // Reading never recovers: a journal is only reported.
+    if (auto journal = tree->read_journal(); !journal) {
+        spdlog::warn("{} (left alone)", journal.error().message());
+    } else if (*journal) {
+        spdlog::warn("{}/{}: a kseries write to this tree was interrupted; this command changes "
+                     "nothing, `kseries apply` on the tree will finish or undo it",
+                     tree->describe(), journal_name);
     }
     return tree;
 }
 
-Expected<void> DirectoryTree::write_journal(std::string_view state, const std::vector<JournalOp>& ops) {
+Expected<void> DirectoryTree::lock_for_write() {
+    if (m_locked) {
+        return {};
+    }
+    if (::flock(m_fd.get(), LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK) {
+            return fail(ErrorKind::Io,
+                        fmt::format("cannot lock {}: {}", describe(), errno_text(errno)));
+        }
+        spdlog::warn("{}: another kseries run is writing this tree; waiting for it", describe());
+        while (::flock(m_fd.get(), LOCK_EX) != 0) {
+            if (errno != EINTR) {
+                return fail(ErrorKind::Io,
+                            fmt::format("cannot lock {}: {}", describe(), errno_text(errno)));
+            }
+        }
+    }
+    m_locked = true;
+    return recover();
+}
+
+Expected<void> DirectoryTree::write_journal(std::string_view state, const std::string& token,
+                                            const std::vector<JournalOp>& ops) {
+    struct stat root {};
+    if (::fstat(m_fd.get(), &root) != 0) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot stat {}: {}", describe(), errno_text(errno)));
+    }
     nlohmann::json j;
+    j["journal"] = "kseries-commit 2";
+    j["token"] = token;
+    j["device"] = static_cast<std::uint64_t>(root.st_dev);
+    j["inode"] = static_cast<std::uint64_t>(root.st_ino);
     j["state"] = state;
     j["ops"] = nlohmann::json::array();
     for (const auto& op : ops) {
-        j["ops"].push_back({{"path", op.path}, {"temp", op.temp}});
+        j["ops"].push_back({{"path", op.path}, {"temp", op.temp}, {"remove", op.remove}});
     }
     const std::string text = j.dump(1) + "\n";
-    const std::string temp = std::string(journal_name) + ".new";
-    ::unlinkat(m_fd.get(), temp.c_str(), 0);
+    const std::string temp = journal_temp(token);
     const UniqueFd fd(::openat(m_fd.get(), temp.c_str(),
-                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+                               O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!fd.valid()) {
         return fail(ErrorKind::Io, fmt::format("cannot write {}/{}: {}", describe(), temp,
                                                errno_text(errno)));
@@ -134,23 +171,34 @@ Expected<void> DirectoryTree::write_journal(std::string_view state, const std::v
     return {};
 }
 
-void DirectoryTree::remove_journal() {
+void DirectoryTree::remove_journal(const std::string& token) {
     ::unlinkat(m_fd.get(), journal_name, 0);
-    ::unlinkat(m_fd.get(), (std::string(journal_name) + ".new").c_str(), 0);
+    ::unlinkat(m_fd.get(), journal_temp(token).c_str(), 0);
     ::fsync(m_fd.get());
 }
 
-Expected<void> DirectoryTree::recover() {
+Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal() {
     const std::string label = fmt::format("{}/{}", describe(), journal_name);
-    const UniqueFd fd(::openat(m_fd.get(), journal_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    const UniqueFd fd(
+        ::openat(m_fd.get(), journal_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd.valid()) {
         if (errno == ENOENT) {
-            // A journal being replaced when the run died: the old one was
-            // still in place, so a lone ".new" holds nothing to finish.
-            ::unlinkat(m_fd.get(), (std::string(journal_name) + ".new").c_str(), 0);
-            return {};
+            return std::optional<Journal>{};
         }
         return fail(ErrorKind::Unsafe, fmt::format("cannot open {}: {}", label, errno_text(errno)));
+    }
+    const auto foreign = [&](std::string_view why) {
+        return fail(ErrorKind::Unsafe,
+                    fmt::format("{}: not a journal kseries wrote for this tree ({}); kseries "
+                                "acts on none of it: remove it by hand",
+                                label, why));
+    };
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        return foreign("not a regular file");
+    }
+    if (st.st_size > (1 << 24)) {
+        return foreign("too large");
     }
     std::string text;
     char buf[4096];
@@ -163,30 +211,61 @@ Expected<void> DirectoryTree::recover() {
         }
         text.append(buf, static_cast<std::size_t>(n));
     }
-    const auto damaged = [&](std::string_view why) {
-        return fail(ErrorKind::Parse,
-                    fmt::format("{}: an interrupted kseries run left this journal, and it is "
-                                "damaged ({}); check the files it names by hand, then remove it",
-                                label, why));
-    };
+    struct stat root {};
+    if (::fstat(m_fd.get(), &root) != 0) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot stat {}: {}", describe(), errno_text(errno)));
+    }
     const auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("state") || !j["state"].is_string() ||
-        !j.contains("ops") || !j["ops"].is_array()) {
-        return damaged("not a journal");
+    if (j.is_discarded() || !j.is_object() ||
+        j.value("journal", nlohmann::json()) != "kseries-commit 2" || !j.contains("token") ||
+        !j["token"].is_string() || !j.contains("state") || !j["state"].is_string() ||
+        !j.contains("ops") || !j["ops"].is_array() || !j.contains("device") ||
+        !j["device"].is_number_unsigned() || !j.contains("inode") ||
+        !j["inode"].is_number_unsigned()) {
+        return foreign("not in its format");
     }
-    const std::string state = j["state"].get<std::string>();
-    if (state != "staging" && state != "commit") {
-        return damaged("unknown state");
+    if (j["device"].get<std::uint64_t>() != static_cast<std::uint64_t>(root.st_dev) ||
+        j["inode"].get<std::uint64_t>() != static_cast<std::uint64_t>(root.st_ino)) {
+        return foreign("it names another directory");
     }
-    std::vector<JournalOp> ops;
+    Journal journal{j["state"].get<std::string>(), j["token"].get<std::string>(), {}};
+    if (!is_token(journal.token)) {
+        return foreign("its token is malformed");
+    }
+    if (journal.state != "staging" && journal.state != "commit") {
+        return foreign("unknown state");
+    }
     for (const auto& op : j["ops"]) {
         if (!op.is_object() || !op.contains("path") || !op["path"].is_string() ||
-            !op.contains("temp") || !op["temp"].is_string()) {
-            return damaged("an entry without path and temp");
+            !op.contains("temp") || !op["temp"].is_string() || !op.contains("remove") ||
+            !op["remove"].is_boolean()) {
+            return foreign("an entry without path, temp and remove");
         }
-        ops.push_back({op["path"].get<std::string>(), op["temp"].get<std::string>()});
+        JournalOp o{op["path"].get<std::string>(), op["temp"].get<std::string>(),
+                    op["remove"].get<bool>()};
+        const auto parts = components(o.path);
+        if (parts.empty() || std::find(parts.begin(), parts.end(), "..") != parts.end() ||
+            o.path.starts_with('/') || o.temp != temp_name(parts.back(), journal.token)) {
+            return foreign(fmt::format("'{}' is not a temporary name of its write", o.temp));
+        }
+        journal.ops.push_back(std::move(o));
     }
-    for (const auto& op : ops) {
+    return std::optional<Journal>(std::move(journal));
+}
+
+Expected<void> DirectoryTree::recover() {
+    const std::string label = fmt::format("{}/{}", describe(), journal_name);
+    auto read = read_journal();
+    if (!read) {
+        return std::unexpected(read.error());
+    }
+    if (!*read) {
+        return {};
+    }
+    const Journal& journal = **read;
+    const bool finish = journal.state == "commit";
+    for (const auto& op : journal.ops) {
         auto parent = open_parent(op.path, Create::No);
         if (!parent) {
             return std::unexpected(parent.error().with_context(label));
@@ -195,25 +274,36 @@ Expected<void> DirectoryTree::recover() {
             continue; // its directory is gone: nothing of it to finish
         }
         const Parent& p = **parent;
-        if (!op.temp.empty() && !is_temp_name_for(op.temp, p.leaf)) {
-            return damaged(fmt::format("'{}' is not a temporary file of kseries", op.temp));
+        struct stat temp {};
+        if (::fstatat(p.fd.get(), op.temp.c_str(), &temp, AT_SYMLINK_NOFOLLOW) != 0) {
+            continue; // done already, or never made
         }
-        if (state == "staging") {
-            if (!op.temp.empty()) {
-                ::unlinkat(p.fd.get(), op.temp.c_str(), 0);
+        if (!S_ISREG(temp.st_mode)) {
+            return fail(ErrorKind::Unsafe, fmt::format("{}: {} is not a regular file; kseries "
+                                                       "leaves it alone",
+                                                       label, op.temp));
+        }
+        if (finish && op.remove) {
+            // Delete the file only if it is the one the link holds.
+            struct stat target {};
+            if (::fstatat(p.fd.get(), p.leaf.c_str(), &target, AT_SYMLINK_NOFOLLOW) == 0 &&
+                target.st_dev == temp.st_dev && target.st_ino == temp.st_ino) {
+                ::unlinkat(p.fd.get(), p.leaf.c_str(), 0);
             }
-        } else if (op.temp.empty()) {
-            ::unlinkat(p.fd.get(), p.leaf.c_str(), 0);
-        } else if (::renameat(p.fd.get(), op.temp.c_str(), p.fd.get(), p.leaf.c_str()) != 0 &&
-                   errno != ENOENT) {
-            return fail(ErrorKind::Io, fmt::format("{}: cannot finish {}: {}", label, op.path,
-                                                   errno_text(errno)));
+            ::unlinkat(p.fd.get(), op.temp.c_str(), 0);
+        } else if (finish) {
+            if (::renameat(p.fd.get(), op.temp.c_str(), p.fd.get(), p.leaf.c_str()) != 0) {
+                return fail(ErrorKind::Io, fmt::format("{}: cannot finish {}: {}", label, op.path,
+                                                       errno_text(errno)));
+            }
+        } else {
+            ::unlinkat(p.fd.get(), op.temp.c_str(), 0);
         }
         ::fsync(p.fd.get());
     }
-    remove_journal();
-    spdlog::warn("{}: a kseries run was killed while writing this tree; its change was {}", describe(),
-                 state == "commit" ? "finished" : "undone");
+    remove_journal(journal.token);
+    spdlog::warn("{}: a kseries run was killed while writing this tree; its change was {}",
+                 describe(), finish ? "finished" : "undone");
     return {};
 }
 
@@ -321,32 +411,30 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
 }
 
 Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {
-    const TreeLock lock(m_fd.get());
-    if (auto ok = recover(); !ok) {
+    if (auto ok = lock_for_write(); !ok) {
         return ok;
     }
     struct Staged {
         const FileChange* change;
         Parent parent;
-        std::string temp; // empty for deletions
+        std::string temp; // empty until made
     };
     std::vector<Staged> staged;
+    const std::string token = new_token();
     // Every temporary name is in the journal before the file exists.
     std::vector<JournalOp> ops;
-    std::vector<std::string> temps;
     for (const auto& change : changes) {
         const auto parts = components(change.path);
-        temps.push_back(change.content && !parts.empty() ? temp_name(parts.back()) : std::string());
-        ops.push_back({change.path, temps.back()});
+        if (parts.empty()) {
+            return fail(ErrorKind::Unsafe, fmt::format("'{}' names no file", change.path));
+        }
+        ops.push_back({change.path, temp_name(parts.back(), token), !change.content});
     }
-    if (auto ok = write_journal("staging", ops); !ok) {
+    if (auto ok = write_journal("staging", token, ops); !ok) {
+        remove_journal(token);
         return ok;
     }
     auto discard = [&] {
-        struct Done {
-            DirectoryTree& tree;
-            ~Done() { tree.remove_journal(); }
-        } done{*this};
         for (auto it = staged.rbegin(); it != staged.rend(); ++it) {
             if (!it->temp.empty()) {
                 ::unlinkat(it->parent.fd.get(), it->temp.c_str(), 0);
@@ -355,7 +443,9 @@ Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {
                 ::unlinkat(m_fd.get(), d->c_str(), AT_REMOVEDIR);
             }
         }
+        remove_journal(token);
     };
+    const mode_t mask = process_umask();
 
     for (std::size_t index = 0; index < changes.size(); ++index) {
         const FileChange& change = changes[index];
@@ -371,64 +461,80 @@ Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {
                                                          change.path, describe()));
         }
         Staged s{&change, std::move(*found), {}};
-        if (change.content) {
-            mode_t mode = 0666;
-            struct stat st {};
-            if (::fstatat(s.parent.fd.get(), s.parent.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) ==
-                0) {
-                if (!S_ISREG(st.st_mode)) {
-                    staged.push_back(std::move(s));
-                    discard();
-                    return fail(
-                        ErrorKind::Unsafe,
-                        fmt::format("refusing to write '{}': not a regular file", change.path));
-                }
-                mode = st.st_mode & 07777;
-            }
-            s.temp = temps[index];
-            const UniqueFd fd(::openat(s.parent.fd.get(), s.temp.c_str(),
-                                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
-            if (!fd.valid()) {
-                const int err = errno;
-                s.temp.clear();
-                staged.push_back(std::move(s));
-                discard();
-                return fail(ErrorKind::Io, fmt::format("cannot write {} in {}: {}", change.path,
-                                                       describe(), errno_text(err)));
-            }
-            auto ok = write_all(fd.get(), *change.content, change.path);
-            if (ok && ::fchmod(fd.get(), mode) == 0 && ::fsync(fd.get()) == 0) {
-                staged.push_back(std::move(s));
-                continue;
-            }
+        const std::string& temp = ops[index].temp;
+        struct stat st {};
+        const bool exists =
+            ::fstatat(s.parent.fd.get(), s.parent.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+        if (exists && !S_ISREG(st.st_mode)) {
             staged.push_back(std::move(s));
             discard();
-            return ok ? fail(ErrorKind::Io,
-                             fmt::format("cannot write {}: {}", change.path, errno_text(errno)))
-                      : std::unexpected(ok.error());
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("refusing to change '{}': not a regular file", change.path));
         }
+        if (!change.content) {
+            // A deletion is staged as a hard link: a recovery deletes the
+            // file only while it still is this one.
+            if (!exists || ::linkat(s.parent.fd.get(), s.parent.leaf.c_str(), s.parent.fd.get(),
+                                    temp.c_str(), 0) != 0) {
+                const int err = exists ? errno : ENOENT;
+                staged.push_back(std::move(s));
+                discard();
+                return fail(ErrorKind::Io, fmt::format("cannot delete {} in {}: {}", change.path,
+                                                       describe(), errno_text(err)));
+            }
+            s.temp = temp;
+            staged.push_back(std::move(s));
+            continue;
+        }
+        mode_t mode = exists ? (st.st_mode & 07777) : (0666 & ~mask);
+        if (change.mode) {
+            mode = static_cast<mode_t>(change.mode->bits) & (change.mode->umask ? ~mask : 07777);
+        }
+        const UniqueFd fd(::openat(s.parent.fd.get(), temp.c_str(),
+                                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!fd.valid()) {
+            const int err = errno;
+            staged.push_back(std::move(s));
+            discard();
+            return fail(ErrorKind::Io, fmt::format("cannot write {} in {}: {}", change.path,
+                                                   describe(), errno_text(err)));
+        }
+        s.temp = temp;
+        auto ok = write_all(fd.get(), *change.content, change.path);
+        if (ok && ::fchmod(fd.get(), mode) == 0 && ::fsync(fd.get()) == 0) {
+            staged.push_back(std::move(s));
+            continue;
+        }
+        const int err = errno;
         staged.push_back(std::move(s));
+        discard();
+        return ok ? fail(ErrorKind::Io,
+                         fmt::format("cannot write {}: {}", change.path, errno_text(err)))
+                  : std::unexpected(ok.error());
     }
 
     // Point of no return: every new content is on disk beside its target,
     // and the journal says so.
-    if (auto ok = write_journal("commit", ops); !ok) {
+    if (auto ok = write_journal("commit", token, ops); !ok) {
         discard();
         return ok;
     }
     for (const auto& s : staged) {
-        const int rc = s.temp.empty() ? ::unlinkat(s.parent.fd.get(), s.parent.leaf.c_str(), 0)
-                                      : ::renameat(s.parent.fd.get(), s.temp.c_str(),
-                                                   s.parent.fd.get(), s.parent.leaf.c_str());
+        const int rc = s.change->content ? ::renameat(s.parent.fd.get(), s.temp.c_str(),
+                                                      s.parent.fd.get(), s.parent.leaf.c_str())
+                                         : ::unlinkat(s.parent.fd.get(), s.parent.leaf.c_str(), 0);
         if (rc != 0) {
             return fail(ErrorKind::Io, fmt::format("cannot update {} in {}: {}", s.change->path,
                                                    describe(), errno_text(errno)));
+        }
+        if (!s.change->content) {
+            ::unlinkat(s.parent.fd.get(), s.temp.c_str(), 0);
         }
     }
     for (const auto& s : staged) {
         ::fsync(s.parent.fd.get());
     }
-    remove_journal();
+    remove_journal(token);
     return {};
 }
 

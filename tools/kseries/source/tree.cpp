@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <kseries/source/tree.hpp>
 
 namespace kseries::source {
@@ -13,17 +15,41 @@ void OverlayTree::write(const std::string& path, std::optional<std::string> cont
     m_files.insert_or_assign(path, std::move(content));
 }
 
+void OverlayTree::set_mode(const std::string& path, FileMode mode) {
+    m_modes.insert_or_assign(path, mode);
+}
+
 Expected<std::vector<FileChange>> OverlayTree::changes() {
     std::vector<FileChange> out;
-    for (const auto& [path, content] : m_files) {
+    auto add = [&](const std::string& path) -> Expected<void> {
         auto base = m_base.read(path);
         if (!base) {
             return std::unexpected(base.error());
         }
-        if (*base != content) {
+        const auto written = m_files.find(path);
+        const auto content = written != m_files.end() ? written->second : *base;
+        const auto mode = m_modes.find(path);
+        if (content && mode != m_modes.end()) {
+            out.push_back({path, content, mode->second});
+        } else if (*base != content) {
             out.push_back({path, content});
         }
+        return {};
+    };
+    for (const auto& [path, content] : m_files) {
+        if (auto ok = add(path); !ok) {
+            return std::unexpected(ok.error());
+        }
     }
+    for (const auto& [path, mode] : m_modes) {
+        if (!m_files.contains(path)) {
+            if (auto ok = add(path); !ok) {
+                return std::unexpected(ok.error());
+            }
+        }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const FileChange& a, const FileChange& b) { return a.path < b.path; });
     return out;
 }
 

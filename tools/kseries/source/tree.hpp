@@ -27,10 +27,21 @@ public:
     [[nodiscard]] virtual std::string describe() const = 0;
 };
 
-// One file's new state: its content, or nullopt to delete it.
+// The permission bits a change gives a file. git apply clears the umask's
+// bits from them (`umask`); GNU patch sets a git patch's stated mode as it
+// is.
+struct FileMode {
+    unsigned bits = 0666;
+    bool umask = true;
+};
+
+// One file's new state: its content, or nullopt to delete it, and its mode:
+// nullopt keeps an existing file's mode and makes a new file 0666 less the
+// umask (as both programs do for a file whose mode the patch does not state).
 struct FileChange {
     std::string path;
     std::optional<std::string> content;
+    std::optional<FileMode> mode = std::nullopt;
 };
 
 // Changes layered over another tree, in memory. Later reads see earlier
@@ -43,18 +54,25 @@ public:
     [[nodiscard]] std::string describe() const override { return m_base.describe(); }
 
     void write(const std::string& path, std::optional<std::string> content);
+    // The mode the file gets (a git patch's "new mode" or "new file mode").
+    void set_mode(const std::string& path, FileMode mode);
     // Everything written so far, by path, including writes that restored
     // the base's content.
     [[nodiscard]] const std::map<std::string, std::optional<std::string>, std::less<>>&
     written() const {
         return m_files;
     }
-    // Every file whose state differs from the base, in path order.
+    [[nodiscard]] const std::map<std::string, FileMode, std::less<>>& modes() const {
+        return m_modes;
+    }
+    // Every file whose content differs from the base or whose mode is set
+    // (a mode-only change has the base's content), in path order.
     [[nodiscard]] Expected<std::vector<FileChange>> changes();
 
 private:
     SourceTree& m_base;
     std::map<std::string, std::optional<std::string>, std::less<>> m_files;
+    std::map<std::string, FileMode, std::less<>> m_modes;
 };
 
 } // namespace kseries::source
