@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     // command (a library's, or bad_alloc) is reported like any other error.
     const auto report = [](std::string_view what) {
         (void)std::fflush(stdout);
-        fmt::print(stderr, "kseries: error: {}\n", kseries::cli::screen(what));
+        fmt::print(stderr, "kseries: error: {}\n", kseries::cli::screen_message(what));
         return exit_error;
     };
     try {

@@ -59,6 +59,21 @@ std::string screen(std::string_view text) {
     return out;
 }
 
+std::string screen_message(std::string_view message) {
+    const std::string shown = screen(message);
+    std::string out;
+    out.reserve(shown.size());
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        const bool continued = std::string_view(shown).substr(i + 1).starts_with("  ");
+        if (shown[i] == '\n' && i + 1 != shown.size() && !continued) {
+            out += "\\n";
+        } else {
+            out += shown[i];
+        }
+    }
+    return out;
+}
+
 Expected<int> emit(std::string_view raw, int exit_code) {
     const std::string text = screen(raw);
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
@@ -77,7 +92,8 @@ class ScreenedMessage : public spdlog::custom_flag_formatter {
 public:
     void format(const spdlog::details::log_msg& msg, const std::tm& /*time*/,
                 spdlog::memory_buf_t& dest) override {
-        const std::string shown = screen(std::string_view(msg.payload.data(), msg.payload.size()));
+        const std::string shown =
+            screen_message(std::string_view(msg.payload.data(), msg.payload.size()));
         dest.append(shown.data(), shown.data() + shown.size());
     }
     [[nodiscard]] std::unique_ptr<custom_flag_formatter> clone() const override {

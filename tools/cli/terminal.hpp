@@ -28,11 +28,18 @@ enum class ColorMode { Auto, Always, Never };
 // CR to whoever reads it.
 [[nodiscard]] std::string screen(std::string_view text);
 
+// A message for stderr ("kseries: error: ..."), screened, and on one line:
+// a newline is shown as \n unless it starts an indented line (the tail of
+// a failed tool's log that some errors quote), so no name from an input can
+// start a line that reads like kseries' own.
+[[nodiscard]] std::string screen_message(std::string_view message);
+
 // Writes a command's result, screened, to stdout and returns `exit_code`,
 // or an error when stdout cannot take it (a closed pipe, a full disk).
 [[nodiscard]] Expected<int> emit(std::string_view text, int exit_code);
 
-// The log's formatter, "kseries: LEVEL: message", with the message screened.
+// The log's formatter, "kseries: LEVEL: message", with the message screened
+// as screen_message does.
 [[nodiscard]] std::unique_ptr<spdlog::formatter> log_formatter();
 
 } // namespace kseries::cli
