@@ -33,7 +33,7 @@ jq -e '.releases[1].cells[0].details.files[0].hunks[0].closest.total == 16' "$T/
 
 matrix --format md
 expect_rc 1 "markdown"
-expect_out "| \`4.18.0-147.5.1.el8_1\` | kernel.spec, v1 | ✅ exact | ✅ exact |"
+expect_out "| 4.18.0-147.5.1.el8\\_1 | kernel.spec, v1 | ✅ exact | ✅ exact |"
 expect_out "**1 of 3 releases covered.**"
 
 matrix --releases '5.14.0-*'

@@ -91,7 +91,9 @@ grep -qx 'reason = "needs a rework for ovl_revalidate_real()"' "$toml" || fail "
 for fmt in text md json html junit; do
   run "$KSERIES" matrix --series "$W/in/store/v2" --tree "6.1.0-1.el9=$W/in/tree61" --format "$fmt"
   expect_rc 1 "matrix $fmt of a version with a skipped patch"
-  expect_out "skipped by the maintainer: needs a rework for ovl_revalidate_real()"
+  reason="needs a rework for ovl_revalidate_real()"
+  [ "$fmt" != md ] || reason='needs a rework for ovl\_revalidate\_real()' # Markdown-escaped
+  expect_out "skipped by the maintainer: $reason"
   expect_no_out "1 of 1 releases covered"
 done
 run "$KSERIES" matrix --series "$W/in/store/v2" --tree "6.1.0-1.el9=$W/in/tree61" --format json

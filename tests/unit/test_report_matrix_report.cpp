@@ -54,8 +54,7 @@ TEST(MatrixReport, renders_json_markdown_and_text) {
     EXPECT_TRUE(doc["releases"][0]["cells"][1]["verdict"].is_null());
 
     const auto md = report::render_matrix_markdown(m);
-    EXPECT_NE(md.find("| `4.18.0-193.el8` | kernel.spec | ➖ n/a | ➖ n/a |"), std::string::npos)
-        << md;
+    EXPECT_NE(md.find("| 4.18.0-193.el8 | kernel.spec | ➖ n/a | ➖ n/a |"), std::string::npos) << md;
     EXPECT_NE(md.find("**0 of 1 releases covered.**"), std::string::npos);
 
     const auto text = report::render_matrix_text(m, {false});

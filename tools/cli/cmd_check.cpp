@@ -8,6 +8,7 @@
 #include <kseries/check/check.hpp>
 #include <kseries/report/check_report.hpp>
 #include <kseries/source/directory_tree.hpp>
+#include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -56,7 +57,7 @@ CommandBody add_check(CLI::App& app, const GlobalOptions& global) {
         // release guessed from the Makefiles can pick the wrong version.
         if (note != nullptr && !global.quiet) {
             fmt::print(stderr, "kseries: {}\n",
-                       report::release_note_text(*note, opts->job.source.label()));
+                       text::printable(report::release_note_text(*note, opts->job.source.label())));
         }
         return emit(report::render_check_text(*report, {stdout_color(global.color)}),
                     report->ok() ? exit_ok : exit_checks_failed);

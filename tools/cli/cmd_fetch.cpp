@@ -13,6 +13,7 @@
 #include <kseries/fetch/cache.hpp>
 #include <kseries/fetch/download.hpp>
 #include <kseries/fetch/mirror.hpp>
+#include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -82,10 +83,10 @@ std::function<void(std::uint64_t, std::uint64_t)> progress_line(const GlobalOpti
         *shown = tenths;
         const double now = static_cast<double>(done) / mib;
         if (total > 0) {
-            fmt::print(stderr, "\r\033[Kkseries: {}: {:.1f} of {:.1f} MiB", name, now,
-                       static_cast<double>(total) / mib);
+            fmt::print(stderr, "\r\033[Kkseries: {}: {:.1f} of {:.1f} MiB", text::printable(name),
+                       now, static_cast<double>(total) / mib);
         } else {
-            fmt::print(stderr, "\r\033[Kkseries: {}: {:.1f} MiB", name, now);
+            fmt::print(stderr, "\r\033[Kkseries: {}: {:.1f} MiB", text::printable(name), now);
         }
     };
 }
@@ -147,13 +148,15 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global) {
                 return std::unexpected(got.error());
             }
             if (!global.quiet) {
-                fmt::print(stderr, "kseries: {}: {}\n", e->release.name(),
-                           got->status == fetch::FetchStatus::AlreadyCached
-                               ? "already in the cache (verified), nothing downloaded"
-                               : fmt::format("downloaded and verified from {}{}", e->url,
-                                             e->url == published->url
-                                                 ? ""
-                                                 : fmt::format(" (mirror of {})", published->url)));
+                fmt::print(
+                    stderr, "kseries: {}: {}\n", text::printable(e->release.name()),
+                    text::printable(
+                        got->status == fetch::FetchStatus::AlreadyCached
+                            ? "already in the cache (verified), nothing downloaded"
+                            : fmt::format("downloaded and verified from {}{}", e->url,
+                                          e->url == published->url
+                                              ? ""
+                                              : fmt::format(" (mirror of {})", published->url))));
             }
             if (auto shown = emit(got->file.string() + "\n", exit_ok); !shown) {
                 return shown;

@@ -19,6 +19,7 @@
 #include <kseries/source/archive.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/file.hpp>
+#include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -325,8 +326,10 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
                 return std::unexpected(written.error());
             }
             if (!global.quiet) {
-                fmt::print(stderr, "kseries: wrote the {} report to {} ({})\n", opts->format,
-                           opts->output, report::coverage_text(*m));
+                fmt::print(
+                    stderr, "{}",
+                    screen(fmt::format("kseries: wrote the {} report to {} ({})\n", opts->format,
+                                       text::printable(opts->output), report::coverage_text(*m))));
             }
             return code;
         }

@@ -12,6 +12,7 @@
 #include <kseries/rebase/rebase.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/file.hpp>
+#include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -104,12 +105,14 @@ Expected<int> refresh(const RefreshOptions& opts, const GlobalOptions& global) {
         return std::unexpected(written.error());
     }
     if (!global.quiet) {
-        fmt::print(stderr, "kseries: refreshed {} from {}\n", file.string(), opts.tree);
+        fmt::print(stderr, "kseries: refreshed {} from {}\n", text::printable(file.string()),
+                   text::printable(opts.tree));
     }
     if (it->entry.strip != 1 || it->entry.reverse) {
-        fmt::print(stderr, "kseries: note: the refreshed patch names files a/PATH and b/PATH; "
-                           "its line in {}/series must read '{} -p1'\n",
-                   opts.series, it->entry.patch);
+        fmt::print(stderr,
+                   "kseries: note: the refreshed patch names files a/PATH and b/PATH; "
+                   "its line in {}/series must read '{} -p1'\n",
+                   text::printable(opts.series), text::printable(it->entry.patch));
     }
     return exit_ok;
 }

@@ -22,6 +22,7 @@
 #include <kseries/rpm/srpm.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/util/file.hpp>
+#include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
@@ -223,7 +224,7 @@ Expected<int> make(const SrpmOptions& opts) {
     const bool progress = isatty(STDERR_FILENO) != 0;
     auto result = rpm::make_srpm(request, [&](std::string_view step) {
         if (progress) {
-            fmt::print(stderr, "kseries srpm: {}\n", step);
+            fmt::print(stderr, "kseries srpm: {}\n", text::printable(step));
         }
     });
     if (!result) {

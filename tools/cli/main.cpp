@@ -5,6 +5,7 @@
 #include <exception>
 #include <map>
 #include <new>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -20,7 +21,7 @@ namespace {
 
 void setup_logging(const kseries::cli::GlobalOptions& global) {
     auto logger = spdlog::stderr_color_mt("kseries");
-    logger->set_pattern("kseries: %l: %v");
+    logger->set_formatter(kseries::cli::log_formatter());
     logger->set_level(global.verbose ? spdlog::level::debug
                       : global.quiet ? spdlog::level::err
                                      : spdlog::level::warn);
@@ -62,7 +63,12 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
+        // CLI11 quotes the bad value: screened like every other message.
+        std::ostringstream out;
+        std::ostringstream err;
+        const int code = app.exit(e, out, err);
+        fmt::print(stdout, "{}", screen(out.str()));
+        fmt::print(stderr, "{}", screen(err.str()));
         return code == 0 ? exit_ok : exit_error;
     }
     setup_logging(global);
@@ -72,7 +78,7 @@ int main(int argc, char** argv) {
     // command (a library's, or bad_alloc) is reported like any other error.
     const auto report = [](std::string_view what) {
         (void)std::fflush(stdout);
-        fmt::print(stderr, "kseries: error: {}\n", what);
+        fmt::print(stderr, "kseries: error: {}\n", kseries::cli::screen_message(what));
         return exit_error;
     };
     try {

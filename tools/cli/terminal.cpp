@@ -6,6 +6,11 @@
 #include <cstring>
 #include <unistd.h>
 
+#include <spdlog/pattern_formatter.h>
+
+#include <kseries/report/style.hpp>
+#include <kseries/util/text.hpp>
+
 namespace kseries::cli {
 
 bool stdout_color(ColorMode mode) {
@@ -35,13 +40,73 @@ bool stderr_progress(bool quiet) {
            (term == nullptr || std::strcmp(term, "dumb") != 0);
 }
 
-Expected<int> emit(std::string_view text, int exit_code) {
+std::string screen(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t plain = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\033') {
+            continue;
+        }
+        if (const std::size_t n = report::style_sequence_length(text.substr(i)); n != 0) {
+            out += text::neutralise(text.substr(plain, i - plain));
+            out.append(text.substr(i, n));
+            i += n - 1;
+            plain = i + 1;
+        }
+    }
+    out += text::neutralise(text.substr(plain));
+    return out;
+}
+
+std::string screen_message(std::string_view message) {
+    const std::string shown = screen(message);
+    std::string out;
+    out.reserve(shown.size());
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        const bool continued = std::string_view(shown).substr(i + 1).starts_with("  ");
+        if (shown[i] == '\n' && i + 1 != shown.size() && !continued) {
+            out += "\\n";
+        } else {
+            out += shown[i];
+        }
+    }
+    return out;
+}
+
+Expected<int> emit(std::string_view raw, int exit_code) {
+    const std::string text = screen(raw);
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
         std::fflush(stdout) != 0) {
         return fail(ErrorKind::Io,
                     std::string("cannot write to standard output: ") + std::strerror(errno));
     }
     return exit_code;
+}
+
+namespace {
+
+// %* in the log's pattern: the message, screened. spdlog's own %v would
+// write a name from an input raw to stderr.
+class ScreenedMessage : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, const std::tm& /*time*/,
+                spdlog::memory_buf_t& dest) override {
+        const std::string shown =
+            screen_message(std::string_view(msg.payload.data(), msg.payload.size()));
+        dest.append(shown.data(), shown.data() + shown.size());
+    }
+    [[nodiscard]] std::unique_ptr<custom_flag_formatter> clone() const override {
+        return std::make_unique<ScreenedMessage>();
+    }
+};
+
+} // namespace
+
+std::unique_ptr<spdlog::formatter> log_formatter() {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<ScreenedMessage>('*').set_pattern("kseries: %l: %*");
+    return formatter;
 }
 
 } // namespace kseries::cli

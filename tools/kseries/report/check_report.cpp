@@ -133,10 +133,13 @@ std::string hunk_outcome(const patch::HunkResult& h) {
 }
 
 std::string render_check_text(const check::Report& report, const TextStyle& style) {
+    // Names and paths from the input are shown with their control
+    // characters escaped: they would reach the terminal raw.
+    const auto show = [](std::string_view s) { return text::printable(s); };
     std::string out;
     const auto& policies = check::all_policies();
-    out += fmt::format("series  {}\n", report.series);
-    out += fmt::format("tree    {}\n", report.tree);
+    out += fmt::format("series  {}\n", show(report.series));
+    out += fmt::format("tree    {}\n", show(report.tree));
     if (report.policy) {
         const auto& p = check::policy(*report.policy);
         out += fmt::format("policy  {} ({})\n", p.label, p.command);
@@ -149,8 +152,8 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
     for (const auto& p : report.patches) {
         for (const auto& f : p.files) {
             for (const auto& h : f.file->hunks) {
-                width = std::max(width, hunk_range(h).size() + 1 +
-                                            std::min<std::size_t>(h.section.size(), 32));
+                width = std::max(width,
+                                 hunk_range(h).size() + 1 + show(h.section.substr(0, 32)).size());
             }
         }
     }
@@ -158,9 +161,9 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
     std::size_t applying = 0;
     for (const auto& p : report.patches) {
         out += '\n';
-        out += paint(style, Tone::Dim, "patch ") + patch_name(p) + '\n';
+        out += paint(style, Tone::Dim, "patch ") + show(patch_name(p)) + '\n';
         for (const auto& f : p.files) {
-            out += fmt::format("  {}", f.path);
+            out += fmt::format("  {}", show(f.path));
             if (f.base_matches) {
                 out += paint(
                     style, Tone::Dim,
@@ -180,7 +183,7 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
                 const auto& hunk = f.file->hunks[i];
                 std::string head = hunk_range(hunk);
                 if (!hunk.section.empty()) {
-                    head += ' ' + hunk.section.substr(0, 32);
+                    head += ' ' + show(hunk.section.substr(0, 32));
                 }
                 const std::string outcome = hunk_outcome(h);
                 out += fmt::format("    #{:<3} {:<{}}  {}", i + 1, head, width,
@@ -208,7 +211,7 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
         }
         out += fmt::format("  verdicts:{}\n", verdicts);
         if (p.optional_patch_trap) {
-            out += "  " + paint(style, Tone::Warn, "warning: " + trap_warning(p)) + '\n';
+            out += "  " + paint(style, Tone::Warn, "warning: " + show(trap_warning(p))) + '\n';
         }
         const Verdict mine = report.policy ? p.verdicts[static_cast<std::size_t>(*report.policy)]
                                            : p.shown_verdict();
@@ -218,8 +221,8 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
     const std::string under =
         report.policy ? std::string(check::policy(*report.policy).label) : report.shown.describe();
     for (const auto& s : report.skipped) {
-        out += fmt::format("\n{}  {}\n  {}\n", s.name, paint(style, Tone::Bad, "SKIPPED"),
-                           "skipped by the maintainer: " + s.reason +
+        out += fmt::format("\n{}  {}\n  {}\n", show(s.name), paint(style, Tone::Bad, "SKIPPED"),
+                           "skipped by the maintainer: " + show(s.reason) +
                                " (the version does not carry it; the tree lacks the fix)");
     }
     std::string summary =

@@ -1,6 +1,7 @@
 #include <cstdint>
 
 #include <kseries/report/markup.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::report {
 
@@ -95,6 +96,26 @@ std::string escape_markup(std::string_view s) {
         } else {
             out.append(s.substr(i, len));
             i += len;
+        }
+    }
+    return out;
+}
+
+std::string escape_markdown(std::string_view s) {
+    constexpr std::string_view syntax = "\\`*_[]|#~!";
+    std::string out;
+    for (const char c : text::printable(s)) {
+        if (c == '&') {
+            out += "&amp;";
+        } else if (c == '<') {
+            out += "&lt;";
+        } else if (c == '>') {
+            out += "&gt;";
+        } else {
+            if (syntax.find(c) != std::string_view::npos) {
+                out += '\\';
+            }
+            out += c;
         }
     }
     return out;

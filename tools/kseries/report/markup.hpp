@@ -13,4 +13,10 @@ namespace kseries::report {
 // than tab, LF and CR) become U+FFFD.
 [[nodiscard]] std::string escape_markup(std::string_view s);
 
+// `s` as literal Markdown text, safe in a table cell: control characters
+// shown as text::printable shows them (so a newline cannot end the row),
+// Markdown's syntax characters (\ ` * _ [ ] | # ~ !) backslash-escaped and
+// & < > as entities, so no input becomes markup, a link or raw HTML.
+[[nodiscard]] std::string escape_markdown(std::string_view s);
+
 } // namespace kseries::report

@@ -224,8 +224,8 @@ std::string legend() {
 std::string render_matrix_html(const matrix::Matrix& m) {
     const auto names = short_names(m.patches);
     std::string out = fmt::format(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
         "<title>kseries matrix: {0}</title>\n<style>{1}</style>\n</head>\n<body>\n"
         "<h1>kseries matrix</h1>\n<div>series <code>{0}</code></div>\n"
         "<p id=\"summary\" class=\"summary {2}\">{3}</p>\n",

@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include <kseries/report/json_parts.hpp>
+#include <kseries/report/markup.hpp>
 #include <kseries/report/matrix_report.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::report {
 
@@ -125,22 +127,33 @@ std::vector<std::string> short_names(const std::vector<std::string>& patches) {
     return out;
 }
 
+namespace {
+
+// How a renderer shows a name or a path from the input: as a line of text,
+// or as literal Markdown.
+using Shown = std::string (*)(std::string_view);
+
 // One line per cell of a patch the maintainer skipped: the table's cell
 // says only SKIPPED, the reason is here.
-std::string skipped_notes(const matrix::Matrix& m, std::string_view prefix) {
+std::string skipped_notes(const matrix::Matrix& m, std::string_view prefix, Shown show) {
     std::string out;
     for (const auto& r : m.rows) {
         for (std::size_t i = 0; i < r.cells.size() && i < m.patches.size(); ++i) {
             if (r.cells[i].skipped) {
-                out +=
-                    fmt::format("{}{} {}: {}\n", prefix, r.name(), m.patches[i], r.cells[i].note);
+                out += fmt::format("{}{} {}: {}\n", prefix, show(r.name()), show(m.patches[i]),
+                                   show(r.cells[i].note));
             }
         }
     }
     return out;
 }
 
+} // namespace
+
 std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) {
+    // Names, tags and paths from the input: control characters would reach
+    // the terminal, and a newline would break the table.
+    const auto show = [](const std::string& s) { return text::printable(s); };
     const auto names = short_names(m.patches);
     std::size_t release_w = std::string_view("release").size();
     std::size_t policy_w = std::string_view("policy").size();
@@ -150,15 +163,15 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
         col_w.push_back(n.size());
     }
     for (const auto& r : m.rows) {
-        release_w = std::max(release_w, r.name().size());
+        release_w = std::max(release_w, show(r.name()).size());
         policy_w = std::max(policy_w, policy_text(r).size());
-        version_w = std::max(version_w, r.version.size());
+        version_w = std::max(version_w, show(r.version).size());
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             col_w[i] = std::max(col_w[i], cell_text(r.cells[i]).size());
         }
     }
 
-    std::string out = fmt::format("series  {}\n\n", m.series);
+    std::string out = fmt::format("series  {}\n\n", show(m.series));
     out += fmt::format("{:<{}}  {:<{}}", "release", release_w, "policy", policy_w);
     if (m.versioned) {
         out += fmt::format("  {:<{}}", "version", version_w);
@@ -168,21 +181,21 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
     }
     out += "  source\n";
     for (const auto& r : m.rows) {
-        out += fmt::format("{:<{}}  {:<{}}", r.name(), release_w, policy_text(r), policy_w);
+        out += fmt::format("{:<{}}  {:<{}}", show(r.name()), release_w, policy_text(r), policy_w);
         if (m.versioned) {
-            out += fmt::format("  {:<{}}", r.version.empty() ? "-" : r.version, version_w);
+            out += fmt::format("  {:<{}}", r.version.empty() ? "-" : show(r.version), version_w);
         }
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             const auto text = fmt::format("{:<{}}", cell_text(r.cells[i]), col_w[i]);
             out += "  " + paint(style, cell_tone(r.cells[i]), text);
         }
         // Where the row comes from: two rows of one release differ here.
-        out += paint(style, Tone::Dim, "  " + row_source_text(r));
+        out += paint(style, Tone::Dim, "  " + show(row_source_text(r)));
         out += '\n';
     }
     out += '\n';
     for (std::size_t i = 0; i < names.size(); ++i) {
-        out += fmt::format("{:<{}}  {}\n", names[i], col_w[i], m.patches[i]);
+        out += fmt::format("{:<{}}  {}\n", names[i], col_w[i], show(m.patches[i]));
     }
     out += "\ncells: where GNU patch places the patch at fuzz 2; (rejected): the release's own "
            "policy would not apply it;\n'in tree': the tree already has it; * policy not "
@@ -192,16 +205,19 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
                "patch; '-': not in the release's version;\n'no version': no version of the "
                "series maps the release (see --format json for the reasons)\n";
     }
-    out += skipped_notes(m, "SKIPPED: ");
+    out += skipped_notes(m, "SKIPPED: ", text::printable);
     out += '\n' + paint(style, m.covered() ? Tone::Good : Tone::Bad, coverage_text(m)) + '\n';
     return out;
 }
 
 std::string render_matrix_markdown(const matrix::Matrix& m) {
+    // Every name from the input is escaped Markdown text, not a code span:
+    // a backtick or `|` in a tag or patch name would end the span or the cell.
+    const auto md = [](const std::string& s) { return escape_markdown(s); };
     const auto names = short_names(m.patches);
-    std::string out = fmt::format("### kseries matrix: `{}`\n\n| release | policy |", m.series);
+    std::string out = fmt::format("### kseries matrix: {}\n\n| release | policy |", md(m.series));
     for (const auto& n : names) {
-        out += fmt::format(" {} |", n);
+        out += fmt::format(" {} |", md(n));
     }
     out += "\n|:--|:--|";
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -209,9 +225,9 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
     }
     out += '\n';
     for (const auto& r : m.rows) {
-        out += fmt::format("| `{}` | {} |", r.name(),
-                           m.versioned && !r.version.empty() ? policy_text(r) + ", " + r.version
-                                                             : policy_text(r));
+        out += fmt::format("| {} | {} |", md(r.name()),
+                           md(m.versioned && !r.version.empty() ? policy_text(r) + ", " + r.version
+                                                                : policy_text(r)));
         for (const auto& c : r.cells) {
             out += fmt::format(" {} {} |", mark(c), cell_text(c));
         }
@@ -223,14 +239,14 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
         "does not apply, or the policy rejects it, or no version maps the release · ➖ no "
         "source, or not in the release's version · \\* policy not verified\n\n";
     for (std::size_t i = 0; i < names.size(); ++i) {
-        out += fmt::format("- `{}`: {}\n", names[i], m.patches[i]);
+        out += fmt::format("- {}: {}\n", md(names[i]), md(m.patches[i]));
     }
     for (const auto& r : m.rows) {
         if (r.unusable) {
-            out += fmt::format("- `{}` {}\n", r.name(), row_source_text(r));
+            out += fmt::format("- {} {}\n", md(r.name()), md(row_source_text(r)));
         }
     }
-    out += skipped_notes(m, "- ❌ skipped: ");
+    out += skipped_notes(m, "- ❌ skipped: ", escape_markdown);
     return out;
 }
 

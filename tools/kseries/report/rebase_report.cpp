@@ -1,7 +1,9 @@
-#include <kseries/report/rebase_report.hpp>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <kseries/report/markup.hpp>
+#include <kseries/report/rebase_report.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::report {
 
@@ -67,56 +69,57 @@ nlohmann::ordered_json proposal_json(const rebase::HunkProposal& p) {
 } // namespace
 
 std::string render_rebase_text(const RebaseReport& r) {
-    std::string out = fmt::format("rebase {} {} -> {} onto {}\n\n", r.request->store,
-                                  r.request->from, r.request->as, r.request->onto);
-    out.insert(out.size() - 1, onto_line(r) + '\n');
+    // Names, paths and notes from the input, with control characters shown
+    // escaped: the SUMMARY is read in a terminal too.
+    const auto show = [](std::string_view s) { return text::printable(s); };
+    std::string out =
+        fmt::format("rebase {} {} -> {} onto {}\n\n", show(r.request->store), show(r.request->from),
+                    show(r.request->as), show(r.request->onto));
+    out.insert(out.size() - 1, show(onto_line(r)) + '\n');
     for (const auto& p : r.result->patches) {
-        out += fmt::format("{}: {}{}\n", p.name, rebase::fate_key(p.fate),
-                           p.reason.empty() ? "" : " - " + p.reason);
+        out += fmt::format("{}: {}{}\n", show(p.name), rebase::fate_key(p.fate),
+                           p.reason.empty() ? "" : " - " + show(p.reason));
         for (const auto& f : p.files) {
             for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
                 const auto& h = f.placement.hunks[i];
                 const auto at = placed_at(h);
-                out += fmt::format("  {} #{} @{}: {}{}{}\n", f.path, i + 1, h.stated,
+                out += fmt::format("  {} #{} @{}: {}{}{}\n", show(f.path), i + 1, h.stated,
                                    rebase::step_key(h.step), at.empty() ? "" : " at " + at,
-                                   h.note.empty() ? "" : " - " + h.note);
+                                   h.note.empty() ? "" : " - " + show(h.note));
                 if (const auto* pr = proposal_of(f, i)) {
-                    out += rebase::render_proposal(*pr, "    ");
+                    out += text::neutralise(rebase::render_proposal(*pr, "    "));
                 }
             }
         }
     }
-    return out + '\n' + outcome_line(r) + '\n';
+    return out + '\n' + show(outcome_line(r)) + '\n';
 }
 
 std::string render_rebase_markdown(const RebaseReport& r) {
-    std::string out = fmt::format("### kseries rebase `{}` {} → {} onto `{}`\n\n",
-                                  r.request->store, r.request->from, r.request->as,
-                                  r.request->onto);
-    out += onto_line(r) + "\n\n";
+    // Every name, path and note from the input is escaped Markdown text
+    // (not a code span, which a backtick would end).
+    const auto cell = [](std::string_view s) { return escape_markdown(s); };
+    std::string out =
+        fmt::format("### kseries rebase {} {} → {} onto {}\n\n", cell(r.request->store),
+                    cell(r.request->from), cell(r.request->as), cell(r.request->onto));
+    out += cell(onto_line(r)) + "\n\n";
     out += "| patch | fate | file | hunk | step | placed at | note |\n"
            "|:--|:--|:--|--:|:--|:--|:--|\n";
-    const auto cell = [](std::string s) {
-        for (std::size_t at = 0; (at = s.find('|', at)) != std::string::npos; at += 2) {
-            s.replace(at, 1, "\\|");
-        }
-        return s;
-    };
     for (const auto& p : r.result->patches) {
         if (p.files.empty()) {
-            out += fmt::format("| `{}` | {} | | | | | {} |\n", cell(p.name),
-                               rebase::fate_key(p.fate), cell(p.reason));
+            out += fmt::format("| {} | {} | | | | | {} |\n", cell(p.name), rebase::fate_key(p.fate),
+                               cell(p.reason));
         }
         for (const auto& f : p.files) {
             for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
                 const auto& h = f.placement.hunks[i];
-                out += fmt::format("| `{}` | {} | `{}` | {} | {} | {} | {} |\n", cell(p.name),
+                out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", cell(p.name),
                                    rebase::fate_key(p.fate), cell(f.path), i + 1,
                                    rebase::step_key(h.step), placed_at(h), cell(h.note));
             }
         }
     }
-    return out + '\n' + outcome_line(r) + '\n';
+    return out + '\n' + cell(outcome_line(r)) + '\n';
 }
 
 std::string render_rebase_json(const RebaseReport& r) {

@@ -22,7 +22,22 @@ std::string_view color_code(Tone tone) {
     return "0";
 }
 
+constexpr Tone all_tones[] = {Tone::Good, Tone::Warn, Tone::Bad, Tone::Info, Tone::Dim};
+
 } // namespace
+
+std::size_t style_sequence_length(std::string_view s) {
+    if (s.starts_with("\033[0m")) {
+        return 4;
+    }
+    for (const Tone tone : all_tones) {
+        const std::string seq = fmt::format("\033[{}m", color_code(tone));
+        if (s.starts_with(seq)) {
+            return seq.size();
+        }
+    }
+    return 0;
+}
 
 std::string paint(const TextStyle& style, Tone tone, std::string_view s) {
     if (!style.color) {

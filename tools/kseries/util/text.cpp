@@ -51,6 +51,55 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     return out;
 }
 
+namespace {
+
+bool is_control(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+}
+
+// One control character as the messages show it.
+void append_escaped(std::string& out, char c) {
+    switch (c) {
+    case '\t':
+        out += "\\t";
+        return;
+    case '\r':
+        out += "\\r";
+        return;
+    case '\n':
+        out += "\\n";
+        return;
+    default:
+        out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    }
+}
+
+enum class Lines { Keep, Escape };
+
+std::string escape_controls(std::string_view s, Lines lines) {
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        if (!is_control(c) || (lines == Lines::Keep && (c == '\n' || c == '\t'))) {
+            out += c;
+        } else {
+            append_escaped(out, c);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::string printable(std::string_view s) {
+    return escape_controls(s, Lines::Escape);
+}
+
+std::string neutralise(std::string_view s) {
+    return escape_controls(s, Lines::Keep);
+}
+
 std::string quote_line(std::string_view line) {
     constexpr std::size_t max_shown = 60;
     std::string out = "'";
@@ -60,13 +109,8 @@ std::string quote_line(std::string_view line) {
             out += "...";
             break;
         }
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (u < 0x20 || u == 0x7f) {
-            out += fmt::format("\\x{:02x}", u);
+        if (is_control(c)) {
+            append_escaped(out, c);
         } else {
             out += c;
         }

@@ -25,6 +25,16 @@ namespace kseries::text {
 // Shows a line in a message: control characters escaped, long lines cut.
 [[nodiscard]] std::string quote_line(std::string_view line);
 
+// A name from an input (a patch, a path, a tag) as one line of text for a
+// terminal or a log: every control character, newline and tab included,
+// shown as quote_line shows it (\t, \r, \n, \x1b, \x7f), the rest as is.
+[[nodiscard]] std::string printable(std::string_view s);
+
+// Text for a terminal or a pipe: like printable, but newlines and tabs stay,
+// so a multi-line report keeps its lines and a control character from an
+// input (ESC, BEL, CR) cannot move the cursor, ring or rewrite a line.
+[[nodiscard]] std::string neutralise(std::string_view s);
+
 // The last `count` lines of a program's output, each indented by two
 // spaces and ending in a newline: the end of a failed step's log, for a
 // message.
