@@ -32,6 +32,10 @@ constexpr double threshold = 0.8;
 constexpr double made_threshold = 0.75;
 constexpr std::size_t min_evidence_tokens = 6;
 
+// A counterpart of fewer lines needs one of the hunk's context lines beside
+// it (one_side_same()).
+constexpr std::size_t short_counterpart = 3;
+
 bool ident_start(char c) {
     return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
@@ -202,9 +206,59 @@ bool same_surroundings(const Change& c, const Context& ctx, std::size_t first, s
            (first + k < ctx.lines.size() && ctx.per_line[first + k] == c_tokens(*c.after));
 }
 
+// Where the target already reads as the hunk made the change: its context
+// line before, its added lines and its context line after, line for line
+// (indentation included), in the hunk's function (else anywhere in the
+// file). Lines like the removed ones elsewhere are then a twin's: the
+// target that already removed a line must not lose its twin too. Needs
+// context on both sides and, together, at least `min_evidence_tokens` tokens.
+std::optional<std::size_t> made_at(const Change& c, const Context& ctx) {
+    if (!c.before || !c.after) {
+        return std::nullopt;
+    }
+    Lines want{*c.before};
+    want.insert(want.end(), c.added.begin(), c.added.end());
+    want.push_back(*c.after);
+    if (tokens_of(want).size() < min_evidence_tokens) {
+        return std::nullopt;
+    }
+    const std::size_t lo = ctx.fn != nullptr ? ctx.fn->begin : 0;
+    const std::size_t hi = ctx.fn != nullptr ? ctx.fn->end : ctx.lines.size();
+    for (std::size_t s = lo; s + want.size() <= hi; ++s) {
+        if (std::equal(want.begin(), want.end(), ctx.lines.begin() + static_cast<long>(s),
+                       [](const std::string& a, const std::string& b) {
+                           return text::chomp(a) == text::chomp(b);
+                       })) {
+            return s;
+        }
+    }
+    return std::nullopt;
+}
+
+// Whether one of the target's lines around [first, first + k) is the
+// change's context line on that side, token for token, and holds at least
+// two tokens.
+bool one_side_same(const Change& c, const Context& ctx, std::size_t first, std::size_t k) {
+    const auto same = [](const Tokens& have, const std::string& want) {
+        return have.size() >= 2 && have == c_tokens(want);
+    };
+    return (c.before && first > 0 && same(ctx.per_line[first - 1], *c.before)) ||
+           (c.after && first + k < ctx.lines.size() && same(ctx.per_line[first + k], *c.after));
+}
+
 ChangeProposal propose_change(const Change& c, const Context& ctx) {
     ChangeProposal out;
     out.change = c;
+    if (const auto at = made_at(c, ctx); at && !c.removed.empty()) {
+        const std::size_t n = c.added.size() + 2;
+        out.function = where(ctx.lines, *at);
+        out.evidence = evidence(ctx.lines, *at, n);
+        out.why = fmt::format("no counterpart proposed: the target already reads as the change "
+                              "made at {} (its context and new text, line for line): lines like "
+                              "the removed ones elsewhere would be a twin's",
+                              range(*at, n));
+        return out;
+    }
     if (c.removed.empty()) {
         out.why = no_counterpart(c, ctx,
                                  "an addition only: without removed lines there is "
@@ -296,6 +350,20 @@ ChangeProposal propose_change(const Change& c, const Context& ctx) {
             "fewer than 2 names, too little to be recognised on their own, and the lines around "
             "that place are not the hunk's context around the change",
             range(p.first, k), out.function, p.sim);
+        return out;
+    }
+    // A short counterpart (one or two lines) is too common a shape to stand
+    // alone: `ofs->whiteout = whiteout;` is alike `ofs->whiteout = NULL;`,
+    // and a target that already removed the hunk's line keeps its twins.
+    // Its neighbours must be the hunk's context there: both, or one that
+    // says something (two tokens at least: not a lone brace).
+    if (k < short_counterpart && !same_surroundings(c, ctx, p.first, k) &&
+        !one_side_same(c, ctx, p.first, k)) {
+        out.why = fmt::format(
+            "no counterpart found: alike at {} of {} ({:.2f}), but {} line(s) are too few to be "
+            "recognised on their own, and neither line around that place is the hunk's context "
+            "beside the change",
+            range(p.first, k), out.function, p.sim, k);
         return out;
     }
     if (!c.added.empty() && p.sim < 1.0) {
@@ -498,7 +566,10 @@ Expected<HunkProposal> propose(const patch::Hunk& hunk, std::string_view path,
             double alike = 0;
             std::size_t at = body->begin;
             std::size_t span = 0;
-            for (std::size_t i = body->begin; i < body->end; ++i) {
+            // From as far above the body as the new text is long: the hunk
+            // may start with the definition's first lines.
+            for (std::size_t i = body->begin > neu.size() ? body->begin - neu.size() : 0;
+                 i < body->end; ++i) {
                 const std::size_t k = std::min(neu.size(), body->end - i);
                 const Tokens want =
                     tokens_of(Lines(neu.begin(), neu.begin() + static_cast<long>(k)));
