@@ -296,6 +296,16 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             }
             return true;
         };
+        // A heading that names no function (a label, a struct) still names
+        // where the hunk goes: an offset placement stays under it (the
+        // same text at the end of another function is a twin).
+        const auto broken_heading = [&](const Lines& result, std::string_view step) {
+            auto why = heading_broken(cur, result, h);
+            if (!why.empty()) {
+                refused += fmt::format("; {} refused: {}", step, why);
+            }
+            return !why.empty();
+        };
         // Every inexact step's result must also keep the hunk's neighbourhood
         // on both sides and must not add a block the target already had.
         const auto refuse = [&](const Lines& result, std::string_view step) {
@@ -324,7 +334,8 @@ Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_vie
             Lines result = lines_of(f0.content);
             // Even at its stated line: text that occurs twice is a guess.
             if (occurrences(cur, old).size() <= 1 &&
-                (r.offset == 0 || !elsewhere(result, "offset"))) {
+                (r.offset == 0 ||
+                 (!elsewhere(result, "offset") && !broken_heading(result, "offset")))) {
                 placed(r.offset == 0 ? Step::Exact : Step::Offset, std::move(result), line, 0,
                        r.offset == 0 ? "at its stated line"
                                      : fmt::format("moved {:+} lines", r.offset));

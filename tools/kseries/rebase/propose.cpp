@@ -8,6 +8,7 @@
 
 #include <kseries/git/diff.hpp>
 #include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/guards.hpp>
 #include <kseries/rebase/propose.hpp>
 #include <kseries/util/text.hpp>
 
@@ -196,14 +197,22 @@ std::string no_counterpart(const Change& c, const Context& ctx, std::string clos
 // (almost) nothing, such as `return 1;`, needs besides its own lines. A
 // change without context on either side has none.
 bool same_surroundings(const Change& c, const Context& ctx, std::size_t first, std::size_t k) {
-    if (!c.before && !c.after) {
+    // Blank lines on both sides say nothing about the place.
+    const auto blank = [](const std::optional<std::string>& l) {
+        return !l || text::trim(text::chomp(*l)).empty();
+    };
+    if (blank(c.before) && blank(c.after)) {
         return false;
     }
-    if (c.before && (first == 0 || ctx.per_line[first - 1] != c_tokens(*c.before))) {
+    // As text (trimmed), not tokens: a comment has none, and would match
+    // any other comment.
+    const auto same = [](std::string_view a, std::string_view b) {
+        return text::trim(text::chomp(a)) == text::trim(text::chomp(b));
+    };
+    if (c.before && (first == 0 || !same(ctx.lines[first - 1], *c.before))) {
         return false;
     }
-    return !c.after ||
-           (first + k < ctx.lines.size() && ctx.per_line[first + k] == c_tokens(*c.after));
+    return !c.after || (first + k < ctx.lines.size() && same(ctx.lines[first + k], *c.after));
 }
 
 // Where the target already reads as the hunk made the change: its context
@@ -554,6 +563,44 @@ Expected<HunkProposal> propose(const patch::Hunk& hunk, std::string_view path,
     if (const auto own = hunk_function(hunk, std::nullopt);
         own && (fn == nullptr || fn->name != *own)) {
         if (const auto body = function_body(lines, *own)) {
+            // The hunk's own context still there: any of its substantive
+            // context lines (trimmed) in that function. Its place is there,
+            // where its removed lines are not; lines like them in another
+            // function would be a twin's (kasan_poison() beside
+            // kasan_unpoison()). A proposal in another function is made only
+            // when the heading's function kept none of the hunk's context:
+            // after v1's refactoring ovl_dentry_revalidate() is a wrapper.
+            std::size_t context = 0;
+            std::size_t kept = 0;
+            for (const auto& l : hunk.lines) {
+                if (l.kind != patch::LineKind::Context || !substantive(l.old_text())) {
+                    continue;
+                }
+                ++context;
+                const auto want = text::trim(text::chomp(l.old_text()));
+                kept += std::any_of(lines.begin() + static_cast<long>(body->begin),
+                                    lines.begin() + static_cast<long>(body->end),
+                                    [&](const std::string& t) {
+                                        return text::trim(text::chomp(t)) == want;
+                                    })
+                            ? 1U
+                            : 0U;
+            }
+            if (kept > 0) {
+                for (const auto& c : split_changes(hunk)) {
+                    ChangeProposal p;
+                    p.change = c;
+                    p.function = *own;
+                    p.why = fmt::format(
+                        "no counterpart found: {} of the hunk's {} context lines are still in "
+                        "{}(), the function its heading names, where its removed lines are "
+                        "not: its place is there, and lines like them in another function "
+                        "would be a twin's",
+                        kept, context, *own);
+                    out.changes.push_back(std::move(p));
+                }
+                return out;
+            }
             std::vector<std::string> neu;
             for (const auto& l : hunk.lines) {
                 if (l.on_new_side()) {
