@@ -550,3 +550,64 @@ TEST(RebasePlace, the_same_edit_in_two_functions_goes_to_each_function) {
     EXPECT_EQ(r.hunks[1].step, Step::Offset) << r.hunks[1].note;
     EXPECT_EQ(r.content, "#include \"overlayfs.h\"\n\n" + after);
 }
+
+// rebase-bench's mm/memory-failure.c case: the hunk's heading is the label
+// `retry:` of soft_offline_page(), and its exact text (`mutex_unlock(&mf_mutex);`,
+// a blank, `return ret;`, `}`) also ends another function. Where the
+// target changed soft_offline_page()'s tail, fuzz 0 found the other one
+// 731 lines away. An offset placement stays under the label the heading
+// names.
+TEST(RebasePlace, an_offset_under_another_heading_than_the_label_the_hunk_names_is_not_made) {
+    const std::string tail = "\tmutex_unlock(&mf_mutex);\n\n\treturn ret;\n}\n";
+    const std::string first = "int unpoison_memory(unsigned long pfn)\n{\n\tint ret;\n\n"
+                              "\tmutex_lock(&mf_mutex);\n\tret = unpoison(pfn);\n" +
+                              tail;
+    const std::string second_head = "int soft_offline_page(unsigned long pfn, int flags)\n{\n"
+                                    "\tint ret;\n\n\tmutex_lock(&mf_mutex);\nretry:\n"
+                                    "\tret = soft_offline_in_use_page(pfn);\n";
+    const std::string base = first + "\n" + second_head + "\n" + tail;
+    const std::string check = "\tif (!pfn)\n\t\treturn -EINVAL;\n";
+    const auto file =
+        git_diff(base, replaced(base, second_head + "\n" + tail,
+                                second_head + "\n" + "\tmutex_unlock(&mf_mutex);\n\n" + check +
+                                    "\treturn ret;\n}\n"));
+    ASSERT_EQ(file.hunks.size(), 1U);
+    ASSERT_NE(file.hunks[0].section.find("retry:"), std::string::npos) << file.hunks[0].section;
+    // The target's soft_offline_page() ends otherwise: only the other
+    // function's tail matches the hunk exactly.
+    const std::string target = first + "\n" + second_head +
+                               "\tput_ref_page(pfn, flags);\n\tmutex_unlock(&mf_mutex);\n" + check +
+                               "\treturn ret;\n}\n";
+    const auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 1U);
+    EXPECT_NE(r.hunks[0].step, Step::Offset) << r.hunks[0].note;
+    EXPECT_EQ(r.content.find(first + "\n"), 0U) << "unpoison_memory() was changed";
+}
+
+// rebase-bench's fs/ext4/namei.c case: the same check inserted into
+// ext4_create() and ext4_mknod(). The first hunk placed it in ext4_create();
+// the second's context changed in the target, and the first hunk's copy,
+// 60 lines above, was taken as evidence that the second was already applied:
+// dropped. Lines an earlier hunk of the patch placed are no evidence.
+TEST(RebasePlace, a_repeated_edit_is_not_already_applied_by_the_copy_an_earlier_hunk_placed) {
+    const std::string body = "\tstruct inode *inode;\n\tint err;\n\n"
+                             "\terr = dquot_initialize(dir);\n\tif (err)\n\t\treturn err;\n";
+    const std::string check = "\tif (!dir)\n\t\treturn -EINVAL;\n";
+    const std::string create =
+        "static int ext4_create(struct inode *dir, struct dentry *dentry, umode_t mode)\n{\n" +
+        body + "\tinode = ext4_new_inode_start_handle(dir, mode);\n\treturn 0;\n}\n";
+    const std::string mknod =
+        "static int ext4_mknod(struct inode *dir, struct dentry *dentry, dev_t rdev)\n{\n" + body +
+        "\tinode = ext4_new_inode_start_handle(dir, S_IFCHR);\n\treturn 0;\n}\n";
+    const std::string base = create + "\n" + mknod;
+    std::string after = replaced(base, body, body + check);
+    after = replaced(after, mknod, replaced(mknod, body, body + check));
+    const auto file = git_diff(base, after);
+    ASSERT_EQ(file.hunks.size(), 2U);
+    // In the target, ext4_mknod() gained a line in the hunk's context.
+    const std::string target =
+        create + "\n" + replaced(mknod, "\tint err;\n", "\tint err;\n\tbool special;\n");
+    const auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 2U);
+    EXPECT_NE(r.hunks[1].step, Step::AlreadyApplied) << r.hunks[1].note;
+}

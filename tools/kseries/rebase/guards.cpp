@@ -410,13 +410,19 @@ std::string neighbourhood_broken(const Lines& before, const Lines& after, const 
     };
     const bool pinned_before = pins(edge_removed(h, true));
     const bool pinned_after = pins(edge_removed(h, false));
+    // Pinned on both sides: one of the nearest context lines must still be
+    // the hunk's, and both when the hunk removes a single substantive line
+    // (`return -E2BIG;`: too little to know the place by).
     if (pinned_before && pinned_after) {
-        for (const bool first : {true, false}) {
-            if (!neighbour_agrees(first)) {
-                return fmt::format("the nearest context line {} the removed lines is not the "
-                                   "hunk's: the target may have made the change at another place",
-                                   first ? "before" : "after");
-            }
+        const auto removed = std::count_if(h.lines.begin(), h.lines.end(), [](const auto& l) {
+            return l.kind == LineKind::Removed && substantive(l.old_text());
+        });
+        const bool before_ok = neighbour_agrees(true);
+        const bool after_ok = neighbour_agrees(false);
+        if ((!before_ok && !after_ok) || (removed < 2 && !(before_ok && after_ok))) {
+            return fmt::format("the nearest context line {} the removed lines is not the "
+                               "hunk's: the target may have made the change at another place",
+                               before_ok ? "after" : "before");
         }
     }
     hpre = pinned_before ? 0 : hpre;
