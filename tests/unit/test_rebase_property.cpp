@@ -491,7 +491,12 @@ TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
             by_step[static_cast<std::size_t>(h.step)]++;
             // Only where the change is there is "already applied" right.
             if (family != Family::AppliedElsewhere) {
-                ASSERT_NE(h.step, rebase::Step::AlreadyApplied) << "seed " << seed;
+                ASSERT_NE(h.step, rebase::Step::AlreadyApplied)
+                    << "seed " << seed << ", family "
+                    << family_names[static_cast<std::size_t>(family)] << ": " << h.note
+                    << "\npatch:\n"
+                    << *section << "target:\n"
+                    << joined(c.t);
             }
         }
         const auto hunk_of = [&](const Edit& e) {

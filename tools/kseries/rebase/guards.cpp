@@ -7,6 +7,7 @@
 
 #include <kseries/rebase/c_function.hpp>
 #include <kseries/rebase/guards.hpp>
+#include <kseries/rebase/propose.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::rebase {
@@ -263,6 +264,91 @@ std::optional<std::size_t> applied_at(const Lines& cur, const std::vector<bool>&
     return near[0];
 }
 
+namespace {
+
+// From this token similarity on, a line of the target is the removed line
+// rewritten, not another line.
+constexpr double rewritten_alike = 0.8;
+
+// A hunk that only deletes: its change is there when its function (the one
+// its heading names, defined once in the target) holds, for each run of
+// removed lines, the context line before the run and the one after it side
+// by side (exactly, once, in order, close together), and no substantive
+// removed line is anywhere in the file: a line moved elsewhere in the file,
+// or a twin, leaves it to the maintainer. A run at the hunk's edge has no
+// context on that side to check: then nothing is concluded.
+PresenceResult deletion_present(const Lines& cur, const std::vector<bool>& ours, const Hunk& h,
+                                const std::optional<Lines>& base) {
+    PresenceResult out;
+    const auto name = hunk_function(h, base);
+    const auto body = name ? function_body(cur, *name) : std::nullopt;
+    if (!body) {
+        return out;
+    }
+    std::vector<Lines> joins; // per run: the context line before it and the one after
+    bool substantial = false;
+    for (std::size_t k = 0; k < h.lines.size();) {
+        if (h.lines[k].kind != LineKind::Removed) {
+            ++k;
+            continue;
+        }
+        const std::size_t first = k;
+        for (; k < h.lines.size() && h.lines[k].kind == LineKind::Removed; ++k) {
+            const auto line = h.lines[k].old_text();
+            if (!substantive(line)) {
+                continue;
+            }
+            substantial = true;
+            if (!occurrences(cur, Lines{std::string(line)}).empty()) {
+                return out; // still in the file: not this shape
+            }
+            // Nor in another form in the function: a line the target
+            // rewrote (a comment added, an argument changed) is still there.
+            const auto want = c_tokens(line);
+            for (std::size_t i = body->begin; i < body->end; ++i) {
+                if (token_similarity(want, c_tokens(cur[i])) >= rewritten_alike) {
+                    return out;
+                }
+            }
+        }
+        if (first == 0 || k == h.lines.size() || h.lines[first - 1].kind != LineKind::Context ||
+            h.lines[k].kind != LineKind::Context) {
+            return out;
+        }
+        joins.push_back(
+            {std::string(h.lines[first - 1].old_text()), std::string(h.lines[k].old_text())});
+    }
+    if (!substantial || joins.empty()) {
+        return out;
+    }
+    std::size_t first = 0;
+    std::size_t end = 0;
+    for (std::size_t r = 0; r < joins.size(); ++r) {
+        if (!substantive(joins[r][0]) && !substantive(joins[r][1])) {
+            return out; // a blank and a brace side by side say nothing
+        }
+        auto at = occurrences_in(cur, joins[r], body->begin, body->end);
+        std::erase_if(at, [&](std::size_t i) { return placed_here(ours, i, 2); });
+        if (at.size() != 1 || (r > 0 && at[0] < end)) {
+            return out;
+        }
+        first = r == 0 ? at[0] : first;
+        end = at[0] + 2;
+    }
+    const auto span = static_cast<std::size_t>(h.old_count);
+    if (end - first > span + 10) {
+        return out;
+    }
+    out.presence = Presence::Applied;
+    out.line = first;
+    out.why = fmt::format("its removed lines are nowhere in the target, and the lines around "
+                          "them are side by side at line {} in {}()",
+                          first + 2, *name);
+    return out;
+}
+
+} // namespace
+
 PresenceResult change_present(const Lines& cur, const std::vector<bool>& ours, const Hunk& h,
                               long centre, const std::optional<Lines>& base) {
     const Lines old = old_side(h);
@@ -274,6 +360,9 @@ PresenceResult change_present(const Lines& cur, const std::vector<bool>& ours, c
         if (substantive_run(run) && occurrences(old, run).empty()) {
             runs.push_back(std::move(run));
         }
+    }
+    if (runs.empty()) {
+        return deletion_present(cur, ours, h, base);
     }
     const auto region = belonging_region(cur, h, centre, base);
     std::vector<std::vector<std::size_t>> found;
