@@ -611,3 +611,44 @@ TEST(RebasePlace, a_repeated_edit_is_not_already_applied_by_the_copy_an_earlier_
     ASSERT_EQ(r.hunks.size(), 2U);
     EXPECT_NE(r.hunks[1].step, Step::AlreadyApplied) << r.hunks[1].note;
 }
+
+// Shape 1 for a deletion (rebase-bench's already-present class): the target
+// already removed the line, and the lines around it differ from the hunk's
+// context except the nearest ones. Its function holds those side by side and
+// the removed line is nowhere: already applied. Where the target rewrote
+// the line instead (a comment added), it is still there: never applied.
+TEST(RebasePlace, a_deletion_made_under_other_context_is_already_applied_a_rewritten_line_is_not) {
+    const std::string head = "static int ovl_set_upper_fh(struct ovl_fs *ofs, struct dentry *upper,\n"
+                             "\t\t\t    struct dentry *index)\n{\n";
+    const std::string base = head +
+                             "\tconst struct ovl_fh *fh;\n\tint err;\n\n"
+                             "\tfh = ovl_encode_real_fh(ofs, upper, true);\n"
+                             "\tif (IS_ERR(fh))\n\t\treturn PTR_ERR(fh);\n\n"
+                             "\terr = ovl_setxattr(ofs, index, OVL_XATTR_UPPER, fh->buf, fh->fb.len);\n"
+                             "\tkfree(fh);\n\treturn err;\n}\n";
+    const std::string gone =
+        "\terr = ovl_setxattr(ofs, index, OVL_XATTR_UPPER, fh->buf, fh->fb.len);\n";
+    const auto file = git_diff(base, replaced(base, gone, ""));
+    ASSERT_EQ(file.hunks.size(), 1U);
+    // The target: other lines above (a new declaration, another encoder
+    // call), the line already gone.
+    const std::string target = head +
+                               "\tconst struct ovl_fh *fh;\n\tint err = 0;\n\n"
+                               "\tfh = ovl_get_origin_fh(ofs, upper);\n"
+                               "\tif (IS_ERR(fh))\n\t\treturn PTR_ERR(fh);\n\n"
+                               "\tkfree(fh);\n\treturn err;\n}\n";
+    auto r = place_on(file, target);
+    ASSERT_EQ(r.hunks.size(), 1U);
+    EXPECT_EQ(r.hunks[0].step, Step::AlreadyApplied) << r.hunks[0].note;
+    EXPECT_EQ(r.content, target);
+    // The line rewritten, not removed: the change is not there.
+    const std::string rewritten = replaced(
+        target, "\t\treturn PTR_ERR(fh);\n\n",
+        "\t\treturn PTR_ERR(fh);\n\n"
+        "\terr = ovl_setxattr(ofs, index, OVL_XATTR_UPPER, fh->buf, fh->fb.len, 0);\n");
+    r = place_on(file, rewritten);
+    EXPECT_NE(r.hunks[0].step, Step::AlreadyApplied) << r.hunks[0].note;
+    EXPECT_EQ(r.content.find("fh->fb.len, 0);") == std::string::npos,
+              r.hunks[0].step != Step::Unplaced)
+        << r.hunks[0].note;
+}
