@@ -47,34 +47,47 @@ std::optional<ClosestMatch> closest_match(const Hunk& hunk, const LineIndex& ind
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return where[a].size() < where[b].size(); });
-    std::vector<long> candidates;
+    // Each occurrence of a hunk line is a vote for one position; once sorted,
+    // a position's votes are its run length. Only when the budget left lines
+    // out are the positions scored line by line.
+    std::vector<long> votes;
+    bool complete = true;
     for (const std::size_t i : order) {
         const auto shift = static_cast<long>(i);
         auto lines = where[i];
-        const std::size_t room = position_budget - candidates.size();
+        const std::size_t room = position_budget - votes.size();
         if (lines.size() > room) {
             // Only the occurrences nearest the stated line still fit.
             const auto mid = static_cast<std::size_t>(
                 std::lower_bound(lines.begin(), lines.end(), stated + shift) - lines.begin());
             const std::size_t from = mid - std::min(mid, room / 2);
             lines = lines.subspan(from, std::min(room, lines.size() - from));
+            complete = false;
         }
         for (const long line : lines) {
-            candidates.push_back(line - shift);
+            votes.push_back(line - shift);
         }
-        if (candidates.size() >= position_budget) {
+        if (!complete) {
             break;
         }
     }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::sort(votes.begin(), votes.end());
 
     ClosestMatch best;
     best.total = m;
-    for (const long pos : candidates) {
-        long matched = 0;
-        for (long i = std::max(0L, 1 - pos); i < m && pos + i <= n; ++i) {
-            matched += index.line(pos + i) == old_lines[static_cast<std::size_t>(i)] ? 1 : 0;
+    for (std::size_t at = 0; at < votes.size();) {
+        const long pos = votes[at];
+        std::size_t end = at;
+        while (end < votes.size() && votes[end] == pos) {
+            ++end;
+        }
+        auto matched = static_cast<long>(end - at);
+        at = end;
+        if (!complete) {
+            matched = 0;
+            for (long i = std::max(0L, 1 - pos); i < m && pos + i <= n; ++i) {
+                matched += index.line(pos + i) == old_lines[static_cast<std::size_t>(i)] ? 1 : 0;
+            }
         }
         // Prefer more matching lines, then the position nearest the stated one.
         if (matched > best.matched || (matched == best.matched && matched > 0 &&
