@@ -67,7 +67,7 @@ GnuHunk to_gnu(const Hunk& hunk) {
 
 // Offsets locate() tries one by one before it looks the hunk up in the
 // index: hunks near their line never pay for building it.
-constexpr long linear_offsets = 256;
+constexpr long linear_offsets = 32;
 
 class FileApplier {
 public:
