@@ -1,8 +1,8 @@
 # The two commands of the README. Each one installs what is missing, builds,
 # and then runs the main job (demo) or every test (check). `make bench` runs
-# the matrix benchmark and rebase-bench (docs/benchmarks.md) and `make fuzz`
-# the libFuzzer targets for FUZZ_SECONDS each (docs/ARCHITECTURE.md); neither
-# is part of CI.
+# the matrix benchmark, rebase-bench and apply-bench (docs/benchmarks.md) and
+# `make fuzz` the libFuzzer targets for FUZZ_SECONDS each
+# (docs/ARCHITECTURE.md); neither is part of CI.
 .PHONY: demo check bench fuzz
 
 JOBS ?= 2
@@ -29,6 +29,7 @@ bench:
 	@tests/bench/matrix-bench.sh --kseries build/default/tools/cli/kseries --work build/bench
 	@tests/bench/rebase-bench.sh build/default/tests/rebase-bench build/bench \
 	  --json build/bench/rebase-bench.json
+	@tests/bench/apply-bench.sh --kseries build/default/tools/cli/kseries --work build/bench
 
 FUZZ_SECONDS ?= 60
 

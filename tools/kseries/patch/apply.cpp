@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <kseries/patch/line_index.hpp>
+
 #include <kseries/patch/apply.hpp>
 #include <kseries/util/text.hpp>
 
@@ -63,27 +65,13 @@ GnuHunk to_gnu(const Hunk& hunk) {
     return g;
 }
 
-class Input {
-public:
-    explicit Input(std::string_view data) : m_lines(text::split_lines(data)) {}
-
-    [[nodiscard]] long count() const { return static_cast<long>(m_lines.size()); }
-
-    // inp.c ifetch: lines outside the file are empty.
-    [[nodiscard]] std::string_view fetch(long line) const {
-        if (line < 1 || line > count()) {
-            return {};
-        }
-        return m_lines[static_cast<std::size_t>(line - 1)];
-    }
-
-private:
-    std::vector<std::string_view> m_lines;
-};
+// Offsets locate() tries one by one before it looks the hunk up in the
+// index: hunks near their line never pay for building it.
+constexpr long linear_offsets = 32;
 
 class FileApplier {
 public:
-    FileApplier(const Input& input, const ApplyOptions& options)
+    FileApplier(const LineIndex& input, const ApplyOptions& options)
         : m_in(input), m_options(options) {}
 
     void run(std::vector<GnuHunk>& hunks, FileResult& result);
@@ -101,7 +89,11 @@ private:
         m_after_newline = line.ends_with('\n');
     }
 
-    const Input& m_in;
+    [[nodiscard]] long search(const GnuHunk& h, long first_guess, long from_offset,
+                              long max_pos_offset, long max_neg_offset, long prefix_fuzz,
+                              long suffix_fuzz);
+
+    const LineIndex& m_in;
     const ApplyOptions& m_options;
     long m_in_offset = 0;
     long m_out_offset = 0;
@@ -118,7 +110,7 @@ bool FileApplier::match(const GnuHunk& h, long base, long offset, long prefix_fu
     const long pat_lines = h.ptrn_lines() - suffix_fuzz;
     long iline = base + offset + prefix_fuzz;
     for (long pline = 1 + prefix_fuzz; pline <= pat_lines; ++pline, ++iline) {
-        if (m_in.fetch(iline) != h.old_line(pline).text) {
+        if (m_in.line(iline) != h.old_line(pline).text) {
             return false;
         }
     }
@@ -184,7 +176,12 @@ long FileApplier::locate(const GnuHunk& h, long fuzz) {
     const long min_offset = max_pos_offset < 0   ? first_guess - max_where
                             : max_neg_offset < 0 ? first_guess - min_where
                                                  : 0;
-    for (long offset = min_offset; offset <= max_offset; ++offset) {
+    // The nearest offsets are tried one by one, as patch does; a hunk not
+    // found near its line is looked up in the file's index (search()), which
+    // tries the same positions in the same order but skips those where a
+    // line of the pattern cannot match.
+    const long scan_end = std::min(max_offset, min_offset + linear_offsets - 1);
+    for (long offset = min_offset; offset <= scan_end; ++offset) {
         if (offset <= max_pos_offset && match(h, first_guess, offset, prefix_fuzz, suffix_fuzz)) {
             m_in_offset += offset;
             return first_guess + offset;
@@ -194,7 +191,76 @@ long FileApplier::locate(const GnuHunk& h, long fuzz) {
             return first_guess - offset;
         }
     }
-    return 0;
+    if (scan_end >= max_offset) {
+        return 0;
+    }
+    return search(h, first_guess, scan_end + 1, std::min(max_offset, max_pos_offset),
+                  std::min(max_offset, max_neg_offset), prefix_fuzz, suffix_fuzz);
+}
+
+// The rest of locate()'s loop, offsets from `from_offset` on: a position
+// can only match where the input holds the pattern's rarest compared line,
+// so only those positions are tried, nearest first, "+" before "-" at equal
+// offsets, as the loop would.
+long FileApplier::search(const GnuHunk& h, long first_guess, long from_offset, long max_pos_offset,
+                         long max_neg_offset, long prefix_fuzz, long suffix_fuzz) {
+    const long last = h.ptrn_lines() - suffix_fuzz;
+    long key = 0;
+    std::span<const long> lines;
+    for (long pline = 1 + prefix_fuzz; pline <= last; ++pline) {
+        const std::string_view text = h.old_line(pline).text;
+        if (text.empty()) {
+            continue; // matches outside the file too: not a key
+        }
+        const auto found = m_in.positions(text);
+        if (key == 0 || found.size() < lines.size()) {
+            key = pline;
+            lines = found;
+        }
+    }
+    if (key == 0) { // nothing to look up: try every offset
+        for (long offset = from_offset; offset <= std::max(max_pos_offset, max_neg_offset);
+             ++offset) {
+            if (offset <= max_pos_offset &&
+                match(h, first_guess, offset, prefix_fuzz, suffix_fuzz)) {
+                m_in_offset += offset;
+                return first_guess + offset;
+            }
+            if (offset <= max_neg_offset &&
+                match(h, first_guess, -offset, prefix_fuzz, suffix_fuzz)) {
+                m_in_offset -= offset;
+                return first_guess - offset;
+            }
+        }
+        return 0;
+    }
+    // Position p holds the key line at input line p + key - 1.
+    const long shift = key - 1;
+    auto up = std::lower_bound(lines.begin(), lines.end(), first_guess + from_offset + shift);
+    auto down = std::upper_bound(lines.begin(), lines.end(), first_guess - from_offset + shift);
+    for (;;) {
+        const bool has_up = up != lines.end() && *up - shift - first_guess <= max_pos_offset;
+        const bool has_down = down != lines.begin() &&
+                              first_guess - (*std::prev(down) - shift) <= max_neg_offset;
+        if (!has_up && !has_down) {
+            return 0;
+        }
+        const long up_offset = has_up ? *up - shift - first_guess : 0;
+        const long down_offset = has_down ? first_guess - (*std::prev(down) - shift) : 0;
+        if (has_up && (!has_down || up_offset <= down_offset)) {
+            ++up;
+            if (match(h, first_guess, up_offset, prefix_fuzz, suffix_fuzz)) {
+                m_in_offset += up_offset;
+                return first_guess + up_offset;
+            }
+        } else {
+            --down;
+            if (match(h, first_guess, -down_offset, prefix_fuzz, suffix_fuzz)) {
+                m_in_offset -= down_offset;
+                return first_guess - down_offset;
+            }
+        }
+    }
 }
 
 // patch.c copy_till: copy input lines up to `lastline` to the output.
@@ -203,7 +269,7 @@ bool FileApplier::copy_till(long lastline) {
         return false; // "misordered hunks! output would be garbled"
     }
     while (m_last_frozen_line < lastline) {
-        const std::string_view s = m_in.fetch(++m_last_frozen_line);
+        const std::string_view s = m_in.line(++m_last_frozen_line);
         if (!s.empty()) {
             if (!m_after_newline) {
                 m_out += '\n';
@@ -319,6 +385,12 @@ void FileApplier::run(std::vector<GnuHunk>& hunks, FileResult& result) {
 
 FileResult apply_file(const FilePatch& file, std::optional<std::string_view> input,
                       const ApplyOptions& options) {
+    const LineIndex index(input.value_or(std::string_view{}));
+    return apply_file(file, input, options, index);
+}
+
+FileResult apply_file(const FilePatch& file, std::optional<std::string_view> input,
+                      const ApplyOptions& options, const LineIndex& in) {
     FileResult result;
     const bool creates = options.reverse ? file.deletes() : file.creates();
     const bool deletes = options.reverse ? file.creates() : file.deletes();
@@ -353,7 +425,6 @@ FileResult apply_file(const FilePatch& file, std::optional<std::string_view> inp
     }
 
     const std::string_view data = input.value_or(std::string_view{});
-    const Input in(data);
     FileApplier applier(in, options);
     applier.run(hunks, result);
     if (result.status == FileStatus::Reversed) {

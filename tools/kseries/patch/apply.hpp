@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <kseries/patch/line_index.hpp>
 #include <kseries/patch/model.hpp>
 
 namespace kseries::patch {
@@ -62,5 +63,9 @@ struct FileResult {
 // Applies `file`'s hunks to `input` (nullopt: the file does not exist).
 [[nodiscard]] FileResult apply_file(const FilePatch& file, std::optional<std::string_view> input,
                                     const ApplyOptions& options);
+// The same with `input`'s lines already indexed (`index` is of *input, or of
+// nothing when input is nullopt), to share the index with closest_match.
+[[nodiscard]] FileResult apply_file(const FilePatch& file, std::optional<std::string_view> input,
+                                    const ApplyOptions& options, const LineIndex& index);
 
 } // namespace kseries::patch

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include <kseries/patch/line_index.hpp>
 #include <kseries/patch/model.hpp>
 
 namespace kseries::patch {
@@ -17,6 +18,10 @@ struct ClosestMatch {
 };
 
 // nullopt when no old line of the hunk matches anywhere (or it has none).
+// Scores a bounded number of positions (the rarest lines' first), so a
+// failed hunk costs about its own lines, not the file's.
 [[nodiscard]] std::optional<ClosestMatch> closest_match(const Hunk& hunk, std::string_view file);
+// The same over an index of the file, shared by a file's failed hunks.
+[[nodiscard]] std::optional<ClosestMatch> closest_match(const Hunk& hunk, const LineIndex& index);
 
 } // namespace kseries::patch

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,89 @@ namespace {
 struct ImageLine {
     std::string_view text;
     bool patched = false; // LINE_PATCHED: written by an earlier hunk
+};
+
+// The image git apply edits in place (update_image). A gap buffer: hunks
+// are replaced where they are found, and as they mostly come in file order
+// each replacement moves only the lines between it and the previous one,
+// instead of every line after it (which made a patch of many hunks cost
+// hunks x lines).
+class Image {
+public:
+    explicit Image(const std::vector<std::string_view>& lines) {
+        m_buf.reserve(lines.size() + 64);
+        for (const auto line : lines) {
+            m_buf.push_back({line, false});
+        }
+        m_gap_start = m_buf.size();
+        m_gap_end = m_buf.size();
+    }
+
+    [[nodiscard]] long size() const {
+        return static_cast<long>(m_buf.size() - (m_gap_end - m_gap_start));
+    }
+
+    [[nodiscard]] const ImageLine& operator[](long i) const {
+        const auto u = static_cast<std::size_t>(i);
+        return u < m_gap_start ? m_buf[u] : m_buf[u + (m_gap_end - m_gap_start)];
+    }
+
+    // Replaces `count` lines at `at` with `post`, marked as patched.
+    void replace(long at, long count, const std::vector<std::string_view>& post) {
+        move_gap(static_cast<std::size_t>(at));
+        m_gap_end += static_cast<std::size_t>(count);
+        if (m_gap_end - m_gap_start < post.size()) {
+            grow(post.size());
+        }
+        for (const auto line : post) {
+            m_buf[m_gap_start++] = {line, true};
+        }
+    }
+
+    [[nodiscard]] std::string text() const {
+        std::size_t bytes = 0;
+        const long n = size();
+        for (long i = 0; i < n; ++i) {
+            bytes += (*this)[i].text.size();
+        }
+        std::string out;
+        out.reserve(bytes);
+        for (long i = 0; i < n; ++i) {
+            out += (*this)[i].text;
+        }
+        return out;
+    }
+
+private:
+    void move_gap(std::size_t at) {
+        const std::size_t gap = m_gap_end - m_gap_start;
+        if (at < m_gap_start) {
+            std::move_backward(m_buf.begin() + static_cast<long>(at),
+                               m_buf.begin() + static_cast<long>(m_gap_start),
+                               m_buf.begin() + static_cast<long>(m_gap_end));
+        } else if (at > m_gap_start) {
+            std::move(m_buf.begin() + static_cast<long>(m_gap_end),
+                      m_buf.begin() + static_cast<long>(at + gap),
+                      m_buf.begin() + static_cast<long>(m_gap_start));
+        }
+        m_gap_start = at;
+        m_gap_end = at + gap;
+    }
+
+    // Widens the gap to at least `need` slots (doubling, so growth is amortised).
+    void grow(std::size_t need) {
+        const std::size_t tail = m_buf.size() - m_gap_end;
+        const std::size_t extra = std::max(need, m_buf.size() + 64);
+        m_buf.resize(m_buf.size() + extra);
+        std::move_backward(m_buf.begin() + static_cast<long>(m_gap_end),
+                           m_buf.begin() + static_cast<long>(m_gap_end + tail),
+                           m_buf.end());
+        m_gap_end = m_buf.size() - tail;
+    }
+
+    std::vector<ImageLine> m_buf;
+    std::size_t m_gap_start = 0;
+    std::size_t m_gap_end = 0;
 };
 
 struct Fragment {
@@ -42,9 +126,9 @@ Fragment to_fragment(const Hunk& h) {
 }
 
 // match_fragment without whitespace correction or --ignore-whitespace.
-bool matches(const std::vector<ImageLine>& img, const Fragment& f, long lno, bool match_beginning,
+bool matches(const Image& img, const Fragment& f, long lno, bool match_beginning,
              bool match_end) {
-    const auto nr = static_cast<long>(img.size());
+    const long nr = img.size();
     const auto pre = static_cast<long>(f.pre.size());
     if (pre + lno > nr) {
         return false;
@@ -56,7 +140,7 @@ bool matches(const std::vector<ImageLine>& img, const Fragment& f, long lno, boo
         return false;
     }
     for (long i = 0; i < pre; ++i) {
-        const auto& line = img[static_cast<std::size_t>(lno + i)];
+        const auto& line = img[lno + i];
         if (line.patched || line.text != f.pre[static_cast<std::size_t>(i)]) {
             return false;
         }
@@ -66,9 +150,9 @@ bool matches(const std::vector<ImageLine>& img, const Fragment& f, long lno, boo
 
 // find_pos: the stated line first, then one line further, one line back,
 // two further, two back, ... until both ends are reached.
-long find_pos(const std::vector<ImageLine>& img, const Fragment& f, long line, bool match_beginning,
+long find_pos(const Image& img, const Fragment& f, long line, bool match_beginning,
               bool match_end) {
-    const auto nr = static_cast<long>(img.size());
+    const long nr = img.size();
     if (match_beginning) {
         line = 0;
     } else if (match_end) {
@@ -138,12 +222,7 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
         return all_failed(FileStatus::AlreadyExists);
     }
 
-    std::vector<ImageLine> img;
-    const auto lines = text::split_lines(input.value_or(std::string_view{}));
-    img.reserve(lines.size() + 64);
-    for (const auto line : lines) {
-        img.push_back({line, false});
-    }
+    Image img(text::split_lines(input.value_or(std::string_view{})));
     for (const auto& h : file.hunks) {
         const Fragment f = to_fragment(h);
         const bool match_beginning = f.oldpos == 0 || f.oldpos == 1;
@@ -160,25 +239,11 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
             r.line = at + 1;
             r.where = at + 1;
             r.offset = at - pos;
-            std::vector<ImageLine> post;
-            post.reserve(f.post.size());
-            for (const auto line : f.post) {
-                post.push_back({line, true});
-            }
-            const auto first = img.begin() + at;
-            img.erase(first, first + static_cast<long>(f.pre.size()));
-            img.insert(img.begin() + at, post.begin(), post.end());
+            img.replace(at, static_cast<long>(f.pre.size()), f.post);
         }
         result.hunks.push_back(r);
     }
-    std::size_t size = 0;
-    for (const auto& line : img) {
-        size += line.text.size();
-    }
-    result.content.reserve(size);
-    for (const auto& line : img) {
-        result.content += line.text;
-    }
+    result.content = img.text();
     if (file.deletes()) {
         if (result.content.empty()) {
             result.removed = true;

@@ -183,8 +183,10 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         r.file = &file;
         const std::optional<std::string>& content = *input;
         const auto in = content ? std::optional<std::string_view>(*content) : std::nullopt;
-        r.result =
-            engine == Engine::GnuPatch ? apply_file(file, in, options) : git_apply_file(file, in);
+        // One index of the input serves the placement and every failed hunk.
+        const LineIndex index(in.value_or(std::string_view{}));
+        r.result = engine == Engine::GnuPatch ? apply_file(file, in, options, index)
+                                              : git_apply_file(file, in);
 
         if (!file.old_blob.empty() && in.has_value() && !reverse) {
             r.base_matches = git::id_matches(git::blob_id(in.value()), file.old_blob);
@@ -192,7 +194,7 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         r.closest.reserve(r.result.hunks.size());
         for (std::size_t i = 0; i < r.result.hunks.size(); ++i) {
             const bool failed = r.result.hunks[i].status == HunkStatus::Failed;
-            r.closest.push_back(failed && in.has_value() ? closest_match(file.hunks[i], in.value())
+            r.closest.push_back(failed && in.has_value() ? closest_match(file.hunks[i], index)
                                                          : std::nullopt);
         }
 
