@@ -23,7 +23,7 @@ mkdir -p "$T/store" && cp -r "$V1" "$T/store/v1"
 # read-only commands warn and change nothing.
 forged_old='{"state":"commit","ops":[{"path":"fs/overlayfs/super.c","temp":""},{"path":"fs/overlayfs/copy_up.c","temp":""},{"path":"Makefile.rhelver","temp":""}]}'
 tok=0123456789abcdef0123456789abcdef
-forged_own=$(printf '{"journal":"kseries-commit 2","token":"%s","device":%s,"inode":%s,"state":"commit","ops":[{"path":"fs/overlayfs/super.c","temp":".super.c.kseries-%s","remove":true}]}' \
+forged_own=$(printf '{"journal":"kseries-commit 3","token":"%s","device":%s,"inode":%s,"state":"commit","ops":[{"path":"fs/overlayfs/super.c","temp":".super.c.kseries-%s","remove":true}]}' \
   "$tok" "$(stat -c %d "$T/tree")" "$(stat -c %i "$T/tree")" "$tok")
 for journal in "$forged_old" "$forged_own"; do
   printf '%s\n' "$journal" > "$T/tree/.kseries-commit"

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <random>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -80,6 +81,58 @@ std::string temp_name(std::string_view leaf, std::string_view token) {
     return fmt::format(".{}.kseries-{}", leaf, token);
 }
 
+// Paths in the journal are percent-encoded: a path is bytes (a patch may
+// name one that is not UTF-8, or holds a newline), JSON strings are UTF-8.
+// Every byte outside printable ASCII, and '%' itself, becomes %XX.
+std::string encode_path(std::string_view path) {
+    std::string out;
+    for (const char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte >= 0x7f || c == '%') {
+            out += fmt::format("%{:02X}", byte);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// The inverse; nullopt for text encode_path() never writes (a stray '%',
+// a bad digit, a byte it escapes left raw, a NUL).
+std::optional<std::string> decode_path(std::string_view text) {
+    const auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte <= 0x20 || byte >= 0x7f) {
+            return std::nullopt;
+        }
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        if (i + 2 >= text.size()) {
+            return std::nullopt;
+        }
+        const int hi = digit(text[i + 1]);
+        const int lo = digit(text[i + 2]);
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+            return std::nullopt;
+        }
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
 std::string journal_temp(std::string_view token) {
     return fmt::format("{}.{}", DirectoryTree::journal_name, token);
 }
@@ -142,14 +195,16 @@ Expected<void> DirectoryTree::write_journal(std::string_view state, const std::s
                     fmt::format("cannot stat {}: {}", describe(), errno_text(errno)));
     }
     nlohmann::json j;
-    j["journal"] = "kseries-commit 2";
+    j["journal"] = journal_format;
     j["token"] = token;
     j["device"] = static_cast<std::uint64_t>(root.st_dev);
     j["inode"] = static_cast<std::uint64_t>(root.st_ino);
     j["state"] = state;
     j["ops"] = nlohmann::json::array();
     for (const auto& op : ops) {
-        j["ops"].push_back({{"path", op.path}, {"temp", op.temp}, {"remove", op.remove}});
+        j["ops"].push_back({{"path", encode_path(op.path)},
+                            {"temp", encode_path(op.temp)},
+                            {"remove", op.remove}});
     }
     const std::string text = j.dump(1) + "\n";
     const std::string temp = journal_temp(token);
@@ -217,8 +272,11 @@ Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal() {
                     fmt::format("cannot stat {}: {}", describe(), errno_text(errno)));
     }
     const auto j = nlohmann::json::parse(text, nullptr, false);
+    // Version 2 (before paths were encoded) is still read: an interrupted
+    // write of an older kseries is finished or undone all the same.
+    const bool v2 = j.is_object() && j.value("journal", nlohmann::json()) == "kseries-commit 2";
     if (j.is_discarded() || !j.is_object() ||
-        j.value("journal", nlohmann::json()) != "kseries-commit 2" || !j.contains("token") ||
+        (!v2 && j.value("journal", nlohmann::json()) != journal_format) || !j.contains("token") ||
         !j["token"].is_string() || !j.contains("state") || !j["state"].is_string() ||
         !j.contains("ops") || !j["ops"].is_array() || !j.contains("device") ||
         !j["device"].is_number_unsigned() || !j.contains("inode") ||
@@ -242,8 +300,14 @@ Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal() {
             !op["remove"].is_boolean()) {
             return foreign("an entry without path, temp and remove");
         }
-        JournalOp o{op["path"].get<std::string>(), op["temp"].get<std::string>(),
-                    op["remove"].get<bool>()};
+        const auto path = v2 ? std::optional(op["path"].get<std::string>())
+                             : decode_path(op["path"].get<std::string>());
+        const auto temp = v2 ? std::optional(op["temp"].get<std::string>())
+                             : decode_path(op["temp"].get<std::string>());
+        if (!path || !temp) {
+            return foreign("a path not in its encoding");
+        }
+        JournalOp o{*path, *temp, op["remove"].get<bool>()};
         const auto parts = components(o.path);
         if (parts.empty() || std::find(parts.begin(), parts.end(), "..") != parts.end() ||
             o.path.starts_with('/') || o.temp != temp_name(parts.back(), journal.token)) {

@@ -51,6 +51,8 @@ public:
 
     // The journal's name, at the top of the tree.
     static constexpr const char* journal_name = ".kseries-commit";
+    // Its format (JSON, every path percent-encoded: paths are bytes).
+    static constexpr const char* journal_format = "kseries-commit 3";
 
     DirectoryTree(UniqueFd fd, std::filesystem::path root)
         : m_fd(std::move(fd)), m_root(std::move(root)) {}
