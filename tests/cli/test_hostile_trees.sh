@@ -4,14 +4,6 @@
 # git apply give them.
 . "$(dirname "$0")/common.sh"
 
-# state DIR...: every entry's inode, mode and path, and every file's bytes.
-state() {
-  for d in "$@"; do
-    (cd "$d" && find . -printf '%i %m %y %p\n' | LC_ALL=C sort -k4 &&
-       find . -type f -exec sha256sum {} + | LC_ALL=C sort -k2)
-  done | sha256sum
-}
-
 mkdir -p "$T/outside"
 echo "keep" > "$T/outside/file"
 make_base_tree "$T/tree"
@@ -28,7 +20,7 @@ forged_own=$(printf '{"journal":"kseries-commit 3","token":"%s","device":%s,"ino
 for journal in "$forged_old" "$forged_own"; do
   printf '%s\n' "$journal" > "$T/tree/.kseries-commit"
   ln -f "$T/tree/fs/overlayfs/super.c" "$T/tree/fs/overlayfs/.super.c.kseries-$tok"
-  before=$(state "$T/tree" "$T/store" "$T/outside")
+  before=$(tree_state "$T/tree" "$T/store" "$T/outside")
   run "$KSERIES" check --series "$T/store/v1" --tree "$T/tree"
   expect_rc 0 "check on a tree with a journal"
   expect_err ".kseries-commit"
@@ -39,7 +31,7 @@ for journal in "$forged_old" "$forged_own"; do
   expect_rc 0 "apply --dry-run on a tree with a journal"
   expect_err ".kseries-commit"
   expect_out "nothing was written"
-  [ "$(state "$T/tree" "$T/store" "$T/outside")" = "$before" ] ||
+  [ "$(tree_state "$T/tree" "$T/store" "$T/outside")" = "$before" ] ||
     fail "a read-only command changed the tree, the store or a directory outside"
 done
 # The forged journal of kseries' own format is reported as an interrupted

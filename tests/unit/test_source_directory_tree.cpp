@@ -263,6 +263,22 @@ TEST(DirectoryTree, commits_and_recovers_paths_that_are_not_utf8) {
     EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", odd}));
 }
 
+TEST(DirectoryTree, a_journal_that_is_a_symbolic_link_is_refused_and_left) {
+    TempDir t;
+    t.write("outside", "kept\n");
+    std::filesystem::create_symlink("outside", t.path() / DirectoryTree::journal_name);
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    auto ok = (*tree)->lock_for_write();
+    ASSERT_FALSE(ok);
+    EXPECT_NE(ok.error().to_string().find("not a journal kseries wrote for this tree (a symbolic "
+                                          "link)"),
+              std::string::npos)
+        << ok.error().to_string();
+    EXPECT_TRUE(std::filesystem::is_symlink(t.path() / DirectoryTree::journal_name));
+    EXPECT_EQ(t.read("outside"), "kept\n");
+}
+
 TEST(DirectoryTree, a_recovery_deletes_only_the_file_its_link_holds) {
     TempDir t;
     interrupted(t, "commit");

@@ -236,18 +236,21 @@ Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal() {
     const std::string label = fmt::format("{}/{}", describe(), journal_name);
     const UniqueFd fd(
         ::openat(m_fd.get(), journal_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    if (!fd.valid()) {
-        if (errno == ENOENT) {
-            return std::optional<Journal>{};
-        }
-        return fail(ErrorKind::Unsafe, fmt::format("cannot open {}: {}", label, errno_text(errno)));
-    }
     const auto foreign = [&](std::string_view why) {
         return fail(ErrorKind::Unsafe,
                     fmt::format("{}: not a journal kseries wrote for this tree ({}); kseries "
                                 "acts on none of it: remove it by hand",
                                 label, why));
     };
+    if (!fd.valid()) {
+        if (errno == ENOENT) {
+            return std::optional<Journal>{};
+        }
+        if (errno == ELOOP) {
+            return foreign("a symbolic link");
+        }
+        return fail(ErrorKind::Unsafe, fmt::format("cannot open {}: {}", label, errno_text(errno)));
+    }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
         return foreign("not a regular file");
