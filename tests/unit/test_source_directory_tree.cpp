@@ -279,6 +279,27 @@ TEST(DirectoryTree, a_journal_that_is_a_symbolic_link_is_refused_and_left) {
     EXPECT_EQ(t.read("outside"), "kept\n");
 }
 
+// Killed while writing the first journal: only the journal's temporary is
+// there, no file of the tree touched. It is removed when it provably is
+// one (this directory's, "staging", its token that of its name); another
+// file under such a name is left.
+TEST(DirectoryTree, killed_before_the_journal_was_placed_its_temporary_is_removed) {
+    TempDir t;
+    t.write("fs/a.c", "old a\n");
+    const std::string unplaced = std::string(DirectoryTree::journal_name) + "." + token;
+    const std::string other_token(32, 'f');
+    const std::string foreign = std::string(DirectoryTree::journal_name) + "." + other_token;
+    t.write(unplaced, journal(t, "staging"));
+    t.write(foreign, journal(t, "staging")); // its token is not its name's
+    const std::string users = std::string(DirectoryTree::journal_name) + ".notes";
+    t.write(users, "the user's\n");
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    ASSERT_TRUE((*tree)->lock_for_write());
+    EXPECT_EQ(listing(t.path()), (std::vector<std::string>{foreign, users, "fs", "fs/a.c"}));
+    EXPECT_EQ(t.read("fs/a.c"), "old a\n");
+}
+
 TEST(DirectoryTree, a_recovery_deletes_only_the_file_its_link_holds) {
     TempDir t;
     interrupted(t, "commit");

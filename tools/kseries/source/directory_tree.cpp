@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <optional>
 #include <random>
@@ -208,8 +209,16 @@ Expected<void> DirectoryTree::write_journal(std::string_view state, const std::s
     }
     const std::string text = j.dump(1) + "\n";
     const std::string temp = journal_temp(token);
-    const UniqueFd fd(::openat(m_fd.get(), temp.c_str(),
+    // Written unnamed (O_TMPFILE) and named only once complete and synced:
+    // a kill leaves no partial journal under any name, so a temporary that
+    // is there is whole and provably kseries' (remove_unplaced_journals).
+    // A filesystem without O_TMPFILE gets the temporary name at once.
+    UniqueFd fd(::openat(m_fd.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
+    const bool unnamed = fd.valid();
+    if (!unnamed) {
+        fd = UniqueFd(::openat(m_fd.get(), temp.c_str(),
                                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+    }
     if (!fd.valid()) {
         return fail(ErrorKind::Io, fmt::format("cannot write {}/{}: {}", describe(), temp,
                                                errno_text(errno)));
@@ -217,8 +226,19 @@ Expected<void> DirectoryTree::write_journal(std::string_view state, const std::s
     if (auto ok = write_all(fd.get(), text, temp); !ok) {
         return ok;
     }
-    if (::fsync(fd.get()) != 0 ||
-        ::renameat(m_fd.get(), temp.c_str(), m_fd.get(), journal_name) != 0 ||
+    if (::fsync(fd.get()) != 0) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot write {}/{}: {}", describe(), temp, errno_text(errno)));
+    }
+    if (unnamed) {
+        const std::string self = fmt::format("/proc/self/fd/{}", fd.get());
+        if (::linkat(AT_FDCWD, self.c_str(), m_fd.get(), temp.c_str(), AT_SYMLINK_FOLLOW) != 0 &&
+            ::linkat(fd.get(), "", m_fd.get(), temp.c_str(), AT_EMPTY_PATH) != 0) {
+            return fail(ErrorKind::Io,
+                        fmt::format("cannot write {}/{}: {}", describe(), temp, errno_text(errno)));
+        }
+    }
+    if (::renameat(m_fd.get(), temp.c_str(), m_fd.get(), journal_name) != 0 ||
         ::fsync(m_fd.get()) != 0) {
         return fail(ErrorKind::Io, fmt::format("cannot write {}/{}: {}", describe(), journal_name,
                                                errno_text(errno)));
@@ -232,10 +252,9 @@ void DirectoryTree::remove_journal(const std::string& token) {
     ::fsync(m_fd.get());
 }
 
-Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal() {
-    const std::string label = fmt::format("{}/{}", describe(), journal_name);
-    const UniqueFd fd(
-        ::openat(m_fd.get(), journal_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal(const char* name) {
+    const std::string label = fmt::format("{}/{}", describe(), name);
+    const UniqueFd fd(::openat(m_fd.get(), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     const auto foreign = [&](std::string_view why) {
         return fail(ErrorKind::Unsafe,
                     fmt::format("{}: not a journal kseries wrote for this tree ({}); kseries "
@@ -328,9 +347,20 @@ Expected<void> DirectoryTree::recover() {
         return std::unexpected(read.error());
     }
     if (!*read) {
+        remove_unplaced_journals();
         return {};
     }
-    const Journal& journal = **read;
+    if (auto ok = settle(**read, label); !ok) {
+        return ok;
+    }
+    remove_journal((*read)->token);
+    spdlog::warn("{}: a kseries run was killed while writing this tree; its change was {}",
+                 describe(), (*read)->state == "commit" ? "finished" : "undone");
+    remove_unplaced_journals();
+    return {};
+}
+
+Expected<void> DirectoryTree::settle(const Journal& journal, const std::string& label) {
     const bool finish = journal.state == "commit";
     for (const auto& op : journal.ops) {
         auto parent = open_parent(op.path, Create::No);
@@ -368,10 +398,47 @@ Expected<void> DirectoryTree::recover() {
         }
         ::fsync(p.fd.get());
     }
-    remove_journal(journal.token);
-    spdlog::warn("{}: a kseries run was killed while writing this tree; its change was {}",
-                 describe(), finish ? "finished" : "undone");
     return {};
+}
+
+void DirectoryTree::remove_unplaced_journals() {
+    const std::string prefix = std::string(journal_name) + ".";
+    std::vector<std::string> names;
+    const int dir_fd = ::openat(m_fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) {
+        return;
+    }
+    DIR* dir = ::fdopendir(dir_fd);
+    if (dir == nullptr) {
+        ::close(dir_fd);
+        return;
+    }
+    while (const dirent* e = ::readdir(dir)) {
+        const std::string_view name(e->d_name);
+        if (name.starts_with(prefix) && is_token(name.substr(prefix.size()))) {
+            names.emplace_back(name);
+        }
+    }
+    ::closedir(dir);
+    for (const auto& name : names) {
+        const std::string label = fmt::format("{}/{}", describe(), name);
+        auto read = read_journal(name.c_str());
+        if (!read || !*read || (*read)->state != "staging" ||
+            (*read)->token != std::string_view(name).substr(prefix.size())) {
+            spdlog::warn("{}: named like a journal of kseries but not provably one; left alone",
+                         label);
+            continue;
+        }
+        if (auto ok = settle(**read, label); !ok) {
+            spdlog::warn("{} (left alone)", ok.error().message());
+            continue;
+        }
+        ::unlinkat(m_fd.get(), name.c_str(), 0);
+        ::fsync(m_fd.get());
+        spdlog::warn("{}: a kseries run was killed before it changed this tree; its journal "
+                     "was removed",
+                     describe());
+    }
 }
 
 Expected<std::optional<DirectoryTree::Parent>> DirectoryTree::open_parent(std::string_view path,
