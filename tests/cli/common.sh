@@ -33,6 +33,18 @@ tree_hash() {
    done) | sha256sum
 }
 
+# tree_state DIR...: like tree_hash, and the same only for the very same
+# entries: every entry's inode, mode, type and link target, every file's
+# size, mtime and bytes. (tree_hash compares copies; this, one directory
+# before and after a run that must change nothing.)
+tree_state() {
+  for d in "$@"; do
+    (cd "$d" && find . -printf '%i %m %y %p -> %l\n' | LC_ALL=C sort &&
+       find . -type f -printf '%s %T@ %p\n' | LC_ALL=C sort &&
+       find . -type f -exec sha256sum {} + | LC_ALL=C sort)
+  done | sha256sum
+}
+
 # make_base_tree DIR: files holding each v1 hunk's old text at the line the
 # hunk states, so v1 applies exactly. (The real 4.18.0-147 sources are not
 # available offline; this is the closest honest stand-in.)

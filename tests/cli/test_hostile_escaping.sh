@@ -161,6 +161,10 @@ run "$KSERIES" --color never rebase --series "$ST" --from v1 --onto "$KSERIES_CO
 expect_rc 1 "0001 stops on 6.12"
 no_controls "$T/out" "stopped rebase"
 expect_out '0001-ovl|`<s>\x1b]0;t\x07\r.patch: stopped'
+# The workspace's SUMMARY is read in a terminal too: names escaped there.
+no_controls "$WS/SUMMARY" "the workspace's SUMMARY"
+grep -qF '0001-ovl|`<s>\x1b]0;t\x07\r.patch: stopped' "$WS/SUMMARY" ||
+  fail "SUMMARY does not show the name escaped: $(cat -A "$WS/SUMMARY" | head -5)"
 
 # --- errors on stderr ---------------------------------------------------------
 run "$KSERIES" check --patch "$T/p${NL}kseries: forged${ESC}[2K.patch" --tree "$TREE"

@@ -1,7 +1,8 @@
 # Hostile inputs kseries must survive without a refusal (issue 14, classes
-# 3, 5 and 9): a tarball holding a file twice is judged by the copy tar
+# 3, 4, 5 and 9): a tarball holding a file twice is judged by the copy tar
 # and rpmbuild's %prep keep (the last); invalid UTF-8 in a path still
-# gives valid JSON; a report interrupted while it is written leaves no
+# gives valid JSON, and apply writes such paths (its journal encodes
+# them) and shows them escaped; a report interrupted while it is written leaves no
 # temporary beside it.
 . "$KSERIES_ROOT/tests/cli/common.sh"
 
@@ -37,6 +38,24 @@ python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$
   fail "check --format json wrote invalid JSON for a non-UTF-8 path"
 expect_out "$(printf '\357\277\275')" # U+FFFD for each byte that is not UTF-8
 
+# --- apply writes paths that are not UTF-8 (the journal encodes them) ----
+# A tree whose name holds a terminal title sequence, a patch changing a
+# file named by two bytes that are not UTF-8 and creating one with an ESC
+# in its name: both written, no bookkeeping left, nothing raw on stdout.
+tree_odd="$T/tr$(printf '\033]0;x\007')ee"
+mkdir -p "$tree_odd/fs"
+printf 'a\n' > "$tree_odd/fs/$(printf '\377\376').c"
+printf -- '--- a/fs/\377\376.c\n+++ b/fs/\377\376.c\n@@ -1 +1 @@\n-a\n+b\n--- /dev/null\n+++ b/fs/new\033[2J\n@@ -0,0 +1 @@\n+n\n' > "$T/odd.patch"
+run "$KSERIES" apply --policy gnu-patch --patch "$T/odd.patch" --tree "$tree_odd"
+expect_rc 0 "apply to paths that are not UTF-8"
+expect_out 'ee under GNU patch'
+expect_out 'tr\x1b]0;x\x07ee'
+expect_out 'fs/new\x1b[2J: exact'
+! grep -q "$(printf '\033')" "$T/out" "$T/err" || fail "apply printed a raw ESC"
+[ "$(cat "$tree_odd/fs/$(printf '\377\376').c")" = b ] || fail "the file named by non-UTF-8 bytes was not patched"
+[ "$(cat "$tree_odd/fs/new$(printf '\033')[2J")" = n ] || fail "the file with an ESC in its name was not created"
+[ -z "$(find "$tree_odd" -name '*kseries*')" ] || fail "bookkeeping left in the tree"
+
 # --- SIGTERM while matrix -o writes: no temporary left --------------------
 # (The shell starts background jobs with SIGINT ignored, so SIGTERM here;
 # tests/unit/test_util_file.cpp interrupts a write with both.)
@@ -53,4 +72,4 @@ while [ "$i" -lt 40 ]; do
 done
 left=$(find "$T/o" -name '.m.html.kseries-*' | wc -l)
 [ "$left" -eq 0 ] || fail "$left temporaries left beside the report after SIGTERM"
-echo "hostile outputs: last copy judged, JSON valid for any bytes, no temporaries left"
+echo "hostile outputs: last copy judged, JSON valid for any bytes, non-UTF-8 paths applied, no temporaries left"

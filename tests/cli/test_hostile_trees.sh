@@ -4,14 +4,6 @@
 # git apply give them.
 . "$(dirname "$0")/common.sh"
 
-# state DIR...: every entry's inode, mode and path, and every file's bytes.
-state() {
-  for d in "$@"; do
-    (cd "$d" && find . -printf '%i %m %y %p\n' | LC_ALL=C sort -k4 &&
-       find . -type f -exec sha256sum {} + | LC_ALL=C sort -k2)
-  done | sha256sum
-}
-
 mkdir -p "$T/outside"
 echo "keep" > "$T/outside/file"
 make_base_tree "$T/tree"
@@ -23,12 +15,12 @@ mkdir -p "$T/store" && cp -r "$V1" "$T/store/v1"
 # read-only commands warn and change nothing.
 forged_old='{"state":"commit","ops":[{"path":"fs/overlayfs/super.c","temp":""},{"path":"fs/overlayfs/copy_up.c","temp":""},{"path":"Makefile.rhelver","temp":""}]}'
 tok=0123456789abcdef0123456789abcdef
-forged_own=$(printf '{"journal":"kseries-commit 2","token":"%s","device":%s,"inode":%s,"state":"commit","ops":[{"path":"fs/overlayfs/super.c","temp":".super.c.kseries-%s","remove":true}]}' \
+forged_own=$(printf '{"journal":"kseries-commit 3","token":"%s","device":%s,"inode":%s,"state":"commit","ops":[{"path":"fs/overlayfs/super.c","temp":".super.c.kseries-%s","remove":true}]}' \
   "$tok" "$(stat -c %d "$T/tree")" "$(stat -c %i "$T/tree")" "$tok")
 for journal in "$forged_old" "$forged_own"; do
   printf '%s\n' "$journal" > "$T/tree/.kseries-commit"
   ln -f "$T/tree/fs/overlayfs/super.c" "$T/tree/fs/overlayfs/.super.c.kseries-$tok"
-  before=$(state "$T/tree" "$T/store" "$T/outside")
+  before=$(tree_state "$T/tree" "$T/store" "$T/outside")
   run "$KSERIES" check --series "$T/store/v1" --tree "$T/tree"
   expect_rc 0 "check on a tree with a journal"
   expect_err ".kseries-commit"
@@ -39,7 +31,7 @@ for journal in "$forged_old" "$forged_own"; do
   expect_rc 0 "apply --dry-run on a tree with a journal"
   expect_err ".kseries-commit"
   expect_out "nothing was written"
-  [ "$(state "$T/tree" "$T/store" "$T/outside")" = "$before" ] ||
+  [ "$(tree_state "$T/tree" "$T/store" "$T/outside")" = "$before" ] ||
     fail "a read-only command changed the tree, the store or a directory outside"
 done
 # The forged journal of kseries' own format is reported as an interrupted
@@ -65,6 +57,27 @@ while [ "$round" -lt 20 ]; do
   grep -qF 'changed by A' "$T/race/fs/overlayfs/super.c" || fail "round $round: A's change was lost"
   grep -qF 'changed by B' "$T/race/fs/overlayfs/super.c" || fail "round $round: B's change was lost"
   [ -z "$(find "$T/race" -name "*kseries*")" ] || fail "round $round: bookkeeping left"
+  round=$((round + 1))
+done
+
+# A second input: the whole series (two files changed) against a patch
+# creating a file: a run that read the tree before the other's commit must
+# not write back a tree without the other's change.
+cp -a "$T/tree" "$T/ref" && "$KSERIES" apply --series "$T/store/v1" --tree "$T/ref" > /dev/null
+! cmp -s "$T/tree/fs/overlayfs/super.c" "$T/ref/fs/overlayfs/super.c" || fail "the series changes nothing"
+printf -- '--- /dev/null\n+++ b/fs/overlayfs/added.c\n@@ -0,0 +1 @@\n+/* added by C */\n' > "$T/c.patch"
+round=0
+while [ "$round" -lt 10 ]; do
+  rm -rf "$T/race" && cp -a "$T/tree" "$T/race"
+  "$KSERIES" apply --series "$T/store/v1" --tree "$T/race" > "$T/a.out" 2> "$T/a.err" & a=$!
+  "$KSERIES" apply --policy gnu-patch --patch "$T/c.patch" --tree "$T/race" > "$T/b.out" 2> "$T/b.err" & b=$!
+  set +e; wait "$a"; rc_a=$?; wait "$b"; rc_b=$?; set -e
+  [ "$rc_a" -eq 0 ] && [ "$rc_b" -eq 0 ] || { cat "$T/a.err" "$T/b.err" >&2; fail "series round $round: exits $rc_a and $rc_b"; }
+  for f in super.c copy_up.c; do
+    cmp -s "$T/ref/fs/overlayfs/$f" "$T/race/fs/overlayfs/$f" || fail "series round $round: the series' change to $f was lost"
+  done
+  grep -qF 'added by C' "$T/race/fs/overlayfs/added.c" || fail "series round $round: the created file was lost"
+  [ -z "$(find "$T/race" -name "*kseries*")" ] || fail "series round $round: bookkeeping left"
   round=$((round + 1))
 done
 
@@ -130,4 +143,4 @@ seed "$T/m"
 (umask 022 && "$KSERIES" apply --patch "$T/modes.patch" --tree "$T/m" > /dev/null)
 [ "$(stat -c %a "$T/m/n")" = 755 ] && [ "$(stat -c %a "$T/m/r")" = 644 ] && [ "$(stat -c %a "$T/m/x")" = 755 ] ||
   fail "umask 022: $(modes "$T/m")"
-echo "hostile trees: journals ignored by readers, 20 concurrent rounds, modes as GNU patch and git apply"
+echo "hostile trees: journals ignored by readers, 30 concurrent rounds of two inputs, modes as GNU patch and git apply"

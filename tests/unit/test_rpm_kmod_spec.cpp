@@ -1,9 +1,10 @@
-#include <kseries/rpm/kmod_spec.hpp>
-
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <kseries/rpm/kmod_spec.hpp>
 
 using kseries::ErrorKind;
 using kseries::rpm::depmod_conf;
@@ -137,6 +138,38 @@ TEST(RpmKmodSpec, refuses_names_and_kvers_that_would_inject_spec_text) {
         EXPECT_EQ(spec.error().message().find('\n'), std::string::npos)
             << "the message shows the value escaped: " << spec.error().message();
     }
+}
+
+// Every field is refused by its length (over 255, more than rpm takes for
+// a name or release) before a pattern is matched against it: std::regex
+// recurses once per character. 255 itself is taken.
+TEST(RpmKmodSpec, refuses_overlong_fields_by_their_length) {
+    struct Case {
+        std::string KmodSpecInput::*field;
+        std::string named;
+    };
+    const std::vector<Case> cases{{&KmodSpecInput::name, "name"},
+                                  {&KmodSpecInput::kver, "kernel release"},
+                                  {&KmodSpecInput::version, "version"},
+                                  {&KmodSpecInput::release, "release"}};
+    for (const auto& c : cases) {
+        auto in = debian_input();
+        in.*c.field = std::string(255, '1');
+        EXPECT_TRUE(kmod_spec(in)) << c.named << " of 255";
+        for (const std::size_t size : {std::size_t{256}, std::size_t{100000}}) {
+            in.*c.field = std::string(size, '1');
+            const auto spec = kmod_spec(in);
+            ASSERT_FALSE(spec) << c.named << " of " << size;
+            EXPECT_EQ(spec.error().kind(), ErrorKind::Usage);
+            EXPECT_NE(spec.error().message().find(fmt::format(
+                          "kmod: {} of {} characters cannot go into a spec file (at most 255)",
+                          c.named, size)),
+                      std::string::npos)
+                << spec.error().message();
+        }
+    }
+    // A kernel release too long to match is required exactly, not matched.
+    EXPECT_EQ(kernel_requires(std::string(100000, '1')).size(), 1U);
 }
 
 TEST(RpmKmodSpec, free_text_is_escaped_not_expanded) {

@@ -1,14 +1,15 @@
 // The kernel.spec editor on the spec structures of RHEL 7, 8, 9 and 10
 // (tests/data/kernel-spec/), and on the variants that trip naive editing:
 // CRLF, an existing buildid, missing or repeated anchors, repeated runs.
-#include <kseries/rpm/spec_edit.hpp>
-
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <iterator>
 #include <regex>
 #include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <kseries/rpm/spec_edit.hpp>
 
 namespace {
 
@@ -247,6 +248,43 @@ TEST(SpecEdit, RefusesNamesThatWouldInjectSpecText) {
     auto escaped = add_changelog(spec, "kernel.spec", e);
     ASSERT_TRUE(escaped);
     EXPECT_NE(escaped->find("- 100%% done\n"), std::string::npos);
+}
+
+// No std::regex runs on unbounded input: a spec line over 4096 bytes (the
+// longest in RHEL's specs are a few hundred) is refused by its size, with
+// file and line, before any pattern is matched; 4096 itself is read.
+TEST(SpecEdit, RefusesALineOverFourKibibytesWithFileAndLine) {
+    const std::string spec = read_template("el8");
+    const std::string pc = "patch_command='@PATCH_COMMAND@'";
+    const std::size_t line = line_of(spec, pc) + 1;
+    ASSERT_NE(line, std::string::npos + 1);
+    const auto with_command = [&](std::size_t spaces) {
+        std::string s = spec;
+        // The 50,000 spaces after -F that made std::regex overflow the stack.
+        const std::string cmd = "patch_command='patch -p1 -F" + std::string(spaces, ' ') + "1'";
+        return s.replace(s.find(pc), pc.size(), cmd);
+    };
+    const std::size_t fixed = std::string("patch_command='patch -p1 -F1'").size();
+    EXPECT_TRUE(edit_spec(with_command(4096 - fixed), "kernel.spec", two_patches(), ".ovl1"));
+    for (const std::size_t spaces : {4097 - fixed, std::size_t{50000}}) {
+        const std::string long_spec = with_command(spaces);
+        auto edit = edit_spec(long_spec, "kernel.spec", two_patches(), ".ovl1");
+        ASSERT_FALSE(edit) << spaces;
+        EXPECT_EQ(edit.error().location().file, "kernel.spec");
+        EXPECT_EQ(edit.error().location().line, line);
+        EXPECT_NE(
+            edit.error().message().find(fmt::format(
+                "a line of {} bytes; kseries reads spec lines of at most 4096", spaces + fixed)),
+            std::string::npos)
+            << edit.error().message();
+        kseries::rpm::ChangelogEntry e{std::chrono::sys_days(std::chrono::year(2026) / 1 / 1),
+                                       "Jane <j@example.org>",
+                                       "1-1",
+                                       {"x"}};
+        auto changelog = add_changelog(long_spec, "kernel.spec", e);
+        ASSERT_FALSE(changelog) << spaces;
+        EXPECT_EQ(changelog.error().location().line, line);
+    }
 }
 
 TEST(PadOptionalPatch, ShortPatchesGetTenLines) {

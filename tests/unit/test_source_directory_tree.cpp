@@ -137,10 +137,11 @@ const std::string temp_a = ".a.c.kseries-" + token;
 const std::string temp_b = ".b.c.kseries-" + token;
 const std::string temp_gone = ".gone.c.kseries-" + token;
 
-std::string journal(const TempDir& t, const std::string& state, const std::string& temp = temp_a) {
+std::string journal(const TempDir& t, const std::string& state, const std::string& temp = temp_a,
+                    const std::string& format = DirectoryTree::journal_format) {
     struct stat st {};
     EXPECT_EQ(::stat(t.path().c_str(), &st), 0);
-    return R"({"journal":"kseries-commit 2","token":")" + token + R"(","device":)" +
+    return R"({"journal":")" + format + R"(","token":")" + token + R"(","device":)" +
            std::to_string(st.st_dev) + R"(,"inode":)" + std::to_string(st.st_ino) +
            R"(,"state":")" + state + R"(","ops":[{"path":"fs/a.c","temp":")" + temp +
            R"(","remove":false},{"path":"fs/b.c","temp":")" + temp_b +
@@ -216,6 +217,89 @@ TEST(DirectoryTree, killed_while_renaming_the_tree_is_finished) {
     EXPECT_EQ(t.read("fs/b.c"), "new b\n");
 }
 
+TEST(DirectoryTree, a_journal_of_the_unencoded_format_2_is_still_finished) {
+    TempDir t;
+    interrupted(t, "commit");
+    t.write(DirectoryTree::journal_name, journal(t, "commit", temp_a, "kseries-commit 2"));
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    ASSERT_TRUE((*tree)->lock_for_write());
+    EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", "fs/a.c", "fs/b.c"}));
+    EXPECT_EQ(t.read("fs/a.c"), "new a\n");
+}
+
+// A path is bytes: invalid UTF-8, a newline, a '%' all go through the
+// journal (percent-encoded) and come back the same.
+TEST(DirectoryTree, commits_and_recovers_paths_that_are_not_utf8) {
+    const std::string odd = "fs/\xff\xfe%41 x\n.c";
+    {
+        TempDir t;
+        t.write(odd, "old\n");
+        auto tree = DirectoryTree::open(t.path());
+        ASSERT_TRUE(tree);
+        auto ok = (*tree)->commit({FileChange{odd, std::string("new\n")},
+                                   FileChange{"fs/\xc3(made.c", std::string("made\n")}});
+        ASSERT_TRUE(ok) << ok.error().to_string();
+        EXPECT_EQ(t.read(odd), "new\n");
+        EXPECT_EQ(t.read("fs/\xc3(made.c"), "made\n");
+        EXPECT_FALSE(std::filesystem::exists(t.path() / DirectoryTree::journal_name));
+    }
+    TempDir t;
+    const std::string odd_temp = ".\xff\xfe%41 x\n.c.kseries-" + token;
+    t.write(odd, "old\n");
+    t.write("fs/" + odd_temp, "new\n");
+    struct stat st {};
+    ASSERT_EQ(::stat(t.path().c_str(), &st), 0);
+    t.write(
+        DirectoryTree::journal_name,
+        R"({"journal":"kseries-commit 3","token":")" + token + R"(","device":)" +
+            std::to_string(st.st_dev) + R"(,"inode":)" + std::to_string(st.st_ino) +
+            R"(,"state":"commit","ops":[{"path":"fs/%FF%FE%2541%20x%0A.c","temp":".%FF%FE%2541%20x%0A.c.kseries-)" +
+            token + R"(","remove":false}]})");
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    ASSERT_TRUE((*tree)->lock_for_write());
+    EXPECT_EQ(t.read(odd), "new\n");
+    EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", odd}));
+}
+
+TEST(DirectoryTree, a_journal_that_is_a_symbolic_link_is_refused_and_left) {
+    TempDir t;
+    t.write("outside", "kept\n");
+    std::filesystem::create_symlink("outside", t.path() / DirectoryTree::journal_name);
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    auto ok = (*tree)->lock_for_write();
+    ASSERT_FALSE(ok);
+    EXPECT_NE(ok.error().to_string().find("not a journal kseries wrote for this tree (a symbolic "
+                                          "link)"),
+              std::string::npos)
+        << ok.error().to_string();
+    EXPECT_TRUE(std::filesystem::is_symlink(t.path() / DirectoryTree::journal_name));
+    EXPECT_EQ(t.read("outside"), "kept\n");
+}
+
+// Killed while writing the first journal: only the journal's temporary is
+// there, no file of the tree touched. It is removed when it provably is
+// one (this directory's, "staging", its token that of its name); another
+// file under such a name is left.
+TEST(DirectoryTree, killed_before_the_journal_was_placed_its_temporary_is_removed) {
+    TempDir t;
+    t.write("fs/a.c", "old a\n");
+    const std::string unplaced = std::string(DirectoryTree::journal_name) + "." + token;
+    const std::string other_token(32, 'f');
+    const std::string foreign = std::string(DirectoryTree::journal_name) + "." + other_token;
+    t.write(unplaced, journal(t, "staging"));
+    t.write(foreign, journal(t, "staging")); // its token is not its name's
+    const std::string users = std::string(DirectoryTree::journal_name) + ".notes";
+    t.write(users, "the user's\n");
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    ASSERT_TRUE((*tree)->lock_for_write());
+    EXPECT_EQ(listing(t.path()), (std::vector<std::string>{foreign, users, "fs", "fs/a.c"}));
+    EXPECT_EQ(t.read("fs/a.c"), "old a\n");
+}
+
 TEST(DirectoryTree, a_recovery_deletes_only_the_file_its_link_holds) {
     TempDir t;
     interrupted(t, "commit");
@@ -255,4 +339,10 @@ TEST(DirectoryTree, a_journal_kseries_did_not_write_for_this_tree_is_refused_and
     std::string other = journal(t, "commit");
     other.insert(other.find("\"inode\":") + 8, "9");
     refused(other, "it names another directory");
+    // Paths in format 3 are percent-encoded: anything else is not its own.
+    for (const std::string bad : {"fs/a%2", "fs/a%zz", "fs/a%00.c", "fs/a b.c", "fs/a%2f"}) {
+        std::string text = journal(t, "commit");
+        text.replace(text.find("fs/a.c"), 6, bad);
+        refused(text, "a path not in its encoding");
+    }
 }

@@ -81,14 +81,14 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
         const std::string under = in->options.label();
         std::string out =
             fmt::format("{} {} to {} under {}\n", opts->dry_run ? "checking" : "applying",
-                        in->label, tree->describe(), under);
+                        text::printable(in->label), text::printable(tree->describe()), under);
         if (in->release) {
             out += report::release_note_text(*in->release, opts->job.source.label()) + '\n';
         }
         std::size_t failing = 0;
         for (std::size_t i = 0; i < series.patches.size(); ++i) {
             const auto verdict = run->verdicts[i];
-            out += fmt::format("  {}  {}\n", series.patches[i].entry.patch,
+            out += fmt::format("  {}  {}\n", text::printable(series.patches[i].entry.patch),
                                check::verdict_key(verdict));
             out += summarize(run->results[i]);
             failing += verdict == check::Verdict::Applies ? 0 : 1;

@@ -11,9 +11,11 @@
 #include <fmt/format.h>
 
 #include <kseries/rpm/build_run.hpp>
+#include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "terminal.hpp"
 
 namespace kseries::cli {
 
@@ -53,8 +55,10 @@ private:
             return;
         }
         m_shown = seconds;
-        fmt::print(stderr, "\r\033[Kkseries: build: {}, {}m{:02}s", m_stage, seconds / 60,
-                   seconds % 60);
+        // The erase is kseries' own; the text passes the output screen.
+        fmt::print(stderr, "\r\033[K{}",
+                   screen(fmt::format("kseries: build: {}, {}m{:02}s", text::printable(m_stage),
+                                      seconds / 60, seconds % 60)));
         (void)std::fflush(stderr);
     }
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
@@ -177,19 +181,27 @@ CommandBody add_build(CLI::App& app, const GlobalOptions& global) {
             std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start)
                 .count();
         if (!outcome->ok()) {
-            fmt::print(stderr, "kseries: build failed in {} ({}) after {}m{:02}s; its last lines:\n",
-                       outcome->failed_stage, outcome->status.status(), seconds / 60, seconds % 60);
+            // The log's lines are the build's (and its sources') output:
+            // screened like everything kseries prints, one line each.
+            std::string failed =
+                fmt::format("kseries: build failed in {} ({}) after {}m{:02}s; its last lines:\n",
+                            text::printable(outcome->failed_stage),
+                            text::printable(outcome->status.status()), seconds / 60, seconds % 60);
             for (const auto& line : outcome->tail) {
-                fmt::print(stderr, "  | {}\n", line);
+                failed += fmt::format("  | {}\n", text::printable(line));
             }
-            fmt::print(stderr, "kseries: the whole log: {}\n", outcome->log.string());
+            failed +=
+                fmt::format("kseries: the whole log: {}\n", text::printable(outcome->log.string()));
+            fmt::print(stderr, "{}", screen(failed));
             return emit(result_text(request, *outcome), exit_checks_failed);
         }
         if (!global.quiet) {
-            fmt::print(stderr, "kseries: {} {} after {}m{:02}s\n", rpm::backend_name(request.backend),
-                       request.waiting == rpm::Waiting::NoWait ? "build submitted (not waiting)"
-                                                               : "build succeeded",
-                       seconds / 60, seconds % 60);
+            fmt::print(stderr, "{}",
+                       screen(fmt::format(
+                           "kseries: {} {} after {}m{:02}s\n", rpm::backend_name(request.backend),
+                           request.waiting == rpm::Waiting::NoWait ? "build submitted (not waiting)"
+                                                                   : "build succeeded",
+                           seconds / 60, seconds % 60)));
         }
         return emit(result_text(request, *outcome), exit_ok);
     };

@@ -7,9 +7,11 @@
 #include <fmt/format.h>
 
 #include <kseries/rpm/publish.hpp>
+#include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "terminal.hpp"
 
 namespace kseries::cli {
 
@@ -50,8 +52,10 @@ CommandBody add_publish(CLI::App& app, const GlobalOptions& global) {
                                     opts->replace ? rpm::Replace::Allow : rpm::Replace::Refuse};
         auto files = rpm::publish(request, [&] {
             if (!global.quiet) {
-                fmt::print(stderr, "kseries: waiting for another publish to {} to finish\n",
-                           opts->repo);
+                fmt::print(stderr, "{}",
+                           screen(fmt::format("kseries: waiting for another publish to {} to "
+                                              "finish\n",
+                                              text::printable(opts->repo))));
             }
         });
         if (!files) {

@@ -84,26 +84,29 @@ std::string rejects(const PatchOutcome& stopped) {
 
 std::string summary(const Request& request, const Result& result, const fs::path& dir,
                     const StopContext& context) {
-    std::string out = fmt::format("kseries rebase {} -> {} of {} onto {}\n\n", request.from,
-                                  request.as, request.store, request.onto);
+    // Names, paths and reasons come from the inputs: each is shown on its
+    // own line with its control characters escaped, as every text format.
+    const auto show = [](std::string_view s) { return text::printable(s); };
+    std::string out = fmt::format("kseries rebase {} -> {} of {} onto {}\n\n", show(request.from),
+                                  show(request.as), show(request.store), show(request.onto));
     for (const auto& p : result.patches) {
-        out += fmt::format("{}: {}{}\n", p.name, fate_key(p.fate),
-                           p.reason.empty() ? "" : " (" + p.reason + ")");
+        out += fmt::format("{}: {}{}\n", show(p.name), fate_key(p.fate),
+                           p.reason.empty() ? "" : " (" + show(p.reason) + ")");
         for (const auto& f : p.files) {
             for (std::size_t i = 0; i < f.placement.hunks.size(); ++i) {
                 const auto& h = f.placement.hunks[i];
-                out += fmt::format("  {} hunk {} (stated line {}): {}", f.path, i + 1, h.stated,
-                                   step_key(h.step));
+                out += fmt::format("  {} hunk {} (stated line {}): {}", show(f.path), i + 1,
+                                   h.stated, step_key(h.step));
                 if (h.step != Step::Unplaced && h.line != 0) {
                     out += fmt::format(" at line {} (moved {:+})", h.line, h.moved);
                 }
-                out += h.note.empty() ? "\n" : " - " + h.note + "\n";
+                out += h.note.empty() ? "\n" : " - " + show(h.note) + "\n";
             }
         }
     }
     if (result.stopped()) {
-        const auto& s = result.patches.back();
-        const std::string ws = dir.string();
+        const std::string name = show(result.patches.back().name);
+        const std::string ws = show(dir.string());
         out += fmt::format(
             "\nStopped at {}. Resolve it in {}/tree/: each unplaced hunk is shown between\n"
             "'<<<<<<< target' and '>>>>>>> {} (new)' markers where it comes closest\n"
@@ -111,19 +114,19 @@ std::string summary(const Request& request, const Result& result, const fs::path
             "patch intends and remove every marker; edit only the files the patch touches\n"
             "(--continue refuses edits to others). Edit {}/{}.header too: it is the\n"
             "carried patch's header, so say there how the carried change differs.\n",
-            s.name, ws, s.name, ws, s.name, ws, s.name);
-        out += fmt::format("\nThe other patches of {}:\n", request.from);
+            name, ws, name, ws, name, ws, name);
+        out += fmt::format("\nThe other patches of {}:\n", show(request.from));
         for (std::size_t i = 0; i + 1 < result.patches.size(); ++i) {
             const auto& p = result.patches[i];
-            out += fmt::format("  {}: {} ({})\n", p.name,
+            out += fmt::format("  {}: {} ({})\n", show(p.name),
                                p.fate == PatchFate::Carried ? "carried, in " + ws + "/done/"
                                                             : std::string(fate_key(p.fate)),
-                               p.reason.empty() ? "decided" : p.reason);
+                               p.reason.empty() ? "decided" : show(p.reason));
         }
-        for (const auto& name : context.still_to_do) {
+        for (const auto& todo : context.still_to_do) {
             out += fmt::format("  {}: still to do: carried after --continue or --skip (the\n"
                                "    rebase may stop there again)\n",
-                               name);
+                               show(todo));
         }
         if (result.patches.size() == 1 && context.still_to_do.empty()) {
             out += "  (none)\n";
@@ -132,7 +135,7 @@ std::string summary(const Request& request, const Result& result, const fs::path
             "\nWhen {} is written, the carried patches' \"[PATCH n/m]\" Subjects are\n"
             "renumbered over the carried ones, and a Base-Kernel: line that still names\n"
             "{}'s kernel is set to the target's release.\n",
-            request.as, request.from);
+            show(request.as), show(request.from));
         out += fmt::format("\nThen run one of:\n\n"
                            "  kseries rebase --continue --workspace {}   # take tree/ and "
                            "{}.header as the resolved patch\n"
@@ -140,12 +143,12 @@ std::string summary(const Request& request, const Result& result, const fs::path
                            "of {} (recorded as skipped, with TEXT) and carry the rest\n"
                            "  kseries rebase --abort --workspace {}      # forget this rebase; the "
                            "store is unchanged\n",
-                           ws, s.name, ws, s.name, request.as, ws);
+                           ws, name, ws, name, show(request.as), ws);
         if (!context.kernel_tree.empty()) {
             out += fmt::format(
                 "\nThe target is a whole kernel tree: once {} is written, build it there with\n\n"
                 "  kseries verify --compile --series {}/{} --tree {}\n",
-                request.as, request.store, request.as, context.kernel_tree);
+                show(request.as), show(request.store), show(request.as), show(context.kernel_tree));
         }
     }
     return out;

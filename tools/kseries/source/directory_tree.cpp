@@ -2,7 +2,9 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <optional>
 #include <random>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -80,6 +82,58 @@ std::string temp_name(std::string_view leaf, std::string_view token) {
     return fmt::format(".{}.kseries-{}", leaf, token);
 }
 
+// Paths in the journal are percent-encoded: a path is bytes (a patch may
+// name one that is not UTF-8, or holds a newline), JSON strings are UTF-8.
+// Every byte outside printable ASCII, and '%' itself, becomes %XX.
+std::string encode_path(std::string_view path) {
+    std::string out;
+    for (const char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte >= 0x7f || c == '%') {
+            out += fmt::format("%{:02X}", byte);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// The inverse; nullopt for text encode_path() never writes (a stray '%',
+// a bad digit, a byte it escapes left raw, a NUL).
+std::optional<std::string> decode_path(std::string_view text) {
+    const auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte <= 0x20 || byte >= 0x7f) {
+            return std::nullopt;
+        }
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        if (i + 2 >= text.size()) {
+            return std::nullopt;
+        }
+        const int hi = digit(text[i + 1]);
+        const int lo = digit(text[i + 2]);
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+            return std::nullopt;
+        }
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
 std::string journal_temp(std::string_view token) {
     return fmt::format("{}.{}", DirectoryTree::journal_name, token);
 }
@@ -142,19 +196,29 @@ Expected<void> DirectoryTree::write_journal(std::string_view state, const std::s
                     fmt::format("cannot stat {}: {}", describe(), errno_text(errno)));
     }
     nlohmann::json j;
-    j["journal"] = "kseries-commit 2";
+    j["journal"] = journal_format;
     j["token"] = token;
     j["device"] = static_cast<std::uint64_t>(root.st_dev);
     j["inode"] = static_cast<std::uint64_t>(root.st_ino);
     j["state"] = state;
     j["ops"] = nlohmann::json::array();
     for (const auto& op : ops) {
-        j["ops"].push_back({{"path", op.path}, {"temp", op.temp}, {"remove", op.remove}});
+        j["ops"].push_back({{"path", encode_path(op.path)},
+                            {"temp", encode_path(op.temp)},
+                            {"remove", op.remove}});
     }
     const std::string text = j.dump(1) + "\n";
     const std::string temp = journal_temp(token);
-    const UniqueFd fd(::openat(m_fd.get(), temp.c_str(),
+    // Written unnamed (O_TMPFILE) and named only once complete and synced:
+    // a kill leaves no partial journal under any name, so a temporary that
+    // is there is whole and provably kseries' (remove_unplaced_journals).
+    // A filesystem without O_TMPFILE gets the temporary name at once.
+    UniqueFd fd(::openat(m_fd.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
+    const bool unnamed = fd.valid();
+    if (!unnamed) {
+        fd = UniqueFd(::openat(m_fd.get(), temp.c_str(),
                                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+    }
     if (!fd.valid()) {
         return fail(ErrorKind::Io, fmt::format("cannot write {}/{}: {}", describe(), temp,
                                                errno_text(errno)));
@@ -162,8 +226,19 @@ Expected<void> DirectoryTree::write_journal(std::string_view state, const std::s
     if (auto ok = write_all(fd.get(), text, temp); !ok) {
         return ok;
     }
-    if (::fsync(fd.get()) != 0 ||
-        ::renameat(m_fd.get(), temp.c_str(), m_fd.get(), journal_name) != 0 ||
+    if (::fsync(fd.get()) != 0) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot write {}/{}: {}", describe(), temp, errno_text(errno)));
+    }
+    if (unnamed) {
+        const std::string self = fmt::format("/proc/self/fd/{}", fd.get());
+        if (::linkat(AT_FDCWD, self.c_str(), m_fd.get(), temp.c_str(), AT_SYMLINK_FOLLOW) != 0 &&
+            ::linkat(fd.get(), "", m_fd.get(), temp.c_str(), AT_EMPTY_PATH) != 0) {
+            return fail(ErrorKind::Io,
+                        fmt::format("cannot write {}/{}: {}", describe(), temp, errno_text(errno)));
+        }
+    }
+    if (::renameat(m_fd.get(), temp.c_str(), m_fd.get(), journal_name) != 0 ||
         ::fsync(m_fd.get()) != 0) {
         return fail(ErrorKind::Io, fmt::format("cannot write {}/{}: {}", describe(), journal_name,
                                                errno_text(errno)));
@@ -177,22 +252,24 @@ void DirectoryTree::remove_journal(const std::string& token) {
     ::fsync(m_fd.get());
 }
 
-Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal() {
-    const std::string label = fmt::format("{}/{}", describe(), journal_name);
-    const UniqueFd fd(
-        ::openat(m_fd.get(), journal_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    if (!fd.valid()) {
-        if (errno == ENOENT) {
-            return std::optional<Journal>{};
-        }
-        return fail(ErrorKind::Unsafe, fmt::format("cannot open {}: {}", label, errno_text(errno)));
-    }
+Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal(const char* name) {
+    const std::string label = fmt::format("{}/{}", describe(), name);
+    const UniqueFd fd(::openat(m_fd.get(), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     const auto foreign = [&](std::string_view why) {
         return fail(ErrorKind::Unsafe,
                     fmt::format("{}: not a journal kseries wrote for this tree ({}); kseries "
                                 "acts on none of it: remove it by hand",
                                 label, why));
     };
+    if (!fd.valid()) {
+        if (errno == ENOENT) {
+            return std::optional<Journal>{};
+        }
+        if (errno == ELOOP) {
+            return foreign("a symbolic link");
+        }
+        return fail(ErrorKind::Unsafe, fmt::format("cannot open {}: {}", label, errno_text(errno)));
+    }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
         return foreign("not a regular file");
@@ -217,8 +294,11 @@ Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal() {
                     fmt::format("cannot stat {}: {}", describe(), errno_text(errno)));
     }
     const auto j = nlohmann::json::parse(text, nullptr, false);
+    // Version 2 (before paths were encoded) is still read: an interrupted
+    // write of an older kseries is finished or undone all the same.
+    const bool v2 = j.is_object() && j.value("journal", nlohmann::json()) == "kseries-commit 2";
     if (j.is_discarded() || !j.is_object() ||
-        j.value("journal", nlohmann::json()) != "kseries-commit 2" || !j.contains("token") ||
+        (!v2 && j.value("journal", nlohmann::json()) != journal_format) || !j.contains("token") ||
         !j["token"].is_string() || !j.contains("state") || !j["state"].is_string() ||
         !j.contains("ops") || !j["ops"].is_array() || !j.contains("device") ||
         !j["device"].is_number_unsigned() || !j.contains("inode") ||
@@ -242,8 +322,14 @@ Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal() {
             !op["remove"].is_boolean()) {
             return foreign("an entry without path, temp and remove");
         }
-        JournalOp o{op["path"].get<std::string>(), op["temp"].get<std::string>(),
-                    op["remove"].get<bool>()};
+        const auto path = v2 ? std::optional(op["path"].get<std::string>())
+                             : decode_path(op["path"].get<std::string>());
+        const auto temp = v2 ? std::optional(op["temp"].get<std::string>())
+                             : decode_path(op["temp"].get<std::string>());
+        if (!path || !temp) {
+            return foreign("a path not in its encoding");
+        }
+        JournalOp o{*path, *temp, op["remove"].get<bool>()};
         const auto parts = components(o.path);
         if (parts.empty() || std::find(parts.begin(), parts.end(), "..") != parts.end() ||
             o.path.starts_with('/') || o.temp != temp_name(parts.back(), journal.token)) {
@@ -261,9 +347,20 @@ Expected<void> DirectoryTree::recover() {
         return std::unexpected(read.error());
     }
     if (!*read) {
+        remove_unplaced_journals();
         return {};
     }
-    const Journal& journal = **read;
+    if (auto ok = settle(**read, label); !ok) {
+        return ok;
+    }
+    remove_journal((*read)->token);
+    spdlog::warn("{}: a kseries run was killed while writing this tree; its change was {}",
+                 describe(), (*read)->state == "commit" ? "finished" : "undone");
+    remove_unplaced_journals();
+    return {};
+}
+
+Expected<void> DirectoryTree::settle(const Journal& journal, const std::string& label) {
     const bool finish = journal.state == "commit";
     for (const auto& op : journal.ops) {
         auto parent = open_parent(op.path, Create::No);
@@ -301,10 +398,47 @@ Expected<void> DirectoryTree::recover() {
         }
         ::fsync(p.fd.get());
     }
-    remove_journal(journal.token);
-    spdlog::warn("{}: a kseries run was killed while writing this tree; its change was {}",
-                 describe(), finish ? "finished" : "undone");
     return {};
+}
+
+void DirectoryTree::remove_unplaced_journals() {
+    const std::string prefix = std::string(journal_name) + ".";
+    std::vector<std::string> names;
+    const int dir_fd = ::openat(m_fd.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) {
+        return;
+    }
+    DIR* dir = ::fdopendir(dir_fd);
+    if (dir == nullptr) {
+        ::close(dir_fd);
+        return;
+    }
+    while (const dirent* e = ::readdir(dir)) {
+        const std::string_view name(e->d_name);
+        if (name.starts_with(prefix) && is_token(name.substr(prefix.size()))) {
+            names.emplace_back(name);
+        }
+    }
+    ::closedir(dir);
+    for (const auto& name : names) {
+        const std::string label = fmt::format("{}/{}", describe(), name);
+        auto read = read_journal(name.c_str());
+        if (!read || !*read || (*read)->state != "staging" ||
+            (*read)->token != std::string_view(name).substr(prefix.size())) {
+            spdlog::warn("{}: named like a journal of kseries but not provably one; left alone",
+                         label);
+            continue;
+        }
+        if (auto ok = settle(**read, label); !ok) {
+            spdlog::warn("{} (left alone)", ok.error().message());
+            continue;
+        }
+        ::unlinkat(m_fd.get(), name.c_str(), 0);
+        ::fsync(m_fd.get());
+        spdlog::warn("{}: a kseries run was killed before it changed this tree; its journal "
+                     "was removed",
+                     describe());
+    }
 }
 
 Expected<std::optional<DirectoryTree::Parent>> DirectoryTree::open_parent(std::string_view path,

@@ -51,6 +51,8 @@ public:
 
     // The journal's name, at the top of the tree.
     static constexpr const char* journal_name = ".kseries-commit";
+    // Its format (JSON, every path percent-encoded: paths are bytes).
+    static constexpr const char* journal_format = "kseries-commit 3";
 
     DirectoryTree(UniqueFd fd, std::filesystem::path root)
         : m_fd(std::move(fd)), m_root(std::move(root)) {}
@@ -77,12 +79,20 @@ private:
         std::string token;
         std::vector<JournalOp> ops;
     };
-    // The journal at the top of the tree, nullopt when there is none; an
-    // error when it is not one kseries wrote for this directory.
-    [[nodiscard]] Expected<std::optional<Journal>> read_journal();
+    // The journal at the top of the tree (or the file `name` there), nullopt
+    // when there is none; an error when it is not one kseries wrote for
+    // this directory.
+    [[nodiscard]] Expected<std::optional<Journal>> read_journal(const char* name = journal_name);
     // Finishes or undoes what an interrupted commit left; nothing to do
     // without a journal. Runs under the write lock only.
     [[nodiscard]] Expected<void> recover();
+    // Does what `journal` (read from `label`) says is left to do.
+    [[nodiscard]] Expected<void> settle(const Journal& journal, const std::string& label);
+    // A run killed while writing its first journal leaves only that
+    // journal's temporary, before any file of the tree was touched: each
+    // that provably is one (this directory's, in state "staging", its token
+    // that of its name) is removed, anything else under such a name left.
+    void remove_unplaced_journals();
     void remove_journal(const std::string& token);
 
     UniqueFd m_fd;
