@@ -89,3 +89,29 @@ start_http_server() {
   done
   base="http://127.0.0.1:$(cat "$T/port")"
 }
+
+# Resolves v1's 0001 where rebase stopped on a 6.12-shaped super.c (FILE in
+# the workspace's tree/) as the maintainer does: the target's side of the
+# conflict, with ovl_revalidate_real() returning the real dentry's verdict
+# instead of invalidating it and returning -ESTALE. With "broken" as the
+# second argument, that verdict plus an undeclared name (C in shape, but it
+# does not compile).
+resolve_v1_0001() {
+  /usr/bin/python3 - "$1" "${2:-real}" <<'PY'
+import sys
+p, how = sys.argv[1], sys.argv[2]
+s = open(p).read()
+a = s.index("<<<<<<< target\n")
+b = s.index("||||||| ")
+e = s.index("\n", s.index(">>>>>>> ")) + 1
+target = s[a + len("<<<<<<< target\n"):b]
+old = ("\t\tret = d->d_op->d_revalidate(d, flags);\n\t\tif (!ret) {\n"
+       "\t\t\tif (!(flags & LOOKUP_RCU))\n\t\t\t\td_invalidate(d);\n"
+       "\t\t\tret = -ESTALE;\n\t\t}\n")
+assert old in target, target
+new = "\t\tret = d->d_op->d_revalidate(d, flags);\n"
+if how == "broken":
+    new = "\t\tret = d->d_op->d_revalidate(d, flags) + kseries_no_such_name;\n"
+open(p, "w").write(s[:a] + target.replace(old, new) + s[e:])
+PY
+}

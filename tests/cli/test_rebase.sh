@@ -61,21 +61,7 @@ expect_err "$WS/tree/fs/overlayfs/super.c:$line"
 
 # The maintainer resolves: in ovl_revalidate_real(), return the real
 # dentry's verdict instead of invalidating it and returning -ESTALE.
-/usr/bin/python3 - "$WS/tree/fs/overlayfs/super.c" <<'EOF'
-import sys
-p = sys.argv[1]
-s = open(p).read()
-a = s.index("<<<<<<< target\n")
-b = s.index("||||||| ")
-e = s.index("\n", s.index(">>>>>>> ")) + 1
-target = s[a + len("<<<<<<< target\n"):b]
-old = ("\t\tret = d->d_op->d_revalidate(d, flags);\n\t\tif (!ret) {\n"
-       "\t\t\tif (!(flags & LOOKUP_RCU))\n\t\t\t\td_invalidate(d);\n"
-       "\t\t\tret = -ESTALE;\n\t\t}\n")
-assert old in target, target
-target = target.replace(old, "\t\tret = d->d_op->d_revalidate(d, flags);\n")
-open(p, "w").write(s[:a] + target + s[e:])
-EOF
+resolve_v1_0001 "$WS/tree/fs/overlayfs/super.c"
 sed -i 's/^Base-Kernel: .*/Base-Kernel: 6.12 (Debian linux-source-6.12), rebased by kseries/' "$WS/$P1.header"
 run "$KSERIES" rebase --continue --workspace "$WS" --format json
 expect_rc 0 "resolved"

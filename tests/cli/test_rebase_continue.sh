@@ -51,21 +51,7 @@ run "$KSERIES" rebase --abort --workspace "$WS"
 expect_rc 0 "abort"
 run "$KSERIES" rebase --series "$S" --from v1 --onto "$KSERIES_CORPUS_612" --workspace "$WS"
 expect_rc 1 "stops again"
-/usr/bin/python3 - "$SUPER" <<'PY'
-import sys
-p = sys.argv[1]
-s = open(p).read()
-a = s.index("<<<<<<< target\n")
-b = s.index("||||||| ")
-e = s.index("\n", s.index(">>>>>>> ")) + 1
-target = s[a + len("<<<<<<< target\n"):b]
-old = ("\t\tret = d->d_op->d_revalidate(d, flags);\n\t\tif (!ret) {\n"
-       "\t\t\tif (!(flags & LOOKUP_RCU))\n\t\t\t\td_invalidate(d);\n"
-       "\t\t\tret = -ESTALE;\n\t\t}\n")
-assert old in target, target
-target = target.replace(old, "\t\tret = d->d_op->d_revalidate(d, flags);\n")
-open(p, "w").write(s[:a] + target + s[e:])
-PY
+resolve_v1_0001 "$SUPER"
 cp "$SUPER" "$T/resolved.c"
 
 # --- 2b. an edit to a file the patch does not touch -------------------------------

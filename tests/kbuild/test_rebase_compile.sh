@@ -17,28 +17,7 @@ WS="$T/ws"
 SUPER="$WS/tree/fs/overlayfs/super.c"
 src_before=$(tree_hash "$SRC/fs/overlayfs")
 
-# Resolves the stopped 0001 in tree/ as the maintainer does: the target's
-# side of the conflict, with ovl_revalidate_real() returning the real
-# dentry's verdict; with "broken", that verdict plus an undeclared name.
-resolve() {
-  /usr/bin/python3 - "$SUPER" "$1" <<'PY'
-import sys
-p, how = sys.argv[1], sys.argv[2]
-s = open(p).read()
-a = s.index("<<<<<<< target\n")
-b = s.index("||||||| ")
-e = s.index("\n", s.index(">>>>>>> ")) + 1
-target = s[a + len("<<<<<<< target\n"):b]
-old = ("\t\tret = d->d_op->d_revalidate(d, flags);\n\t\tif (!ret) {\n"
-       "\t\t\tif (!(flags & LOOKUP_RCU))\n\t\t\t\td_invalidate(d);\n"
-       "\t\t\tret = -ESTALE;\n\t\t}\n")
-assert old in target, target
-new = "\t\tret = d->d_op->d_revalidate(d, flags);\n"
-if how == "broken":
-    new = "\t\tret = d->d_op->d_revalidate(d, flags) + kseries_no_such_name;\n"
-open(p, "w").write(s[:a] + target.replace(old, new) + s[e:])
-PY
-}
+resolve() { resolve_v1_0001 "$SUPER" "$1"; }
 
 run "$KSERIES" rebase --series "$S" --from v1 --onto "$SRC" --workspace "$WS"
 expect_rc 1 "0001 stops on 6.12"
