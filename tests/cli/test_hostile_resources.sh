@@ -18,7 +18,7 @@ expect_rc 2 "5 MiB of zeros expand past a 4 MiB cap"
 expect_err "tarball $T/$top.tar.gz expands past the 4 MiB cap (--max-expanded-size to raise it)"
 run "$KSERIES" matrix --series "$V1" --tarball "$T/$top.tar.gz" --max-expanded-size 6M --format json
 expect_rc 0 "a 6 MiB cap lets the 5 MiB tarball through"
-expect_out '"outcome": "applies"'
+expect_out '"outcome": "exact"'
 # The global option may come before the subcommand too; the default (4 GiB) passes.
 run "$KSERIES" --max-expanded-size 4M matrix --series "$V1" --tarball "$T/$top.tar.gz" --format json
 expect_rc 2 "the option given before the subcommand"
@@ -53,11 +53,11 @@ size=$(stat -c %s "$T/www/$name")
 [ "$size" -gt 4096 ] || fail "the SRPM is smaller than the 4 KiB cap ($size bytes)"
 start_http_server "$T/www"
 printf 'lineage = "RHEL 8"\n\n[[release]]\nname = "%s"\nminor = "8.1"\nsrpm = "%s"\nurl = "%s"\n' \
-  "$rel" "$name" "$base/$name" > "$T/c.toml"
+  "$rel" "$name" "$base/ok/$name" > "$T/c.toml"
 
 run "$KSERIES" fetch --catalog "$T/c.toml" --cache "$T/cache" --max-download 4K "$rel"
 expect_rc 2 "a download past a 4 KiB cap"
-expect_err "cannot download $base/$name: the server"
+expect_err "cannot download $base/ok/$name: the server"
 expect_err "more than the 4 KiB download cap (the catalog records no size; --max-download to raise it)"
 [ ! -e "$T/cache/$name.part" ] || fail "the partial download was kept"
 [ ! -e "$T/cache/$name" ] || fail "the download took its name"
