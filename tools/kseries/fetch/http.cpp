@@ -94,9 +94,11 @@ struct Request {
     }
 };
 
-std::string limit_name(const DownloadOptions& options) {
+// "the N expected" (or "the N bytes expected") for a catalog's size, else
+// the cap's own name.
+std::string limit_name(const DownloadOptions& options, std::string_view unit) {
     return options.max_size_name.empty()
-               ? fmt::format("the {} bytes expected", options.max_size.value_or(0))
+               ? fmt::format("the {}{} expected", options.max_size.value_or(0), unit)
                : options.max_size_name;
 }
 
@@ -140,7 +142,7 @@ bool on_answer(Request& r) {
     }
     if (r.announced && r.options->max_size && *r.announced > *r.options->max_size) {
         r.stop(fmt::format("the server announces {} bytes, more than {}", *r.announced,
-                           limit_name(*r.options)));
+                           limit_name(*r.options, "")));
         return false;
     }
     return true;
@@ -167,7 +169,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     }
     const std::uint64_t end = r.start + r.written + n;
     if (r.options->max_size && end > *r.options->max_size) {
-        r.stop(fmt::format("the server sends more than {}", limit_name(*r.options)));
+        r.stop(fmt::format("the server sends more than {}", limit_name(*r.options, " bytes")));
         return 0;
     }
     for (std::size_t done = 0; done < n;) {
