@@ -164,7 +164,8 @@ Expected<Fetched> fetch_srpm(const kernel::CatalogEntry& entry, const FetchOptio
                                             source::size_text(options.max_download));
         }
         auto got = download(entry.url, fd.get(), how);
-        if (!got && !entry.size && got.error().message().find(how.max_size_name) != std::string::npos) {
+        if (!got && !entry.size &&
+            got.error().message().find(how.max_size_name) != std::string::npos) {
             // Past the cap: nothing of it is worth resuming.
             (void)::unlinkat(dir_fd.get(), part.c_str(), 0);
         }

@@ -299,7 +299,8 @@ void set_archive_limits(const ArchiveLimits& value) { limits() = value; }
 const ArchiveLimits& archive_limits() { return limits(); }
 
 std::string size_text(std::uint64_t bytes) {
-    for (const auto& [shift, unit] : {std::pair{30, "GiB"}, std::pair{20, "MiB"}, std::pair{10, "KiB"}}) {
+    for (const auto& [shift, unit] :
+         {std::pair{30, "GiB"}, std::pair{20, "MiB"}, std::pair{10, "KiB"}}) {
         const std::uint64_t one = std::uint64_t{1} << shift;
         if (bytes >= one && bytes % one == 0) {
             return fmt::format("{} {}", bytes >> shift, unit);
