@@ -27,6 +27,7 @@ struct FetchCommandOptions {
     std::string cache;
     std::vector<std::string> releases;
     std::vector<std::string> mirrors;
+    std::uint64_t max_download = fetch::FetchOptions{}.max_download;
 };
 
 // --mirror rules, then $KSERIES_MIRROR's; the longest matching prefix wins.
@@ -106,6 +107,10 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--cache", opts->cache,
                     "cache directory (default: $XDG_CACHE_HOME/kseries/srpms, else "
                     "~/.cache/kseries/srpms)");
+    cmd->add_option("--max-download", opts->max_download,
+                    "cap on a download whose size the catalog does not record, e.g. 4G "
+                    "(default 2G)")
+        ->transform(CLI::AsSizeValue(false));
     cmd->add_option("releases", opts->releases,
                     "catalog releases: names or glob patterns (e.g. '4.18.0-*'), or 'all'")
         ->required();
@@ -140,7 +145,7 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global) {
             mirror.url = fetch::mirrored(published->url, *mirrors);
             const auto* e = &mirror;
             auto progress = progress_line(global, e->srpm);
-            auto got = fetch::fetch_srpm(*e, {*dir, progress});
+            auto got = fetch::fetch_srpm(*e, {*dir, progress, opts->max_download});
             if (progress) {
                 fmt::print(stderr, "\r\033[K");
             }

@@ -8,6 +8,7 @@
 
 #include <kseries/kernel/catalog_paths.hpp>
 #include <kseries/kernel/detect.hpp>
+#include <kseries/source/archive.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::cli {
@@ -217,6 +218,28 @@ bool matches_any(const std::string& name, const std::vector<std::string>& patter
     return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
         return p == "all" || ::fnmatch(p.c_str(), name.c_str(), 0) == 0;
     });
+}
+
+void add_archive_limits(CLI::App& app) {
+    // K, M and G (and KiB ...) are all powers of 1024, as the messages give them.
+    app.add_option_function<std::uint64_t>(
+           "--max-expanded-size",
+           [](std::uint64_t bytes) {
+               auto caps = source::archive_limits();
+               caps.max_expanded = bytes;
+               source::set_archive_limits(caps);
+           },
+           "cap on what one tarball or SRPM expands to, e.g. 8G (default 4G)")
+        ->transform(CLI::AsSizeValue(false));
+    app.add_option_function<std::uint64_t>(
+           "--max-member-size",
+           [](std::uint64_t bytes) {
+               auto caps = source::archive_limits();
+               caps.max_member = bytes;
+               source::set_archive_limits(caps);
+           },
+           "cap on one file inside a tarball or SRPM, e.g. 2G (default 1G)")
+        ->transform(CLI::AsSizeValue(false));
 }
 
 } // namespace kseries::cli

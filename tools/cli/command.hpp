@@ -94,6 +94,10 @@ parse_defines(const std::vector<std::string>& given);
 // `name` matches one of the glob patterns, or a pattern is "all".
 [[nodiscard]] bool matches_any(const std::string& name, const std::vector<std::string>& patterns);
 
+// --max-expanded-size and --max-member-size SIZE (K, M, G suffixes): the
+// caps on what reading a tarball or SRPM may expand to (source/archive.hpp).
+void add_archive_limits(CLI::App& app);
+
 // A subcommand's body: returns the exit code, or an Error for the one
 // handler in main() to print.
 using CommandBody = std::function<Expected<int>()>;

@@ -36,12 +36,14 @@ int main(int argc, char** argv) {
     CLI::App app{"kseries: keep a kernel patch series applying across RHEL kernel releases",
                  "kseries"};
     app.require_subcommand(1);
+    app.fallthrough(); // global options may follow the subcommand too
     app.add_flag("-v,--verbose", global.verbose, "log what is being done (to stderr)");
     app.add_flag("-q,--quiet", global.quiet, "log errors only");
     const std::map<std::string, ColorMode> colors{
         {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
     app.add_option("--color", global.color, "colour output: auto, always or never")
         ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+    add_archive_limits(app);
 
     std::map<const CLI::App*, CommandBody> bodies;
     const auto add = [&](auto adder) {

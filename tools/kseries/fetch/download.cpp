@@ -7,6 +7,7 @@
 #include <kseries/fetch/digest.hpp>
 #include <kseries/fetch/http.hpp>
 #include <kseries/proc/run.hpp>
+#include <kseries/source/archive.hpp>
 #include <kseries/util/fd.hpp>
 #include <kseries/util/lock.hpp>
 #include <kseries/util/text.hpp>
@@ -155,7 +156,19 @@ Expected<Fetched> fetch_srpm(const kernel::CatalogEntry& entry, const FetchOptio
                         fmt::format("{} in the cache is not a regular file", part));
         }
         const bool resumed = st.st_size > 0;
-        auto got = download(entry.url, fd.get(), {entry.size, options.progress});
+        DownloadOptions how{entry.size, {}, options.progress};
+        if (!entry.size) {
+            how.max_size = options.max_download;
+            how.max_size_name = fmt::format("the {} download cap (the catalog records no size; "
+                                            "--max-download to raise it)",
+                                            source::size_text(options.max_download));
+        }
+        auto got = download(entry.url, fd.get(), how);
+        if (!got && !entry.size &&
+            got.error().message().find(how.max_size_name) != std::string::npos) {
+            // Past the cap: nothing of it is worth resuming.
+            (void)::unlinkat(dir_fd.get(), part.c_str(), 0);
+        }
         if (!got) {
             remove_if_empty(dir_fd.get(), fd.get(), part);
             // The hint fits a network that fails, not a server that answers.

@@ -28,6 +28,10 @@ struct FetchOptions {
     std::filesystem::path cache_dir;
     // While bytes arrive: (bytes so far, total or 0 when not known).
     std::function<void(std::uint64_t, std::uint64_t)> progress;
+    // The most a download may be when the catalog records no size for it (a
+    // kernel SRPM is about 130 MB): a server that never stops is cut off
+    // there and what it sent is removed.
+    std::uint64_t max_download = std::uint64_t{2} << 30;
 };
 
 // The entry's SRPM file name when the entry can be fetched: it has a safe

@@ -94,6 +94,14 @@ struct Request {
     }
 };
 
+// "the N expected" (or "the N bytes expected") for a catalog's size, else
+// the cap's own name.
+std::string limit_name(const DownloadOptions& options, std::string_view unit) {
+    return options.max_size_name.empty()
+               ? fmt::format("the {}{} expected", options.max_size.value_or(0), unit)
+               : options.max_size_name;
+}
+
 Expected<void> truncate_to_zero(Request& r) {
     if (::ftruncate(r.fd, 0) != 0) {
         return fail(ErrorKind::Io, fmt::format("cannot truncate the partial download of {}: {}",
@@ -133,8 +141,8 @@ bool on_answer(Request& r) {
         return false; // an error status: what it says is handled after the transfer
     }
     if (r.announced && r.options->max_size && *r.announced > *r.options->max_size) {
-        r.stop(fmt::format("the server announces {} bytes, more than the {} expected",
-                           *r.announced, *r.options->max_size));
+        r.stop(fmt::format("the server announces {} bytes, more than {}", *r.announced,
+                           limit_name(*r.options, "")));
         return false;
     }
     return true;
@@ -161,8 +169,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     }
     const std::uint64_t end = r.start + r.written + n;
     if (r.options->max_size && end > *r.options->max_size) {
-        r.stop(fmt::format("the server sends more than the {} bytes expected",
-                           *r.options->max_size));
+        r.stop(fmt::format("the server sends more than {}", limit_name(*r.options, " bytes")));
         return 0;
     }
     for (std::size_t done = 0; done < n;) {

@@ -16,6 +16,9 @@ namespace kseries::fetch {
 struct DownloadOptions {
     // Stop a server that sends more than this many bytes in all.
     std::optional<std::uint64_t> max_size;
+    // What max_size is, for the message when a server passes it; empty for
+    // "the N bytes expected" (a size the catalog records).
+    std::string max_size_name;
     // Called while bytes arrive with (bytes in the file, total or 0 when
     // the server did not say).
     std::function<void(std::uint64_t, std::uint64_t)> progress;

@@ -161,18 +161,44 @@ std::string join(const std::vector<std::string>& parts) {
     return out;
 }
 
-Expected<std::string> read_data(archive* a, const std::string& what) {
-    std::string data;
+ArchiveLimits& limits() {
+    static ArchiveLimits value;
+    return value;
+}
+
+// Streams the current member's data, counting it against the caps, into
+// `keep` when the member is wanted; an unwanted member is read and dropped,
+// so no member is ever held whole unless it is asked for.
+Expected<void> read_member(archive* a, const std::string& label, const std::string& name,
+                           std::string* keep, std::uint64_t& expanded) {
+    const ArchiveLimits& caps = limits();
+    std::uint64_t member = 0;
     std::vector<char> buf(1 << 16);
     while (true) {
         const la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
         if (n < 0) {
-            return fail(ErrorKind::Parse, fmt::format("{}: {}", what, error_text(a)));
+            return fail(ErrorKind::Parse,
+                        fmt::format("{}: reading {}: {}", label, name, error_text(a)));
         }
         if (n == 0) {
-            return data;
+            return {};
         }
-        data.append(buf.data(), static_cast<std::size_t>(n));
+        member += static_cast<std::uint64_t>(n);
+        expanded += static_cast<std::uint64_t>(n);
+        if (member > caps.max_member) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{}: member '{}' expands past the {} per-member cap "
+                                    "(--max-member-size to raise it)",
+                                    label, name, size_text(caps.max_member)));
+        }
+        if (expanded > caps.max_expanded) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{} expands past the {} cap (--max-expanded-size to raise it)",
+                                    label, size_text(caps.max_expanded)));
+        }
+        if (keep != nullptr) {
+            keep->append(buf.data(), static_cast<std::size_t>(n));
+        }
     }
 }
 
@@ -181,6 +207,7 @@ Expected<void> scan_tarball(archive* a, const std::string& label, ArchiveTree& t
     std::string top;
     bool first = true;
     std::size_t members = 0;
+    std::uint64_t expanded = 0;
     archive_entry* entry = nullptr;
     while (true) {
         const int rc = archive_read_next_header(a, &entry);
@@ -238,13 +265,16 @@ Expected<void> scan_tarball(archive* a, const std::string& label, ArchiveTree& t
             }
             continue;
         }
-        if (type == AE_IFREG && tree.wants(path)) {
-            auto data = read_data(a, fmt::format("{}: reading {}", label, name));
-            if (!data) {
-                return std::unexpected(data.error());
+        if (type == AE_IFREG) {
+            std::string data;
+            const bool wanted = tree.wants(path);
+            if (auto ok = read_member(a, label, name, wanted ? &data : nullptr, expanded); !ok) {
+                return ok;
             }
-            // Read on to the end: a later member of this name would replace it.
-            tree.add_file(path, std::move(*data));
+            if (wanted) {
+                // Read on to the end: a later member of this name would replace it.
+                tree.add_file(path, std::move(data));
+            }
         } else if (tree.wants(path)) {
             tree.drop(path);
         }
@@ -263,6 +293,21 @@ la_ssize_t inner_read(archive* /*inner*/, void* data, const void** block) {
 }
 
 } // namespace
+
+void set_archive_limits(const ArchiveLimits& value) { limits() = value; }
+
+const ArchiveLimits& archive_limits() { return limits(); }
+
+std::string size_text(std::uint64_t bytes) {
+    for (const auto& [shift, unit] :
+         {std::pair{30, "GiB"}, std::pair{20, "MiB"}, std::pair{10, "KiB"}}) {
+        const std::uint64_t one = std::uint64_t{1} << shift;
+        if (bytes >= one && bytes % one == 0) {
+            return fmt::format("{} {}", bytes >> shift, unit);
+        }
+    }
+    return fmt::format("{} bytes", bytes);
+}
 
 Expected<std::unique_ptr<SourceTree>> open_tarball(const std::filesystem::path& file,
                                                    const WantedPaths& wanted) {
@@ -293,6 +338,7 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
         return open_error(file, label, "RPM package", outer.get());
     }
     SrpmContents out;
+    std::uint64_t expanded = 0;
     archive_entry* entry = nullptr;
     while (true) {
         const int rc = archive_read_next_header(outer.get(), &entry);
@@ -312,11 +358,9 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
             continue; // SRPM payloads are flat
         }
         if (name.ends_with(".spec") && out.spec.empty()) {
-            auto spec = read_data(outer.get(), fmt::format("{}: reading {}", label, name));
-            if (!spec) {
-                return std::unexpected(spec.error());
+            if (auto ok = read_member(outer.get(), label, name, &out.spec, expanded); !ok) {
+                return std::unexpected(ok.error());
             }
-            out.spec = std::move(*spec);
         } else if (name.starts_with("linux-") && name.find(".tar") != std::string::npos &&
                    !out.tree) {
             out.tarball_name = name;

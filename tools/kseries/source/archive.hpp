@@ -28,6 +28,24 @@ using WantedPaths = std::set<std::string, std::less<>>;
 [[nodiscard]] Expected<std::unique_ptr<SourceTree>> open_tarball(const std::filesystem::path& file,
                                                                  const WantedPaths& wanted);
 
+// Caps on what reading one archive expands to: a few KiB of compressed
+// zeros can expand to gigabytes. A kernel source tarball expands to about
+// 1.5 GB and its largest file is a few MB; the defaults leave room for both.
+struct ArchiveLimits {
+    std::uint64_t max_expanded = std::uint64_t{4} << 30; // all members' bytes together
+    std::uint64_t max_member = std::uint64_t{1} << 30;   // one member's bytes
+};
+
+// The caps open_tarball and open_srpm keep to in this process: a property
+// of the run (set once from the command line, like the log level), not of
+// each caller. Passing either cap is an Unsafe error naming the archive,
+// the cap and the option that raises it.
+void set_archive_limits(const ArchiveLimits& limits);
+[[nodiscard]] const ArchiveLimits& archive_limits();
+
+// "4 GiB", "1 MiB", "5000 bytes": a size as messages give it.
+[[nodiscard]] std::string size_text(std::uint64_t bytes);
+
 struct SrpmContents {
     std::unique_ptr<SourceTree> tree;
     std::string spec;         // kernel.spec, or "" when the payload has none

@@ -177,7 +177,15 @@ Expected<std::string> read_regular_file(const std::filesystem::path& path, Follo
 Expected<void> write_output_file(const std::filesystem::path& path, std::string_view content) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
-        if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+        // Writing through a link would replace it with a regular file, or
+        // (followed) write where the user did not name: neither is asked for.
+        if (S_ISLNK(st.st_mode)) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("refusing to write {}: it is a symbolic link (a report "
+                                    "replaces only a regular file; name the file itself)",
+                                    path.string()));
+        }
+        if (!S_ISREG(st.st_mode)) {
             return fail(ErrorKind::Usage,
                         fmt::format("refusing to write {}: it exists and is not a regular file "
                                     "(a report replaces only a regular file)",

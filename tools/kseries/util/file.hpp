@@ -44,7 +44,7 @@ void note_input(const struct stat& st);
 [[nodiscard]] bool is_input_of_run(const struct stat& st);
 
 // Writes a report the user named (--output): only over a regular file, or
-// as a new file; never over a device, FIFO, directory or socket, and never
+// as a new file; never over a symbolic link, device, FIFO, directory or socket, and never
 // over a file this run read (a series' own patch, its series file ...).
 // The write itself is write_file_atomic's.
 [[nodiscard]] Expected<void> write_output_file(const std::filesystem::path& path,
