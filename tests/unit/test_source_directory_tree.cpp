@@ -13,6 +13,7 @@ using kseries::ErrorKind;
 using kseries::source::DirectoryTree;
 using kseries::source::FileChange;
 using kseries::source::FileMode;
+using kseries::source::make_content;
 using kseries::test::TempDir;
 
 TEST(DirectoryTree, reads_files_and_reports_missing_ones) {
@@ -55,7 +56,7 @@ TEST(DirectoryTree, refuses_a_symlinked_file) {
     auto r = (*tree)->read("fs/a.c");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().kind(), ErrorKind::Unsafe);
-    auto w = (*tree)->commit({FileChange{"fs/a.c", std::string("pwned\n")}});
+    auto w = (*tree)->commit({FileChange{"fs/a.c", make_content("pwned\n")}});
     ASSERT_FALSE(w);
     EXPECT_EQ(outside.read("passwd"), "root\n");
 }
@@ -66,9 +67,9 @@ TEST(DirectoryTree, commits_writes_creations_and_deletions) {
     t.write("gone.c", "x\n");
     auto tree = DirectoryTree::open(t.path());
     ASSERT_TRUE(tree);
-    auto ok = (*tree)->commit({FileChange{"a.c", std::string("new\n")},
-                               FileChange{"sub/dir/b.c", std::string("b\n")},
-                               FileChange{"gone.c", std::nullopt}});
+    auto ok = (*tree)->commit({FileChange{"a.c", make_content("new\n")},
+                               FileChange{"sub/dir/b.c", make_content("b\n")},
+                               FileChange{"gone.c", nullptr}});
     ASSERT_TRUE(ok) << ok.error().to_string();
     EXPECT_EQ(t.read("a.c"), "new\n");
     EXPECT_EQ(t.read("sub/dir/b.c"), "b\n");
@@ -83,9 +84,9 @@ TEST(DirectoryTree, a_failed_commit_changes_nothing_and_leaves_no_temp_files) {
     ASSERT_TRUE(tree);
     // The second change needs "file" to be a directory: staging fails after
     // the first change was already staged.
-    auto r = (*tree)->commit({FileChange{"a.c", std::string("new\n")},
-                              FileChange{"newdir/x.c", std::string("x\n")},
-                              FileChange{"file/x.c", std::string("x\n")}});
+    auto r = (*tree)->commit({FileChange{"a.c", make_content("new\n")},
+                              FileChange{"newdir/x.c", make_content("x\n")},
+                              FileChange{"file/x.c", make_content("x\n")}});
     ASSERT_FALSE(r);
     EXPECT_EQ(t.read("a.c"), "old\n");
     std::size_t entries = 0;
@@ -102,7 +103,7 @@ TEST(DirectoryTree, keeps_the_mode_of_a_rewritten_file) {
     std::filesystem::permissions(t.path() / "run.sh", std::filesystem::perms(0755));
     auto tree = DirectoryTree::open(t.path());
     ASSERT_TRUE(tree);
-    ASSERT_TRUE((*tree)->commit({FileChange{"run.sh", std::string("#!/bin/sh\nexit 0\n")}}));
+    ASSERT_TRUE((*tree)->commit({FileChange{"run.sh", make_content("#!/bin/sh\nexit 0\n")}}));
     EXPECT_EQ(std::filesystem::status(t.path() / "run.sh").permissions(),
               std::filesystem::perms(0755));
 }
@@ -115,9 +116,9 @@ TEST(DirectoryTree, a_new_file_honours_the_umask_and_a_stated_mode) {
     ASSERT_TRUE(tree);
     const mode_t saved = ::umask(027);
     auto ok =
-        (*tree)->commit({FileChange{"new.c", std::string("x\n")},
-                         FileChange{"new.sh", std::string("y\n"), FileMode{0777, true}},
-                         FileChange{"old.sh", std::string("#!/bin/sh\n"), FileMode{0755, false}}});
+        (*tree)->commit({FileChange{"new.c", make_content("x\n")},
+                         FileChange{"new.sh", make_content("y\n"), FileMode{0777, true}},
+                         FileChange{"old.sh", make_content("#!/bin/sh\n"), FileMode{0755, false}}});
     ::umask(saved);
     ASSERT_TRUE(ok) << ok.error().to_string();
     const auto perms = [&](const char* name) {
@@ -177,7 +178,7 @@ TEST(DirectoryTree, a_commit_leaves_no_journal) {
     auto tree = DirectoryTree::open(t.path());
     ASSERT_TRUE(tree);
     ASSERT_TRUE((*tree)->commit(
-        {FileChange{"fs/a.c", std::string("new\n")}, FileChange{"fs/b.c", std::nullopt}}));
+        {FileChange{"fs/a.c", make_content("new\n")}, FileChange{"fs/b.c", nullptr}}));
     EXPECT_EQ(listing(t.path()), (std::vector<std::string>{"fs", "fs/a.c"}));
 }
 
@@ -237,8 +238,8 @@ TEST(DirectoryTree, commits_and_recovers_paths_that_are_not_utf8) {
         t.write(odd, "old\n");
         auto tree = DirectoryTree::open(t.path());
         ASSERT_TRUE(tree);
-        auto ok = (*tree)->commit({FileChange{odd, std::string("new\n")},
-                                   FileChange{"fs/\xc3(made.c", std::string("made\n")}});
+        auto ok = (*tree)->commit({FileChange{odd, make_content("new\n")},
+                                   FileChange{"fs/\xc3(made.c", make_content("made\n")}});
         ASSERT_TRUE(ok) << ok.error().to_string();
         EXPECT_EQ(t.read(odd), "new\n");
         EXPECT_EQ(t.read("fs/\xc3(made.c"), "made\n");

@@ -73,7 +73,7 @@ CommandBody add_apply(CLI::App& app, const GlobalOptions& /*global*/) {
         }
         source::OverlayTree overlay(*tree);
         auto run = check::run_series(series, overlay, in->options.engine(),
-                                     in->options.optional_patch_rule());
+                                     in->options.optional_patch_rule(), {.closest = false});
         if (!run) {
             return std::unexpected(run.error());
         }

@@ -62,7 +62,8 @@ std::optional<std::vector<Verdict>> derived_verdicts(const series::LoadedSeries&
 } // namespace
 
 Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::OverlayTree& overlay,
-                               const Engine& engine, bool optional_patch_rule) {
+                               const Engine& engine, bool optional_patch_rule,
+                               const patch::TreeApplyOptions& run) {
     SeriesRun out;
     for (const auto& sp : series.patches) {
         if (auto safe =
@@ -81,7 +82,7 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
         const patch::ApplyOptions options{engine.fuzz, sp.entry.reverse};
         auto result =
             patch::apply_patch(sp.patch, overlay, sp.entry.strip, options,
-                               sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine);
+                               sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine, run);
         if (!result) {
             return std::unexpected(result.error());
         }
@@ -172,10 +173,14 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
         report.policy = options.policy;
     }
 
+    // Every run reads the tree through one layer and shares one memo: each
+    // file is read and indexed once, however many policies run.
+    source::OverlayTree reads(tree);
+    patch::ApplyMemo memo;
     // The shown results never skip a patch: the report must say where every
     // hunk lands even when kernel.spec would quietly drop the file.
-    source::OverlayTree overlay(tree);
-    auto shown = run_series(series, overlay, report.shown, false);
+    source::OverlayTree overlay(static_cast<source::SourceTree&>(reads));
+    auto shown = run_series(series, overlay, report.shown, false, {.closest = true, .memo = &memo});
     if (!shown) {
         return std::unexpected(shown.error());
     }
@@ -185,8 +190,9 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
             runs.push_back(std::move(*same));
             continue;
         }
-        source::OverlayTree own(tree);
-        auto r = run_series(series, own, {p.engine, p.fuzz}, p.optional_patch_rule);
+        source::OverlayTree own(static_cast<source::SourceTree&>(reads));
+        auto r = run_series(series, own, {p.engine, p.fuzz}, p.optional_patch_rule,
+                            {.closest = false, .memo = &memo});
         if (!r) {
             return std::unexpected(r.error());
         }
@@ -209,7 +215,8 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
 Expected<Applied> apply_in_memory(const series::LoadedSeries& series, source::SourceTree& tree,
                                   const Options& options) {
     source::OverlayTree overlay(tree);
-    auto run = run_series(series, overlay, options.engine(), options.optional_patch_rule());
+    auto run = run_series(series, overlay, options.engine(), options.optional_patch_rule(),
+                          {.closest = false});
     if (!run) {
         return std::unexpected(run.error());
     }

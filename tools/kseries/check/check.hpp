@@ -79,14 +79,16 @@ struct Options {
 };
 
 // One program applying the whole series in order to `overlay`, as a build
-// would: later patches see what earlier ones left.
+// would: later patches see what earlier ones left. `run` says whether failed
+// hunks get their closest match and what is shared with other runs.
 struct SeriesRun {
     std::vector<patch::PatchResult> results; // empty for skipped patches
     std::vector<Verdict> verdicts;
 };
 [[nodiscard]] Expected<SeriesRun> run_series(const series::LoadedSeries& series,
                                              source::OverlayTree& overlay, const Engine& engine,
-                                             bool optional_patch_rule);
+                                             bool optional_patch_rule,
+                                             const patch::TreeApplyOptions& run = {});
 
 // The series applied in memory to `tree` under `options`, as a build would
 // (run_series on an overlay): each patch's verdict, and the files changed.

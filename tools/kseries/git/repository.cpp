@@ -56,7 +56,7 @@ public:
 
     // A commit's tree never changes: each path is read from the object
     // database once (checks read the same files under several policies).
-    [[nodiscard]] Expected<std::optional<std::string>> read(std::string_view path) override {
+    [[nodiscard]] Expected<source::Content> load(std::string_view path) override {
         if (const auto it = m_read.find(path); it != m_read.end()) {
             return it->second;
         }
@@ -70,7 +70,7 @@ public:
 private:
     // Walks the path one tree at a time, as DirectoryTree walks directories:
     // a symbolic link anywhere on the way is refused, never followed.
-    [[nodiscard]] Expected<std::optional<std::string>> read_uncached(std::string_view path) {
+    [[nodiscard]] Expected<source::Content> read_uncached(std::string_view path) {
         Tree current;
         const git_tree* tree = m_tree.get();
         std::string walked;
@@ -83,7 +83,7 @@ private:
             walked += walked.empty() ? part : "/" + part;
             const git_tree_entry* entry = git_tree_entry_byname(tree, part.c_str());
             if (entry == nullptr) {
-                return std::optional<std::string>{};
+                return source::Content{};
             }
             const git_filemode_t mode = git_tree_entry_filemode(entry);
             if (mode == GIT_FILEMODE_LINK) {
@@ -106,11 +106,11 @@ private:
                 }
                 const Blob blob(raw);
                 const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
-                return std::optional<std::string>(
+                return source::make_content(
                     std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get()))));
             }
             if (mode != GIT_FILEMODE_TREE) {
-                return std::optional<std::string>{};
+                return source::Content{};
             }
             git_tree* sub = nullptr;
             if (git_tree_lookup(&sub, m_repo.get(), git_tree_entry_id(entry)) != 0) {
@@ -126,7 +126,7 @@ private:
     SharedRepository m_repo;
     Tree m_tree;
     std::string m_label;
-    std::map<std::string, std::optional<std::string>, std::less<>> m_read;
+    std::map<std::string, source::Content, std::less<>> m_read;
 };
 
 Expected<std::unique_ptr<source::SourceTree>> commit_tree(const SharedRepository& repo,

@@ -113,7 +113,7 @@ Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
     // When they differ and this is no git rename or copy, patch uses the one
     // that exists, preferring the old name.
     if (has_old && has_new && targets.old_path != targets.new_path && !file.rename && !file.copy) {
-        auto old_file = tree.read(targets.old_path);
+        auto old_file = tree.load(targets.old_path);
         if (!old_file) {
             return std::unexpected(old_file.error());
         }
@@ -140,7 +140,7 @@ Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& 
             if (path->empty()) {
                 continue;
             }
-            if (auto read = tree.read(*path); !read) {
+            if (auto read = tree.load(*path); !read) {
                 return std::unexpected(
                     read.error().with_context(fmt::format("{}:{}", patch.name, file.line)));
             }
@@ -149,11 +149,24 @@ Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& 
     return {};
 }
 
+const LineIndex& ApplyMemo::index(const source::Content& content) {
+    auto& entry = m_indexes[content.get()];
+    if (!entry.index) {
+        entry.content = content;
+        entry.index = std::make_unique<LineIndex>(content ? std::string_view(*content)
+                                                          : std::string_view{});
+    }
+    return *entry.index;
+}
+
 Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree, int strip,
-                                  const ApplyOptions& options, Engine engine) {
+                                  const ApplyOptions& options, Engine engine,
+                                  const TreeApplyOptions& run) {
     if (engine == Engine::GitApply && options.reverse) {
         return fail(ErrorKind::Usage, "reverse application is modelled for GNU patch only");
     }
+    ApplyMemo own;
+    ApplyMemo& memo = run.memo != nullptr ? *run.memo : own;
     // Sections of one patch may patch the same file again: each reads what
     // the previous one left, in this staging layer.
     source::OverlayTree staging(static_cast<source::SourceTree&>(tree));
@@ -171,7 +184,7 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         const std::string& write_path = reverse ? targets->old_path : targets->new_path;
 
         // A creation reads the target too: an existing file is what patch checks.
-        auto input = staging.read(read_path.empty() ? write_path : read_path);
+        auto input = staging.load(read_path.empty() ? write_path : read_path);
         if (!input) {
             return std::unexpected(
                 input.error().with_context(fmt::format("{}:{}", patch.name, file.line)));
@@ -181,12 +194,13 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         r.path = write_path.empty() ? read_path : write_path;
         r.old_path = read_path.empty() ? r.path : read_path;
         r.file = &file;
-        const std::optional<std::string>& content = *input;
+        const source::Content& content = *input;
         const auto in = content ? std::optional<std::string_view>(*content) : std::nullopt;
-        // One index of the input serves the placement and every failed hunk.
-        const LineIndex index(in.value_or(std::string_view{}));
-        r.result = engine == Engine::GnuPatch ? apply_file(file, in, options, index)
-                                              : git_apply_file(file, in);
+        if (engine == Engine::GnuPatch) {
+            r.result = apply_file(file, in, options, memo.index(content));
+        } else {
+            r.result = git_apply_file(file, in);
+        }
 
         if (!file.old_blob.empty() && in.has_value() && !reverse) {
             r.base_matches = git::id_matches(git::blob_id(in.value()), file.old_blob);
@@ -194,19 +208,24 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         r.closest.reserve(r.result.hunks.size());
         for (std::size_t i = 0; i < r.result.hunks.size(); ++i) {
             const bool failed = r.result.hunks[i].status == HunkStatus::Failed;
-            r.closest.push_back(failed && in.has_value() ? closest_match(file.hunks[i], index)
-                                                         : std::nullopt);
+            r.closest.push_back(failed && run.closest && in.has_value()
+                                    ? closest_match(file.hunks[i], memo.index(content))
+                                    : std::nullopt);
         }
 
         const auto status = r.result.status;
         if (status == FileStatus::Applied || status == FileStatus::Failed ||
             status == FileStatus::NotDeleted) {
             if (r.result.removed) {
-                staging.write(r.path, std::nullopt);
+                staging.write(r.path, nullptr);
             } else {
-                staging.write(r.path, r.result.content);
+                // Unchanged bytes stay the same content: nothing is copied.
+                const bool same = content && r.result.content == *content;
+                staging.write(r.path, same ? content
+                                           : source::make_content(std::move(r.result.content)));
+                r.result.content.clear();
                 if (file.rename && !reverse && r.old_path != r.path) {
-                    staging.write(r.old_path, std::nullopt);
+                    staging.write(r.old_path, nullptr);
                 }
                 if (const auto& mode = reverse ? file.old_mode : file.new_mode; !mode.empty()) {
                     staging.set_mode(r.path, stated_mode(mode, engine));

@@ -4,7 +4,9 @@
 // see it. Nothing here touches the disk; DirectoryTree::commit() does.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <kseries/patch/apply.hpp>
@@ -19,6 +21,8 @@ struct TreeFileResult {
     std::string path;     // the file patched (the new name for renames and copies)
     std::string old_path; // the file read; differs from path for renames and copies
     const FilePatch* file = nullptr;
+    // The engine's result; its content has moved into the tree (read it
+    // there: the overlay holds what the file is now).
     FileResult result;
     // For each hunk that failed, where it comes closest in the file it was
     // applied to; nullopt for the others.
@@ -57,11 +61,36 @@ enum class Engine {
 [[nodiscard]] Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& tree,
                                            Engine engine = Engine::GnuPatch);
 
+// What applying derives from a file's bytes, kept for every later call over
+// the same bytes: the patches of a series and each policy's run of a check
+// read mostly the same contents, and each is split into lines and indexed
+// once. The memo holds the contents it indexed, so they outlive it.
+class ApplyMemo {
+public:
+    [[nodiscard]] const LineIndex& index(const source::Content& content);
+
+private:
+    struct Entry {
+        source::Content content;
+        std::unique_ptr<LineIndex> index;
+    };
+    std::unordered_map<const std::string*, Entry> m_indexes;
+};
+
+struct TreeApplyOptions {
+    // Find where each failed hunk comes closest: a report shows it; a run
+    // that only decides a verdict does not need it.
+    bool closest = true;
+    // Shared with other calls; nullptr: this call indexes what it reads.
+    ApplyMemo* memo = nullptr;
+};
+
 // Applies `patch` to `tree`; the overlay receives the content each file has
 // afterwards, as the engine's program would leave it. Files GNU patch finds
 // reversed, missing or already present stay as they are.
 [[nodiscard]] Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
                                                 int strip, const ApplyOptions& options,
-                                                Engine engine = Engine::GnuPatch);
+                                                Engine engine = Engine::GnuPatch,
+                                                const TreeApplyOptions& run = {});
 
 } // namespace kseries::patch

@@ -272,8 +272,8 @@ Expected<Result> carry(const series::LoadedVersion& from, source::OverlayTree& o
                 out.text = std::move(*text);
                 for (const auto& f : out.files) {
                     overlay.write(f.path, f.file->deletes()
-                                              ? std::nullopt
-                                              : std::optional<std::string>(f.placement.content));
+                                              ? nullptr
+                                              : source::make_content(f.placement.content));
                 }
             } else {
                 out.fate = PatchFate::Stopped;

@@ -175,13 +175,13 @@ Expected<Workspace> Workspace::create(const fs::path& dir, const Request& reques
     std::vector<source::FileChange> files;
     for (const auto& p : ws.decided) {
         if (p.fate == PatchFate::Carried) {
-            files.push_back({"done/" + p.name, p.text});
+            files.push_back({"done/" + p.name, source::make_content(p.text)});
         }
     }
     for (const auto& f : stopped.files) {
         ws.files.push_back(f.path);
         if (f.before) {
-            files.push_back({"orig/" + f.path, *f.before});
+            files.push_back({"orig/" + f.path, source::make_content(*f.before)});
         }
         std::string shown = f.placement.content;
         for (std::size_t i = f.placement.hunks.size(); i-- > 0;) {
@@ -189,12 +189,13 @@ Expected<Workspace> Workspace::create(const fs::path& dir, const Request& reques
                 shown = with_conflict(shown, f.file->hunks[i], stopped.name);
             }
         }
-        files.push_back({"tree/" + f.path, shown});
+        files.push_back({"tree/" + f.path, source::make_content(std::move(shown))});
     }
-    files.push_back({stopped.name + ".rej", rejects(stopped)});
-    files.push_back({stopped.name + ".header", stopped.header});
-    files.push_back({"SUMMARY", summary(request, result, dir, context)});
-    files.push_back({"state.json", state_json(request, ws.decided, ws.stopped, ws.files)});
+    files.push_back({stopped.name + ".rej", source::make_content(rejects(stopped))});
+    files.push_back({stopped.name + ".header", source::make_content(stopped.header)});
+    files.push_back({"SUMMARY", source::make_content(summary(request, result, dir, context))});
+    files.push_back(
+        {"state.json", source::make_content(state_json(request, ws.decided, ws.stopped, ws.files))});
 
     const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
     std::string temp = (parent / fmt::format(".{}.tmp-XXXXXX", dir.filename().string())).string();

@@ -67,7 +67,7 @@ public:
 
     [[nodiscard]] std::string describe() const override { return m_label; }
 
-    [[nodiscard]] Expected<std::optional<std::string>> read(std::string_view path) override {
+    [[nodiscard]] Expected<Content> load(std::string_view path) override {
         if (!m_wanted.contains(path)) {
             return fail(ErrorKind::Internal,
                         fmt::format("{} was not loaded from {} (only the files a series touches "
@@ -83,9 +83,9 @@ public:
             }
         }
         if (const auto it = m_files.find(path); it != m_files.end()) {
-            return std::optional<std::string>(it->second);
+            return it->second;
         }
-        return std::optional<std::string>{};
+        return Content{};
     }
 
     [[nodiscard]] bool wants(std::string_view path) const { return m_wanted.contains(path); }
@@ -101,7 +101,7 @@ public:
     // rpmbuild's %prep extract it: the last copy is the one that lands.
     void add_file(std::string path, std::string data) {
         m_links.erase(path);
-        m_files.insert_or_assign(std::move(path), std::move(data));
+        m_files.insert_or_assign(std::move(path), make_content(std::move(data)));
     }
     void add_link(std::string path, std::string target) {
         m_files.erase(path);
@@ -116,7 +116,7 @@ public:
 private:
     std::string m_label;
     WantedPaths m_wanted;
-    std::map<std::string, std::string, std::less<>> m_files;
+    std::map<std::string, Content, std::less<>> m_files;
     std::map<std::string, std::string, std::less<>> m_links;
 };
 

@@ -488,14 +488,14 @@ Expected<std::optional<DirectoryTree::Parent>> DirectoryTree::open_parent(std::s
     return std::optional<Parent>(std::move(parent));
 }
 
-Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) {
+Expected<Content> DirectoryTree::load(std::string_view path) {
     auto parent = open_parent(path, Create::No);
     if (!parent) {
         return std::unexpected(parent.error());
     }
     const std::optional<Parent>& found = *parent;
     if (!found) {
-        return std::optional<std::string>{};
+        return Content{};
     }
     const Parent& p = *found;
     // Non-blocking: a FIFO must not hang the open before fstat refuses it.
@@ -510,7 +510,7 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
                                     path, describe()));
         }
         if (err == ENOENT) {
-            return std::optional<std::string>{};
+            return Content{};
         }
         return fail(ErrorKind::Io,
                     fmt::format("cannot read {} in {}: {}", path, describe(), errno_text(err)));
@@ -520,28 +520,36 @@ Expected<std::optional<std::string>> DirectoryTree::read(std::string_view path) 
         return fail(ErrorKind::Unsafe, fmt::format("refusing '{}' in {}: not a regular file", path, describe()));
     }
     note_input(st);
+    // One read of the size fstat gave plus a byte, so that a file that grew
+    // meanwhile is seen and read whole; the buffer is never zero-filled.
     std::string data;
-    data.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t want = static_cast<std::size_t>(st.st_size) + 1;
     std::size_t got = 0;
-    while (true) {
-        if (got == data.size()) {
-            data.resize(data.size() + 4096);
-        }
-        const ssize_t n = ::read(fd.get(), data.data() + got, data.size() - got);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
+    int err = 0;
+    bool eof = false;
+    while (!eof) {
+        data.resize_and_overwrite(want, [&](char* buf, std::size_t room) {
+            while (got < room) {
+                const ssize_t n = ::read(fd.get(), buf + got, room - got);
+                if (n < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (n <= 0) {
+                    err = n < 0 ? errno : 0;
+                    eof = true;
+                    break;
+                }
+                got += static_cast<std::size_t>(n);
             }
-            return fail(ErrorKind::Io, fmt::format("cannot read {} in {}: {}", path, describe(),
-                                                   errno_text(errno)));
-        }
-        if (n == 0) {
-            break;
-        }
-        got += static_cast<std::size_t>(n);
+            return got;
+        });
+        want *= 2;
     }
-    data.resize(got);
-    return std::optional<std::string>(std::move(data));
+    if (err != 0) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot read {} in {}: {}", path, describe(), errno_text(err)));
+    }
+    return make_content(std::move(data));
 }
 
 Expected<void> DirectoryTree::commit(const std::vector<FileChange>& changes) {

@@ -19,7 +19,7 @@ public:
     [[nodiscard]] static Expected<std::unique_ptr<DirectoryTree>>
     open(const std::filesystem::path& root);
 
-    [[nodiscard]] Expected<std::optional<std::string>> read(std::string_view path) override;
+    [[nodiscard]] Expected<Content> load(std::string_view path) override;
     [[nodiscard]] std::string describe() const override { return m_root.string(); }
 
     // Takes the tree's write lock (flock on its directory; waits, after

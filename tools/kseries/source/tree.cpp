@@ -4,14 +4,36 @@
 
 namespace kseries::source {
 
-Expected<std::optional<std::string>> OverlayTree::read(std::string_view path) {
+Expected<std::optional<std::string>> SourceTree::read(std::string_view path) {
+    auto content = load(path);
+    if (!content) {
+        return std::unexpected(content.error());
+    }
+    if (!*content) {
+        return std::optional<std::string>{};
+    }
+    return std::optional<std::string>(**content);
+}
+
+Expected<Content> OverlayTree::load(std::string_view path) {
     if (const auto it = m_files.find(path); it != m_files.end()) {
         return it->second;
     }
-    return m_base.read(path);
+    return load_base(path);
 }
 
-void OverlayTree::write(const std::string& path, std::optional<std::string> content) {
+Expected<Content> OverlayTree::load_base(std::string_view path) {
+    if (const auto it = m_base_reads.find(path); it != m_base_reads.end()) {
+        return it->second;
+    }
+    auto content = m_base.load(path);
+    if (content) {
+        m_base_reads.emplace(std::string(path), *content);
+    }
+    return content;
+}
+
+void OverlayTree::write(const std::string& path, Content content) {
     m_files.insert_or_assign(path, std::move(content));
 }
 
@@ -22,16 +44,17 @@ void OverlayTree::set_mode(const std::string& path, FileMode mode) {
 Expected<std::vector<FileChange>> OverlayTree::changes() {
     std::vector<FileChange> out;
     auto add = [&](const std::string& path) -> Expected<void> {
-        auto base = m_base.read(path);
+        auto base = load_base(path);
         if (!base) {
             return std::unexpected(base.error());
         }
         const auto written = m_files.find(path);
-        const auto content = written != m_files.end() ? written->second : *base;
+        const Content& content = written != m_files.end() ? written->second : *base;
         const auto mode = m_modes.find(path);
+        const bool same = content == *base || (content && *base && *content == **base);
         if (content && mode != m_modes.end()) {
             out.push_back({path, content, mode->second});
-        } else if (*base != content) {
+        } else if (!same) {
             out.push_back({path, content});
         }
         return {};
