@@ -95,7 +95,7 @@ TEST(PatchParser, reads_diff_ru_with_timestamps) {
     EXPECT_EQ(h.prefix_context(), 3);
     EXPECT_EQ(h.suffix_context(), 3);
     EXPECT_EQ(h.lines[3].kind, LineKind::Added);
-    EXPECT_EQ(h.lines[3].text, "\t\tif (error == -EOPNOTSUPP) {\n");
+    EXPECT_EQ(h.lines[3].text(), "\t\tif (error == -EOPNOTSUPP) {\n");
 }
 
 TEST(PatchParser, reads_format_patch_mail_and_git_headers) {
@@ -172,14 +172,14 @@ TEST(PatchParser, accepts_zero_length_ranges_and_empty_context_lines) {
     const auto& h = p->files[0].hunks;
     EXPECT_EQ(h[0].old_count, 0);
     EXPECT_EQ(h[1].lines[1].kind, LineKind::Context);
-    EXPECT_EQ(h[1].lines[1].text, "\n");
+    EXPECT_EQ(h[1].lines[1].text(), "\n");
 }
 
 TEST(PatchParser, keeps_crlf_bytes_in_lines) {
     const std::string text = "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\r\n+b\r\n";
     auto p = parse(text, "crlf.patch");
     ASSERT_TRUE(p) << p.error().to_string();
-    EXPECT_EQ(p->files[0].hunks[0].lines[0].text, "a\r\n");
+    EXPECT_EQ(p->files[0].hunks[0].lines[0].text(), "a\r\n");
     EXPECT_FALSE(p->files[0].strip_trailing_cr);
 }
 
@@ -188,7 +188,7 @@ TEST(PatchParser, strips_cr_like_gnu_patch_when_headers_are_crlf) {
     auto p = parse(text, "crlf.patch");
     ASSERT_TRUE(p) << p.error().to_string();
     EXPECT_TRUE(p->files[0].strip_trailing_cr);
-    EXPECT_EQ(p->files[0].hunks[0].lines[0].text, "a\n");
+    EXPECT_EQ(p->files[0].hunks[0].lines[0].text(), "a\n");
 }
 
 TEST(PatchParser, reads_quoted_git_names) {

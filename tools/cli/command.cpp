@@ -139,12 +139,9 @@ Expected<SeriesJob::Loaded> SeriesJob::load() const {
             return fail(ErrorKind::Usage, "--release picks a version of a series store: give "
                                           "--series series/NAME");
         }
-        return Loaded{*options,
-                      selection->versions().front().series,
-                      source.label(),
-                      std::move(*dir),
-                      std::nullopt,
-                      selection->versions().front().meta};
+        auto only = std::move(*selection).take(selection->versions().front());
+        return Loaded{*options,     std::move(only.series), source.label(),
+                      std::move(*dir), std::nullopt,        std::move(only.meta)};
     }
     auto rel = tree_release(release, **dir, tree);
     if (!rel) {
@@ -160,12 +157,13 @@ Expected<SeriesJob::Loaded> SeriesJob::load() const {
                         (selection->store()->dir() / "index.toml").string(), source.label()));
     }
     report::ReleaseNote note{*rel, pick.version->name, selection->pick_words(pick)};
+    auto picked = std::move(*selection).take(*pick.version);
     return Loaded{*options,
-                  pick.version->series,
-                  fmt::format("{}/{}", source.label(), pick.version->name),
+                  std::move(picked.series),
+                  fmt::format("{}/{}", source.label(), picked.name),
                   std::move(*dir),
                   std::move(note),
-                  pick.version->meta};
+                  std::move(picked.meta)};
 }
 
 std::string PatchSource::label() const {

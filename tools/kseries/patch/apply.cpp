@@ -54,6 +54,8 @@ GnuHunk to_gnu(const Hunk& hunk) {
     g.newfirst = hunk.new_start + (hunk.new_count == 0 ? 1 : 0);
     g.prefix_context = hunk.prefix_context();
     g.suffix_context = hunk.suffix_context();
+    g.old_lines.reserve(hunk.lines.size());
+    g.new_lines.reserve(hunk.lines.size());
     for (const auto& l : hunk.lines) {
         if (l.on_old_side()) {
             g.old_lines.push_back({l.kind == LineKind::Context ? ' ' : '-', l.old_text()});

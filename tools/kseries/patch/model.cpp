@@ -62,11 +62,11 @@ bool is_epoch(std::string_view ts) {
 } // namespace
 
 std::string_view HunkLine::old_text() const {
-    return without_newline(text, old_no_newline);
+    return without_newline(text(), old_no_newline);
 }
 
 std::string_view HunkLine::new_text() const {
-    return without_newline(text, new_no_newline);
+    return without_newline(text(), new_no_newline);
 }
 
 long Hunk::prefix_context() const {

@@ -22,13 +22,22 @@ struct HunkLine {
     std::string raw;
     // A following "\ No newline at end of file" line, exactly as written.
     std::string marker;
-    // The content as it appears in the file, with its terminator. A bare
-    // "\n" in a hunk body is an empty context line whose ' ' was eaten (GNU
-    // patch and git apply both accept it), so the prefix is not always 1 byte.
-    std::string text;
+    // The content when it is not `raw` less its prefix: a CRLF line of a
+    // patch whose CRs are stripped holds it here, with LF. Empty otherwise.
+    std::string folded;
+    // The prefix's length in `raw`. A bare "\n" in a hunk body is an empty
+    // context line whose ' ' was eaten (GNU patch and git apply both accept
+    // it), so the prefix is not always 1 byte.
+    unsigned char prefix = 1;
     // The marker removes the terminator on the side(s) it belongs to.
     bool old_no_newline = false;
     bool new_no_newline = false;
+
+    // The content as it appears in the file, with its terminator (a view of
+    // `raw`, so a patch of many lines holds each line's bytes once).
+    [[nodiscard]] std::string_view text() const {
+        return folded.empty() ? std::string_view(raw).substr(prefix) : std::string_view(folded);
+    }
 
     [[nodiscard]] bool on_old_side() const { return kind != LineKind::Added; }
     [[nodiscard]] bool on_new_side() const { return kind != LineKind::Removed; }

@@ -502,6 +502,7 @@ Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
             body.remove_prefix(1);
         } else if (first == '\n' || first == '\t' || (file.strip_trailing_cr && raw == "\r\n")) {
             line.kind = LineKind::Context; // the leading space was eaten
+            line.prefix = 0;
         } else if (is_hunk_header(raw) || section_start(m_pos)) {
             return error(m_pos, fmt::format("hunk ends {} old and {} new lines early ({})",
                                             old_left, new_left, counts()));
@@ -515,9 +516,8 @@ Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
                                             "lines than {}",
                                             old_left == 0 ? "old" : "new", counts()));
         }
-        line.text = std::string(body);
-        if (file.strip_trailing_cr && line.text.ends_with("\r\n")) {
-            line.text.erase(line.text.size() - 2, 1);
+        if (file.strip_trailing_cr && body.ends_with("\r\n")) {
+            line.folded = std::string(body.substr(0, body.size() - 2)) + '\n';
         }
         if (line.on_old_side()) {
             --old_left;

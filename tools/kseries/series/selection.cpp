@@ -79,6 +79,11 @@ Selection Selection::single(LoadedSeries series, std::string name) {
     return sel;
 }
 
+LoadedVersion Selection::take(const LoadedVersion& chosen) && {
+    const auto at = static_cast<std::size_t>(&chosen - m_versions.data());
+    return std::move(m_versions.at(at));
+}
+
 Selection::Pick Selection::pick(const kernel::Release& release) const {
     if (!m_mapped) {
         return {&m_versions.front(), nullptr};

@@ -37,6 +37,9 @@ public:
     // True when each release gets its version from the mapping.
     [[nodiscard]] bool mapped() const { return m_mapped; }
     [[nodiscard]] const std::vector<LoadedVersion>& versions() const { return m_versions; }
+    // One of versions(), moved out (a patch of many hunks is not copied);
+    // the selection is spent.
+    [[nodiscard]] LoadedVersion take(const LoadedVersion& chosen) &&;
 
     struct Pick {
         const LoadedVersion* version = nullptr; // nullptr: no version maps the release
