@@ -22,13 +22,41 @@ Verdict verdict_of(const std::vector<patch::TreeFileResult>& files) {
     return all_applied ? Verdict::Applies : all_reversed ? Verdict::AlreadyApplied : Verdict::Fails;
 }
 
-// The verdicts of `policy`, when the shown run already decides them: the
-// same program at the same fuzz, or GNU patch at a lower fuzz when the
-// shown run placed every hunk of every patch with no more fuzz than that
-// (GNU patch tries each fuzz level in turn, lowest first, so a lower -F
-// finds the same places). nullopt when the policy must run on its own.
+// GNU patch tries each fuzz level in turn, lowest first, and a lower -F
+// searches a subset of the places a higher one does. So GNU patch at
+// `fuzz` gives exactly the results of `run` (the same program at a higher
+// fuzz) when every hunk of `run` failed unplaced, or was placed or found
+// reversed with no more fuzz than that: each hunk then meets the same file.
+bool same_at_fuzz(const SeriesRun& run, long fuzz) {
+    for (const auto& r : run.results) {
+        for (const auto& f : r.files) {
+            if (f.result.status == patch::FileStatus::Reversed) {
+                if (f.result.reversed_fuzz > fuzz) {
+                    return false;
+                }
+                continue;
+            }
+            for (const auto& h : f.result.hunks) {
+                if (h.status == patch::HunkStatus::Applied && h.fuzz > fuzz) {
+                    return false;
+                }
+                // Placed, then refused as misordered: at which fuzz it was
+                // placed is not recorded.
+                if (h.status == patch::HunkStatus::Failed && h.where != 0) {
+                    return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
+// The verdicts of `policy`, when `run` (under `engine`, no patch skipped)
+// already decides them: the same program at the same fuzz, or GNU patch at
+// a lower fuzz that same_at_fuzz() allows. nullopt when the policy must run
+// on its own.
 std::optional<std::vector<Verdict>> derived_verdicts(const series::LoadedSeries& series,
-                                                     const SeriesRun& shown, const Engine& engine,
+                                                     const SeriesRun& run, const Engine& engine,
                                                      const Policy& policy) {
     const bool rule_matters =
         policy.optional_patch_rule &&
@@ -39,24 +67,13 @@ std::optional<std::vector<Verdict>> derived_verdicts(const series::LoadedSeries&
         return std::nullopt;
     }
     if (engine.fuzz == policy.fuzz) {
-        return shown.verdicts;
+        return run.verdicts;
     }
-    if (policy.engine != patch::Engine::GnuPatch || engine.fuzz < policy.fuzz) {
+    if (policy.engine != patch::Engine::GnuPatch || engine.fuzz < policy.fuzz ||
+        !same_at_fuzz(run, policy.fuzz)) {
         return std::nullopt;
     }
-    for (const auto& r : shown.results) {
-        for (const auto& f : r.files) {
-            if (f.result.status != patch::FileStatus::Applied) {
-                return std::nullopt;
-            }
-            for (const auto& h : f.result.hunks) {
-                if (h.fuzz > policy.fuzz) {
-                    return std::nullopt;
-                }
-            }
-        }
-    }
-    return shown.verdicts;
+    return run.verdicts;
 }
 
 } // namespace
@@ -177,22 +194,49 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     // file is read and indexed once, however many policies run.
     source::OverlayTree reads(tree);
     patch::ApplyMemo memo;
+    const auto run_one = [&](const Engine& engine, bool rule, bool closest) {
+        source::OverlayTree own(static_cast<source::SourceTree&>(reads));
+        return run_series(series, own, engine, rule, {.closest = closest, .memo = &memo});
+    };
+    const bool shown_gnu = report.shown.engine == patch::Engine::GnuPatch;
+
+    // GNU patch at the highest fuzz any result needs runs first: the runs at
+    // a lower fuzz (the shown one among them) usually follow from it.
+    long widest_fuzz = shown_gnu ? report.shown.fuzz : -1;
+    for (const auto& p : all_policies()) {
+        if (p.engine == patch::Engine::GnuPatch) {
+            widest_fuzz = std::max(widest_fuzz, p.fuzz);
+        }
+    }
+    const Engine widest_engine{patch::Engine::GnuPatch, widest_fuzz};
+    auto widest = run_one(widest_engine, false, shown_gnu);
+    if (!widest) {
+        return std::unexpected(widest.error());
+    }
     // The shown results never skip a patch: the report must say where every
     // hunk lands even when kernel.spec would quietly drop the file.
-    source::OverlayTree overlay(static_cast<source::SourceTree&>(reads));
-    auto shown = run_series(series, overlay, report.shown, false, {.closest = true, .memo = &memo});
-    if (!shown) {
-        return std::unexpected(shown.error());
+    const bool shown_is_widest =
+        shown_gnu && (report.shown.fuzz == widest_fuzz || same_at_fuzz(*widest, report.shown.fuzz));
+    Expected<SeriesRun> own_shown = SeriesRun{};
+    if (!shown_is_widest) {
+        own_shown = run_one(report.shown, false, true);
+        if (!own_shown) {
+            return std::unexpected(own_shown.error());
+        }
     }
+    SeriesRun& shown = shown_is_widest ? *widest : *own_shown;
+
     std::vector<std::vector<Verdict>> runs;
     for (const auto& p : all_policies()) {
-        if (auto same = derived_verdicts(series, *shown, report.shown, p)) {
+        auto same = derived_verdicts(series, *widest, widest_engine, p);
+        if (!same) {
+            same = derived_verdicts(series, shown, report.shown, p);
+        }
+        if (same) {
             runs.push_back(std::move(*same));
             continue;
         }
-        source::OverlayTree own(static_cast<source::SourceTree&>(reads));
-        auto r = run_series(series, own, {p.engine, p.fuzz}, p.optional_patch_rule,
-                            {.closest = false, .memo = &memo});
+        auto r = run_one({p.engine, p.fuzz}, p.optional_patch_rule, false);
         if (!r) {
             return std::unexpected(r.error());
         }
@@ -202,7 +246,7 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     for (std::size_t i = 0; i < series.patches.size(); ++i) {
         PatchReport pr;
         pr.patch = &series.patches[i];
-        pr.files = std::move(shown->results[i].files);
+        pr.files = std::move(shown.results[i].files);
         for (std::size_t k = 0; k < runs.size(); ++k) {
             pr.verdicts[k] = runs[k][i];
         }

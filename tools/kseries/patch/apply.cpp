@@ -351,6 +351,7 @@ void FileApplier::run(std::vector<GnuHunk>& hunks, FileResult& result) {
                     if (where != 0) {
                         skip_rest = true;
                         result.status = FileStatus::Reversed;
+                        result.reversed_fuzz = fuzz;
                         apply_anyway = true;
                         --fuzz;
                         where = 0;

@@ -58,6 +58,9 @@ struct FileResult {
     // itself when nothing was applied.
     std::string content;
     bool removed = false; // a deletion patch that emptied the file
+    // For a file found reversed: the fuzz at which its first hunk applied
+    // reversed (GNU patch tries each fuzz level forward, then reversed).
+    long reversed_fuzz = 0;
 };
 
 // Applies `file`'s hunks to `input` (nullopt: the file does not exist).

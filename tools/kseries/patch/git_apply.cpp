@@ -1,9 +1,9 @@
 #include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <kseries/patch/git_apply.hpp>
-#include <kseries/util/text.hpp>
 
 namespace kseries::patch {
 
@@ -23,7 +23,7 @@ struct ImageLine {
 // hunks x lines).
 class Image {
 public:
-    explicit Image(const std::vector<std::string_view>& lines) {
+    explicit Image(std::span<const std::string_view> lines) {
         m_buf.reserve(lines.size() + 64);
         for (const auto line : lines) {
             m_buf.push_back({line, false});
@@ -193,6 +193,12 @@ long find_pos(const Image& img, const Fragment& f, long line, bool match_beginni
 } // namespace
 
 FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view> input) {
+    const LineIndex index(input.value_or(std::string_view{}));
+    return git_apply_file(file, input, index);
+}
+
+FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view> input,
+                          const LineIndex& index) {
     FileResult result;
     auto all_failed = [&](FileStatus status) {
         result.status = status;
@@ -222,7 +228,7 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
         return all_failed(FileStatus::AlreadyExists);
     }
 
-    Image img(text::split_lines(input.value_or(std::string_view{})));
+    Image img(index.lines());
     for (const auto& h : file.hunks) {
         const Fragment f = to_fragment(h);
         const bool match_beginning = f.oldpos == 0 || f.oldpos == 1;

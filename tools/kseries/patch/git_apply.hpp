@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include <kseries/patch/apply.hpp>
+#include <kseries/patch/line_index.hpp>
 #include <kseries/patch/model.hpp>
 
 namespace kseries::patch {
@@ -19,5 +20,10 @@ namespace kseries::patch {
 // line the hunk states; `fuzz` is always 0.
 [[nodiscard]] FileResult git_apply_file(const FilePatch& file,
                                         std::optional<std::string_view> input);
+// The same with `input`'s lines already split (`index` is of *input, or of
+// nothing when input is nullopt), shared with the other runs over it.
+[[nodiscard]] FileResult git_apply_file(const FilePatch& file,
+                                        std::optional<std::string_view> input,
+                                        const LineIndex& index);
 
 } // namespace kseries::patch

@@ -27,6 +27,9 @@ public:
         return m_lines[static_cast<std::size_t>(line - 1)];
     }
 
+    // Every line, in order (line n is lines()[n - 1]).
+    [[nodiscard]] std::span<const std::string_view> lines() const { return m_lines; }
+
     // The lines (1-based, ascending) equal to `text`; empty when none is.
     [[nodiscard]] std::span<const long> positions(std::string_view text) const;
 

@@ -199,7 +199,7 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         if (engine == Engine::GnuPatch) {
             r.result = apply_file(file, in, options, memo.index(content));
         } else {
-            r.result = git_apply_file(file, in);
+            r.result = git_apply_file(file, in, memo.index(content));
         }
 
         if (!file.old_blob.empty() && in.has_value() && !reverse) {
