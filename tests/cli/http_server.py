@@ -14,6 +14,8 @@ case is just a URL in a test catalog:
   /wrong/FILE     the file with bytes changed in its middle (same size)
   /slow/FILE      normally, in 16 pieces with pauses between them
   /redirect-file/FILE  302 to file:///etc/passwd
+  /endless/FILE   200 with no Content-Length, then the file over and over
+                  until the client hangs up (a server that never stops)
 
 It exits by itself when the process that started it is gone, so that a test
 killed before its trap runs (a CTest timeout) leaves no server behind.
@@ -63,6 +65,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             data = read_file(self.server.root, name)
         except OSError:
             self.send_error(404)
+            return
+        if mode == "endless":
+            self.send_response(200)
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(data)
+            except OSError:
+                pass
+            self.close_connection = True
             return
         if mode == "wrong":
             middle = len(data) // 2

@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     std::filesystem::remove_all(out);
     std::filesystem::create_directory(out);
-    auto names = source::extract_srpm(input, out, 1 << 20);
+    auto names = source::extract_srpm(input, out, {1 << 20, 1 << 20});
     std::size_t count = 0;
     for (const auto& e : std::filesystem::directory_iterator(out)) {
         if (!e.is_regular_file() || e.is_symlink()) {

@@ -101,18 +101,30 @@ TEST(SourceArchive, extract_srpm_unpacks_plain_files) {
                         {}});
     ASSERT_TRUE(r && r->ok());
     std::filesystem::create_directory(t.path() / "out");
-    auto names = source::extract_srpm(t.path() / "ok.cpio", t.path() / "out", 1 << 20);
+    auto names = source::extract_srpm(t.path() / "ok.cpio", t.path() / "out", {1 << 20, 1 << 20});
     ASSERT_TRUE(names) << names.error().to_string();
     EXPECT_EQ(*names, (std::vector<std::string>{"kernel.spec", "linux.tar.xz"}));
     EXPECT_EQ(t.read("out/linux.tar.xz"), "tarball");
     // Too big for the budget: refused, naming the member.
     std::filesystem::remove_all(t.path() / "out");
     std::filesystem::create_directory(t.path() / "out");
-    auto big = source::extract_srpm(t.path() / "ok.cpio", t.path() / "out", 15);
+    auto big = source::extract_srpm(t.path() / "ok.cpio", t.path() / "out", {15, 1 << 20});
     ASSERT_FALSE(big);
     EXPECT_EQ(big.error().kind(), ErrorKind::Unsafe);
-    EXPECT_NE(big.error().message().find("'linux.tar.xz' claims 7 bytes"), std::string::npos)
+    EXPECT_NE(big.error().message().find("member 'linux.tar.xz' claims 7 bytes, past the 15 bytes "
+                                         "cap on the whole payload (--max-expanded-size"),
+              std::string::npos)
         << big.error().to_string();
+    // One member past the per-member cap: refused, naming the member and the option.
+    std::filesystem::remove_all(t.path() / "out");
+    std::filesystem::create_directory(t.path() / "out");
+    auto member = source::extract_srpm(t.path() / "ok.cpio", t.path() / "out", {1 << 20, 10});
+    ASSERT_FALSE(member);
+    EXPECT_EQ(member.error().kind(), ErrorKind::Unsafe);
+    EXPECT_NE(member.error().message().find("member 'kernel.spec' claims 13 bytes, past the 10 "
+                                            "bytes per-member cap (--max-member-size"),
+              std::string::npos)
+        << member.error().to_string();
 }
 
 TEST(SourceArchive, extract_srpm_refuses_links_directories_and_dotdot) {
@@ -129,7 +141,7 @@ TEST(SourceArchive, extract_srpm_refuses_links_directories_and_dotdot) {
                             t.path() / "in",
                             {}});
         ASSERT_TRUE(r && r->ok()) << r->err;
-        auto names = source::extract_srpm(t.path() / "x.cpio", t.path() / "out", 1 << 20);
+        auto names = source::extract_srpm(t.path() / "x.cpio", t.path() / "out", {1 << 20, 1 << 20});
         ASSERT_FALSE(names) << members;
         EXPECT_EQ(names.error().kind(), ErrorKind::Unsafe);
         EXPECT_NE(names.error().message().find(expect), std::string::npos)

@@ -235,7 +235,7 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
     }
 
     step(fmt::format("unpacking {}", request.kernel_srpm.filename().string()));
-    auto names = source::extract_srpm(request.kernel_srpm, tools.sources, request.max_payload);
+    auto names = source::extract_srpm(request.kernel_srpm, tools.sources);
     if (!names) {
         return std::unexpected(names.error());
     }

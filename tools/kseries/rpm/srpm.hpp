@@ -47,7 +47,6 @@ struct SrpmRequest {
     // With `prep`: the files the series changes (path in the kernel tree ->
     // contents after the series), which %prep must leave exactly so.
     std::map<std::string, std::string> expected_files;
-    std::uint64_t max_payload = std::uint64_t{8} << 30;
 };
 
 struct SrpmResult {

@@ -391,19 +391,22 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
 namespace {
 
 // Writes the current member's data to a new file `path`: created
-// exclusively (O_EXCL | O_NOFOLLOW), counted against `budget`, then given
+// exclusively (O_EXCL | O_NOFOLLOW), counted against the caps, then given
 // the member's permission bits and modification time. rpmbuild -bs records
 // both from the disk, and kernel specs run their helper scripts directly
 // (`./generate_all_configs.sh`), so a lost execute bit breaks %prep. The
 // mode is set with fchmod, which the umask does not touch.
 Expected<void> write_member(archive* a, archive_entry* entry, const std::filesystem::path& path,
-                            const std::string& what, std::uint64_t& budget) {
+                            const std::string& label, const std::string& name,
+                            const ArchiveLimits& caps, std::uint64_t& expanded) {
+    const std::string what = fmt::format("{}: {}", label, name);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         return fail(ErrorKind::Io, fmt::format("{}: cannot create {}: {}", what, path.string(),
                                                std::strerror(errno)));
     }
     std::vector<char> buf(1 << 16);
+    std::uint64_t member = 0;
     Expected<void> result;
     while (result) {
         const la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
@@ -414,14 +417,22 @@ Expected<void> write_member(archive* a, archive_entry* entry, const std::filesys
         if (n == 0) {
             break;
         }
-        if (static_cast<std::uint64_t>(n) > budget) {
+        member += static_cast<std::uint64_t>(n);
+        expanded += static_cast<std::uint64_t>(n);
+        if (member > caps.max_member) {
             result = fail(ErrorKind::Unsafe,
-                          fmt::format("{}: the payload is larger than kseries unpacks ({} MiB in "
-                                      "all); a kernel SRPM is a few hundred MiB",
-                                      what, (budget + static_cast<std::uint64_t>(n)) >> 20));
+                          fmt::format("{}: member '{}' expands past the {} per-member cap "
+                                      "(--max-member-size to raise it)",
+                                      label, name, size_text(caps.max_member)));
             break;
         }
-        budget -= static_cast<std::uint64_t>(n);
+        if (expanded > caps.max_expanded) {
+            result = fail(ErrorKind::Unsafe,
+                          fmt::format("{} expands past the {} cap (--max-expanded-size to raise "
+                                      "it)",
+                                      label, size_text(caps.max_expanded)));
+            break;
+        }
         for (la_ssize_t done = 0; done < n;) {
             const ssize_t w = ::write(fd, buf.data() + done, static_cast<std::size_t>(n - done));
             if (w < 0) {
@@ -459,7 +470,7 @@ Expected<void> write_member(archive* a, archive_entry* entry, const std::filesys
 
 Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& file,
                                                 const std::filesystem::path& dest,
-                                                std::uint64_t max_bytes) {
+                                                const ArchiveLimits& caps) {
     const std::string label = "SRPM " + file.string();
     auto fd = open_archive_file(file, label);
     if (!fd) {
@@ -470,7 +481,7 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
         return open_error(file, label, "RPM package", a.get());
     }
     std::vector<std::string> names;
-    std::uint64_t budget = max_bytes;
+    std::uint64_t expanded = 0;
     archive_entry* entry = nullptr;
     while (true) {
         const int rc = archive_read_next_header(a.get(), &entry);
@@ -503,13 +514,22 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                         ? fmt::format(" (a symbolic link to '{}')", target)
                                         : std::string()));
         }
-        if (archive_entry_size_is_set(entry) != 0 &&
-            static_cast<std::uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0)) >
-                budget) {
+        // A member's stated size is refused before anything is written.
+        const auto claimed =
+            archive_entry_size_is_set(entry) != 0
+                ? static_cast<std::uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0))
+                : 0;
+        if (claimed > caps.max_member) {
             return fail(ErrorKind::Unsafe,
-                        fmt::format("{}: '{}' claims {} bytes, more than kseries unpacks ({} MiB "
-                                    "in all); a kernel SRPM is a few hundred MiB",
-                                    label, name, archive_entry_size(entry), max_bytes >> 20));
+                        fmt::format("{}: member '{}' claims {} bytes, past the {} per-member cap "
+                                    "(--max-member-size to raise it)",
+                                    label, name, claimed, size_text(caps.max_member)));
+        }
+        if (claimed > caps.max_expanded - std::min(expanded, caps.max_expanded)) {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("{}: member '{}' claims {} bytes, past the {} cap on the "
+                                    "whole payload (--max-expanded-size to raise it)",
+                                    label, name, claimed, size_text(caps.max_expanded)));
         }
         // Kernel SRPMs ship plain files and scripts (0644, 0755); a setuid,
         // setgid or sticky member has no place in one, and unpacking it
@@ -520,8 +540,7 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                     "kernel SRPMs hold none, and kseries unpacks none",
                                     label, name, archive_entry_perm(entry) & 07777));
         }
-        if (auto ok = write_member(a.get(), entry, dest / name, fmt::format("{}: {}", label, name),
-                                   budget);
+        if (auto ok = write_member(a.get(), entry, dest / name, label, name, caps, expanded);
             !ok) {
             return std::unexpected(ok.error());
         }

@@ -36,7 +36,7 @@ struct ArchiveLimits {
     std::uint64_t max_member = std::uint64_t{1} << 30;   // one member's bytes
 };
 
-// The caps open_tarball and open_srpm keep to in this process: a property
+// The caps open_tarball, open_srpm and extract_srpm keep to in this process: a property
 // of the run (set once from the command line, like the log level), not of
 // each caller. Passing either cap is an Unsafe error naming the archive,
 // the cap and the option that raises it.
@@ -61,13 +61,13 @@ struct SrpmContents {
 // into `dest`, an existing empty directory, and returns the file names in
 // payload order. SRPM payloads are flat: a member in a subdirectory, named
 // with "..", or anything but a regular file (a symbolic link, a device) is
-// refused, as is a payload larger than `max_bytes` in total. Files are
+// refused, as is a member or a payload past `caps`. Files are
 // created exclusively, never through an existing path, with the member's
 // permission bits and modification time (rpmbuild -bs records both); a
 // member with a setuid, setgid or sticky bit is refused. On error the
 // caller removes `dest`.
-[[nodiscard]] Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& file,
-                                                              const std::filesystem::path& dest,
-                                                              std::uint64_t max_bytes);
+[[nodiscard]] Expected<std::vector<std::string>>
+extract_srpm(const std::filesystem::path& file, const std::filesystem::path& dest,
+             const ArchiveLimits& caps = archive_limits());
 
 } // namespace kseries::source
