@@ -175,7 +175,7 @@ void perturb(Rng& rng, Lines& target, const Lines& old_lines, const std::vector<
                 static_cast<long>(chance(rng, 0.5) ? s.old_start : s.old_start + s.old_count);
             pos = static_cast<std::size_t>(std::clamp(base + delta, 0L, static_cast<long>(n)));
         }
-        switch (pick(rng, 0, 5)) {
+        switch (pick(rng, 0, 6)) {
         case 0: { // insert lines
             const std::size_t m = pick(rng, 1, 12);
             Lines ins;
@@ -219,6 +219,17 @@ void perturb(Rng& rng, Lines& target, const Lines& old_lines, const std::vector<
                 fmt::format("copied lines {}..{} to {}", from + 1, from + len, pos + 1));
             break;
         }
+        case 6: { // a long block, part copies of the file: placements far from the stated line
+            const std::size_t m = pick(rng, 65, 300);
+            Lines ins;
+            for (std::size_t i = 0; i < m; ++i) {
+                ins.push_back(n > 0 && chance(rng, 0.5) ? target[pick(rng, 0, n - 1)]
+                                                        : fresh_line(rng));
+            }
+            target.insert(target.begin() + static_cast<long>(pos), ins.begin(), ins.end());
+            notes.push_back(fmt::format("inserted a block of {} lines at {}", m, pos + 1));
+            break;
+        }
         default: { // swap two neighbouring lines
             if (n < 2) {
                 break;
@@ -256,7 +267,8 @@ std::string perturb_patch(Rng& rng, const std::string& patch, std::vector<std::s
         if (std::sscanf(header.c_str(), "@@ -%ld,%ld +%ld,%ld", &old_start, &old_count, &new_start,
                         &new_count) == 4 &&
             old_start > 0 && new_start > 0) {
-            const long delta = static_cast<long>(pick(rng, 0, 120)) - 60;
+            const long reach = chance(rng, 0.3) ? 400 : 60;
+            const long delta = static_cast<long>(pick(rng, 0, 2 * static_cast<std::size_t>(reach))) - reach;
             const long os = std::max(1L, old_start + delta);
             const long ns = std::max(1L, new_start + delta);
             const auto tail = header.find(" @@");
