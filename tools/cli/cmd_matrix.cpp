@@ -273,6 +273,7 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
         }
         matrix::Options options;
         options.jobs = opts->jobs;
+        options.closest = opts->format != "text" && opts->format != "md";
         if (!opts->releases.empty()) {
             for (const auto& e : catalog->entries()) {
                 if (matches_any(e.release.name(), opts->releases)) {

@@ -209,7 +209,7 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
         }
     }
     const Engine widest_engine{patch::Engine::GnuPatch, widest_fuzz};
-    auto widest = run_one(widest_engine, false, shown_gnu);
+    auto widest = run_one(widest_engine, false, shown_gnu && options.closest);
     if (!widest) {
         return std::unexpected(widest.error());
     }
@@ -219,7 +219,7 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
         shown_gnu && (report.shown.fuzz == widest_fuzz || same_at_fuzz(*widest, report.shown.fuzz));
     Expected<SeriesRun> own_shown = SeriesRun{};
     if (!shown_is_widest) {
-        own_shown = run_one(report.shown, false, true);
+        own_shown = run_one(report.shown, false, options.closest);
         if (!own_shown) {
             return std::unexpected(own_shown.error());
         }

@@ -69,6 +69,9 @@ struct Report {
 struct Options {
     PolicyId policy = PolicyId::KernelSpec;
     std::optional<long> fuzz; // a custom `patch -F N` instead of the policy
+    // Find where each failed hunk comes closest; off for a report that does
+    // not show it.
+    bool closest = true;
 
     // The engine these options stand for: the policy's, or GNU patch at fuzz.
     [[nodiscard]] Engine engine() const;

@@ -105,11 +105,11 @@ bool is_guess(ReleaseOrigin origin) {
 }
 
 Expected<std::optional<Detected>> detect(source::SourceTree& tree) {
-    auto makefile = tree.read("Makefile");
+    auto makefile = tree.load("Makefile");
     if (!makefile) {
         return std::unexpected(makefile.error());
     }
-    const std::optional<std::string>& top = *makefile;
+    const source::Content& top = *makefile;
     if (!top) {
         return std::optional<Detected>{};
     }
@@ -122,11 +122,11 @@ Expected<std::optional<Detected>> detect(source::SourceTree& tree) {
     d.release.version =
         value(vars, "VERSION") + "." + value(vars, "PATCHLEVEL") + "." + (sub.empty() ? "0" : sub);
 
-    auto rhelver = tree.read("Makefile.rhelver");
+    auto rhelver = tree.load("Makefile.rhelver");
     if (!rhelver) {
         return std::unexpected(rhelver.error());
     }
-    const std::optional<std::string>& rhel = *rhelver;
+    const source::Content& rhel = *rhelver;
     if (rhel) {
         if (auto rel = rhel_release(assignments(*rhel))) {
             d.release.release = std::move(*rel);

@@ -201,7 +201,7 @@ Expected<bool> holds_series_files(const series::Selection& selection, source::So
         paths.merge(*touched);
     }
     for (const auto& path : paths) {
-        auto file = tree.read(path);
+        auto file = tree.load(path);
         if (!file) {
             return std::unexpected(file.error());
         }
@@ -220,7 +220,7 @@ Expected<bool> holds_series_files(const series::Selection& selection, source::So
 // empty tree, a branch of something else - is not a kernel release.
 Expected<Row> compute_row(const series::Selection& selection,
                           const std::vector<std::string>& columns, const std::string& series_label,
-                          const RowSource& src, const kernel::Catalog& catalog,
+                          const RowSource& src, const kernel::Catalog& catalog, bool closest,
                           std::string& unusable) {
     auto opened = src.open();
     if (!opened) {
@@ -274,7 +274,7 @@ Expected<Row> compute_row(const series::Selection& selection,
     }
     auto report = check::run(pick.version->series, *opened->tree,
                              selection.mapped() ? series_label + "/" + row.version : series_label,
-                             {row.policy, 2L});
+                             {row.policy, 2L, closest});
     if (!report) {
         return std::unexpected(report.error());
     }
@@ -353,7 +353,8 @@ Expected<Matrix> run(const series::Selection& selection, std::string series_labe
     auto worker = [&] {
         for (std::size_t i = next++; i < total; i = next++) {
             std::string unusable;
-            auto row = compute_row(selection, m.patches, m.series, sources[i], catalog, unusable);
+            auto row = compute_row(selection, m.patches, m.series, sources[i], catalog,
+                                   options.closest, unusable);
             // A by-pattern source's read errors (a missing or unreadable
             // object) are its row's; a hostile tree still stops the run.
             if (!row && sources[i].given == Given::ByPattern &&

@@ -120,6 +120,9 @@ struct Options {
     std::vector<const kernel::CatalogEntry*> catalog_rows;
     // Called after each row is done, with (done, total), from worker threads.
     std::function<void(std::size_t, std::size_t)> progress;
+    // Find where each failed hunk comes closest (the JSON, HTML and JUnit
+    // reports show it; text and Markdown do not).
+    bool closest = true;
 };
 
 // `selection` must outlive the result: reports point into its patches.

@@ -267,7 +267,7 @@ Expected<void> check_records(const Version& v) {
 
 Expected<bool> DetectRule::holds(source::SourceTree& tree) const {
     for (const auto& c : all) {
-        auto text = tree.read(c.file);
+        auto text = tree.load(c.file);
         if (!text) {
             return std::unexpected(text.error());
         }
