@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 namespace kseries::check {
 
@@ -82,6 +83,18 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
                                const Engine& engine, bool optional_patch_rule,
                                const patch::TreeApplyOptions& run) {
     SeriesRun out;
+    // For a results-only run: the paths each patch's successors name.
+    std::vector<std::set<std::string, std::less<>>> later(series.patches.size());
+    if (run.results_only) {
+        for (std::size_t i = series.patches.size(); i-- > 1;) {
+            later[i - 1] = later[i];
+            for (const auto& file : series.patches[i].patch.files) {
+                for (auto& path : patch::named_paths(file, series.patches[i].entry.strip)) {
+                    later[i - 1].insert(std::move(path));
+                }
+            }
+        }
+    }
     for (const auto& sp : series.patches) {
         if (auto safe =
                 patch::check_targets(sp.patch, sp.entry.strip, overlay,
@@ -97,9 +110,13 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
             continue;
         }
         const patch::ApplyOptions options{engine.fuzz, sp.entry.reverse};
+        patch::TreeApplyOptions this_run = run;
+        if (run.results_only) {
+            this_run.read_later = &later[static_cast<std::size_t>(&sp - series.patches.data())];
+        }
         auto result =
             patch::apply_patch(sp.patch, overlay, sp.entry.strip, options,
-                               sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine, run);
+                               sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine, this_run);
         if (!result) {
             return std::unexpected(result.error());
         }
@@ -196,7 +213,8 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     patch::ApplyMemo memo;
     const auto run_one = [&](const Engine& engine, bool rule, bool closest) {
         source::OverlayTree own(static_cast<source::SourceTree&>(reads));
-        return run_series(series, own, engine, rule, {.closest = closest, .memo = &memo});
+        return run_series(series, own, engine, rule,
+                          {.closest = closest, .memo = &memo, .results_only = true});
     };
     const bool shown_gnu = report.shown.engine == patch::Engine::GnuPatch;
 

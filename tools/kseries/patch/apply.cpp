@@ -87,7 +87,9 @@ private:
     bool copy_till(long lastline);
     bool apply(const GnuHunk& h, long where);
     void write_line(std::string_view line) {
-        m_out += line;
+        if (m_options.output) {
+            m_out += line;
+        }
         m_after_newline = line.ends_with('\n');
     }
 
@@ -270,6 +272,18 @@ bool FileApplier::copy_till(long lastline) {
     if (m_last_frozen_line > lastline) {
         return false; // "misordered hunks! output would be garbled"
     }
+    if (!m_options.output) {
+        // Only what later steps ask of the output: whether anything was
+        // written, and whether it ends a line. Every line of the file is
+        // non-empty; none past its end is copied.
+        const long last = std::min(lastline, m_in.count());
+        if (last > m_last_frozen_line) {
+            m_zero_output = false;
+            m_after_newline = m_in.line(last).ends_with('\n');
+        }
+        m_last_frozen_line = lastline;
+        return true;
+    }
     while (m_last_frozen_line < lastline) {
         const std::string_view s = m_in.line(++m_last_frozen_line);
         if (!s.empty()) {
@@ -315,7 +329,7 @@ bool FileApplier::apply(const GnuHunk& h, long where) {
             return false;
         }
         do {
-            if (!m_after_newline) {
+            if (!m_after_newline && m_options.output) {
                 m_out += '\n';
             }
             write_line(h.new_lines[next_new].text);
@@ -406,7 +420,9 @@ FileResult apply_file(const FilePatch& file, std::optional<std::string_view> inp
             r.line = options.reverse ? hunk.new_start : hunk.old_start;
             result.hunks.push_back(r);
         }
-        result.content = std::string(input.value_or(std::string_view{}));
+        if (options.output) {
+            result.content = std::string(input.value_or(std::string_view{}));
+        }
         return result;
     };
 
@@ -431,7 +447,9 @@ FileResult apply_file(const FilePatch& file, std::optional<std::string_view> inp
     FileApplier applier(in, options);
     applier.run(hunks, result);
     if (result.status == FileStatus::Reversed) {
-        result.content = std::string(data);
+        if (options.output) {
+            result.content = std::string(data);
+        }
         return result;
     }
     const bool zero_output = applier.zero_output();

@@ -17,6 +17,9 @@ namespace kseries::patch {
 struct ApplyOptions {
     long max_fuzz = 2;    // patch -F N
     bool reverse = false; // patch -R
+    // Build the patched file; false only decides where each hunk lands (a
+    // check of a file nothing reads afterwards).
+    bool output = true;
 };
 
 enum class HunkStatus {

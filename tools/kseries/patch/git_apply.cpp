@@ -89,14 +89,19 @@ public:
         return orig + (n > 0 ? m_shift[n - 1] : 0);
     }
 
-    [[nodiscard]] std::string text() const {
+    [[nodiscard]] std::size_t bytes() const {
         std::size_t bytes = 0;
         const long n = size();
         for (long i = 0; i < n; ++i) {
             bytes += (*this)[i].text.size();
         }
+        return bytes;
+    }
+
+    [[nodiscard]] std::string text() const {
+        const long n = size();
         std::string out;
-        out.reserve(bytes);
+        out.reserve(bytes());
         for (long i = 0; i < n; ++i) {
             out += (*this)[i].text;
         }
@@ -286,7 +291,7 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
 }
 
 FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view> input,
-                          const LineIndex& index) {
+                          const LineIndex& index, bool output) {
     FileResult result;
     auto all_failed = [&](FileStatus status) {
         result.status = status;
@@ -296,7 +301,9 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
             r.line = h.new_start;
             result.hunks.push_back(r);
         }
-        result.content = std::string(input.value_or(std::string_view{}));
+        if (output) {
+            result.content = std::string(input.value_or(std::string_view{}));
+        }
         return result;
     };
 
@@ -337,9 +344,11 @@ FileResult git_apply_file(const FilePatch& file, std::optional<std::string_view>
         }
         result.hunks.push_back(r);
     }
-    result.content = img.text();
+    if (output) {
+        result.content = img.text();
+    }
     if (file.deletes()) {
-        if (result.content.empty()) {
+        if (img.bytes() == 0) {
             result.removed = true;
         } else if (result.status == FileStatus::Applied) {
             result.status = FileStatus::NotDeleted;

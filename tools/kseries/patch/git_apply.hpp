@@ -21,9 +21,10 @@ namespace kseries::patch {
 [[nodiscard]] FileResult git_apply_file(const FilePatch& file,
                                         std::optional<std::string_view> input);
 // The same with `input`'s lines already split (`index` is of *input, or of
-// nothing when input is nullopt), shared with the other runs over it.
+// nothing when input is nullopt), shared with the other runs over it;
+// without `output` only where each hunk lands is decided (no content).
 [[nodiscard]] FileResult git_apply_file(const FilePatch& file,
                                         std::optional<std::string_view> input,
-                                        const LineIndex& index);
+                                        const LineIndex& index, bool output = true);
 
 } // namespace kseries::patch

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,12 +17,15 @@ inline constexpr std::string_view dev_null = "/dev/null";
 
 enum class LineKind : char { Context = ' ', Removed = '-', Added = '+' };
 
+// A line of a hunk. Its bytes are views of the patch text its Hunk holds
+// (`Hunk::bytes`), so a patch of many lines is not one allocation per line:
+// a HunkLine is valid while a Hunk holding that text lives.
 struct HunkLine {
     LineKind kind = LineKind::Context;
     // The line exactly as the patch holds it: prefix, content, terminator.
-    std::string raw;
+    std::string_view raw;
     // A following "\ No newline at end of file" line, exactly as written.
-    std::string marker;
+    std::string_view marker;
     // The content when it is not `raw` less its prefix: a CRLF line of a
     // patch whose CRs are stripped holds it here, with LF. Empty otherwise.
     std::string folded;
@@ -59,6 +63,9 @@ struct Hunk {
     std::vector<HunkLine> lines;
     // 1-based line of the header in the patch file; 0 for hunks made in memory.
     std::size_t line = 0;
+    // The patch text the lines are views of, shared by every hunk of it (and
+    // by copies of them in other patches).
+    std::shared_ptr<const std::string> bytes;
 
     // Context lines before the first change and after the last one.
     [[nodiscard]] long prefix_context() const;

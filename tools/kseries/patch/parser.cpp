@@ -38,8 +38,9 @@ bool is_binary_marker(std::string_view line) {
 
 class Parser {
 public:
-    Parser(std::string_view data, std::string name)
-        : m_lines(text::split_lines(data)), m_name(std::move(name)) {}
+    // The hunks' lines are views of `data`, which they share.
+    Parser(std::shared_ptr<const std::string> data, std::string name)
+        : m_bytes(std::move(data)), m_lines(text::split_lines(*m_bytes)), m_name(std::move(name)) {}
 
     Expected<Patch> run();
 
@@ -62,6 +63,7 @@ private:
     Expected<void> read_marker(HunkLine& line, bool last_old, bool last_new);
     void parse_mail_headers(Patch& patch) const;
 
+    std::shared_ptr<const std::string> m_bytes;
     std::vector<std::string_view> m_lines;
     std::string m_name;
     std::size_t m_pos = 0;
@@ -454,7 +456,7 @@ Expected<void> Parser::read_marker(HunkLine& line, bool last_old, bool last_new)
         return error(m_pos, "'\\ No newline at end of file' in the middle of a hunk (it may "
                             "only follow the last line of the old or the new side)");
     }
-    line.marker = std::string(at(m_pos));
+    line.marker = at(m_pos);
     if (line.kind == LineKind::Context) {
         line.old_no_newline = last_old;
         line.new_no_newline = true;
@@ -468,6 +470,7 @@ Expected<void> Parser::read_marker(HunkLine& line, bool last_old, bool last_new)
 
 Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
     Hunk hunk;
+    hunk.bytes = m_bytes;
     const std::size_t header_index = m_pos;
     hunk.line = header_index + 1;
     hunk.header = std::string(at(header_index));
@@ -494,7 +497,7 @@ Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
             return error(m_pos, "truncated hunk: the patch ends in the middle of a line");
         }
         HunkLine line;
-        line.raw = std::string(raw);
+        line.raw = raw;
         std::string_view body = raw;
         const char first = raw.front();
         if (first == ' ' || first == '-' || first == '+') {
@@ -625,7 +628,7 @@ Expected<Patch> parse(std::string_view data, std::string name) {
     if (auto ok = check_text(data, name); !ok) {
         return std::unexpected(ok.error());
     }
-    return Parser(data, std::move(name)).run();
+    return Parser(std::make_shared<const std::string>(data), std::move(name)).run();
 }
 
 } // namespace kseries::patch

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -89,6 +90,19 @@ source::FileMode stated_mode(const std::string& mode, Engine engine) {
 
 } // namespace
 
+std::vector<std::string> named_paths(const FilePatch& file, int strip) {
+    std::vector<std::string> out;
+    for (const auto* name : {&file.old_name, &file.new_name}) {
+        if (*name == dev_null) {
+            continue;
+        }
+        if (auto stripped = strip_components(*name, strip)) {
+            out.push_back(normalize_path(*stripped));
+        }
+    }
+    return out;
+}
+
 Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file, int strip,
                                       source::SourceTree& tree) {
     FileTargets targets;
@@ -167,6 +181,15 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
     }
     ApplyMemo own;
     ApplyMemo& memo = run.memo != nullptr ? *run.memo : own;
+    // For a results-only run: how many sections from here on name each path.
+    std::map<std::string, int, std::less<>> ahead;
+    if (run.results_only) {
+        for (const auto& file : patch.files) {
+            for (const auto& path : named_paths(file, strip)) {
+                ++ahead[path];
+            }
+        }
+    }
     // Sections of one patch may patch the same file again: each reads what
     // the previous one left, in this staging layer.
     source::OverlayTree staging(static_cast<source::SourceTree&>(tree));
@@ -196,10 +219,24 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         r.file = &file;
         const source::Content& content = *input;
         const auto in = content ? std::optional<std::string_view>(*content) : std::nullopt;
+        bool output = true;
+        if (run.results_only) {
+            for (const auto& path : named_paths(file, strip)) {
+                --ahead[path];
+            }
+            const auto read_again = [&](const std::string& path) {
+                const auto it = ahead.find(path);
+                return (it != ahead.end() && it->second > 0) ||
+                       (run.read_later != nullptr && run.read_later->contains(path));
+            };
+            output = read_again(r.path) || read_again(r.old_path);
+        }
+        ApplyOptions engine_options = options;
+        engine_options.output = output;
         if (engine == Engine::GnuPatch) {
-            r.result = apply_file(file, in, options, memo.index(content));
+            r.result = apply_file(file, in, engine_options, memo.index(content));
         } else {
-            r.result = git_apply_file(file, in, memo.index(content));
+            r.result = git_apply_file(file, in, memo.index(content), output);
         }
 
         if (!file.old_blob.empty() && in.has_value() && !reverse) {
@@ -214,8 +251,8 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         }
 
         const auto status = r.result.status;
-        if (status == FileStatus::Applied || status == FileStatus::Failed ||
-            status == FileStatus::NotDeleted) {
+        if (output && (status == FileStatus::Applied || status == FileStatus::Failed ||
+                       status == FileStatus::NotDeleted)) {
             if (r.result.removed) {
                 staging.write(r.path, nullptr);
             } else {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -48,6 +49,11 @@ struct FileTargets {
 [[nodiscard]] Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
                                                     int strip, source::SourceTree& tree);
 
+// The paths a section names (old and new), stripped of `strip` components
+// as resolve_targets strips them, without looking at a tree; names that
+// cannot be stripped are left out.
+[[nodiscard]] std::vector<std::string> named_paths(const FilePatch& file, int strip);
+
 // Which program's behaviour to reproduce.
 enum class Engine {
     GnuPatch, // patch -pN -F<max_fuzz>: writes what applied, even when a hunk failed
@@ -83,6 +89,11 @@ struct TreeApplyOptions {
     bool closest = true;
     // Shared with other calls; nullptr: this call indexes what it reads.
     ApplyMemo* memo = nullptr;
+    // Only the results are wanted (a check): a file that no later section
+    // of the patch and none of `read_later` (the paths later patches of the
+    // run name) reads is placed but not written.
+    bool results_only = false;
+    const std::set<std::string, std::less<>>* read_later = nullptr;
 };
 
 // Applies `patch` to `tree`; the overlay receives the content each file has
