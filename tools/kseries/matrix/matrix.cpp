@@ -226,7 +226,11 @@ Expected<Row> compute_row(const series::Selection& selection,
     if (!opened) {
         return std::unexpected(opened.error()); // source errors name their source
     }
-    auto detected = kernel::detect(*opened->tree);
+    // Every step of the row reads the tree through one layer that keeps what
+    // it read: the release detection, the detect rules and the check share
+    // one read of each file.
+    source::OverlayTree tree(*opened->tree);
+    auto detected = kernel::detect(tree);
     if (!detected) {
         return std::unexpected(detected.error());
     }
@@ -247,7 +251,7 @@ Expected<Row> compute_row(const series::Selection& selection,
         return row;
     }
     if (!kernel_tree) {
-        auto holds = holds_series_files(selection, *opened->tree);
+        auto holds = holds_series_files(selection, tree);
         if (!holds) {
             return std::unexpected(holds.error());
         }
@@ -272,7 +276,7 @@ Expected<Row> compute_row(const series::Selection& selection,
     if (pick.rule != nullptr) {
         row.rule = fmt::format("{} ({})", pick.rule->describe(), rule_place(pick.rule->location));
     }
-    auto report = check::run(pick.version->series, *opened->tree,
+    auto report = check::run(pick.version->series, tree,
                              selection.mapped() ? series_label + "/" + row.version : series_label,
                              {row.policy, 2L, closest});
     if (!report) {
@@ -283,8 +287,8 @@ Expected<Row> compute_row(const series::Selection& selection,
                                      [&](const auto& p) { return p.patch->entry.patch == column; });
         auto cell = it != report->patches.end()
                         ? carried_cell(*it, static_cast<std::size_t>(it - report->patches.begin()),
-                                       row, *pick.version, *opened->tree)
-                        : absent_cell(column, *pick.version, *opened->tree);
+                                       row, *pick.version, tree)
+                        : absent_cell(column, *pick.version, tree);
         if (!cell) {
             return std::unexpected(cell.error());
         }
