@@ -1,11 +1,14 @@
+// Finds a patch's file sections and reads their hunks; the header lines
+// around the hunks (file names, git's extended headers, mail headers) are
+// read in parser_headers.cpp.
 #include <algorithm>
 #include <charconv>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include <kseries/patch/names.hpp>
 #include <kseries/patch/parser.hpp>
+#include <kseries/patch/parser_headers.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::patch {
@@ -56,12 +59,9 @@ private:
     [[nodiscard]] std::optional<std::size_t> next_section_or_hunk(std::size_t from,
                                                                   bool* is_hunk) const;
     Expected<FilePatch> parse_file(std::size_t leading_begin, std::size_t begin);
-    Expected<void> parse_header_line(std::string_view line, std::size_t index, FilePatch& file);
-    Expected<void> names_from_rename(std::size_t begin, FilePatch& file) const;
     Expected<Hunk> parse_hunk(FilePatch& file);
     Expected<void> parse_hunk_header(std::string_view line, std::size_t index, Hunk& hunk) const;
     Expected<void> read_marker(HunkLine& line, bool last_old, bool last_new);
-    void parse_mail_headers(Patch& patch) const;
 
     std::shared_ptr<const std::string> m_bytes;
     std::vector<std::string_view> m_lines;
@@ -137,7 +137,7 @@ Expected<Patch> Parser::run() {
     for (std::size_t i = 0; i < first; ++i) {
         patch.preamble += at(i);
     }
-    parse_mail_headers(patch);
+    patch.mail = detail::parse_mail_headers(patch.preamble);
 
     std::size_t leading_begin = first;
     m_pos = first;
@@ -214,7 +214,7 @@ Expected<FilePatch> Parser::parse_file(std::size_t leading_begin, std::size_t be
                                             "'@@' hunk header)",
                                             text::quote_line(line)));
         }
-        if (auto ok = parse_header_line(line, m_pos, file); !ok) {
+        if (auto ok = detail::parse_header_line(line, m_name, m_pos + 1, file); !ok) {
             return std::unexpected(ok.error());
         }
         file.header.emplace_back(line);
@@ -239,7 +239,7 @@ Expected<FilePatch> Parser::parse_file(std::size_t leading_begin, std::size_t be
         file.hunks.push_back(std::move(*hunk));
     }
     if (file.git && (file.rename || file.copy) && !saw_new) {
-        if (auto ok = names_from_rename(begin, file); !ok) {
+        if (auto ok = detail::names_from_rename(at(begin), m_name, begin + 1, file); !ok) {
             return std::unexpected(ok.error());
         }
     }
@@ -251,128 +251,6 @@ Expected<FilePatch> Parser::parse_file(std::size_t leading_begin, std::size_t be
                             "header)");
     }
     return file;
-}
-
-Expected<void> Parser::parse_header_line(std::string_view line, std::size_t index,
-                                         FilePatch& file) {
-    const std::string_view content = text::chomp(line);
-    auto name_error = [&](std::string_view what) {
-        return error(index, fmt::format("cannot read the file name in {}: {}",
-                                        text::quote_line(line), what));
-    };
-
-    if (starts_with(content, "diff --git ")) {
-        file.git = true;
-        auto names = split_git_diff_names(content.substr(11));
-        if (!names) {
-            return name_error(names.error());
-        }
-        if (file.old_name.empty()) {
-            file.old_name = names->first;
-        }
-        if (file.new_name.empty()) {
-            file.new_name = names->second;
-        }
-    } else if (starts_with(content, "--- ") || starts_with(content, "+++ ")) {
-        auto parsed = parse_header_name(content.substr(4));
-        if (!parsed) {
-            return name_error(parsed.error());
-        }
-        const bool old_side = content[0] == '-';
-        (old_side ? file.old_name : file.new_name) = parsed->name;
-        (old_side ? file.old_timestamp : file.new_timestamp) = parsed->timestamp;
-        file.strip_trailing_cr = line.ends_with("\r\n");
-    } else if (starts_with(content, "Index:")) {
-        file.strip_trailing_cr = line.ends_with("\r\n");
-    } else if (file.git) {
-        auto value = [&](std::size_t n) { return std::string(content.substr(n)); };
-        // Regular files only: a mode that makes a symbolic link, a
-        // submodule or a setuid file is refused, whatever the hunks say.
-        const auto mode = [&](std::size_t n) -> Expected<std::string> {
-            std::string m = value(n);
-            if (m != "100644" && m != "100755") {
-                return fail(ErrorKind::Unsafe,
-                            fmt::format("file mode {} is refused: kseries patches regular files "
-                                        "only (100644, 100755), never links, submodules or "
-                                        "setuid files",
-                                        text::quote_line(m)),
-                            where(index));
-            }
-            return m;
-        };
-        if (starts_with(content, "old mode ") || starts_with(content, "new mode ") ||
-            starts_with(content, "deleted file mode ") || starts_with(content, "new file mode ")) {
-            const bool deleted = starts_with(content, "deleted file mode ");
-            const bool created = starts_with(content, "new file mode ");
-            auto m = mode(deleted ? 18 : created ? 14 : 9);
-            if (!m) {
-                return std::unexpected(m.error());
-            }
-            file.deleted_file = file.deleted_file || deleted;
-            file.new_file = file.new_file || created;
-            (starts_with(content, "old mode ") || deleted ? file.old_mode : file.new_mode) = *m;
-        } else if (starts_with(content, "rename from ") || starts_with(content, "rename to ")) {
-            file.rename = true;
-        } else if (starts_with(content, "copy from ") || starts_with(content, "copy to ")) {
-            file.copy = true;
-        } else if (starts_with(content, "index ")) {
-            const std::string_view ids = content.substr(6);
-            const auto dots = ids.find("..");
-            if (dots == std::string_view::npos) {
-                return error(index, fmt::format("malformed git index line {} (expected "
-                                                "'index <old>..<new> [mode]')",
-                                                text::quote_line(line)));
-            }
-            const auto space = ids.find(' ', dots);
-            file.old_blob = std::string(ids.substr(0, dots));
-            file.new_blob = std::string(ids.substr(dots + 2, space == std::string_view::npos
-                                                                 ? std::string_view::npos
-                                                                 : space - dots - 2));
-        }
-    }
-    return {};
-}
-
-// "diff --git a/x y b/z w" cannot be split on its own when the names hold
-// spaces and differ; the "rename from"/"rename to" (or copy) lines name the
-// two paths without their prefixes, which fixes the split.
-Expected<void> Parser::names_from_rename(std::size_t begin, FilePatch& file) const {
-    std::string from;
-    std::string to;
-    for (const auto& raw : file.header) {
-        const std::string_view line = text::chomp(raw);
-        for (const std::string_view key : {"rename from ", "copy from "}) {
-            if (starts_with(line, key)) {
-                from = std::string(line.substr(key.size()));
-            }
-        }
-        for (const std::string_view key : {"rename to ", "copy to "}) {
-            if (starts_with(line, key)) {
-                to = std::string(line.substr(key.size()));
-            }
-        }
-    }
-    for (std::string* name : {&from, &to}) {
-        if (!name->empty() && name->front() == '"') {
-            auto unquoted = unquote_c(*name);
-            if (!unquoted) {
-                return error(begin, "cannot read a rename or copy name: " + unquoted.error());
-            }
-            *name = std::move(*unquoted);
-        }
-    }
-    const std::string_view rest = text::chomp(at(begin)).substr(11);
-    for (std::size_t sp = rest.find(' '); sp != std::string_view::npos;
-         sp = rest.find(' ', sp + 1)) {
-        const std::string_view left = rest.substr(0, sp);
-        const std::string_view right = rest.substr(sp + 1);
-        if (!from.empty() && !to.empty() && left.ends_with(from) && right.ends_with(to)) {
-            file.old_name = std::string(left);
-            file.new_name = std::string(right);
-            return {};
-        }
-    }
-    return {};
 }
 
 Expected<void> Parser::parse_hunk_header(std::string_view line, std::size_t index,
@@ -540,34 +418,6 @@ Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
         return error(header_index, "hunk changes nothing (all its lines are context)");
     }
     return hunk;
-}
-
-void Parser::parse_mail_headers(Patch& patch) const {
-    std::string* last = nullptr;
-    for (const std::string_view raw : text::split_lines(patch.preamble)) {
-        const std::string_view line = text::chomp(raw);
-        if (line.empty()) {
-            break;
-        }
-        if ((line.front() == ' ' || line.front() == '\t') && last != nullptr) {
-            *last += ' ';
-            *last += text::trim(line);
-            continue;
-        }
-        last = nullptr;
-        if (starts_with(line, "From: ")) {
-            patch.mail.from = std::string(text::trim(line.substr(6)));
-            last = &patch.mail.from;
-        } else if (starts_with(line, "Date: ")) {
-            patch.mail.date = std::string(text::trim(line.substr(6)));
-            last = &patch.mail.date;
-        } else if (starts_with(line, "Subject: ")) {
-            patch.mail.subject = std::string(text::trim(line.substr(9)));
-            last = &patch.mail.subject;
-        } else if (!starts_with(line, "From ") && line.find(':') == std::string_view::npos) {
-            break; // not a header block
-        }
-    }
 }
 
 // The lines that give a patch its structure (not hunk bodies, which carry
