@@ -1,8 +1,9 @@
-// rebase::place_file's guards against a wrong placement, each a regression
-// from real trees: fuzz or an offset into another function than the hunk's
-// heading names, a removal or an added line taken as already applied on
-// evidence from elsewhere, a check carried past a vendor branch, and the
-// edges (start and end of file, the same edit in two functions). The steps
+// rebase::place_file's guards against a wrong placement, on Debian's real
+// overlayfs files and on excerpts of real kernel code: fuzz or an offset
+// into another function than the hunk's heading names, a removal made again
+// on a twin line, a hunk judged already applied (or not) on the wrong evidence,
+// a change partly there, a check carried past a vendor branch, and the edges
+// (start and end of the file, the same edit in two functions). The steps
 // themselves are in test_rebase_place.cpp.
 #include <fstream>
 #include <sstream>
