@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/c_tokens.hpp>
 #include <kseries/rebase/guards.hpp>
-#include <kseries/rebase/propose.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::rebase {
