@@ -84,22 +84,6 @@ patch::Hunk hunk_of(const std::string& text) {
 
 } // namespace
 
-TEST(RebasePropose, tokenises_c_so_a_rewritten_statement_stays_alike) {
-    EXPECT_EQ(rebase::c_tokens("\t\treturn -ESTALE; /* why */\n"),
-              (std::vector<std::string>{"return", "-", "ESTALE", ";"}));
-    EXPECT_EQ(rebase::c_tokens("if (d->d_flags <= 0x1f) // x\n"),
-              (std::vector<std::string>{"if", "(", "d", "->", "d_flags", "<=", "0x1f", ")"}));
-    const auto a = rebase::c_tokens(
-        "if (!ret) { if (!(flags & LOOKUP_RCU)) d_invalidate(d); return -ESTALE; }");
-    const auto b = rebase::c_tokens(
-        "if (!ret) { if (!(flags & LOOKUP_RCU)) d_invalidate(d); ret = -ESTALE; }");
-    EXPECT_NEAR(rebase::token_similarity(a, b), 0.94, 0.005);
-    EXPECT_DOUBLE_EQ(rebase::token_similarity(a, a), 1.0);
-    EXPECT_LT(
-        rebase::token_similarity(rebase::c_tokens("if (ret < 0)"), rebase::c_tokens("if (!ret) {")),
-        0.8);
-}
-
 TEST(RebasePropose, splits_a_hunk_into_the_changes_context_separates) {
     const auto changes = rebase::split_changes(hunk_of(v1_hunk));
     ASSERT_EQ(changes.size(), 3U);

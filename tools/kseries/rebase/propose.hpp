@@ -24,14 +24,6 @@
 
 namespace kseries::rebase {
 
-// C's tokens, comments left out: identifiers, numbers, string and char
-// literals, punctuation (multi-character operators as one token).
-[[nodiscard]] std::vector<std::string> c_tokens(std::string_view text);
-
-// How alike two token sequences are: 2 * LCS / (|a| + |b|), 1 for equal.
-[[nodiscard]] double token_similarity(const std::vector<std::string>& a,
-                                      const std::vector<std::string>& b);
-
 // One separable change of a hunk.
 struct Change {
     std::vector<std::string> removed; // its removed lines, as the file holds them
