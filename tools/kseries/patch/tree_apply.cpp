@@ -173,6 +173,99 @@ const LineIndex& ApplyMemo::index(const source::Content& content) {
     return *entry.index;
 }
 
+namespace {
+
+// Which files of a results-only run someone reads again: a later section of
+// the same patch, or a later patch of the run (`read_later`). Every file is
+// read again in a run that is not results-only.
+class LaterReads {
+public:
+    LaterReads(const Patch& patch, int strip, const TreeApplyOptions& run)
+        : m_strip(strip), m_run(run) {
+        if (run.results_only) {
+            for (const auto& file : patch.files) {
+                for (const auto& path : named_paths(file, strip)) {
+                    ++m_ahead[path];
+                }
+            }
+        }
+    }
+
+    // Moves past `file`; then: is `path` read again after it?
+    void pass(const FilePatch& file) {
+        if (m_run.results_only) {
+            for (const auto& path : named_paths(file, m_strip)) {
+                --m_ahead[path];
+            }
+        }
+    }
+    [[nodiscard]] bool wanted(const std::string& path) const {
+        if (!m_run.results_only) {
+            return true;
+        }
+        const auto it = m_ahead.find(path);
+        return (it != m_ahead.end() && it->second > 0) ||
+               (m_run.read_later != nullptr && m_run.read_later->contains(path));
+    }
+
+private:
+    int m_strip;
+    const TreeApplyOptions& m_run;
+    std::map<std::string, int, std::less<>> m_ahead; // sections from here on naming each path
+};
+
+// Runs the engine on one section's input and finds where its failed hunks
+// come closest.
+void run_engine(TreeFileResult& r, const source::Content& content, const ApplyOptions& options,
+                Engine engine, bool closest, ApplyMemo& memo) {
+    const FilePatch& file = *r.file;
+    const auto in = content ? std::optional<std::string_view>(*content) : std::nullopt;
+    if (engine == Engine::GnuPatch) {
+        r.result = apply_file(file, in, options, memo.index(content));
+    } else {
+        r.result = git_apply_file(file, in, memo.index(content), options.output);
+    }
+    if (!file.old_blob.empty() && in.has_value() && !options.reverse) {
+        r.base_matches = git::id_matches(git::blob_id(in.value()), file.old_blob);
+    }
+    r.closest.reserve(r.result.hunks.size());
+    for (std::size_t i = 0; i < r.result.hunks.size(); ++i) {
+        const bool failed = r.result.hunks[i].status == HunkStatus::Failed;
+        r.closest.push_back(failed && closest && in.has_value()
+                                ? closest_match(file.hunks[i], memo.index(content))
+                                : std::nullopt);
+    }
+}
+
+// Records what the section leaves in `staging`: the file as the engine's
+// program writes it (its content moves there), a rename's old name gone,
+// a stated mode.
+void record(TreeFileResult& r, const source::Content& content, source::OverlayTree& staging,
+            bool reverse, Engine engine) {
+    const auto status = r.result.status;
+    if (status != FileStatus::Applied && status != FileStatus::Failed &&
+        status != FileStatus::NotDeleted) {
+        return;
+    }
+    if (r.result.removed) {
+        staging.write(r.path, nullptr);
+        return;
+    }
+    // Unchanged bytes stay the same content: nothing is copied.
+    const bool same = content && r.result.content == *content;
+    staging.write(r.path, same ? content : source::make_content(std::move(r.result.content)));
+    r.result.content.clear();
+    const FilePatch& file = *r.file;
+    if (file.rename && !reverse && r.old_path != r.path) {
+        staging.write(r.old_path, nullptr);
+    }
+    if (const auto& mode = reverse ? file.old_mode : file.new_mode; !mode.empty()) {
+        staging.set_mode(r.path, stated_mode(mode, engine));
+    }
+}
+
+} // namespace
+
 Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree, int strip,
                                   const ApplyOptions& options, Engine engine,
                                   const TreeApplyOptions& run) {
@@ -181,15 +274,7 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
     }
     ApplyMemo own;
     ApplyMemo& memo = run.memo != nullptr ? *run.memo : own;
-    // For a results-only run: how many sections from here on name each path.
-    std::map<std::string, int, std::less<>> ahead;
-    if (run.results_only) {
-        for (const auto& file : patch.files) {
-            for (const auto& path : named_paths(file, strip)) {
-                ++ahead[path];
-            }
-        }
-    }
+    LaterReads later(patch, strip, run);
     // Sections of one patch may patch the same file again: each reads what
     // the previous one left, in this staging layer.
     source::OverlayTree staging(static_cast<source::SourceTree&>(tree));
@@ -202,72 +287,24 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
         if (auto ok = refuse_git_paths(patch, file, *targets, engine); !ok) {
             return std::unexpected(ok.error());
         }
-        const bool reverse = options.reverse;
-        const std::string& read_path = reverse ? targets->new_path : targets->old_path;
-        const std::string& write_path = reverse ? targets->old_path : targets->new_path;
-
+        const std::string& read_path = options.reverse ? targets->new_path : targets->old_path;
+        const std::string& write_path = options.reverse ? targets->old_path : targets->new_path;
         // A creation reads the target too: an existing file is what patch checks.
         auto input = staging.load(read_path.empty() ? write_path : read_path);
         if (!input) {
             return std::unexpected(
                 input.error().with_context(fmt::format("{}:{}", patch.name, file.line)));
         }
-
         TreeFileResult r;
         r.path = write_path.empty() ? read_path : write_path;
         r.old_path = read_path.empty() ? r.path : read_path;
         r.file = &file;
-        const source::Content& content = *input;
-        const auto in = content ? std::optional<std::string_view>(*content) : std::nullopt;
-        bool output = true;
-        if (run.results_only) {
-            for (const auto& path : named_paths(file, strip)) {
-                --ahead[path];
-            }
-            const auto read_again = [&](const std::string& path) {
-                const auto it = ahead.find(path);
-                return (it != ahead.end() && it->second > 0) ||
-                       (run.read_later != nullptr && run.read_later->contains(path));
-            };
-            output = read_again(r.path) || read_again(r.old_path);
-        }
+        later.pass(file);
         ApplyOptions engine_options = options;
-        engine_options.output = output;
-        if (engine == Engine::GnuPatch) {
-            r.result = apply_file(file, in, engine_options, memo.index(content));
-        } else {
-            r.result = git_apply_file(file, in, memo.index(content), output);
-        }
-
-        if (!file.old_blob.empty() && in.has_value() && !reverse) {
-            r.base_matches = git::id_matches(git::blob_id(in.value()), file.old_blob);
-        }
-        r.closest.reserve(r.result.hunks.size());
-        for (std::size_t i = 0; i < r.result.hunks.size(); ++i) {
-            const bool failed = r.result.hunks[i].status == HunkStatus::Failed;
-            r.closest.push_back(failed && run.closest && in.has_value()
-                                    ? closest_match(file.hunks[i], memo.index(content))
-                                    : std::nullopt);
-        }
-
-        const auto status = r.result.status;
-        if (output && (status == FileStatus::Applied || status == FileStatus::Failed ||
-                       status == FileStatus::NotDeleted)) {
-            if (r.result.removed) {
-                staging.write(r.path, nullptr);
-            } else {
-                // Unchanged bytes stay the same content: nothing is copied.
-                const bool same = content && r.result.content == *content;
-                staging.write(r.path, same ? content
-                                           : source::make_content(std::move(r.result.content)));
-                r.result.content.clear();
-                if (file.rename && !reverse && r.old_path != r.path) {
-                    staging.write(r.old_path, nullptr);
-                }
-                if (const auto& mode = reverse ? file.old_mode : file.new_mode; !mode.empty()) {
-                    staging.set_mode(r.path, stated_mode(mode, engine));
-                }
-            }
+        engine_options.output = later.wanted(r.path) || later.wanted(r.old_path);
+        run_engine(r, *input, engine_options, engine, run.closest, memo);
+        if (engine_options.output) {
+            record(r, *input, staging, options.reverse, engine);
         }
         out.files.push_back(std::move(r));
     }
