@@ -152,12 +152,13 @@ def main():
     failures = 0
     for component in cycles:
         failures += 1
-        print(f'cycle among {", ".join(component)}: ' + ' -> '.join(one_cycle(component, edges)))
-        inside = set(component)
-        for (a, b), lines in sorted(edges.items()):
-            if a in inside and b in inside:
-                for file, number, text in lines:
-                    print(f'  {file}:{number}: {text}  [{a} -> {b}]')
+        cycle = one_cycle(component, edges)
+        print(f'cycle among {", ".join(component)}: ' + ' -> '.join(cycle))
+        # The include lines of the one cycle shown: breaking any of its
+        # arrows is a start; the script then shows the next cycle, if any.
+        for a, b in zip(cycle, cycle[1:]):
+            for file, number, text in edges[(a, b)]:
+                print(f'  {file}:{number}: {text}  [{a} -> {b}]')
     for (a, b), lines in sorted(edges.items()):
         if b in rules.get(a, set()):
             continue
