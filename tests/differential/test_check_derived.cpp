@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <kseries/check/check.hpp>
-#include <kseries/check/policy.hpp>
+#include <kseries/kernel/policy.hpp>
 #include <kseries/patch/parser.hpp>
 
 #include "generator.hpp"
@@ -108,11 +108,11 @@ TEST(CheckDerived, every_policy_and_the_shown_run_equal_their_own_runs) {
     const std::uint64_t cases = env_number("KSERIES_DERIVED_CASES", 1500);
     const Generator gen(load_corpus(KSERIES_CORPUS_DIR, "fs/overlayfs"), seed);
     std::vector<check::Options> shown_options;
-    for (const auto& p : check::all_policies()) {
+    for (const auto& p : kernel::all_policies()) {
         shown_options.push_back({p.id, std::nullopt});
     }
     for (long fuzz = 0; fuzz <= 3; ++fuzz) {
-        shown_options.push_back({check::PolicyId::KernelSpec, fuzz});
+        shown_options.push_back({kernel::PolicyId::KernelSpec, fuzz});
     }
     std::map<std::string, std::uint64_t> seen;
     for (std::uint64_t i = 0; i < cases; ++i) {
@@ -136,8 +136,8 @@ TEST(CheckDerived, every_policy_and_the_shown_run_equal_their_own_runs) {
                     fmt::format("case {} ({}), {} patches, shown {}", i, c.path, shape.size(),
                                 options.label());
 
-                for (std::size_t k = 0; k < check::all_policies().size(); ++k) {
-                    const auto& p = check::all_policies()[k];
+                for (std::size_t k = 0; k < kernel::all_policies().size(); ++k) {
+                    const auto& p = kernel::all_policies()[k];
                     MemoryTree own_tree(c.path, c.target);
                     source::OverlayTree overlay(own_tree);
                     auto own = check::run_series(series, overlay, {p.engine, p.fuzz},

@@ -6,8 +6,8 @@
 #include "temp_dir.hpp"
 
 using namespace kseries;
-using kseries::check::PolicyId;
 using kseries::check::Verdict;
+using kseries::kernel::PolicyId;
 using kseries::test::TempDir;
 
 namespace {

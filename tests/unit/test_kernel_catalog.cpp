@@ -8,9 +8,9 @@
 #include "temp_dir.hpp"
 
 using namespace kseries;
-using kseries::check::PolicyId;
 using kseries::kernel::Catalog;
 using kseries::kernel::parse_release;
+using kseries::kernel::PolicyId;
 using kseries::test::TempDir;
 
 namespace {

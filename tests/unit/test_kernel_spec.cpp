@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-using kseries::check::PolicyId;
 using kseries::kernel::policy_from_spec;
+using kseries::kernel::PolicyId;
 
 TEST(KernelSpec, reads_the_patch_command_of_applypatch) {
     EXPECT_EQ(policy_from_spec("%prep\npatch_command='patch -p1 -F1 -s'\nApplyPatch()\n"),

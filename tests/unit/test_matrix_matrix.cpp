@@ -106,7 +106,7 @@ TEST(Matrix, judges_each_release_by_its_own_policy) {
     EXPECT_FALSE(cell(3).accepted) << "fuzz 2 is beyond kernel.spec's -F1";
     EXPECT_EQ(cell(4).kind, CellKind::Exact);
     EXPECT_TRUE(cell(4).accepted);
-    EXPECT_EQ(m->rows[4].policy, check::PolicyId::GitApply);
+    EXPECT_EQ(m->rows[4].policy, kernel::PolicyId::GitApply);
     EXPECT_FALSE(m->rows[5].available());
     EXPECT_EQ(cell(5).kind, CellKind::Unavailable);
     EXPECT_FALSE(m->covered());

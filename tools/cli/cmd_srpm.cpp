@@ -200,7 +200,7 @@ Expected<int> make(const SrpmOptions& opts) {
         return emit(fmt::format("{}\n{} does not apply to {} under its spec's policy ({}); the "
                                 "SRPM was not touched. See kseries rebase.\n",
                                 report::render_check_text(*report, {false}), label,
-                                opts.kernel_srpm, check::policy(*policy).command),
+                                opts.kernel_srpm, kernel::policy(*policy).command),
                     exit_checks_failed);
     }
     if (opts.prep) {
@@ -242,7 +242,7 @@ Expected<int> make(const SrpmOptions& opts) {
     std::string out =
         fmt::format("{}\n  from {}-{} ({}), series {} {}, policy {}\n", result->srpm.string(),
                     id->name, id->evr(), opts.kernel_srpm, request.patches.series, version->name,
-                    check::policy(*policy).command);
+                    kernel::policy(*policy).command);
     out += fmt::format("  release {} (buildid {}{})\n", result->evr, *request.buildid,
                        result->edit.old_buildid
                            ? fmt::format(", replacing {}", *result->edit.old_buildid)

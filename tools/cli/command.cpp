@@ -47,17 +47,17 @@ Expected<series::Selection> PatchSource::select() const {
 
 void PolicyChoice::add_to(CLI::App& command) {
     command
-        .add_option("--policy", policy, "policy every patch is judged by: " + check::policy_keys())
+        .add_option("--policy", policy, "policy every patch is judged by: " + kernel::policy_keys())
         ->capture_default_str();
     command.add_option("--fuzz", fuzz, "use plain `patch -p1 -F N` instead of a policy")
         ->check(CLI::Range(0L, 100L));
 }
 
 Expected<check::Options> PolicyChoice::resolve() const {
-    const check::Policy* p = check::find_policy(policy);
+    const kernel::Policy* p = kernel::find_policy(policy);
     if (p == nullptr) {
         return fail(ErrorKind::Usage,
-                    fmt::format("unknown policy '{}' (one of: {})", policy, check::policy_keys()));
+                    fmt::format("unknown policy '{}' (one of: {})", policy, kernel::policy_keys()));
     }
     return check::Options{p->id, fuzz};
 }

@@ -58,7 +58,7 @@ bool same_at_fuzz(const SeriesRun& run, long fuzz) {
 // on its own.
 std::optional<std::vector<Verdict>> derived_verdicts(const series::LoadedSeries& series,
                                                      const SeriesRun& run, const Engine& engine,
-                                                     const Policy& policy) {
+                                                     const kernel::Policy& policy) {
     const bool rule_matters =
         policy.optional_patch_rule &&
         std::any_of(series.patches.begin(), series.patches.end(), [](const auto& sp) {
@@ -130,16 +130,16 @@ Engine Options::engine() const {
     if (fuzz) {
         return {patch::Engine::GnuPatch, *fuzz};
     }
-    const Policy& p = check::policy(policy);
+    const kernel::Policy& p = kernel::policy(policy);
     return {p.engine, p.fuzz};
 }
 
 bool Options::optional_patch_rule() const {
-    return !fuzz && check::policy(policy).optional_patch_rule;
+    return !fuzz && kernel::policy(policy).optional_patch_rule;
 }
 
 std::string Options::label() const {
-    return fuzz ? engine().describe() : std::string(check::policy(policy).label);
+    return fuzz ? engine().describe() : std::string(kernel::policy(policy).label);
 }
 
 std::string_view verdict_key(Verdict v) {
@@ -221,7 +221,7 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     // GNU patch at the highest fuzz any result needs runs first: the runs at
     // a lower fuzz (the shown one among them) usually follow from it.
     long widest_fuzz = shown_gnu ? report.shown.fuzz : -1;
-    for (const auto& p : all_policies()) {
+    for (const auto& p : kernel::all_policies()) {
         if (p.engine == patch::Engine::GnuPatch) {
             widest_fuzz = std::max(widest_fuzz, p.fuzz);
         }
@@ -245,7 +245,7 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     SeriesRun& shown = shown_is_widest ? *widest : *own_shown;
 
     std::vector<std::vector<Verdict>> runs;
-    for (const auto& p : all_policies()) {
+    for (const auto& p : kernel::all_policies()) {
         auto same = derived_verdicts(series, *widest, widest_engine, p);
         if (!same) {
             same = derived_verdicts(series, shown, report.shown, p);

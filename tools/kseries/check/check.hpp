@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <kseries/check/policy.hpp>
+#include <kseries/kernel/policy.hpp>
 #include <kseries/patch/tree_apply.hpp>
 #include <kseries/series/series_file.hpp>
 #include <kseries/series/store.hpp>
@@ -57,7 +57,8 @@ struct Report {
     std::string series; // as given on the command line
     std::string tree;
     Engine shown;                   // the engine of the per-hunk results
-    std::optional<PolicyId> policy; // the policy the exit code follows, if not a custom fuzz
+    // The policy the exit code follows, if not a custom fuzz.
+    std::optional<kernel::PolicyId> policy;
     std::vector<PatchReport> patches;
     std::vector<SkippedPatch> skipped;
 
@@ -67,7 +68,7 @@ struct Report {
 };
 
 struct Options {
-    PolicyId policy = PolicyId::KernelSpec;
+    kernel::PolicyId policy = kernel::PolicyId::KernelSpec;
     std::optional<long> fuzz; // a custom `patch -F N` instead of the policy
     // Find where each failed hunk comes closest; off for a report that does
     // not show it.

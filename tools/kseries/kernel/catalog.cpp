@@ -104,11 +104,10 @@ Expected<CatalogEntry> read_entry(const std::string& file, const std::string& li
         return std::unexpected(policy.error());
     }
     if (!policy->empty()) {
-        const check::Policy* p = check::find_policy(*policy);
+        const Policy* p = find_policy(*policy);
         if (p == nullptr) {
             return fail(ErrorKind::Parse,
-                        fmt::format("unknown policy '{}' (one of: {})", *policy,
-                                    check::policy_keys()),
+                        fmt::format("unknown policy '{}' (one of: {})", *policy, policy_keys()),
                         where(file, *t.get("policy")));
         }
         e.policy = p->id;

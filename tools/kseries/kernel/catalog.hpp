@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <kseries/check/policy.hpp>
 #include <kseries/kernel/detect.hpp>
+#include <kseries/kernel/policy.hpp>
 #include <kseries/kernel/release.hpp>
 #include <kseries/util/error.hpp>
 
@@ -28,7 +28,7 @@ struct CatalogEntry {
     std::string sha256;   // the SRPM's SHA-256, 64 lowercase hex digits, or empty
     std::optional<std::uint64_t> size; // the SRPM's size in bytes
     std::string git_tag;  // e.g. "kernel-5.14.0-427.el9" on CentOS Stream, or empty
-    std::optional<check::PolicyId> policy;
+    std::optional<PolicyId> policy;
     std::vector<std::string> unverified; // keys whose value is not verified
     Location location;                   // file and line of the entry
 

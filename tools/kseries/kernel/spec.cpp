@@ -46,7 +46,7 @@ std::optional<std::string_view> fuzz_digits(std::string_view command) {
 
 } // namespace
 
-std::optional<check::PolicyId> policy_from_spec(std::string_view spec) {
+std::optional<PolicyId> policy_from_spec(std::string_view spec) {
     for (const auto raw : text::split_lines(spec)) {
         const std::string_view line = text::trim(text::chomp(raw));
         const auto at = line.find("patch_command=");
@@ -56,7 +56,7 @@ std::optional<check::PolicyId> policy_from_spec(std::string_view spec) {
         const std::string_view command = line.substr(at + 14);
         if (command.find("git") != std::string_view::npos &&
             command.find("apply") != std::string_view::npos) {
-            return check::PolicyId::GitApply;
+            return PolicyId::GitApply;
         }
         if (command.find("patch") == std::string_view::npos) {
             continue;
@@ -69,9 +69,9 @@ std::optional<check::PolicyId> policy_from_spec(std::string_view spec) {
                 fuzz = 2;
             }
         }
-        return fuzz == 0 ? check::PolicyId::RpmPatch
-               : fuzz == 1 ? check::PolicyId::KernelSpec
-                           : check::PolicyId::GnuPatch;
+        return fuzz == 0   ? PolicyId::RpmPatch
+               : fuzz == 1 ? PolicyId::KernelSpec
+                           : PolicyId::GnuPatch;
     }
     return std::nullopt;
 }

@@ -17,7 +17,7 @@ namespace {
 
 // How the patch lands at GNU patch's most lenient setting (fuzz 2), and
 // whether the row's own policy accepts it.
-Cell make_cell(const check::PatchReport& p, check::PolicyId policy) {
+Cell make_cell(const check::PatchReport& p, kernel::PolicyId policy) {
     Cell cell;
     cell.verdict = p.verdicts[static_cast<std::size_t>(policy)];
     cell.accepted = cell.verdict == check::Verdict::Applies;
@@ -46,7 +46,7 @@ Cell make_cell(const check::PatchReport& p, check::PolicyId policy) {
 }
 
 void choose_policy(Row& row, const kernel::Catalog& catalog,
-                   std::optional<check::PolicyId> spec_policy) {
+                   std::optional<kernel::PolicyId> spec_policy) {
     if (spec_policy) {
         row.policy = *spec_policy;
         row.policy_verified = true;
@@ -60,7 +60,7 @@ void choose_policy(Row& row, const kernel::Catalog& catalog,
                                         e->location.file, e->location.line);
         return;
     }
-    row.policy = check::PolicyId::KernelSpec;
+    row.policy = kernel::PolicyId::KernelSpec;
     row.policy_verified = false;
     row.policy_origin = "default: no catalog entry for this release";
 }

@@ -24,7 +24,7 @@ namespace kseries::matrix {
 // when the source carries one (an SRPM does).
 struct OpenedSource {
     std::unique_ptr<source::SourceTree> tree;
-    std::optional<check::PolicyId> spec_policy;
+    std::optional<kernel::PolicyId> spec_policy;
 };
 
 // How a row's source was given. One by one (--tree, --srpm, --tarball): a
@@ -79,7 +79,7 @@ struct Row {
     // by its source.
     bool release_known = true;
     std::string source; // RowSource::description, or "catalog" when unavailable
-    check::PolicyId policy = check::PolicyId::KernelSpec;
+    kernel::PolicyId policy = kernel::PolicyId::KernelSpec;
     bool policy_verified = false;
     std::string policy_origin; // where the policy comes from, for people
     const kernel::CatalogEntry* entry = nullptr;

@@ -12,6 +12,7 @@
 
 #include <kseries/patch/apply.hpp>
 #include <kseries/patch/closest.hpp>
+#include <kseries/patch/engine.hpp>
 #include <kseries/patch/model.hpp>
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
@@ -53,12 +54,6 @@ struct FileTargets {
 // as resolve_targets strips them, without looking at a tree; names that
 // cannot be stripped are left out.
 [[nodiscard]] std::vector<std::string> named_paths(const FilePatch& file, int strip);
-
-// Which program's behaviour to reproduce.
-enum class Engine {
-    GnuPatch, // patch -pN -F<max_fuzz>: writes what applied, even when a hunk failed
-    GitApply, // git apply -pN: writes nothing unless every hunk applied
-};
 
 // Refuses the patch if any file it names would reach outside the tree:
 // unsafe names, or a symbolic link on the way to an existing file; under

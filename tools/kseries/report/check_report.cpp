@@ -137,11 +137,11 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
     // characters escaped: they would reach the terminal raw.
     const auto show = [](std::string_view s) { return text::printable(s); };
     std::string out;
-    const auto& policies = check::all_policies();
+    const auto& policies = kernel::all_policies();
     out += fmt::format("series  {}\n", show(report.series));
     out += fmt::format("tree    {}\n", show(report.tree));
     if (report.policy) {
-        const auto& p = check::policy(*report.policy);
+        const auto& p = kernel::policy(*report.policy);
         out += fmt::format("policy  {} ({})\n", p.label, p.command);
     } else {
         out += fmt::format("policy  {} (custom fuzz)\n", report.shown.describe());
@@ -219,7 +219,7 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
     }
 
     const std::string under =
-        report.policy ? std::string(check::policy(*report.policy).label) : report.shown.describe();
+        report.policy ? std::string(kernel::policy(*report.policy).label) : report.shown.describe();
     for (const auto& s : report.skipped) {
         out += fmt::format("\n{}  {}\n  {}\n", show(s.name), paint(style, Tone::Bad, "SKIPPED"),
                            "skipped by the maintainer: " + show(s.reason) +
@@ -241,7 +241,7 @@ nlohmann::ordered_json patch_json(const check::PatchReport& p) {
     jp["lines"] = p.patch->line_count;
     jp["optional_patch_trap"] = p.optional_patch_trap;
     ordered_json verdicts = ordered_json::object();
-    for (const auto& pol : check::all_policies()) {
+    for (const auto& pol : kernel::all_policies()) {
         verdicts[std::string(pol.key)] =
             verdict_key(p.verdicts[static_cast<std::size_t>(pol.id)]);
     }
@@ -300,7 +300,7 @@ std::string render_check_json(const check::Report& report, const ReleaseNote* re
     doc["tree"] = report.tree;
     doc["engine"] = report.shown.describe();
     doc["policy"] =
-        report.policy ? ordered_json(check::policy(*report.policy).key) : ordered_json(nullptr);
+        report.policy ? ordered_json(kernel::policy(*report.policy).key) : ordered_json(nullptr);
     doc["fuzz"] = report.shown.engine == patch::Engine::GnuPatch ? ordered_json(report.shown.fuzz)
                                                                  : ordered_json(nullptr);
     doc["ok"] = report.ok();

@@ -98,10 +98,10 @@ std::string_view mark_of(Tone t) {
     return "✖";
 }
 
-std::string verdicts_table(const check::PatchReport& p, check::PolicyId row_policy) {
+std::string verdicts_table(const check::PatchReport& p, kernel::PolicyId row_policy) {
     std::string out = "<table class=\"verdicts\"><tr><th>policy</th><th>command</th>"
                       "<th>verdict</th></tr>";
-    for (const auto& pol : check::all_policies()) {
+    for (const auto& pol : kernel::all_policies()) {
         const auto v = p.verdicts[static_cast<std::size_t>(pol.id)];
         out += fmt::format("<tr{}><td>{}{}</td><td><code>{}</code></td><td>{}</td></tr>",
                            pol.id == row_policy ? " class=\"row-policy\"" : "", esc(pol.label),
@@ -208,7 +208,7 @@ std::string legend() {
                       "(see the catalog).</p><h2>Policies</h2><table class=\"policies\">"
                       "<tr><th>policy</th><th>key</th><th>command</th><th>fuzz</th>"
                       "<th>files of ≤ 9 lines</th></tr>";
-    for (const auto& pol : check::all_policies()) {
+    for (const auto& pol : kernel::all_policies()) {
         out += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td>"
                            "<td>{}</td><td>{}</td></tr>",
                            esc(pol.label), esc(pol.key), esc(pol.command),

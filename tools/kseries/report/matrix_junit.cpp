@@ -63,7 +63,7 @@ std::optional<Failure> failure_of(const Row& r, const Cell& c) {
     if (c.accepted) {
         return std::nullopt;
     }
-    const auto& pol = check::policy(r.policy);
+    const auto& pol = kernel::policy(r.policy);
     switch (c.kind) {
     case CellKind::AlreadyApplied:
         return Failure{"already-applied",
@@ -99,7 +99,7 @@ std::optional<Failure> failure_of(const Row& r, const Cell& c) {
 // The per-hunk story of a failed case, as the failure element's text.
 std::string failure_details(const Row& r, const Cell& c) {
     std::string out = fmt::format("release {}\nsource {}\npolicy {} ({})\n", r.name(), r.source,
-                                  check::policy(r.policy).label, r.policy_origin);
+                                  kernel::policy(r.policy).label, r.policy_origin);
     if (!r.version.empty()) {
         out += fmt::format("series version {}{}\n", r.version,
                            r.rule.empty() ? "" : ", mapped by " + r.rule);
@@ -172,7 +172,7 @@ std::string render_matrix_junit(const matrix::Matrix& m) {
             "      <property name=\"policy_verified\" value=\"{}\"/>\n{}"
             "    </properties>\n{}  </testsuite>\n",
             esc(r.name()), r.cells.size(), row_failures, row_skipped, esc(r.source),
-            check::policy(r.policy).key, r.policy_verified ? "true" : "false", version, cases);
+            kernel::policy(r.policy).key, r.policy_verified ? "true" : "false", version, cases);
     }
     std::size_t tests = 0;
     for (const auto& r : m.rows) {

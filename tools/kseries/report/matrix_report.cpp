@@ -36,7 +36,7 @@ Tone cell_tone(const Cell& c) {
 }
 
 std::string policy_text(const matrix::Row& row) {
-    return std::string(check::policy(row.policy).label) + (row.policy_verified ? "" : "*");
+    return std::string(kernel::policy(row.policy).label) + (row.policy_verified ? "" : "*");
 }
 
 std::size_t covered_rows(const matrix::Matrix& m) {
@@ -272,7 +272,7 @@ std::string render_matrix_json(const matrix::Matrix& m) {
         jr["counted"] = r.counted;
         jr["version"] = r.version.empty() ? ordered_json(nullptr) : ordered_json(r.version);
         jr["mapped_by"] = r.rule.empty() ? ordered_json(nullptr) : ordered_json(r.rule);
-        jr["policy"] = check::policy(r.policy).key;
+        jr["policy"] = kernel::policy(r.policy).key;
         jr["policy_verified"] = r.policy_verified;
         jr["policy_origin"] = r.policy_origin;
         if (r.entry != nullptr) {

@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include <kseries/patch/tree_apply.hpp>
+#include <kseries/patch/engine.hpp>
 
-namespace kseries::check {
+namespace kseries::kernel {
 
 enum class PolicyId { RpmPatch, KernelSpec, GitApply, GnuPatch };
 
@@ -33,4 +33,4 @@ struct Policy {
 // "rpm-patch, kernel-spec, git-apply, gnu-patch", for help and messages.
 [[nodiscard]] std::string policy_keys();
 
-} // namespace kseries::check
+} // namespace kseries::kernel

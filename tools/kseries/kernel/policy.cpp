@@ -1,8 +1,8 @@
 #include <array>
 
-#include <kseries/check/policy.hpp>
+#include <kseries/kernel/policy.hpp>
 
-namespace kseries::check {
+namespace kseries::kernel {
 
 namespace {
 
@@ -47,4 +47,4 @@ std::string policy_keys() {
     return out;
 }
 
-} // namespace kseries::check
+} // namespace kseries::kernel
