@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <sys/stat.h>
@@ -95,6 +97,31 @@ TEST(DirectoryTree, a_failed_commit_changes_nothing_and_leaves_no_temp_files) {
         EXPECT_EQ(e.path().filename().string().find(".kseries-"), std::string::npos) << e.path();
     }
     EXPECT_EQ(entries, 2u) << "newdir/ should have been removed again";
+}
+
+TEST(DirectoryTree, a_failed_staging_write_reports_its_own_cause_not_the_cleanups) {
+    TempDir t;
+    t.write("a.c", "old\n");
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    // A leaf of 240 bytes is a valid name, but its temporary
+    // (".LEAF.kseries-TOKEN", 282 bytes) is not: creating it fails with
+    // ENAMETOOLONG, whoever runs the test. The rollback that follows
+    // removes a.c's temporary, newdir/ and the journal, and one of its
+    // unlinks fails (ENOENT), so a cause read from errno after it is wrong.
+    const std::string leaf(240, 'x');
+    auto r = (*tree)->commit({FileChange{"a.c", make_content("new\n")},
+                              FileChange{"newdir/" + leaf, make_content("x\n")}});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind(), ErrorKind::Io);
+    EXPECT_EQ(r.error().message(), "cannot write newdir/" + leaf + " in " + t.path().string() +
+                                       ": " + std::strerror(ENAMETOOLONG));
+    EXPECT_EQ(t.read("a.c"), "old\n");
+    std::vector<std::string> left;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(t.path())) {
+        left.push_back(e.path().filename().string());
+    }
+    EXPECT_EQ(left, std::vector<std::string>{"a.c"});
 }
 
 TEST(DirectoryTree, keeps_the_mode_of_a_rewritten_file) {

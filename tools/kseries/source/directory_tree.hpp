@@ -66,6 +66,10 @@ private:
     enum class Create { No, Yes };
     [[nodiscard]] Expected<std::optional<Parent>> open_parent(std::string_view path, Create create);
 
+    // One commit's temporaries and their single rollback (directory_tree.cpp).
+    class Staging;
+
+    // The journal (journal.cpp).
     struct JournalOp {
         std::string path;
         std::string temp;
