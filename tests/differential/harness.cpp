@@ -1,5 +1,6 @@
 #include "harness.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -254,6 +255,11 @@ void save_case(const Case& c, const std::filesystem::path& dir) {
     write_file(base / "target", c.target);
     write_file(base / "case.patch", c.patch);
     write_file(base / "notes", text::join(c.notes, "\n") + "\n");
+}
+
+std::uint64_t env_number(const char* name, std::uint64_t fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? std::stoull(v) : fallback;
 }
 
 } // namespace kseries::difftest

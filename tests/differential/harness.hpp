@@ -49,6 +49,10 @@ struct Tally {
 // The same for `git apply --reject` (no fuzz; every hunk tried).
 [[nodiscard]] std::optional<std::string> compare_git(const Case& c, Tally* tally = nullptr);
 
+// A count from the environment (KSERIES_DIFF_CASES ...), or `fallback`
+// when it is unset or empty.
+[[nodiscard]] std::uint64_t env_number(const char* name, std::uint64_t fallback);
+
 // Writes the case's files (target, patch, notes) under `dir` for a
 // regression test to be made from.
 void save_case(const Case& c, const std::filesystem::path& dir);

@@ -4,7 +4,6 @@
 // property test holds that shortcut to what it stands for: on generated
 // cases of real kernel code, every policy's verdict and the shown results
 // equal a run of that program on its own.
-#include <cstdlib>
 #include <map>
 #include <string>
 
@@ -16,6 +15,7 @@
 #include <kseries/patch/parser.hpp>
 
 #include "generator.hpp"
+#include "harness.hpp"
 
 namespace {
 
@@ -96,10 +96,6 @@ std::string describe(const std::vector<patch::TreeFileResult>& files) {
     return out;
 }
 
-std::uint64_t env_number(const char* name, std::uint64_t fallback) {
-    const char* v = std::getenv(name);
-    return v != nullptr && *v != '\0' ? std::stoull(v) : fallback;
-}
 
 } // namespace
 

@@ -20,11 +20,6 @@ namespace {
 
 constexpr std::uint64_t seed = 20261124;
 
-std::uint64_t env_number(const char* name, std::uint64_t fallback) {
-    const char* v = std::getenv(name);
-    return v != nullptr && *v != '\0' ? std::stoull(v) : fallback;
-}
-
 } // namespace
 
 TEST(Differential, agrees_with_gnu_patch_and_git_apply_on_every_case) {

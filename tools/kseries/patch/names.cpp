@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <kseries/patch/names.hpp>
+#include <kseries/util/path.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::patch {
@@ -233,23 +234,7 @@ std::optional<std::string> unsafe_path_reason(std::string_view path) {
 }
 
 std::string normalize_path(std::string_view path) {
-    std::string out;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t end = path.find('/', start);
-        if (end == std::string_view::npos) {
-            end = path.size();
-        }
-        const std::string_view part = path.substr(start, end - start);
-        if (!part.empty() && part != ".") {
-            if (!out.empty()) {
-                out += '/';
-            }
-            out += part;
-        }
-        start = end + 1;
-    }
-    return out;
+    return text::join(util::path_components(path), "/");
 }
 
 } // namespace kseries::patch

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/c_tokens.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::rebase {
@@ -11,14 +12,6 @@ namespace kseries::rebase {
 using patch::Hunk;
 using patch::LineKind;
 using Lines = std::vector<std::string>;
-
-namespace {
-
-bool ident_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
-} // namespace
 
 std::optional<std::string> defined_function(std::string_view line) {
     line = text::chomp(line);

@@ -4,18 +4,13 @@
 #include <fmt/format.h>
 
 #include <kseries/rebase/c_shape.hpp>
+#include <kseries/rebase/c_tokens.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::rebase {
 
 namespace {
 
-bool ident_start(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-bool ident_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
 
 struct Open {
     char kind; // '(', '[' or '{'

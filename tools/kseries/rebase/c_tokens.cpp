@@ -5,14 +5,14 @@
 
 namespace kseries::rebase {
 
-namespace {
-
 bool ident_start(char c) {
     return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
 bool ident_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
+
+namespace {
 
 // Keywords and type names say nothing about which code a line is about.
 bool is_name(const std::string& t) {

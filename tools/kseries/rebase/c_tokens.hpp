@@ -20,6 +20,11 @@ namespace kseries::rebase {
 
 using Tokens = std::vector<std::string>;
 
+// C's identifier characters (the C shape reader and the function finder
+// use the same two).
+[[nodiscard]] bool ident_start(char c);
+[[nodiscard]] bool ident_char(char c);
+
 // C's tokens, comments left out: identifiers, numbers, string and char
 // literals, punctuation (multi-character operators as one token).
 [[nodiscard]] std::vector<std::string> c_tokens(std::string_view text);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <kseries/util/file.hpp>
+#include <kseries/util/path.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -126,22 +127,15 @@ bool safe_components(std::string_view name, std::vector<std::string>& parts) {
     if (name.starts_with('/')) {
         return false;
     }
-    std::size_t start = 0;
-    while (start <= name.size()) {
-        std::size_t end = name.find('/', start);
-        if (end == std::string_view::npos) {
-            end = name.size();
-        }
-        const std::string_view part = name.substr(start, end - start);
+    for (auto& part : util::path_components(name)) {
         if (part == "..") {
             if (parts.empty()) {
                 return false;
             }
             parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.emplace_back(part);
+        } else {
+            parts.push_back(std::move(part));
         }
-        start = end + 1;
     }
     return true;
 }

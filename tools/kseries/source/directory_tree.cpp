@@ -12,12 +12,12 @@
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/source/journal.hpp>
 #include <kseries/util/file.hpp>
+#include <kseries/util/path.hpp>
 
 namespace kseries::source {
 
 namespace {
 
-using journal::components;
 using journal::errno_text;
 
 bool is_symlink_at(int dirfd, const std::string& name) {
@@ -77,7 +77,7 @@ Expected<void> DirectoryTree::lock_for_write() {
 
 Expected<std::optional<DirectoryTree::Parent>> DirectoryTree::open_parent(std::string_view path,
                                                                           Create create) {
-    const auto parts = components(path);
+    const auto parts = util::path_components(path);
     if (parts.empty()) {
         return fail(ErrorKind::Unsafe, fmt::format("'{}' names no file", path));
     }
@@ -232,7 +232,7 @@ private:
 
 Expected<void> DirectoryTree::Staging::begin(const std::vector<FileChange>& changes) {
     for (const auto& change : changes) {
-        const auto parts = components(change.path);
+        const auto parts = util::path_components(change.path);
         if (parts.empty()) {
             return fail(ErrorKind::Unsafe, fmt::format("'{}' names no file", change.path));
         }

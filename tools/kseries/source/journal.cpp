@@ -21,6 +21,7 @@
 
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/source/journal.hpp>
+#include <kseries/util/path.hpp>
 
 namespace kseries::source {
 
@@ -28,23 +29,6 @@ namespace journal {
 
 std::string errno_text(int err) {
     return std::strerror(err);
-}
-
-std::vector<std::string> components(std::string_view path) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        std::size_t end = path.find('/', start);
-        if (end == std::string_view::npos) {
-            end = path.size();
-        }
-        const std::string_view part = path.substr(start, end - start);
-        if (!part.empty() && part != ".") {
-            parts.emplace_back(part);
-        }
-        start = end + 1;
-    }
-    return parts;
 }
 
 Expected<void> write_all(int fd, std::string_view data, const std::string& what) {
@@ -79,7 +63,6 @@ std::string temp_name(std::string_view leaf, std::string_view token) {
 
 namespace {
 
-using journal::components;
 using journal::errno_text;
 using journal::temp_name;
 using journal::write_all;
@@ -295,7 +278,7 @@ Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal(cons
             return foreign("a path not in its encoding");
         }
         JournalOp o{*path, *temp, op["remove"].get<bool>()};
-        const auto parts = components(o.path);
+        const auto parts = util::path_components(o.path);
         if (parts.empty() || std::find(parts.begin(), parts.end(), "..") != parts.end() ||
             o.path.starts_with('/') || o.temp != temp_name(parts.back(), journal.token)) {
             return foreign(fmt::format("'{}' is not a temporary name of its write", o.temp));

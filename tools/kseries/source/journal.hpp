@@ -1,6 +1,6 @@
 // The helpers DirectoryTree's commit and its journal (journal.cpp) share:
-// the random token and the temporary names that carry it, and how a path
-// splits into components and a buffer reaches a descriptor. They live
+// the random token and the temporary names that carry it, and how a buffer
+// reaches a descriptor. They live
 // beside the journal because its recovery trusts a name only when these
 // very functions would have made it.
 #pragma once
@@ -19,9 +19,6 @@ namespace kseries::source::journal {
 
 // The one temporary name a commit with `token` uses for `leaf`.
 [[nodiscard]] std::string temp_name(std::string_view leaf, std::string_view token);
-
-// `path`'s components, without empty ones and ".".
-[[nodiscard]] std::vector<std::string> components(std::string_view path);
 
 // Writes all of `data` to `fd` (retrying on EINTR); `what` names it in the
 // error.
