@@ -21,7 +21,7 @@
 #include <kseries/series/store_write.hpp>
 
 #include "command.hpp"
-#include "rebase_target.hpp"
+#include <kseries/flow/target.hpp>
 #include "exit_codes.hpp"
 #include "module_compile.hpp"
 #include "rebase_continue.hpp"
@@ -89,7 +89,7 @@ std::string next_version(const series::Store& store) {
 // The new version's records: the carried patches keep their records, the
 // dropped ones are recorded with the reason (and the rule that found them).
 series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
-                               const rebase::Result& result, const Target& target) {
+                               const rebase::Result& result, const flow::Target& target) {
     series::NewVersion v;
     v.meta.name = req.as;
     v.meta.parent = req.from;
@@ -141,7 +141,7 @@ series::NewVersion new_version(const Loaded& in, const rebase::Request& req,
 // What a stop's SUMMARY says beyond the result: the patches still to do,
 // and whether `verify --compile` can build the target (a whole kernel tree).
 rebase::StopContext stop_context(const Loaded& in, const rebase::Result& result,
-                                 const Target& target) {
+                                 const flow::Target& target) {
     rebase::StopContext c;
     const auto& patches = in.from->series.patches;
     for (std::size_t i = result.patches.size(); i < patches.size(); ++i) {
@@ -182,7 +182,7 @@ bool applies_exactly(const rebase::Result& result) {
 }
 
 Expected<int> finish(const RebaseOptions& opts, const Loaded& in, const rebase::Request& req,
-                     const rebase::Result& result, const Target& target) {
+                     const rebase::Result& result, const flow::Target& target) {
     report::RebaseReport rep{&req, &result, {}, {}, {}, target.release};
     const fs::path ws = opts.workspace;
     const bool resumed = opts.resume || opts.skip; // the maintainer decided something
@@ -242,8 +242,8 @@ Expected<int> start(const RebaseOptions& opts) {
     rebase::Request req{fs::absolute(opts.series, ec_abs).lexically_normal().string(),
                         opts.from,
                         opts.as.empty() ? next_version(*in->selection.store()) : opts.as,
-                        absolute_source(opts.onto),
-                        absolute_source(opts.base),
+                        flow::absolute_source(opts.onto),
+                        flow::absolute_source(opts.base),
                         opts.changelog};
     if (!req.store.empty() && req.store.back() == '/') {
         req.store.pop_back();
@@ -254,7 +254,7 @@ Expected<int> start(const RebaseOptions& opts) {
                                 req.as, req.store));
     }
     warn_unused_base(*in->from, opts.base);
-    auto trees = open_trees(in->selection, opts.onto, opts.base);
+    auto trees = flow::open_trees(in->selection, opts.onto, opts.base);
     if (!trees) {
         return std::unexpected(trees.error());
     }
@@ -283,7 +283,7 @@ Expected<int> resume(const RebaseOptions& opts) {
     if (!in) {
         return std::unexpected(in.error());
     }
-    auto trees = open_trees(in->selection, req.onto, req.base);
+    auto trees = flow::open_trees(in->selection, req.onto, req.base);
     if (!trees) {
         return std::unexpected(trees.error());
     }

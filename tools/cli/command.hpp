@@ -12,12 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <kseries/check/check.hpp>
-#include <kseries/kernel/catalog.hpp>
-#include <kseries/report/check_report.hpp>
-#include <kseries/series/selection.hpp>
-#include <kseries/series/series_file.hpp>
-#include <kseries/source/directory_tree.hpp>
+#include <kseries/flow/inputs.hpp>
 #include <kseries/util/error.hpp>
 
 #include "terminal.hpp"
@@ -30,26 +25,15 @@ struct GlobalOptions {
     bool quiet = false;
 };
 
-// --series DIR or --patch FILE... (with -p N), as given.
-struct PatchSource {
-    std::string series;
-    std::vector<std::string> patches;
-    int strip = 1;
-
+// --series DIR or --patch FILE... (with -p N): the options that fill a
+// flow::SeriesSpec.
+struct PatchSource : flow::SeriesSpec {
     void add_to(CLI::App& command);
-    // The store, store version or quilt directory --series names, or the
-    // --patch files as a series of their own.
-    [[nodiscard]] Expected<series::Selection> select() const;
-    [[nodiscard]] std::string label() const;
 };
 
-// --policy KEY and --fuzz N, as given.
-struct PolicyChoice {
-    std::string policy = "kernel-spec";
-    std::optional<long> fuzz;
-
+// --policy KEY and --fuzz N.
+struct PolicyChoice : flow::PolicySpec {
     void add_to(CLI::App& command);
-    [[nodiscard]] Expected<check::Options> resolve() const;
 };
 
 // What check and apply share: the patches, the tree and the policy.
@@ -59,33 +43,15 @@ struct SeriesJob {
     std::string release; // --release: the tree's kernel release, when its Makefiles do not tell
     PolicyChoice policy;
 
-    struct Loaded {
-        check::Options options;
-        series::LoadedSeries series; // the version picked for the tree
-        std::string label;           // the series as reports name it
-        std::unique_ptr<source::DirectoryTree> tree;
-        // Which release the tree was taken for and the version the store's
-        // mapping picked; nullopt when the series is not a store.
-        std::optional<report::ReleaseNote> release;
-        std::shared_ptr<const series::Version> meta; // the version's records, if any
-    };
+    using Loaded = flow::Job;
 
     void add_to(CLI::App& command);
-    // Resolves the policy, loads the patches and opens the tree. A store
-    // (--series series/NAME) gives the version its mapping picks for the
-    // tree's release.
-    [[nodiscard]] Expected<Loaded> load() const;
+    [[nodiscard]] flow::JobRequest request() const { return {source, tree, release, policy}; }
+    [[nodiscard]] Expected<Loaded> load() const { return flow::load_job(request()); }
 };
 
-// Which kernel a tree holds (kernel::detect), named as the release catalog's
-// release of that build when the tree's RHEL_* numbers match one
-// (kernel::name_by_catalog); nullopt when it has no kernel Makefile.
-[[nodiscard]] Expected<std::optional<kernel::Detected>> detect_named(source::SourceTree& tree);
-
-// The release catalog from --catalog PATH..., else $KSERIES_CATALOG, else the
-// one kseries was installed or built with (kernel/catalog_paths.hpp); warns
-// when there is none, and says which under --verbose.
-[[nodiscard]] Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given);
+using flow::detect_named;
+using flow::load_catalog;
 
 // --define 'NAME VALUE' options (srpm, build), as rpmbuild takes them.
 [[nodiscard]] Expected<std::vector<std::pair<std::string, std::string>>>

@@ -78,25 +78,25 @@ int main(int argc, char** argv) {
 
     // No input may end kseries with a crash: an exception that escapes a
     // command (a library's, or bad_alloc) is reported like any other error.
-    const auto report = [](std::string_view what) {
+    const auto report = [](std::string_view what, kseries::ErrorKind kind) {
         (void)std::fflush(stdout);
         fmt::print(stderr, "kseries: error: {}\n", kseries::cli::screen_message(what));
-        return exit_error;
+        return exit_code_for(kind);
     };
     try {
         for (const auto* sub : app.get_subcommands()) {
             auto result = bodies.at(sub)();
             if (!result) {
-                return report(result.error().to_string());
+                return report(result.error().to_string(), result.error().kind());
             }
             return *result;
         }
     } catch (const std::bad_alloc&) {
-        return report("out of memory");
+        return report("out of memory", kseries::ErrorKind::Io);
     } catch (const std::exception& e) {
-        return report(fmt::format("internal error: {}", e.what()));
+        return report(fmt::format("internal error: {}", e.what()), kseries::ErrorKind::Internal);
     } catch (...) {
-        return report("internal error: an unknown exception");
+        return report("internal error: an unknown exception", kseries::ErrorKind::Internal);
     }
     return exit_error;
 }

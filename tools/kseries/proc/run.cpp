@@ -137,4 +137,23 @@ Expected<Result> run_streaming(const Command& command,
     return finish(child, name);
 }
 
+namespace {
+
+class SystemRunner final : public Runner {
+public:
+    Expected<Result> run(const Command& command) override { return proc::run(command); }
+    Expected<Result> run_streaming(const Command& command,
+                                   const std::function<void(std::string_view)>& on_line) override {
+        return proc::run_streaming(command, on_line);
+    }
+    bool on_path(const std::string& name) override { return proc::on_path(name); }
+};
+
+} // namespace
+
+Runner& system_runner() {
+    static SystemRunner runner;
+    return runner;
+}
+
 } // namespace kseries::proc

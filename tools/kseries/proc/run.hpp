@@ -45,6 +45,30 @@ struct Result {
 // Whether `name` is an executable on PATH (or, with a '/', at that path).
 [[nodiscard]] bool on_path(const std::string& name);
 
+// Who runs the programs a flow starts (ninja's CommandRunner): the
+// system's (the functions above) in the tool, a fake in unit tests, so that
+// what rpm/ and fetch/ do around rpmbuild, createrepo_c or curl is tested
+// without them. Flows take one as `proc::Runner&` and default to
+// system_runner().
+class Runner {
+public:
+    Runner() = default;
+    Runner(const Runner&) = delete;
+    Runner& operator=(const Runner&) = delete;
+    Runner(Runner&&) = delete;
+    Runner& operator=(Runner&&) = delete;
+    virtual ~Runner() = default;
+
+    [[nodiscard]] virtual Expected<Result> run(const Command& command) = 0;
+    [[nodiscard]] virtual Expected<Result>
+    run_streaming(const Command& command, const std::function<void(std::string_view)>& on_line) = 0;
+    [[nodiscard]] virtual bool on_path(const std::string& name) = 0;
+};
+
+// The runner that starts real programs through run, run_streaming and
+// on_path.
+[[nodiscard]] Runner& system_runner();
+
 // "argv[0] arg1 'arg with space'", for logs and messages.
 [[nodiscard]] std::string describe(const std::vector<std::string>& argv);
 

@@ -1,6 +1,7 @@
 // The one error type of libkseries. Every fallible function returns
-// Expected<T>; the CLI is the single place that prints an Error and maps its
-// kind to an exit code.
+// Expected<T> and hands an error on with KSERIES_TRY; the CLI is the single
+// place that prints an Error, and cli/exit_codes.hpp maps its kind to an
+// exit code.
 #pragma once
 
 #include <cstddef>
@@ -58,3 +59,21 @@ using Expected = std::expected<T, Error>;
 }
 
 } // namespace kseries
+
+// KSERIES_TRY(expr): the value of the Expected `expr`, or - when it holds an
+// error - a return of that error from the enclosing function (ccache's
+// TRY, Rust's `?`). For an Expected<void> it is a statement:
+//
+//     auto tree = KSERIES_TRY(source::DirectoryTree::open(dir));
+//     KSERIES_TRY(tree->commit(edits));
+//
+// A GNU statement expression (GCC and Clang), marked __extension__ because
+// the build is -Wpedantic: standard C++ has no expression that can return.
+#define KSERIES_TRY(...)                                                                          \
+    __extension__({                                                                               \
+        auto&& kseries_try_result_ = (__VA_ARGS__);                                               \
+        if (!kseries_try_result_) {                                                               \
+            return std::unexpected(std::move(kseries_try_result_).error());                       \
+        }                                                                                         \
+        std::move(kseries_try_result_).value();                                                   \
+    })

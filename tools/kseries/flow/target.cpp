@@ -1,16 +1,16 @@
-#include "rebase_target.hpp"
+#include <kseries/flow/target.hpp>
 
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include <kseries/flow/inputs.hpp>
 #include <kseries/git/repository.hpp>
+#include <kseries/kernel/spec.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/source/directory_tree.hpp>
 
-#include "command.hpp"
-
-namespace kseries::cli {
+namespace kseries::flow {
 
 namespace fs = std::filesystem;
 
@@ -23,78 +23,6 @@ std::optional<kernel::Detected> named_release(std::string_view name, kernel::Rel
         return std::nullopt;
     }
     return kernel::Detected{std::move(*r), origin};
-}
-
-// --onto / --base: DIR, RELEASE=DIR, REPO@REF (a git repository and a ref
-// or commit), a kernel SRPM or a tarball.
-Expected<Target> open_target(const std::string& spec, const source::WantedPaths& wanted) {
-    Target t;
-    std::string what = spec;
-    if (const auto eq = spec.find('='); eq != std::string::npos) {
-        auto named = kernel::parse_release(spec.substr(0, eq));
-        if (!named) {
-            return fail(ErrorKind::Usage,
-                        fmt::format("{}: '{}' is not a kernel release like 4.18.0-193.el8", spec,
-                                    spec.substr(0, eq)));
-        }
-        t.release = kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
-        what = spec.substr(eq + 1);
-    }
-    std::error_code ec;
-    if (const auto at = what.rfind('@');
-        at != std::string::npos && fs::is_directory(what.substr(0, at), ec)) {
-        const std::string repo = what.substr(0, at);
-        auto refs = git::match_refs(repo, {what.substr(at + 1)});
-        if (!refs) {
-            return std::unexpected(refs.error());
-        }
-        if (refs->size() != 1) {
-            return fail(ErrorKind::Usage, fmt::format("{}: names {} refs; name exactly one", spec,
-                                                      refs->size()));
-        }
-        if (!t.release) {
-            t.release = named_release(refs->front().name, kernel::ReleaseOrigin::GitRef);
-        }
-        auto tree = git::open_commit_tree(repo, refs->front().commit_id);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        t.tree = std::move(*tree);
-    } else if (what.ends_with(".src.rpm")) {
-        auto srpm = source::open_srpm(what, wanted);
-        if (!srpm) {
-            return std::unexpected(srpm.error());
-        }
-        t.tree = std::move(srpm->tree);
-        if (!t.release) {
-            t.release =
-                named_release(fs::path(what).filename().string(), kernel::ReleaseOrigin::SrpmName);
-        }
-    } else if (what.find(".tar") != std::string::npos && fs::is_regular_file(what, ec)) {
-        auto tree = source::open_tarball(what, wanted);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        t.tree = std::move(*tree);
-        if (!t.release) {
-            t.release = named_release(fs::path(what).filename().string(),
-                                      kernel::ReleaseOrigin::TarballName);
-        }
-    } else {
-        auto dir = source::DirectoryTree::open(what);
-        if (!dir) {
-            return std::unexpected(dir.error());
-        }
-        t.tree = std::move(*dir);
-    }
-    if (!t.release) {
-        auto detected = detect_named(*t.tree);
-        if (!detected) {
-            return std::unexpected(detected.error());
-        }
-        t.release = std::move(*detected);
-    }
-    return t;
 }
 
 // What a tree must give for the series: the files it patches, and the
@@ -150,6 +78,77 @@ Expected<void> require_kernel_tree(const std::string& spec, const Target& t,
 
 } // namespace
 
+Expected<Target> open_target(const std::string& spec, const source::WantedPaths& wanted) {
+    Target t;
+    std::string what = spec;
+    if (const auto eq = spec.find('='); eq != std::string::npos) {
+        auto named = kernel::parse_release(spec.substr(0, eq));
+        if (!named) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("{}: '{}' is not a kernel release like 4.18.0-193.el8", spec,
+                                    spec.substr(0, eq)));
+        }
+        t.release = kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
+        what = spec.substr(eq + 1);
+    }
+    std::error_code ec;
+    if (const auto at = what.rfind('@');
+        at != std::string::npos && fs::is_directory(what.substr(0, at), ec)) {
+        const std::string repo = what.substr(0, at);
+        auto refs = git::match_refs(repo, {what.substr(at + 1)});
+        if (!refs) {
+            return std::unexpected(refs.error());
+        }
+        if (refs->size() != 1) {
+            return fail(ErrorKind::Usage, fmt::format("{}: names {} refs; name exactly one", spec,
+                                                      refs->size()));
+        }
+        if (!t.release) {
+            t.release = named_release(refs->front().name, kernel::ReleaseOrigin::GitRef);
+        }
+        auto tree = git::open_commit_tree(repo, refs->front().commit_id);
+        if (!tree) {
+            return std::unexpected(tree.error());
+        }
+        t.tree = std::move(*tree);
+    } else if (what.ends_with(".src.rpm")) {
+        auto srpm = source::open_srpm(what, wanted);
+        if (!srpm) {
+            return std::unexpected(srpm.error());
+        }
+        t.tree = std::move(srpm->tree);
+        t.spec_policy = kernel::policy_from_spec(srpm->spec);
+        if (!t.release) {
+            t.release =
+                named_release(fs::path(what).filename().string(), kernel::ReleaseOrigin::SrpmName);
+        }
+    } else if (what.find(".tar") != std::string::npos && fs::is_regular_file(what, ec)) {
+        auto tree = source::open_tarball(what, wanted);
+        if (!tree) {
+            return std::unexpected(tree.error());
+        }
+        t.tree = std::move(*tree);
+        if (!t.release) {
+            t.release = named_release(fs::path(what).filename().string(),
+                                      kernel::ReleaseOrigin::TarballName);
+        }
+    } else {
+        auto dir = source::DirectoryTree::open(what);
+        if (!dir) {
+            return std::unexpected(dir.error());
+        }
+        t.tree = std::move(*dir);
+    }
+    if (!t.release) {
+        auto detected = detect_named(*t.tree);
+        if (!detected) {
+            return std::unexpected(detected.error());
+        }
+        t.release = std::move(*detected);
+    }
+    return t;
+}
+
 Expected<Trees> open_trees(const series::Selection& selection, const std::string& onto,
                            const std::string& base) {
     auto wanted = wanted_paths(selection);
@@ -202,4 +201,4 @@ std::string absolute_source(const std::string& spec) {
     return prefix + path + suffix;
 }
 
-} // namespace kseries::cli
+} // namespace kseries::flow
