@@ -184,11 +184,8 @@ Expected<std::vector<SkippedPatch>> missing_skipped(const series::Version& versi
     std::vector<SkippedPatch> out;
     for (const auto& s : version.skipped) {
         if (s.detect) {
-            auto holds = s.detect->holds(tree);
-            if (!holds) {
-                return std::unexpected(holds.error());
-            }
-            if (*holds) {
+            auto holds = KSERIES_TRY(s.detect->holds(tree));
+            if (holds) {
                 continue;
             }
         }
@@ -227,14 +224,11 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
         }
     }
     const Engine widest_engine{patch::Engine::GnuPatch, widest_fuzz};
-    auto widest = run_one(widest_engine, false, shown_gnu && options.closest);
-    if (!widest) {
-        return std::unexpected(widest.error());
-    }
+    auto widest = KSERIES_TRY(run_one(widest_engine, false, shown_gnu && options.closest));
     // The shown results never skip a patch: the report must say where every
     // hunk lands even when kernel.spec would quietly drop the file.
     const bool shown_is_widest =
-        shown_gnu && (report.shown.fuzz == widest_fuzz || same_at_fuzz(*widest, report.shown.fuzz));
+        shown_gnu && (report.shown.fuzz == widest_fuzz || same_at_fuzz(widest, report.shown.fuzz));
     Expected<SeriesRun> own_shown = SeriesRun{};
     if (!shown_is_widest) {
         own_shown = run_one(report.shown, false, options.closest);
@@ -242,11 +236,11 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
             return std::unexpected(own_shown.error());
         }
     }
-    SeriesRun& shown = shown_is_widest ? *widest : *own_shown;
+    SeriesRun& shown = shown_is_widest ? widest : *own_shown;
 
     std::vector<std::vector<Verdict>> runs;
     for (const auto& p : kernel::all_policies()) {
-        auto same = derived_verdicts(series, *widest, widest_engine, p);
+        auto same = derived_verdicts(series, widest, widest_engine, p);
         if (!same) {
             same = derived_verdicts(series, shown, report.shown, p);
         }
@@ -254,11 +248,8 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
             runs.push_back(std::move(*same));
             continue;
         }
-        auto r = run_one({p.engine, p.fuzz}, p.optional_patch_rule, false);
-        if (!r) {
-            return std::unexpected(r.error());
-        }
-        runs.push_back(std::move(r->verdicts));
+        auto r = KSERIES_TRY(run_one({p.engine, p.fuzz}, p.optional_patch_rule, false));
+        runs.push_back(std::move(r.verdicts));
     }
 
     for (std::size_t i = 0; i < series.patches.size(); ++i) {
@@ -277,16 +268,10 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
 Expected<Applied> apply_in_memory(const series::LoadedSeries& series, source::SourceTree& tree,
                                   const Options& options) {
     source::OverlayTree overlay(tree);
-    auto run = run_series(series, overlay, options.engine(), options.optional_patch_rule(),
-                          {.closest = false});
-    if (!run) {
-        return std::unexpected(run.error());
-    }
-    auto changes = overlay.changes();
-    if (!changes) {
-        return std::unexpected(changes.error());
-    }
-    return Applied{std::move(run->verdicts), std::move(*changes)};
+    auto run = KSERIES_TRY(run_series(series, overlay, options.engine(),
+                                      options.optional_patch_rule(), {.closest = false}));
+    auto changes = KSERIES_TRY(overlay.changes());
+    return Applied{std::move(run.verdicts), std::move(changes)};
 }
 
 } // namespace kseries::check

@@ -124,17 +124,14 @@ Expected<std::string> diff_hunks(std::optional<std::string_view> old_text,
     if (is_binary(old_text) || is_binary(new_text)) {
         return fail(ErrorKind::Usage, "cannot diff binary content (it holds a NUL byte)");
     }
-    auto patch = make_patch(old_text, new_text, options);
-    if (!patch) {
-        return std::unexpected(patch.error());
-    }
+    auto patch = KSERIES_TRY(make_patch(old_text, new_text, options));
     Headings headings(old_text.value_or(std::string_view{}));
     std::string out;
-    const std::size_t hunk_count = git_patch_num_hunks(patch->get());
+    const std::size_t hunk_count = git_patch_num_hunks(patch.get());
     for (std::size_t h = 0; h < hunk_count; ++h) {
         const git_diff_hunk* hunk = nullptr;
         std::size_t line_count = 0;
-        if (git_patch_get_hunk(&hunk, &line_count, patch->get(), h) != 0) {
+        if (git_patch_get_hunk(&hunk, &line_count, patch.get(), h) != 0) {
             return fail(ErrorKind::Internal, "cannot read a libgit2 hunk: " + last_error());
         }
         // An empty old range is stated as the line before it (xdiff prints s1, not s1 + 1).
@@ -145,7 +142,7 @@ Expected<std::string> diff_hunks(std::optional<std::string_view> old_text,
                            heading);
         for (std::size_t l = 0; l < line_count; ++l) {
             const git_diff_line* line = nullptr;
-            if (git_patch_get_line_in_hunk(&line, patch->get(), h, l) != 0) {
+            if (git_patch_get_line_in_hunk(&line, patch.get(), h, l) != 0) {
                 return fail(ErrorKind::Internal, "cannot read a libgit2 line: " + last_error());
             }
             switch (line->origin) {

@@ -159,12 +159,9 @@ SharedRepository shared(Repository repo) {
 
 Expected<std::vector<RefMatch>> match_refs(const std::filesystem::path& repo_path,
                                            const std::vector<std::string>& patterns) {
-    auto repo = open_repository(repo_path);
-    if (!repo) {
-        return std::unexpected(repo.error());
-    }
+    auto repo = KSERIES_TRY(open_repository(repo_path));
     git_reference_iterator* raw_it = nullptr;
-    if (git_reference_iterator_new(&raw_it, repo->get()) != 0) {
+    if (git_reference_iterator_new(&raw_it, repo.get()) != 0) {
         return fail(ErrorKind::Io, fmt::format("cannot list refs of {}: {}", repo_path.string(),
                                                last_error()));
     }
@@ -184,7 +181,7 @@ Expected<std::vector<RefMatch>> match_refs(const std::filesystem::path& repo_pat
                 ::fnmatch(pattern.c_str(), full_name.c_str(), 0) != 0) {
                 continue;
             }
-            if (auto commit = peel_to_commit(repo->get(), full_name)) {
+            if (auto commit = peel_to_commit(repo.get(), full_name)) {
                 any = true;
                 const bool seen = std::any_of(out.begin(), out.end(), [&](const RefMatch& m) {
                     return m.name == short_name;
@@ -195,7 +192,7 @@ Expected<std::vector<RefMatch>> match_refs(const std::filesystem::path& repo_pat
             }
         }
         if (!any) {
-            auto commit = peel_to_commit(repo->get(), pattern);
+            auto commit = peel_to_commit(repo.get(), pattern);
             if (!commit) {
                 return fail(ErrorKind::NotFound,
                             fmt::format("no ref or commit matches '{}' in {}", pattern,
@@ -219,11 +216,8 @@ RepositoryPool::open_commit_tree(const std::string& commit_id) {
         }
     }
     if (!repo) {
-        auto opened = open_repository(m_path);
-        if (!opened) {
-            return std::unexpected(opened.error());
-        }
-        repo = shared(std::move(*opened));
+        auto opened = KSERIES_TRY(open_repository(m_path));
+        repo = shared(std::move(opened));
         const std::scoped_lock lock(m_mutex);
         m_handles.emplace(std::this_thread::get_id(), repo);
     }
@@ -232,11 +226,8 @@ RepositoryPool::open_commit_tree(const std::string& commit_id) {
 
 Expected<std::unique_ptr<source::SourceTree>> open_commit_tree(const std::filesystem::path& repo_path,
                                                                const std::string& commit_id) {
-    auto repo = open_repository(repo_path);
-    if (!repo) {
-        return std::unexpected(repo.error());
-    }
-    return commit_tree(shared(std::move(*repo)), repo_path, commit_id);
+    auto repo = KSERIES_TRY(open_repository(repo_path));
+    return commit_tree(shared(std::move(repo)), repo_path, commit_id);
 }
 
 } // namespace kseries::git

@@ -68,46 +68,31 @@ Expected<CatalogEntry> read_entry(const std::string& file, const std::string& li
     CatalogEntry e;
     e.lineage = lineage;
     e.location = where(file, t);
-    auto name = toml_read::string_at(file, t, "name");
-    if (!name) {
-        return std::unexpected(name.error());
-    }
-    auto release = parse_release(*name);
+    auto name = KSERIES_TRY(toml_read::string_at(file, t, "name"));
+    auto release = parse_release(name);
     if (!release) {
         return fail(ErrorKind::Parse,
                     fmt::format("release needs a 'name' like \"4.18.0-147.el8\"{}",
-                                name->empty() ? "" : fmt::format(", not \"{}\"", *name)),
+                                name.empty() ? "" : fmt::format(", not \"{}\"", name)),
                     e.location);
     }
     e.release = std::move(*release);
     for (auto [key, field] : {std::pair{"minor", &e.minor}, std::pair{"date", &e.date},
                               std::pair{"srpm", &e.srpm}, std::pair{"url", &e.url},
                               std::pair{"git_tag", &e.git_tag}}) {
-        auto value = toml_read::string_at(file, t, key);
-        if (!value) {
-            return std::unexpected(value.error());
-        }
-        *field = std::move(*value);
+        auto value = KSERIES_TRY(toml_read::string_at(file, t, key));
+        *field = std::move(value);
     }
-    auto sha256 = sha256_of(file, t);
-    if (!sha256) {
-        return std::unexpected(sha256.error());
-    }
-    e.sha256 = std::move(*sha256);
-    auto size = size_of(file, t);
-    if (!size) {
-        return std::unexpected(size.error());
-    }
-    e.size = *size;
-    auto policy = toml_read::string_at(file, t, "policy");
-    if (!policy) {
-        return std::unexpected(policy.error());
-    }
-    if (!policy->empty()) {
-        const Policy* p = find_policy(*policy);
+    auto sha256 = KSERIES_TRY(sha256_of(file, t));
+    e.sha256 = std::move(sha256);
+    auto size = KSERIES_TRY(size_of(file, t));
+    e.size = size;
+    auto policy = KSERIES_TRY(toml_read::string_at(file, t, "policy"));
+    if (!policy.empty()) {
+        const Policy* p = find_policy(policy);
         if (p == nullptr) {
             return fail(ErrorKind::Parse,
-                        fmt::format("unknown policy '{}' (one of: {})", *policy, policy_keys()),
+                        fmt::format("unknown policy '{}' (one of: {})", policy, policy_keys()),
                         where(file, *t.get("policy")));
         }
         e.policy = p->id;
@@ -132,11 +117,8 @@ Expected<CatalogEntry> read_entry(const std::string& file, const std::string& li
 }
 
 Expected<void> read_file(const std::filesystem::path& path, std::vector<CatalogEntry>& out) {
-    auto parsed = toml_read::parse_file(path, "catalog file");
-    if (!parsed) {
-        return std::unexpected(parsed.error());
-    }
-    const toml::table& doc = *parsed;
+    auto parsed = KSERIES_TRY(toml_read::parse_file(path, "catalog file"));
+    const toml::table& doc = parsed;
     const std::string file = path.string();
     for (const auto& [key, node] : doc) {
         if (!file_keys.contains(key.str())) {
@@ -147,10 +129,7 @@ Expected<void> read_file(const std::filesystem::path& path, std::vector<CatalogE
                         where(file, node));
         }
     }
-    auto lineage = toml_read::string_at(file, doc, "lineage");
-    if (!lineage) {
-        return std::unexpected(lineage.error());
-    }
+    auto lineage = KSERIES_TRY(toml_read::string_at(file, doc, "lineage"));
     const toml::node* releases = doc.get("release");
     if (releases == nullptr) {
         return {};
@@ -165,11 +144,8 @@ Expected<void> read_file(const std::filesystem::path& path, std::vector<CatalogE
         if (t == nullptr) {
             return fail(ErrorKind::Parse, "each release must be a table", where(file, item));
         }
-        auto entry = read_entry(file, *lineage, *t);
-        if (!entry) {
-            return std::unexpected(entry.error());
-        }
-        out.push_back(std::move(*entry));
+        auto entry = KSERIES_TRY(read_entry(file, lineage, *t));
+        out.push_back(std::move(entry));
     }
     return {};
 }
@@ -196,9 +172,7 @@ Expected<Catalog> Catalog::load(const std::vector<std::filesystem::path>& paths)
             files.push_back(path);
         }
         for (const auto& f : files) {
-            if (auto ok = read_file(f, catalog.m_entries); !ok) {
-                return std::unexpected(ok.error());
-            }
+            KSERIES_TRY(read_file(f, catalog.m_entries));
         }
     }
     std::stable_sort(catalog.m_entries.begin(), catalog.m_entries.end(),

@@ -105,11 +105,8 @@ bool is_guess(ReleaseOrigin origin) {
 }
 
 Expected<std::optional<Detected>> detect(source::SourceTree& tree) {
-    auto makefile = tree.load("Makefile");
-    if (!makefile) {
-        return std::unexpected(makefile.error());
-    }
-    const source::Content& top = *makefile;
+    auto makefile = KSERIES_TRY(tree.load("Makefile"));
+    const source::Content& top = makefile;
     if (!top) {
         return std::optional<Detected>{};
     }
@@ -122,11 +119,8 @@ Expected<std::optional<Detected>> detect(source::SourceTree& tree) {
     d.release.version =
         value(vars, "VERSION") + "." + value(vars, "PATCHLEVEL") + "." + (sub.empty() ? "0" : sub);
 
-    auto rhelver = tree.load("Makefile.rhelver");
-    if (!rhelver) {
-        return std::unexpected(rhelver.error());
-    }
-    const source::Content& rhel = *rhelver;
+    auto rhelver = KSERIES_TRY(tree.load("Makefile.rhelver"));
+    const source::Content& rhel = rhelver;
     if (rhel) {
         if (auto rel = rhel_release(assignments(*rhel))) {
             d.release.release = std::move(*rel);
@@ -149,14 +143,11 @@ Expected<std::optional<Detected>> detect(source::SourceTree& tree) {
 }
 
 Expected<std::optional<Release>> detect_release(source::SourceTree& tree) {
-    auto d = detect(tree);
+    auto d = KSERIES_TRY(detect(tree));
     if (!d) {
-        return std::unexpected(d.error());
-    }
-    if (!*d) {
         return std::optional<Release>{};
     }
-    return std::optional<Release>(std::move((*d)->release));
+    return std::optional<Release>(std::move((d)->release));
 }
 
 } // namespace kseries::kernel

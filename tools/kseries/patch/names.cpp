@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <kseries/patch/names.hpp>
+#include <kseries/util/error.hpp>
 #include <kseries/util/path.hpp>
 #include <kseries/util/text.hpp>
 
@@ -90,11 +91,8 @@ std::expected<HeaderName, std::string> parse_header_name(std::string_view rest) 
         if (end == std::string_view::npos) {
             return std::unexpected("unterminated quoted name");
         }
-        auto name = unquote_c(rest.substr(0, end));
-        if (!name) {
-            return std::unexpected(name.error());
-        }
-        out.name = std::move(*name);
+        auto name = KSERIES_TRY(unquote_c(rest.substr(0, end)));
+        out.name = std::move(name);
         out.timestamp = std::string(text::trim(rest.substr(end)));
     } else {
         std::size_t end = rest.find('\t');
@@ -125,19 +123,13 @@ split_git_diff_names(std::string_view rest) {
         return name;
     };
     if (!rest.empty() && rest.front() == '"') {
-        auto old_name = take_quoted(rest);
-        if (!old_name) {
-            return std::unexpected(old_name.error());
-        }
+        auto old_name = KSERIES_TRY(take_quoted(rest));
         rest = text::trim(rest);
         if (!rest.empty() && rest.front() == '"') {
-            auto new_name = take_quoted(rest);
-            if (!new_name) {
-                return std::unexpected(new_name.error());
-            }
-            return std::pair{std::move(*old_name), std::move(*new_name)};
+            auto new_name = KSERIES_TRY(take_quoted(rest));
+            return std::pair{std::move(old_name), std::move(new_name)};
         }
-        return std::pair{std::move(*old_name), std::string(rest)};
+        return std::pair{std::move(old_name), std::string(rest)};
     }
     // Unquoted names may hold spaces; git writes the same path twice with
     // different prefixes, so prefer the split where both halves agree after
@@ -160,11 +152,8 @@ split_git_diff_names(std::string_view rest) {
         const std::string_view b = rest.substr(sp + 1);
         if (!b.empty() && b.front() == '"') {
             std::string_view q = b;
-            auto new_name = take_quoted(q);
-            if (!new_name) {
-                return std::unexpected(new_name.error());
-            }
-            return std::pair{std::string(a), std::move(*new_name)};
+            auto new_name = KSERIES_TRY(take_quoted(q));
+            return std::pair{std::string(a), std::move(new_name)};
         }
         if (after_first(a) == after_first(b)) {
             return std::pair{std::string(a), std::string(b)};

@@ -142,11 +142,8 @@ Expected<Patch> Parser::run() {
     std::size_t leading_begin = first;
     m_pos = first;
     while (m_pos < size()) {
-        auto file = parse_file(leading_begin, m_pos);
-        if (!file) {
-            return std::unexpected(file.error());
-        }
-        patch.files.push_back(std::move(*file));
+        auto file = KSERIES_TRY(parse_file(leading_begin, m_pos));
+        patch.files.push_back(std::move(file));
 
         // After the last hunk of a file: the next file, the end, or text that
         // belongs between files or after the last one. Text followed by more
@@ -214,9 +211,7 @@ Expected<FilePatch> Parser::parse_file(std::size_t leading_begin, std::size_t be
                                             "'@@' hunk header)",
                                             text::quote_line(line)));
         }
-        if (auto ok = detail::parse_header_line(line, m_name, m_pos + 1, file); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(detail::parse_header_line(line, m_name, m_pos + 1, file));
         file.header.emplace_back(line);
         ++m_pos;
     }
@@ -232,16 +227,11 @@ Expected<FilePatch> Parser::parse_file(std::size_t leading_begin, std::size_t be
     }
 
     while (m_pos < size() && is_hunk_header(at(m_pos))) {
-        auto hunk = parse_hunk(file);
-        if (!hunk) {
-            return std::unexpected(hunk.error());
-        }
-        file.hunks.push_back(std::move(*hunk));
+        auto hunk = KSERIES_TRY(parse_hunk(file));
+        file.hunks.push_back(std::move(hunk));
     }
     if (file.git && (file.rename || file.copy) && !saw_new) {
-        if (auto ok = detail::names_from_rename(at(begin), m_name, begin + 1, file); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(detail::names_from_rename(at(begin), m_name, begin + 1, file));
     }
     if (file.hunks.empty() && !file.git) {
         return error(begin, "file header without any '@@' hunk");
@@ -352,9 +342,7 @@ Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
     const std::size_t header_index = m_pos;
     hunk.line = header_index + 1;
     hunk.header = std::string(at(header_index));
-    if (auto ok = parse_hunk_header(hunk.header, header_index, hunk); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(parse_hunk_header(hunk.header, header_index, hunk));
     ++m_pos;
 
     long old_left = hunk.old_count;
@@ -409,9 +397,7 @@ Expected<Hunk> Parser::parse_hunk(FilePatch& file) {
         ++m_pos;
         const bool last_old = line.on_old_side() && old_left == 0;
         const bool last_new = line.on_new_side() && new_left == 0;
-        if (auto ok = read_marker(line, last_old, last_new); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(read_marker(line, last_old, last_new));
         hunk.lines.push_back(std::move(line));
     }
     if (hunk.prefix_context() == static_cast<long>(hunk.lines.size())) {
@@ -475,9 +461,7 @@ Expected<Patch> parse(std::string_view data, std::string name) {
         return fail(ErrorKind::Parse, "a NUL byte: a patch is text, not binary data",
                     Location{std::move(name), line});
     }
-    if (auto ok = check_text(data, name); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(check_text(data, name));
     return Parser(std::make_shared<const std::string>(data), std::move(name)).run();
 }
 

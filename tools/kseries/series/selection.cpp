@@ -12,11 +12,8 @@ namespace {
 
 // `v` lives in `owner`: the loaded version shares it.
 Expected<LoadedVersion> load_version(const std::shared_ptr<const Store>& owner, const Version& v) {
-    auto loaded = load_series(v.dir);
-    if (!loaded) {
-        return std::unexpected(loaded.error());
-    }
-    return LoadedVersion{v.name, std::move(*loaded), std::shared_ptr<const Version>(owner, &v)};
+    auto loaded = KSERIES_TRY(load_series(v.dir));
+    return LoadedVersion{v.name, std::move(loaded), std::shared_ptr<const Version>(owner, &v)};
 }
 
 } // namespace
@@ -26,50 +23,32 @@ Expected<Selection> Selection::open(const fs::path& path) {
     const fs::path clean = path.lexically_normal();
     const fs::path dir = clean.has_filename() ? clean : clean.parent_path();
     if (Store::is_store(dir)) {
-        auto store = Store::open(dir);
-        if (!store) {
-            return std::unexpected(store.error());
-        }
-        sel.m_store = std::make_shared<const Store>(std::move(*store));
+        auto store = KSERIES_TRY(Store::open(dir));
+        sel.m_store = std::make_shared<const Store>(std::move(store));
         sel.m_mapped = true;
         for (const auto& v : sel.m_store->versions()) {
-            auto loaded = load_version(sel.m_store, v);
-            if (!loaded) {
-                return std::unexpected(loaded.error());
-            }
-            sel.m_versions.push_back(std::move(*loaded));
+            auto loaded = KSERIES_TRY(load_version(sel.m_store, v));
+            sel.m_versions.push_back(std::move(loaded));
         }
         return sel;
     }
     if (dir.has_parent_path() && Store::is_store(dir.parent_path())) {
-        auto store = Store::open(dir.parent_path());
-        if (!store) {
-            return std::unexpected(store.error());
-        }
-        sel.m_store = std::make_shared<const Store>(std::move(*store));
+        auto store = KSERIES_TRY(Store::open(dir.parent_path()));
+        sel.m_store = std::make_shared<const Store>(std::move(store));
         const Version* v = sel.m_store->find(dir.filename().string());
         if (v == nullptr) {
             return fail(ErrorKind::NotFound,
                         fmt::format("{}: not a version of the store {} (versions are v1, v2, ...)",
                                     path.string(), dir.parent_path().string()));
         }
-        auto loaded = load_version(sel.m_store, *v);
-        if (!loaded) {
-            return std::unexpected(loaded.error());
-        }
-        sel.m_versions.push_back(std::move(*loaded));
+        auto loaded = KSERIES_TRY(load_version(sel.m_store, *v));
+        sel.m_versions.push_back(std::move(loaded));
         return sel;
     }
-    auto v = read_version(dir);
-    if (!v) {
-        return std::unexpected(v.error());
-    }
-    auto loaded = load_series(dir);
-    if (!loaded) {
-        return std::unexpected(loaded.error());
-    }
-    auto meta = std::make_shared<const Version>(std::move(*v));
-    sel.m_versions.push_back(LoadedVersion{meta->name, std::move(*loaded), std::move(meta)});
+    auto v = KSERIES_TRY(read_version(dir));
+    auto loaded = KSERIES_TRY(load_series(dir));
+    auto meta = std::make_shared<const Version>(std::move(v));
+    sel.m_versions.push_back(LoadedVersion{meta->name, std::move(loaded), std::move(meta)});
     return sel;
 }
 
@@ -154,11 +133,8 @@ std::vector<std::string> Selection::patch_names() const {
 Expected<std::set<std::string, std::less<>>> Selection::touched_paths() const {
     std::set<std::string, std::less<>> out;
     for (const auto& v : m_versions) {
-        auto paths = series::touched_paths(v.series);
-        if (!paths) {
-            return std::unexpected(paths.error());
-        }
-        out.merge(*paths);
+        auto paths = KSERIES_TRY(series::touched_paths(v.series));
+        out.merge(paths);
         if (v.meta == nullptr) {
             continue;
         }

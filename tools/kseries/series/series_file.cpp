@@ -48,15 +48,12 @@ Expected<SeriesPatch> load_one(source::DirectoryTree& dir, const SeriesEntry& en
                     Location{series_name, entry.line});
     }
     const std::string& text = *content;
-    auto parsed = patch::parse(text, shown_name);
-    if (!parsed) {
-        return std::unexpected(parsed.error());
-    }
+    auto parsed = KSERIES_TRY(patch::parse(text, shown_name));
     // One section per file: GNU patch would apply a second section for the
     // same file to what the first one wrote, so what a reviewer reads in
     // each section is not what lands. Concatenated patches are split first.
     std::map<std::string, std::size_t, std::less<>> sections;
-    for (const auto& file : parsed->files) {
+    for (const auto& file : parsed.files) {
         const std::string& name = file.new_name != patch::dev_null ? file.new_name : file.old_name;
         auto stripped = patch::strip_components(name, entry.strip);
         if (!stripped) {
@@ -74,7 +71,7 @@ Expected<SeriesPatch> load_one(source::DirectoryTree& dir, const SeriesEntry& en
     }
     SeriesPatch out;
     out.entry = entry;
-    out.patch = std::move(*parsed);
+    out.patch = std::move(parsed);
     out.line_count = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
     return out;
 }
@@ -163,33 +160,22 @@ Expected<std::set<std::string, std::less<>>> touched_paths(const LoadedSeries& s
 }
 
 Expected<LoadedSeries> load_series(const std::filesystem::path& dir_path) {
-    auto dir = source::DirectoryTree::open(dir_path);
-    if (!dir) {
-        return std::unexpected(dir.error());
-    }
+    auto dir = KSERIES_TRY(source::DirectoryTree::open(dir_path));
     const std::string series_name = (dir_path / "series").string();
-    auto text = (*dir)->read("series");
-    if (!text) {
-        return std::unexpected(text.error());
-    }
-    const std::optional<std::string>& series_text = *text;
+    auto text = KSERIES_TRY((dir)->read("series"));
+    const std::optional<std::string>& series_text = text;
     if (!series_text) {
         return fail(ErrorKind::NotFound,
                     fmt::format("{} is not a quilt series directory (no 'series' file)",
                                 dir_path.string()));
     }
-    auto entries = parse_series(*series_text, series_name);
-    if (!entries) {
-        return std::unexpected(entries.error());
-    }
+    auto entries = KSERIES_TRY(parse_series(*series_text, series_name));
     LoadedSeries out;
     out.dir = dir_path;
-    for (const auto& entry : *entries) {
-        auto loaded = load_one(**dir, entry, series_name, (dir_path / entry.patch).string());
-        if (!loaded) {
-            return std::unexpected(loaded.error());
-        }
-        out.patches.push_back(std::move(*loaded));
+    for (const auto& entry : entries) {
+        auto loaded =
+            KSERIES_TRY(load_one(*dir, entry, series_name, (dir_path / entry.patch).string()));
+        out.patches.push_back(std::move(loaded));
     }
     return out;
 }
@@ -197,20 +183,14 @@ Expected<LoadedSeries> load_series(const std::filesystem::path& dir_path) {
 Expected<LoadedSeries> load_patch_file(const std::filesystem::path& file, int strip) {
     const std::filesystem::path parent =
         file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-    auto dir = source::DirectoryTree::open(parent);
-    if (!dir) {
-        return std::unexpected(dir.error());
-    }
+    auto dir = KSERIES_TRY(source::DirectoryTree::open(parent));
     SeriesEntry entry;
     entry.patch = file.filename().string();
     entry.strip = strip;
-    auto loaded = load_one(**dir, entry, file.string(), file.string());
-    if (!loaded) {
-        return std::unexpected(loaded.error());
-    }
+    auto loaded = KSERIES_TRY(load_one(*dir, entry, file.string(), file.string()));
     LoadedSeries out;
     out.dir = parent;
-    out.patches.push_back(std::move(*loaded));
+    out.patches.push_back(std::move(loaded));
     return out;
 }
 

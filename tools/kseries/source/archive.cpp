@@ -306,29 +306,21 @@ std::string size_text(std::uint64_t bytes) {
 Expected<std::unique_ptr<SourceTree>> open_tarball(const std::filesystem::path& file,
                                                    const WantedPaths& wanted) {
     const std::string label = "tarball " + file.string();
-    auto fd = open_archive_file(file, label);
-    if (!fd) {
-        return std::unexpected(fd.error());
-    }
+    auto fd = KSERIES_TRY(open_archive_file(file, label));
     Reader a = new_reader();
-    if (archive_read_open_fd(a.get(), fd->get(), 1 << 16) != ARCHIVE_OK) {
+    if (archive_read_open_fd(a.get(), fd.get(), 1 << 16) != ARCHIVE_OK) {
         return open_error(file, label, "tarball", a.get());
     }
     auto tree = std::make_unique<ArchiveTree>(label, wanted);
-    if (auto ok = scan_tarball(a.get(), label, *tree); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(scan_tarball(a.get(), label, *tree));
     return std::unique_ptr<SourceTree>(std::move(tree));
 }
 
 Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const WantedPaths& wanted) {
     const std::string label = "SRPM " + file.string();
-    auto fd = open_archive_file(file, label);
-    if (!fd) {
-        return std::unexpected(fd.error());
-    }
+    auto fd = KSERIES_TRY(open_archive_file(file, label));
     Reader outer = new_reader();
-    if (archive_read_open_fd(outer.get(), fd->get(), 1 << 16) != ARCHIVE_OK) {
+    if (archive_read_open_fd(outer.get(), fd.get(), 1 << 16) != ARCHIVE_OK) {
         return open_error(file, label, "RPM package", outer.get());
     }
     SrpmContents out;
@@ -352,9 +344,7 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
             continue; // SRPM payloads are flat
         }
         if (name.ends_with(".spec") && out.spec.empty()) {
-            if (auto ok = read_member(outer.get(), label, name, &out.spec, expanded); !ok) {
-                return std::unexpected(ok.error());
-            }
+            KSERIES_TRY(read_member(outer.get(), label, name, &out.spec, expanded));
         } else if (name.starts_with("linux-") && name.find(".tar") != std::string::npos &&
                    !out.tree) {
             out.tarball_name = name;
@@ -366,9 +356,7 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
             }
             const std::string inner_label = fmt::format("{} ({})", label, name);
             auto tree = std::make_unique<ArchiveTree>(inner_label, wanted);
-            if (auto ok = scan_tarball(inner.get(), inner_label, *tree); !ok) {
-                return std::unexpected(ok.error());
-            }
+            KSERIES_TRY(scan_tarball(inner.get(), inner_label, *tree));
             out.tree = std::move(tree);
         }
         if (out.tree && !out.spec.empty()) {
@@ -466,12 +454,9 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                                 const std::filesystem::path& dest,
                                                 const ArchiveLimits& caps) {
     const std::string label = "SRPM " + file.string();
-    auto fd = open_archive_file(file, label);
-    if (!fd) {
-        return std::unexpected(fd.error());
-    }
+    auto fd = KSERIES_TRY(open_archive_file(file, label));
     Reader a = new_reader();
-    if (archive_read_open_fd(a.get(), fd->get(), 1 << 16) != ARCHIVE_OK) {
+    if (archive_read_open_fd(a.get(), fd.get(), 1 << 16) != ARCHIVE_OK) {
         return open_error(file, label, "RPM package", a.get());
     }
     std::vector<std::string> names;

@@ -125,11 +125,8 @@ Expected<std::optional<DirectoryTree::Parent>> DirectoryTree::open_parent(std::s
 }
 
 Expected<Content> DirectoryTree::load(std::string_view path) {
-    auto parent = open_parent(path, Create::No);
-    if (!parent) {
-        return std::unexpected(parent.error());
-    }
-    const std::optional<Parent>& found = *parent;
+    auto parent = KSERIES_TRY(open_parent(path, Create::No));
+    const std::optional<Parent>& found = parent;
     if (!found) {
         return Content{};
     }
@@ -244,15 +241,13 @@ Expected<void> DirectoryTree::Staging::begin(const std::vector<FileChange>& chan
 
 Expected<void> DirectoryTree::Staging::stage(const FileChange& change, std::size_t index,
                                              mode_t mask) {
-    auto parent = m_tree.open_parent(change.path, change.content ? Create::Yes : Create::No);
+    auto parent =
+        KSERIES_TRY(m_tree.open_parent(change.path, change.content ? Create::Yes : Create::No));
     if (!parent) {
-        return std::unexpected(parent.error());
-    }
-    if (!*parent) {
         return fail(ErrorKind::NotFound, fmt::format("cannot delete {}: no such file in {}",
                                                      change.path, m_tree.describe()));
     }
-    Staged& s = m_staged.emplace_back(Staged{&change, std::move(**parent), {}});
+    Staged& s = m_staged.emplace_back(Staged{&change, std::move(*parent), {}});
     struct stat st {};
     const bool exists =
         ::fstatat(s.parent.fd.get(), s.parent.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;

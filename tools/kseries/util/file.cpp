@@ -153,14 +153,11 @@ Expected<UniqueFd> open_regular_file(const std::filesystem::path& path, Follow f
 }
 
 Expected<std::string> read_regular_file(const std::filesystem::path& path, Follow follow) {
-    auto fd = open_regular_file(path, follow);
-    if (!fd) {
-        return std::unexpected(fd.error());
-    }
+    auto fd = KSERIES_TRY(open_regular_file(path, follow));
     std::string data;
     std::array<char, 1 << 16> buf{};
     while (true) {
-        const ssize_t n = ::read(fd->get(), buf.data(), buf.size());
+        const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
         if (n < 0 && errno == EINTR) {
             continue;
         }
