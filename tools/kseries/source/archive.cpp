@@ -519,10 +519,7 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                     "kernel SRPMs hold none, and kseries unpacks none",
                                     label, name, archive_entry_perm(entry) & 07777));
         }
-        if (auto ok = write_member(a.get(), entry, dest / name, label, name, caps, expanded);
-            !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(write_member(a.get(), entry, dest / name, label, name, caps, expanded));
         names.push_back(std::move(name));
     }
     return names;
