@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <expected>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -83,15 +84,12 @@ Expected<std::optional<std::string>> proposed(const patch::FilePatch& file,
         if (placed.hunks[h].step != rebase::Step::Unplaced) {
             continue;
         }
-        auto p = rebase::propose(file.hunks[h], "f.c", placed.content);
-        if (!p) {
-            return std::unexpected(p.error());
-        }
-        if (!p->acceptable()) {
+        auto p = KSERIES_TRY(rebase::propose(file.hunks[h], "f.c", placed.content));
+        if (!p.acceptable()) {
             return std::optional<std::string>();
         }
-        p->hunk = h;
-        proposals.push_back(std::move(*p));
+        p.hunk = h;
+        proposals.push_back(std::move(p));
     }
     auto content = rebase::apply_proposals(placed.content, proposals);
     if (!content) {
@@ -102,29 +100,20 @@ Expected<std::optional<std::string>> proposed(const patch::FilePatch& file,
 
 Expected<Judged> judge(const FilePair& f, const Case& c) {
     const std::string old_text = joined(f.old_lines);
-    auto section =
-        git::diff_file(f.path, old_text, joined(apply_edits(f.old_lines, c.edits, false)));
-    if (!section) {
-        return std::unexpected(section.error());
-    }
-    auto parsed = patch::parse(*section, "bench");
-    if (!parsed) {
-        return std::unexpected(parsed.error());
-    }
-    const auto& file = parsed->files.at(0);
+    auto section = KSERIES_TRY(
+        git::diff_file(f.path, old_text, joined(apply_edits(f.old_lines, c.edits, false))));
+    const auto parsed = KSERIES_TRY(patch::parse(section, "bench"));
+    const auto& file = parsed.files.at(0);
     // Already present: the target has the change; the right answer is to
     // leave it as it is (already applied, or a stop).
     const bool present = c.klass == Klass::AlreadyPresent;
     const Lines target = present ? apply_edits(f.new_lines, c.edits, true) : f.new_lines;
-    auto placed = rebase::place_file(file, joined(target));
-    if (!placed) {
-        return std::unexpected(placed.error());
-    }
+    const auto placed = KSERIES_TRY(rebase::place_file(file, joined(target)));
     Judged j;
-    j.patch = *section;
+    j.patch = section;
     bool dropped = false;
     bool stopped = false;
-    for (const auto& h : placed->hunks) {
+    for (const auto& h : placed.hunks) {
         j.step = std::max(j.step, h.step);
         j.steps += fmt::format("  {} @{}: {}\n", rebase::step_key(h.step), h.stated, h.note);
         stopped = stopped || h.step == rebase::Step::Unplaced;
@@ -135,32 +124,29 @@ Expected<Judged> judge(const FilePair& f, const Case& c) {
     std::vector<Edit> intended;
     for (const auto& e : c.edits) {
         const std::size_t h = hunk_of(file, e);
-        const auto step = h < placed->hunks.size() ? placed->hunks[h].step : rebase::Step::Unplaced;
+        const auto step = h < placed.hunks.size() ? placed.hunks[h].step : rebase::Step::Unplaced;
         if (!present && step != rebase::Step::Unplaced && step != rebase::Step::AlreadyApplied) {
             intended.push_back(e);
         }
     }
     const std::string want = joined(apply_edits(target, intended, true));
-    if (placed->content != want) {
+    if (placed.content != want) {
         j.outcome = Outcome::Wrong;
-        auto d = git::diff_file(f.path, want, placed->content);
+        auto d = git::diff_file(f.path, want, placed.content);
         j.difference = d ? *d : d.error().message();
     } else if (dropped) {
         j.outcome = Outcome::Dropped;
     } else if (stopped) {
         j.outcome = Outcome::Stopped;
-        auto proposals = proposed(file, *placed);
-        if (!proposals) {
-            return std::unexpected(proposals.error());
-        }
-        if (*proposals) {
+        const auto proposals = KSERIES_TRY(proposed(file, placed));
+        if (proposals) {
             // Accepted, the patch is carried whole: every edit at its 6.12
             // place (none for a change the target already has).
             const std::string whole =
                 present ? joined(target) : joined(apply_edits(target, c.edits, true));
-            j.outcome = **proposals == whole ? Outcome::Proposed : Outcome::BadProposal;
+            j.outcome = *proposals == whole ? Outcome::Proposed : Outcome::BadProposal;
             if (j.outcome == Outcome::BadProposal) {
-                auto d = git::diff_file(f.path, whole, **proposals);
+                auto d = git::diff_file(f.path, whole, *proposals);
                 j.difference = d ? *d : d.error().message();
             }
         }
@@ -196,9 +182,8 @@ int usage(const std::string& why) {
     return 2;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+// The command line, once read.
+struct Options {
     std::string root61;
     std::string root612;
     std::string json_path;
@@ -206,59 +191,158 @@ int main(int argc, char** argv) {
     std::uint64_t seed = 20261201;
     std::vector<Klass> classes;           // empty: all
     std::optional<std::size_t> only_case; // a case id, to reproduce one
+};
+
+// The options, or why they are not usable (for usage()).
+std::expected<Options, std::string> parse_options(int argc, char** argv) {
+    Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (i + 1 >= argc) {
-            return usage(fmt::format("{}: missing value", arg));
+            return std::unexpected(fmt::format("{}: missing value", arg));
         }
         const std::string value = argv[++i];
         try {
             if (arg == "--corpus-61") {
-                root61 = value;
+                o.root61 = value;
             } else if (arg == "--corpus-612") {
-                root612 = value;
+                o.root612 = value;
             } else if (arg == "--cases") {
-                per_class = std::stoul(value);
+                o.per_class = std::stoul(value);
             } else if (arg == "--seed") {
-                seed = std::stoull(value);
+                o.seed = std::stoull(value);
             } else if (arg == "--class") {
                 const auto k = klass_named(value);
                 if (!k) {
-                    return usage(fmt::format("--class: no class named {}", value));
+                    return std::unexpected(fmt::format("--class: no class named {}", value));
                 }
-                classes.push_back(*k);
+                o.classes.push_back(*k);
             } else if (arg == "--case") {
-                only_case = std::stoul(value);
+                o.only_case = std::stoul(value);
             } else if (arg == "--json") {
-                json_path = value;
+                o.json_path = value;
             } else {
-                return usage(fmt::format("unknown option {}", arg));
+                return std::unexpected(fmt::format("unknown option {}", arg));
             }
         } catch (const std::exception&) {
-            return usage(fmt::format("{}: not a number: {}", arg, value));
+            return std::unexpected(fmt::format("{}: not a number: {}", arg, value));
         }
     }
-    if (root61.empty() || root612.empty()) {
-        return usage("--corpus-61 and --corpus-612 are required");
+    if (o.root61.empty() || o.root612.empty()) {
+        return std::unexpected(std::string("--corpus-61 and --corpus-612 are required"));
     }
-    for (const auto& dir : {root61, root612}) {
+    for (const auto& dir : {o.root61, o.root612}) {
         if (!std::filesystem::is_directory(dir)) {
-            return usage(fmt::format("{}: not a directory", dir));
+            return std::unexpected(fmt::format("{}: not a directory", dir));
         }
     }
-    const auto files = load_pairs(root61, root612);
-    const auto functions = function_pairs(files);
-    const auto cases = make_cases(files, functions, per_class, seed);
+    return o;
+}
 
+// The outcomes of the cases judged, by class, by least exact step and in
+// all, with every wrong, dropped or wrongly proposed case written out.
+struct Results {
     std::array<Tally, klass_count> by_class{};
     std::map<rebase::Step, Tally> by_step;
     Tally overall;
     nlohmann::json failures = nlohmann::json::array();
     std::string failure_text;
+
+    void add(const Case& c, const FilePair& f, const Judged& j) {
+        by_class[static_cast<std::size_t>(c.klass)].add(j.outcome);
+        by_step[j.step].add(j.outcome);
+        overall.add(j.outcome);
+        if (j.outcome == Outcome::Wrong || j.outcome == Outcome::Dropped ||
+            j.outcome == Outcome::BadProposal) {
+            add_failure(c, f, j);
+        }
+    }
+
+    // A case to look at: in the report's text and in the JSON.
+    void add_failure(const Case& c, const FilePair& f, const Judged& j) {
+        const char* what = j.outcome == Outcome::Wrong     ? "wrong"
+                           : j.outcome == Outcome::Dropped ? "dropped"
+                                                           : "wrong proposal";
+        failure_text +=
+            fmt::format("\n### case {}: {} — {} {} ({}, "
+                        "{})\n\nsteps:\n```\n{}```\npatch:\n```diff\n{}```\n",
+                        c.id, what, f.path, c.function.empty() ? "(file level)" : c.function,
+                        klass_name(c.klass), c.edits.front().kind, j.steps, j.patch);
+        if (!j.difference.empty()) {
+            failure_text += fmt::format("intended -> result:\n```diff\n{}```\n", j.difference);
+        }
+        failures.push_back({{"case", c.id},
+                            {"outcome", what},
+                            {"file", f.path},
+                            {"function", c.function},
+                            {"class", klass_name(c.klass)},
+                            {"kind", c.edits.front().kind},
+                            {"steps", j.steps},
+                            {"patch", j.patch},
+                            {"difference", j.difference}});
+    }
+
+    [[nodiscard]] bool broken() const {
+        return overall.by[static_cast<std::size_t>(Outcome::Wrong)] > 0 ||
+               overall.by[static_cast<std::size_t>(Outcome::Dropped)] > 0 ||
+               overall.by[static_cast<std::size_t>(Outcome::BadProposal)] > 0;
+    }
+};
+
+// The Markdown report on stdout: the tables by class and by step, then the
+// failures.
+void print_report(const Results& r, const Options& o, std::size_t files, std::size_t functions) {
+    fmt::print(
+        "# rebase-bench: {} cases from {} differing files, {} changed functions (seed {}{})\n",
+        r.overall.cases, files, functions, o.seed,
+        o.per_class > 0 ? fmt::format(", at most {} per class", o.per_class) : "");
+    std::vector<std::pair<std::string, Tally>> rows;
+    for (std::size_t k = 0; k < klass_count; ++k) {
+        rows.emplace_back(klass_name(static_cast<Klass>(k)), r.by_class[k]);
+    }
+    rows.emplace_back("**overall**", r.overall);
+    print_table("class", rows);
+    rows.clear();
+    for (const auto& [step, t] : r.by_step) {
+        rows.emplace_back(std::string(rebase::step_key(step)), t);
+    }
+    print_table("least exact step", rows);
+    if (!r.failure_text.empty()) {
+        fmt::print("\n## wrong, dropped and wrongly proposed cases\n{}", r.failure_text);
+    }
+}
+
+// The same figures as JSON (--json), for tracking them across versions.
+bool write_json(const Results& r, const Options& o) {
+    nlohmann::json out{{"seed", o.seed}, {"overall", to_json(r.overall)}, {"failures", r.failures}};
+    for (std::size_t k = 0; k < klass_count; ++k) {
+        out["classes"][klass_name(static_cast<Klass>(k))] = to_json(r.by_class[k]);
+    }
+    for (const auto& [step, t] : r.by_step) {
+        out["steps"][std::string(rebase::step_key(step))] = to_json(t);
+    }
+    std::ofstream json(o.json_path);
+    json << out.dump(2) << '\n';
+    return static_cast<bool>(json.flush());
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const auto options = parse_options(argc, argv);
+    if (!options) {
+        return usage(options.error());
+    }
+    const Options& o = *options;
+    const auto files = load_pairs(o.root61, o.root612);
+    const auto functions = function_pairs(files);
+    const auto cases = make_cases(files, functions, o.per_class, o.seed);
+
+    Results results;
     for (const auto& c : cases) {
-        if ((!classes.empty() &&
-             std::find(classes.begin(), classes.end(), c.klass) == classes.end()) ||
-            (only_case && c.id != *only_case)) {
+        if ((!o.classes.empty() &&
+             std::find(o.classes.begin(), o.classes.end(), c.klass) == o.classes.end()) ||
+            (o.only_case && c.id != *o.only_case)) {
             continue;
         }
         const auto& f = files[c.file];
@@ -268,70 +352,12 @@ int main(int argc, char** argv) {
                                      j.error().message());
             return 2;
         }
-        by_class[static_cast<std::size_t>(c.klass)].add(j->outcome);
-        by_step[j->step].add(j->outcome);
-        overall.add(j->outcome);
-        if (j->outcome == Outcome::Wrong || j->outcome == Outcome::Dropped ||
-            j->outcome == Outcome::BadProposal) {
-            const char* what = j->outcome == Outcome::Wrong     ? "wrong"
-                               : j->outcome == Outcome::Dropped ? "dropped"
-                                                                : "wrong proposal";
-            failure_text +=
-                fmt::format("\n### case {}: {} — {} {} ({}, "
-                            "{})\n\nsteps:\n```\n{}```\npatch:\n```diff\n{}```\n",
-                            c.id, what, f.path, c.function.empty() ? "(file level)" : c.function,
-                            klass_name(c.klass), c.edits.front().kind, j->steps, j->patch);
-            if (!j->difference.empty()) {
-                failure_text += fmt::format("intended -> result:\n```diff\n{}```\n", j->difference);
-            }
-            failures.push_back({{"case", c.id},
-                                {"outcome", what},
-                                {"file", f.path},
-                                {"function", c.function},
-                                {"class", klass_name(c.klass)},
-                                {"kind", c.edits.front().kind},
-                                {"steps", j->steps},
-                                {"patch", j->patch},
-                                {"difference", j->difference}});
-        }
+        results.add(c, f, *j);
     }
-
-    fmt::print(
-        "# rebase-bench: {} cases from {} differing files, {} changed functions (seed {}{})\n",
-        overall.cases, files.size(), functions.size(), seed,
-        per_class > 0 ? fmt::format(", at most {} per class", per_class) : "");
-    std::vector<std::pair<std::string, Tally>> rows;
-    for (std::size_t k = 0; k < klass_count; ++k) {
-        rows.emplace_back(klass_name(static_cast<Klass>(k)), by_class[k]);
+    print_report(results, o, files.size(), functions.size());
+    if (!o.json_path.empty() && !write_json(results, o)) {
+        std::cerr << fmt::format("rebase-bench: {}: cannot write\n", o.json_path);
+        return 2;
     }
-    rows.emplace_back("**overall**", overall);
-    print_table("class", rows);
-    rows.clear();
-    for (const auto& [step, t] : by_step) {
-        rows.emplace_back(std::string(rebase::step_key(step)), t);
-    }
-    print_table("least exact step", rows);
-    if (!failure_text.empty()) {
-        fmt::print("\n## wrong, dropped and wrongly proposed cases\n{}", failure_text);
-    }
-
-    if (!json_path.empty()) {
-        nlohmann::json out{{"seed", seed}, {"overall", to_json(overall)}, {"failures", failures}};
-        for (std::size_t k = 0; k < klass_count; ++k) {
-            out["classes"][klass_name(static_cast<Klass>(k))] = to_json(by_class[k]);
-        }
-        for (const auto& [step, t] : by_step) {
-            out["steps"][std::string(rebase::step_key(step))] = to_json(t);
-        }
-        std::ofstream json(json_path);
-        json << out.dump(2) << '\n';
-        if (!json.flush()) {
-            std::cerr << fmt::format("rebase-bench: {}: cannot write\n", json_path);
-            return 2;
-        }
-    }
-    const bool broken = overall.by[static_cast<std::size_t>(Outcome::Wrong)] > 0 ||
-                        overall.by[static_cast<std::size_t>(Outcome::Dropped)] > 0 ||
-                        overall.by[static_cast<std::size_t>(Outcome::BadProposal)] > 0;
-    return broken ? EXIT_FAILURE : EXIT_SUCCESS;
+    return results.broken() ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,12 +9,18 @@
 #   srpm:   --out holds nothing or one intact SRPM, and the same run again
 #           succeeds with nothing else left in --out.
 # Each kill hits the whole process group (kseries and the rpmbuild it
-# runs), as a lost session or an OOM kill of the group would. Concurrent
-# runs on one store or one output directory take turns (a lock), and a lock
-# whose holder was killed is free again: every rerun above needs that.
+# runs), as a lost session or an OOM kill of the group would. Trial 1 of
+# each command is killed before kseries starts and trial 2 after it
+# finished, so both end states are reached whatever the timing; the other
+# kills are spread over the run (one random moment in each of trials - 2
+# equal slices), and each end state must have been seen at least once.
+# Concurrent runs on one store or one output directory take turns (a
+# lock), and a lock whose holder was killed is free again: every rerun
+# above needs that.
 . "$(dirname "$0")/../cli/common.sh"
 : "${KSERIES_CORPUS_612:?}"
 trials=${KSERIES_CRASH_TRIALS:-100}
+[ "$trials" -ge 2 ] || fail "KSERIES_CRASH_TRIALS must be at least 2 (the two forced ends)"
 STORE_SRC="$KSERIES_ROOT/series/overlayfs-nfsroot"
 
 # The time one run takes, in microseconds: the kills are spread over it.
@@ -24,19 +30,46 @@ duration_us() {
   echo $(( ($(date +%s%N) - start) / 1000 ))
 }
 
-# kill_at US CMD...: starts CMD in its own session, SIGKILLs the whole
-# group after a random time in [0, US], and waits for it.
+# kill_at TRIAL US CMD...: starts CMD in its own session, SIGKILLs the
+# whole group, and waits for it. Trial 1: before CMD runs (it stops itself
+# first); trial 2: after CMD finished; trial i > 2: at a random moment of
+# the slice (i-3)/(trials-2) .. (i-2)/(trials-2) of [0, US].
 kill_at() {
-  max_us=$1
-  shift
-  delay=$(awk -v max="$max_us" -v seed="$(od -An -N4 -tu4 /dev/urandom)" 'BEGIN { srand(seed); printf "%.6f", rand() * max / 1e6 }')
-  setsid "$@" > /dev/null 2>&1 &
-  pid=$!
-  sleep "$delay"
+  trial=$1 max_us=$2
+  shift 2
+  case $trial in
+  1)
+    setsid sh -c 'kill -STOP $$; exec "$@"' sh "$@" > /dev/null 2>&1 &
+    pid=$!
+    until [ "$(ps -o stat= -p "$pid" 2> /dev/null | cut -c1)" = T ]; do
+      kill -0 "$pid" 2> /dev/null || fail "the stopped run of $1 is gone"
+      sleep 0.01
+    done
+    ;;
+  2)
+    setsid "$@" > /dev/null 2>&1 &
+    pid=$!
+    wait "$pid" 2> /dev/null || true
+    ;;
+  *)
+    slices=$((trials > 2 ? trials - 2 : 1))
+    delay=$(awk -v max="$max_us" -v i=$((trial - 3)) -v n="$slices" \
+      -v seed="$(od -An -N4 -tu4 /dev/urandom)" \
+      'BEGIN { srand(seed); printf "%.6f", (i + rand()) / n * max / 1e6 }')
+    setsid "$@" > /dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    ;;
+  esac
   /bin/kill -KILL -- "-$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null || true
   # Anything of the group still dying (rpmbuild's children) is gone first.
   while pgrep -g "$pid" > /dev/null 2>&1; do sleep 0.01; done
+}
+
+# both_ends CMD FIRST SECOND: each end state was reached at least once.
+both_ends() {
+  [ "$2" -gt 0 ] && [ "$3" -gt 0 ] || fail "$1: an end state never reached ($2 and $3 of $trials)"
 }
 
 no_kseries_files() {
@@ -62,7 +95,7 @@ i=0
 while [ "$i" -lt "$trials" ]; do
   i=$((i + 1))
   rm -rf "$T/w" && cp -r "$T/base" "$T/w"
-  kill_at $((us * 3 / 2)) "$KSERIES" apply --series "$V1" --tree "$T/w"
+  kill_at "$i" $((us * 3 / 2)) "$KSERIES" apply --series "$V1" --tree "$T/w"
   # The next write to the tree (an apply creating one file, removed after)
   # finishes what the kill interrupted; reading commands never do.
   run "$KSERIES" apply --policy gnu-patch --patch "$T/marker.patch" --tree "$T/w"
@@ -75,6 +108,7 @@ while [ "$i" -lt "$trials" ]; do
   no_kseries_files "$T/w" "apply trial $i"
 done
 echo "apply: $trials kills: $untouched left the tree untouched, $patched fully patched"
+both_ends apply "$untouched" "$patched"
 
 # --- rebase: v2 carried onto Debian's 6.12 fs/overlayfs, written as v3 -----
 mkdir -p "$T/onto" && cp -r "$KSERIES_CORPUS_612/fs" "$KSERIES_CORPUS_612/Makefile" "$T/onto/"
@@ -88,7 +122,7 @@ i=0
 while [ "$i" -lt "$trials" ]; do
   i=$((i + 1))
   rm -rf "$T/s" && cp -r "$STORE_SRC" "$T/s"
-  kill_at $((us * 3 / 2)) "$KSERIES" rebase --series "$T/s" --from v2 --onto "$T/onto" --as v3
+  kill_at "$i" $((us * 3 / 2)) "$KSERIES" rebase --series "$T/s" --from v2 --onto "$T/onto" --as v3
   if [ -d "$T/s/v3" ]; then
     made=$((made + 1))
     # Complete: it applies to the tree it was made for.
@@ -109,6 +143,7 @@ while [ "$i" -lt "$trials" ]; do
   no_kseries_files "$T/s" "rebase trial $i"
 done
 echo "rebase: $trials kills: $none left no v3, $made left a complete v3"
+both_ends rebase "$none" "$made"
 
 # --- srpm: an el9.2 SRPM (git apply) of Debian's 6.12 fs/overlayfs ----------
 rel=5.14.0-284.11.1.el9_2
@@ -133,7 +168,7 @@ i=0
 while [ "$i" -lt "$trials" ]; do
   i=$((i + 1))
   rm -rf "$T/o"
-  kill_at $((us * 3 / 2)) "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE_SRC" --out "$T/o"
+  kill_at "$i" $((us * 3 / 2)) "$KSERIES" srpm --kernel-srpm "$stock" --series "$STORE_SRC" --out "$T/o"
   results=$(find "$T/o" -maxdepth 1 -name '*.rpm' 2> /dev/null | wc -l)
   if [ "$results" -eq 0 ]; then
     empty=$((empty + 1))
@@ -147,6 +182,7 @@ while [ "$i" -lt "$trials" ]; do
   [ "$(ls -A "$T/o")" = "$want" ] || fail "srpm trial $i: --out holds $(ls -A "$T/o")"
 done
 echo "srpm: $trials kills: $empty left --out without an SRPM, $whole with the whole SRPM"
+both_ends srpm "$empty" "$whole"
 
 # --- concurrent runs take turns ---------------------------------------------
 rm -rf "$T/o" "$T/s" && cp -r "$STORE_SRC" "$T/s"

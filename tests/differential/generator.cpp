@@ -148,98 +148,113 @@ std::vector<HunkSpan> hunk_spans(const std::string& patch) {
     return spans;
 }
 
+// Some targets already carry some or all of the change.
+void pre_apply(Rng& rng, Lines& target, const Lines& old_lines, const std::vector<Edit>& edits,
+               std::vector<std::string>& notes) {
+    std::vector<Edit> subset;
+    for (const auto& e : edits) {
+        if (chance(rng, 0.6)) {
+            subset.push_back(e);
+        }
+    }
+    target = apply_edits(old_lines, subset);
+    notes.push_back(fmt::format("pre-applied {} of {} edits", subset.size(), edits.size()));
+}
+
+// Where a perturbation goes: most are aimed at a hunk (its context edges,
+// just before or after it, or its middle), where placement is hardest.
+std::size_t aim(Rng& rng, const std::vector<HunkSpan>& spans, std::size_t n) {
+    std::size_t pos = pick(rng, 0, n);
+    if (!spans.empty() && chance(rng, 0.7)) {
+        const auto& s = spans[pick(rng, 0, spans.size() - 1)];
+        const long delta = static_cast<long>(pick(rng, 0, 8)) - 4;
+        const long base =
+            static_cast<long>(chance(rng, 0.5) ? s.old_start : s.old_start + s.old_count);
+        pos = static_cast<std::size_t>(std::clamp(base + delta, 0L, static_cast<long>(n)));
+    }
+    return pos;
+}
+
+// One random change of the target at `pos`, noted for the report.
+void perturb_at(Rng& rng, Lines& target, const std::vector<HunkSpan>& spans, std::size_t pos,
+                std::vector<std::string>& notes) {
+    const std::size_t n = target.size();
+    switch (pick(rng, 0, 6)) {
+    case 0: { // insert lines
+        const std::size_t m = pick(rng, 1, 12);
+        Lines ins;
+        for (std::size_t i = 0; i < m; ++i) {
+            ins.push_back(fresh_line(rng));
+        }
+        target.insert(target.begin() + static_cast<long>(pos), ins.begin(), ins.end());
+        notes.push_back(fmt::format("inserted {} lines at {}", m, pos + 1));
+        break;
+    }
+    case 1: { // delete lines
+        const std::size_t m = std::min(n - std::min(n, pos), pick(rng, 1, 10));
+        target.erase(target.begin() + static_cast<long>(pos),
+                     target.begin() + static_cast<long>(pos + m));
+        notes.push_back(fmt::format("deleted {} lines at {}", m, pos + 1));
+        break;
+    }
+    case 2:
+    case 3: { // alter one line
+        if (n == 0) {
+            break;
+        }
+        const std::size_t at = std::min(pos, n - 1);
+        target[at] = chance(rng, 0.3) ? "    " + target[at] : fresh_line(rng);
+        notes.push_back(fmt::format("altered line {}", at + 1));
+        break;
+    }
+    case 4: { // duplicate a region (ambiguous placement)
+        if (n == 0) {
+            break;
+        }
+        const std::size_t from =
+            spans.empty() || chance(rng, 0.3)
+                ? pick(rng, 0, n - 1)
+                : std::min(n - 1, spans[pick(rng, 0, spans.size() - 1)].old_start);
+        const std::size_t len = std::min(n - from, pick(rng, 3, 14));
+        const Lines copy(target.begin() + static_cast<long>(from),
+                         target.begin() + static_cast<long>(from + len));
+        target.insert(target.begin() + static_cast<long>(pos), copy.begin(), copy.end());
+        notes.push_back(fmt::format("copied lines {}..{} to {}", from + 1, from + len, pos + 1));
+        break;
+    }
+    case 6: { // a long block, part copies of the file: placements far from the stated line
+        const std::size_t m = pick(rng, 65, 300);
+        Lines ins;
+        for (std::size_t i = 0; i < m; ++i) {
+            ins.push_back(n > 0 && chance(rng, 0.5) ? target[pick(rng, 0, n - 1)]
+                                                    : fresh_line(rng));
+        }
+        target.insert(target.begin() + static_cast<long>(pos), ins.begin(), ins.end());
+        notes.push_back(fmt::format("inserted a block of {} lines at {}", m, pos + 1));
+        break;
+    }
+    default: { // swap two neighbouring lines
+        if (n < 2) {
+            break;
+        }
+        const std::size_t at = std::min(pos, n - 2);
+        std::swap(target[at], target[at + 1]);
+        notes.push_back(fmt::format("swapped lines {} and {}", at + 1, at + 2));
+        break;
+    }
+    }
+}
+
 void perturb(Rng& rng, Lines& target, const Lines& old_lines, const std::vector<Edit>& edits,
              const std::string& patch, std::vector<std::string>& notes) {
     const auto spans = hunk_spans(patch);
-    // Some targets already carry some or all of the change.
     if (chance(rng, 0.12)) {
-        std::vector<Edit> subset;
-        for (const auto& e : edits) {
-            if (chance(rng, 0.6)) {
-                subset.push_back(e);
-            }
-        }
-        target = apply_edits(old_lines, subset);
-        notes.push_back(fmt::format("pre-applied {} of {} edits", subset.size(), edits.size()));
+        pre_apply(rng, target, old_lines, edits, notes);
     }
     const std::size_t count = chance(rng, 0.2) ? 0 : pick(rng, 1, 4);
     for (std::size_t k = 0; k < count; ++k) {
-        const std::size_t n = target.size();
-        // Aim most perturbations at a hunk: its context edges, just before or
-        // after it, or its middle.
-        std::size_t pos = pick(rng, 0, n);
-        if (!spans.empty() && chance(rng, 0.7)) {
-            const auto& s = spans[pick(rng, 0, spans.size() - 1)];
-            const long delta = static_cast<long>(pick(rng, 0, 8)) - 4;
-            const long base =
-                static_cast<long>(chance(rng, 0.5) ? s.old_start : s.old_start + s.old_count);
-            pos = static_cast<std::size_t>(std::clamp(base + delta, 0L, static_cast<long>(n)));
-        }
-        switch (pick(rng, 0, 6)) {
-        case 0: { // insert lines
-            const std::size_t m = pick(rng, 1, 12);
-            Lines ins;
-            for (std::size_t i = 0; i < m; ++i) {
-                ins.push_back(fresh_line(rng));
-            }
-            target.insert(target.begin() + static_cast<long>(pos), ins.begin(), ins.end());
-            notes.push_back(fmt::format("inserted {} lines at {}", m, pos + 1));
-            break;
-        }
-        case 1: { // delete lines
-            const std::size_t m = std::min(n - std::min(n, pos), pick(rng, 1, 10));
-            target.erase(target.begin() + static_cast<long>(pos),
-                         target.begin() + static_cast<long>(pos + m));
-            notes.push_back(fmt::format("deleted {} lines at {}", m, pos + 1));
-            break;
-        }
-        case 2:
-        case 3: { // alter one line
-            if (n == 0) {
-                break;
-            }
-            const std::size_t at = std::min(pos, n - 1);
-            target[at] = chance(rng, 0.3) ? "    " + target[at] : fresh_line(rng);
-            notes.push_back(fmt::format("altered line {}", at + 1));
-            break;
-        }
-        case 4: { // duplicate a region (ambiguous placement)
-            if (n == 0) {
-                break;
-            }
-            const std::size_t from =
-                spans.empty() || chance(rng, 0.3)
-                    ? pick(rng, 0, n - 1)
-                    : std::min(n - 1, spans[pick(rng, 0, spans.size() - 1)].old_start);
-            const std::size_t len = std::min(n - from, pick(rng, 3, 14));
-            const Lines copy(target.begin() + static_cast<long>(from),
-                             target.begin() + static_cast<long>(from + len));
-            target.insert(target.begin() + static_cast<long>(pos), copy.begin(), copy.end());
-            notes.push_back(
-                fmt::format("copied lines {}..{} to {}", from + 1, from + len, pos + 1));
-            break;
-        }
-        case 6: { // a long block, part copies of the file: placements far from the stated line
-            const std::size_t m = pick(rng, 65, 300);
-            Lines ins;
-            for (std::size_t i = 0; i < m; ++i) {
-                ins.push_back(n > 0 && chance(rng, 0.5) ? target[pick(rng, 0, n - 1)]
-                                                        : fresh_line(rng));
-            }
-            target.insert(target.begin() + static_cast<long>(pos), ins.begin(), ins.end());
-            notes.push_back(fmt::format("inserted a block of {} lines at {}", m, pos + 1));
-            break;
-        }
-        default: { // swap two neighbouring lines
-            if (n < 2) {
-                break;
-            }
-            const std::size_t at = std::min(pos, n - 2);
-            std::swap(target[at], target[at + 1]);
-            notes.push_back(fmt::format("swapped lines {} and {}", at + 1, at + 2));
-            break;
-        }
-        }
+        const std::size_t pos = aim(rng, spans, target.size());
+        perturb_at(rng, target, spans, pos, notes);
     }
     if (!target.empty() && chance(rng, 0.04) && target.back().ends_with('\n')) {
         target.back().pop_back();

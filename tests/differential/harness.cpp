@@ -165,27 +165,16 @@ std::optional<std::string> compare(const Case& c, long fuzz, Tally* tally) {
     return report;
 }
 
-std::optional<std::string> compare_git(const Case& c, Tally* tally) {
-    auto parsed = patch::parse(c.patch, "case.patch");
-    if (!parsed) {
-        return "kseries cannot parse diff's output: " + parsed.error().to_string();
-    }
-    const auto ours = patch::git_apply_file(parsed->files.front(), std::string_view(c.target));
+namespace {
 
-    const test::TempDir dir;
-    dir.write(c.path, c.target);
-    dir.write("case.patch", c.patch);
-    auto r =
-        proc::run({{"git", "apply", "--reject", "--verbose", "-p1", "case.patch"}, dir.path(), {}});
-    if (!r) {
-        throw std::runtime_error(r.error().to_string());
-    }
+// What `git apply --verbose` said of each hunk, from its stderr.
+std::map<int, std::string> git_verdicts(const std::string& err) {
     static const std::regex offset_re(
         R"(^Hunk #(\d+) succeeded at (\d+) \(offset (-?\d+) lines?\))");
     static const std::regex clean_re(R"(^Hunk #(\d+) applied cleanly)");
     static const std::regex reject_re(R"(^Rejected hunk #(\d+))");
     std::map<int, std::string> git_hunks;
-    for (const auto raw : text::split_lines(r->err)) {
+    for (const auto raw : text::split_lines(err)) {
         const std::string line(text::chomp(raw));
         std::smatch m;
         if (std::regex_search(line, m, offset_re)) {
@@ -196,6 +185,11 @@ std::optional<std::string> compare_git(const Case& c, Tally* tally) {
             git_hunks[std::stoi(m[1])] = "rejected";
         }
     }
+    return git_hunks;
+}
+
+// Our verdict on each hunk in git's words, counted into `tally` if given.
+std::map<int, std::string> our_verdicts(const patch::FileResult& ours, Tally* tally) {
     std::map<int, std::string> our_hunks;
     for (std::size_t i = 0; i < ours.hunks.size(); ++i) {
         const auto& h = ours.hunks[i];
@@ -212,6 +206,37 @@ std::optional<std::string> compare_git(const Case& c, Tally* tally) {
                 h.offset != 0 ? fmt::format("offset {} at {}", h.offset, h.line) : "applied";
         }
     }
+    return our_hunks;
+}
+
+// "#1 applied; #2 rejected; ", for a report.
+std::string listing(const std::map<int, std::string>& verdicts) {
+    std::string out;
+    for (const auto& [n, what] : verdicts) {
+        out += fmt::format("#{} {}; ", n, what);
+    }
+    return out;
+}
+
+} // namespace
+
+std::optional<std::string> compare_git(const Case& c, Tally* tally) {
+    auto parsed = patch::parse(c.patch, "case.patch");
+    if (!parsed) {
+        return "kseries cannot parse diff's output: " + parsed.error().to_string();
+    }
+    const auto ours = patch::git_apply_file(parsed->files.front(), std::string_view(c.target));
+
+    const test::TempDir dir;
+    dir.write(c.path, c.target);
+    dir.write("case.patch", c.patch);
+    auto r =
+        proc::run({{"git", "apply", "--reject", "--verbose", "-p1", "case.patch"}, dir.path(), {}});
+    if (!r) {
+        throw std::runtime_error(r.error().to_string());
+    }
+    auto git_hunks = git_verdicts(r->err);
+    const auto our_hunks = our_verdicts(ours, tally);
     // When every hunk applies git names only the ones that moved.
     if (r->exit_code == 0) {
         for (std::size_t n = 1; n <= ours.hunks.size(); ++n) {
@@ -220,15 +245,8 @@ std::optional<std::string> compare_git(const Case& c, Tally* tally) {
     }
     std::vector<std::string> problems;
     if (git_hunks != our_hunks) {
-        std::string g;
-        std::string o;
-        for (const auto& [n, what] : git_hunks) {
-            g += fmt::format("#{} {}; ", n, what);
-        }
-        for (const auto& [n, what] : our_hunks) {
-            o += fmt::format("#{} {}; ", n, what);
-        }
-        problems.push_back(fmt::format("hunks differ: git [{}] kseries [{}]", g, o));
+        problems.push_back(fmt::format("hunks differ: git [{}] kseries [{}]", listing(git_hunks),
+                                       listing(our_hunks)));
     }
     const int our_exit = ours.status == patch::FileStatus::Applied ? 0 : 1;
     if (our_exit != r->exit_code) {

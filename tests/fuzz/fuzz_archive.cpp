@@ -3,6 +3,7 @@
 // an empty directory. Besides not crashing: nothing is ever written
 // outside that directory, and nothing but regular files inside it.
 #include "fuzz_input.hpp"
+#include "../support/temp_dir.hpp"
 
 #include <kseries/source/archive.hpp>
 #include <kseries/util/file.hpp>
@@ -14,15 +15,10 @@
 
 namespace {
 
+// One directory per process, removed when the process ends.
 const std::filesystem::path& work_dir() {
-    static const std::filesystem::path dir = [] {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "kseries-fuzz-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) {
-            std::abort();
-        }
-        return std::filesystem::path(tmpl);
-    }();
-    return dir;
+    static const kseries::test::TempDir dir;
+    return dir.path();
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // version.toml and an index.toml (written to a private temporary store,
 // as the readers take directories). Only: no crash, no hang.
 #include "fuzz_input.hpp"
+#include "../support/temp_dir.hpp"
 
 #include <kseries/series/series_file.hpp>
 #include <kseries/series/store.hpp>
@@ -14,15 +15,13 @@
 
 namespace {
 
-// One store directory per process, rewritten for each input.
+// One store directory per process, rewritten for each input and removed
+// when the process ends.
 const std::filesystem::path& store_dir() {
+    static const kseries::test::TempDir temp;
     static const std::filesystem::path dir = [] {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "kseries-fuzz-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) {
-            std::abort();
-        }
-        std::filesystem::create_directories(std::filesystem::path(tmpl) / "store" / "v1");
-        return std::filesystem::path(tmpl) / "store";
+        std::filesystem::create_directories(temp.path() / "store" / "v1");
+        return temp.path() / "store";
     }();
     return dir;
 }

@@ -42,559 +42,217 @@
 //             at its own place.
 // For every hunk placed, the result must equal T with exactly the placed
 // hunks' edits applied at their true position.
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <kseries/git/diff.hpp>
 #include <kseries/patch/parser.hpp>
 #include <kseries/rebase/place.hpp>
 
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <optional>
-#include <random>
-#include <sstream>
+#include "rebase_property_cases.hpp"
 
 using namespace kseries;
 
 namespace {
 
-using Lines = std::vector<std::string>;
+using namespace kseries::test::rebase_property;
 
-struct Edit {
-    std::size_t start = 0;     // first line of F replaced (0-based)
-    std::size_t old_count = 0; // lines of F replaced
-    Lines lines;               // what replaces them
-};
-
-std::string joined(const Lines& l) {
-    std::string s;
-    for (const auto& x : l) {
-        s += x;
-    }
-    return s;
-}
-
-Lines apply_edits(const Lines& f, const std::vector<Edit>& edits) {
-    Lines out;
-    std::size_t i = 0;
-    for (const auto& e : edits) {
-        out.insert(out.end(), f.begin() + static_cast<long>(i), f.begin() + static_cast<long>(e.start));
-        out.insert(out.end(), e.lines.begin(), e.lines.end());
-        i = e.start + e.old_count;
-    }
-    out.insert(out.end(), f.begin() + static_cast<long>(i), f.end());
-    return out;
-}
-
-struct Case {
-    std::mt19937 rng;
-    Lines f;
-    std::vector<Edit> edits;
-    Lines t;
-    std::vector<long> origin; // per line of T: its line in F, or -1
-
-    explicit Case(unsigned seed) : rng(seed) {}
-
-    std::size_t pick(std::size_t lo, std::size_t hi) { // [lo, hi]
-        return std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
-    }
-
-    std::string line() {
-        static const Lines common{"}\n",          "\n",         "\treturn 0;\n", "\tif (err)\n",
-                                  "\t\tgoto out;\n", "{\n",       "\tint err;\n", "out:\n",
-                                  "\treturn err;\n", "\t}\n"};
-        if (pick(0, 9) < 3) {
-            return common[pick(0, common.size() - 1)];
+// The hunk of `file` an edit of F falls in (file.hunks.size() when none).
+std::size_t hunk_of(const patch::FilePatch& file, const Edit& e) {
+    for (std::size_t h = 0; h < file.hunks.size(); ++h) {
+        const auto first = static_cast<std::size_t>(std::max(0L, file.hunks[h].old_start - 1));
+        const auto count = static_cast<std::size_t>(file.hunks[h].old_count);
+        if (e.start >= first && e.start <= first + count) {
+            return h;
         }
-        return fmt::format("\tcall_{}(x, {});\n", pick(0, 99999), pick(0, 9));
     }
+    return file.hunks.size();
+}
 
-    // A line of a function body: indented, so that git's heading for a
-    // change in it is the function's definition line.
-    std::string body_line() {
-        for (;;) {
-            auto l = line();
-            if (l[0] == '\t') {
-                return l;
+// The true result: T with the placed hunks' edits at the original lines
+// (before a vendor block; none where the slot is a guess).
+Lines intended(const Case& c, const patch::FilePatch& file, const std::vector<bool>& hunk_placed,
+               Family family) {
+    Lines expected;
+    for (std::size_t i = 0; i < c.t.size(); ++i) {
+        const long o = c.origin[i];
+        bool skip = false;
+        for (const auto& e : c.edits) {
+            const std::size_t h = hunk_of(file, e);
+            if (h >= hunk_placed.size() || !hunk_placed[h] || o < 0) {
+                continue;
             }
-        }
-    }
-
-    // F as three functions of about `want` lines in all; their bodies'
-    // [first, end) lines in `bodies`.
-    std::vector<std::pair<std::size_t, std::size_t>> bodies;
-    void functions(std::size_t want) {
-        for (const char* name : {"fn_a", "fn_b", "fn_c"}) {
-            f.push_back(fmt::format("static int {}(struct x *x)\n", name));
-            f.push_back("{\n");
-            const std::size_t first = f.size();
-            for (std::size_t i = std::max<std::size_t>(14, want / 3); i > 0; --i) {
-                f.push_back(body_line());
+            const auto uo = static_cast<std::size_t>(o);
+            if (uo == e.start) {
+                expected.insert(expected.end(), e.lines.begin(), e.lines.end());
             }
-            bodies.emplace_back(first, f.size());
-            f.push_back("}\n");
-            f.push_back("\n");
+            skip = skip || (uo >= e.start && uo < e.start + e.old_count);
+        }
+        if (!skip) {
+            expected.push_back(c.t[i]);
         }
     }
-
-    // Is F's line i on an edit or right beside one?
-    bool near_edit(std::size_t i) const {
-        return std::any_of(edits.begin(), edits.end(), [&](const Edit& e) {
-            return i + 1 >= e.start && i <= e.start + e.old_count;
-        });
+    if (family == Family::VendorBranch && hunk_placed[0]) {
+        // Before the vendor block: right after the line the edit followed.
+        expected = c.t;
+        const auto& e = c.edits[0];
+        expected.insert(expected.begin() + static_cast<long>(e.start), e.lines.begin(),
+                        e.lines.end());
     }
-};
-
-enum class Family {
-    Moved,
-    Copied,
-    Clashing,
-    WrongFunction,
-    RemovalOnly,
-    AppliedElsewhere,
-    VendorBranch,
-    OtherSlot,
-    Edges,
-};
-constexpr std::size_t families = 9;
-constexpr const char* family_names[families] = {
-    "moved",        "copied",     "clashing", "wrong-function", "removal-only",
-    "applied-different-context", "vendor-branch", "other-slot", "edges"};
-enum class Edge { Start, End, Repeated };
-
-// A new line for an edit.
-std::string new_line(Case& c) { return fmt::format("\tnew_{}(y);\n", c.pick(0, 99999)); }
-
-// F for the edges family: the start of a real file (or an SPDX line and a
-// comment above random lines), a file whose last function ends it, or three
-// functions with the same block in the first and the third.
-void edge_file(Case& c, Edge edge, const Lines* src, std::size_t want) {
-    if (edge == Edge::Repeated) {
-        c.functions(want);
-        Lines block;
-        for (std::size_t i = 0; i < 7; ++i) {
-            block.push_back(fmt::format("\tshared_{}(x, {});\n", c.pick(0, 99999), i));
-        }
-        // Into fn_c first, so fn_a's body indices stay right.
-        for (const std::size_t fn : {2UL, 0UL}) {
-            const std::size_t at = c.pick(c.bodies[fn].first + 4, c.bodies[fn].second - 4);
-            c.f.insert(c.f.begin() + static_cast<long>(at), block.begin(), block.end());
-            c.bodies[fn] = {at, at + block.size()}; // now: the block's lines
-        }
-        c.bodies[2].first += block.size();
-        c.bodies[2].second += block.size();
-        return;
+    if (family == Family::OtherSlot) {
+        expected = c.t; // the slot is a guess: no placement is right
     }
-    if (src != nullptr) {
-        const std::size_t take = std::min(src->size(), want);
-        const auto from = edge == Edge::Start ? src->begin() : src->end() - static_cast<long>(take);
-        c.f.assign(from, from + static_cast<long>(take));
-        return;
-    }
-    if (edge == Edge::Start) {
-        c.f = {"// SPDX-License-Identifier: GPL-2.0-only\n", "/*\n", " * A driver.\n", " *\n",
-               " * Copyright (C) 2011 Someone.\n", " */\n", "\n"};
-        while (c.f.size() < want) {
-            c.f.push_back(c.line());
-        }
-        return;
-    }
-    c.functions(want);
-    c.f.pop_back(); // the file ends with the last function's "}"
+    return expected;
 }
 
-// Debian's real fs/overlayfs/super.c and copy_up.c, as lines: half the
-// cases take their file from real kernel code.
-std::vector<Lines> real_files() {
-    std::vector<Lines> out;
-#ifdef KSERIES_CORPUS_61
-    for (const char* name : {"/fs/overlayfs/super.c", "/fs/overlayfs/copy_up.c"}) {
-        std::ifstream in(std::string(KSERIES_CORPUS_61) + name);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        Lines lines;
-        std::string l;
-        while (std::getline(ss, l)) {
-            lines.push_back(l + "\n");
-        }
-        if (!lines.empty()) {
-            out.push_back(std::move(lines));
+// What the cases did, for the not-vacuous checks and the summary lines.
+struct Tally {
+    unsigned cases = 0;
+    std::size_t placed_cases = 0;
+    std::size_t stopped_cases = 0;
+    std::size_t by_step[7] = {};
+    std::size_t real_cases = 0;
+    std::size_t family_placed[families] = {};
+    std::size_t family_stopped[families] = {};
+    std::size_t family_dropped[families] = {};
+    std::size_t edge_placed[3] = {};   // edges cases carried: start, end, repeated
+    std::size_t refused_elsewhere = 0; // wrong-function hunks the function guard refused
+
+    // Counts a case's outcome: placed whole, dropped (a hunk found already
+    // applied, only right in applied-different-context) or stopped.
+    void record(Family family, Edge edge, const rebase::FilePlacement& placed) {
+        const bool dropped =
+            std::any_of(placed.hunks.begin(), placed.hunks.end(),
+                        [](const auto& h) { return h.step == rebase::Step::AlreadyApplied; });
+        (placed.complete() ? placed_cases : stopped_cases)++;
+        (!placed.complete() ? family_stopped
+         : dropped          ? family_dropped
+                            : family_placed)[static_cast<std::size_t>(family)]++;
+        if (family == Family::Edges && placed.complete()) {
+            edge_placed[static_cast<std::size_t>(edge)]++;
         }
     }
-#endif
-    return out;
+
+    // The two summary lines the property test prints.
+    void print() const {
+        std::string per_family;
+        for (std::size_t k = 0; k < families; ++k) {
+            per_family += fmt::format("{}{} {} placed/{} dropped/{} stopped", k == 0 ? "" : ", ",
+                                      family_names[k], family_placed[k], family_dropped[k],
+                                      family_stopped[k]);
+        }
+        std::cout << fmt::format(
+            "[ property ] {} cases ({} on real kernel code): {} placed, {} stopped; hunks: "
+            "exact {}, offset {}, fuzz {}, merged {}, relocated {}, unplaced {}\n",
+            cases, real_cases, placed_cases, stopped_cases, by_step[0], by_step[1], by_step[2],
+            by_step[3], by_step[4], by_step[6]);
+        std::cout << fmt::format(
+            "[ property ] by family (0 wrong: every placement was the intended "
+            "change): {}; wrong-function hunks refused by the function guard: {}; edges carried: "
+            "start {}, end {}, repeated {}\n",
+            per_family, refused_elsewhere, edge_placed[0], edge_placed[1], edge_placed[2]);
+    }
+};
+
+// Counts each hunk's step and whether it was placed; "already applied" is
+// only right where the change is there (applied-different-context).
+void judge_hunks(const Case& c, Family family, unsigned seed, const std::string& section,
+                 const rebase::FilePlacement& placed, std::vector<bool>& hunk_placed,
+                 Tally& tally) {
+    for (const auto& h : placed.hunks) {
+        hunk_placed.push_back(h.step != rebase::Step::Unplaced);
+        tally.refused_elsewhere +=
+            family == Family::WrongFunction &&
+                    h.note.find("that its heading names") != std::string::npos
+                ? 1U
+                : 0U;
+        tally.by_step[static_cast<std::size_t>(h.step)]++;
+        if (family != Family::AppliedElsewhere) {
+            ASSERT_NE(h.step, rebase::Step::AlreadyApplied)
+                << "seed " << seed << ", family " << family_names[static_cast<std::size_t>(family)]
+                << ": " << h.note << "\npatch:\n"
+                << section << "target:\n"
+                << joined(c.t);
+        }
+    }
+}
+
+// One case: F, its edits, the patch git makes of them, the perturbed
+// target; placed, and every placed hunk checked against the true result.
+void run_case(unsigned seed, const std::vector<Lines>& real, Tally& tally) {
+    Case c(seed);
+    Family family = static_cast<Family>(c.pick(0, families - 1));
+    const std::size_t want = c.pick(40, 160);
+    const auto edge = static_cast<Edge>(c.pick(0, 2));
+    tally.real_cases += base_file(c, seed, real, family, edge, want) ? 1U : 0U;
+    family_edits(c, family, edge);
+    spread_edits(c);
+    const Lines fp = apply_edits(c.f, c.edits);
+    auto section = git::diff_file("f.c", joined(c.f), joined(fp));
+    ASSERT_TRUE(section) << section.error().message();
+    auto parsed = patch::parse(*section, "p");
+    ASSERT_TRUE(parsed && parsed->files.size() == 1) << *section;
+    const auto& file = parsed->files[0];
+    family = make_target(c, family, edge, fp);
+
+    auto placed = rebase::place_file(file, joined(c.t));
+    ASSERT_TRUE(placed) << placed.error().message();
+    std::vector<bool> hunk_placed;
+    ASSERT_NO_FATAL_FAILURE(judge_hunks(c, family, seed, *section, *placed, hunk_placed, tally));
+    std::string steps;
+    for (const auto& h : placed->hunks) {
+        steps += fmt::format("  {} @{}: {}\n", rebase::step_key(h.step), h.stated, h.note);
+    }
+    ASSERT_EQ(placed->content, joined(intended(c, file, hunk_placed, family)))
+        << "seed " << seed << ", family " << family_names[static_cast<std::size_t>(family)]
+        << ": a placed hunk is not the intended change\nsteps:\n"
+        << steps << "patch:\n"
+        << *section;
+    if (family == Family::Clashing) {
+        EXPECT_FALSE(placed->complete()) << "seed " << seed << ": a clashing hunk was placed";
+    }
+    tally.record(family, edge, *placed);
 }
 
 } // namespace
 
 TEST(RebaseProperty, placement_reproduces_the_change_or_stops) {
-    std::size_t placed_cases = 0;
-    std::size_t stopped_cases = 0;
-    std::size_t by_step[7] = {};
+    Tally tally;
     // KSERIES_PROPERTY_CASES runs more (or fewer) cases than CI's 600.
     const char* env = std::getenv("KSERIES_PROPERTY_CASES");
-    const unsigned cases = env != nullptr ? static_cast<unsigned>(std::stoul(env)) : 600U;
+    tally.cases = env != nullptr ? static_cast<unsigned>(std::stoul(env)) : 600U;
     const auto real = real_files();
-    std::size_t real_cases = 0;
-    std::size_t family_placed[families] = {};
-    std::size_t family_stopped[families] = {};
-    std::size_t family_dropped[families] = {};
-    std::size_t edge_placed[3] = {}; // edges cases carried: start, end, repeated
-    std::size_t refused_elsewhere = 0; // wrong-function hunks the function guard refused
-    for (unsigned seed = 1; seed <= cases; ++seed) {
-        Case c(seed);
-        Family family = static_cast<Family>(c.pick(0, families - 1));
-        const std::size_t want = c.pick(40, 160);
-        const auto edge = static_cast<Edge>(c.pick(0, 2));
-        if (family == Family::WrongFunction) {
-            c.functions(want);
-        } else if (family == Family::Edges) {
-            // The start from super.c, the end from copy_up.c (whose last
-            // function ends the file), when Debian's sources are there.
-            const bool use_real = seed % 2 == 0 && real.size() == 2 && edge != Edge::Repeated;
-            edge_file(c, edge, use_real ? &real[edge == Edge::Start ? 0 : 1] : nullptr, want);
-            real_cases += use_real ? 1U : 0U;
-        } else if (seed % 2 == 0 && !real.empty()) {
-            const auto& src = real[c.pick(0, real.size() - 1)];
-            const std::size_t from = c.pick(0, src.size() - std::min(src.size(), want));
-            c.f.assign(src.begin() + static_cast<long>(from),
-                       src.begin() + static_cast<long>(std::min(src.size(), from + want)));
-            ++real_cases;
-        } else {
-            for (std::size_t i = 0; i < want; ++i) {
-                c.f.push_back(c.line());
-            }
-        }
-        const std::size_t n = c.f.size();
-        if (family == Family::WrongFunction) {
-            // One edit in the second function, 4 lines inside its body.
-            Edit e;
-            const auto [first, end] = c.bodies[1];
-            e.start = c.pick(first + 4, end - 6);
-            const std::size_t kind = c.pick(0, 2); // replace, delete, insert
-            e.old_count = kind == 2 ? 0 : c.pick(1, 2);
-            for (std::size_t j = kind == 1 ? 0 : c.pick(1, 3); j > 0; --j) {
-                e.lines.push_back(fmt::format("\tnew_{}(y);\n", c.pick(0, 99999)));
-            }
-            c.edits.push_back(e);
-        } else if (family == Family::RemovalOnly) {
-            Edit e;
-            e.start = c.pick(3, n - 8);
-            e.old_count = c.pick(1, 2);
-            c.edits.push_back(e);
-        } else if (family == Family::AppliedElsewhere || family == Family::VendorBranch ||
-                   family == Family::OtherSlot) {
-            // One edit that adds lines (vendor-branch, other-slot: only adds).
-            Edit e;
-            e.start = c.pick(4, n - 8);
-            e.old_count = family == Family::AppliedElsewhere ? c.pick(0, 2) : 0;
-            for (std::size_t j = c.pick(1, 3); j > 0; --j) {
-                e.lines.push_back(new_line(c));
-            }
-            c.edits.push_back(e);
-        } else if (family == Family::Edges) {
-            Edit e;
-            if (edge == Edge::Start) { // a comment line near the top deleted
-                e.start = c.pick(1, 3);
-                e.old_count = 1;
-            } else if (edge == Edge::End) { // before the last function's "}"
-                e.start = n - 2;
-                e.old_count = c.pick(0, 1);
-                e.lines.push_back(new_line(c));
-            } else { // the same edit, 3 lines into each copy of the block
-                e.old_count = c.pick(0, 1);
-                e.lines.push_back(new_line(c));
-                for (const std::size_t fn : {0UL, 2UL}) {
-                    e.start = c.bodies[fn].first + 3;
-                    c.edits.push_back(e);
-                }
-            }
-            if (edge != Edge::Repeated) {
-                c.edits.push_back(e);
-            }
-        }
-        // Else 1-3 edits, at least 8 lines apart.
-        std::size_t at = c.pick(3, 20);
-        for (std::size_t k = c.edits.empty() ? c.pick(1, 3) : 0; k > 0 && at + 8 < n; --k) {
-            Edit e;
-            e.start = at;
-            const std::size_t kind = c.pick(0, 2); // replace, delete, insert
-            e.old_count = kind == 2 ? 0 : c.pick(1, 3);
-            for (std::size_t j = kind == 1 ? 0 : c.pick(1, 3); j > 0; --j) {
-                e.lines.push_back(fmt::format("\tnew_{}(y);\n", c.pick(0, 99999)));
-            }
-            c.edits.push_back(e);
-            at += e.old_count + c.pick(8, 40);
-        }
-        const Lines fp = apply_edits(c.f, c.edits);
-        auto section = git::diff_file("f.c", joined(c.f), joined(fp));
-        ASSERT_TRUE(section) << section.error().message();
-        auto parsed = patch::parse(*section, "p");
-        ASSERT_TRUE(parsed && parsed->files.size() == 1) << *section;
-        const auto& file = parsed->files[0];
-
-        // The target.
-        c.t = c.f;
-        for (std::size_t i = 0; i < n; ++i) {
-            c.origin.push_back(static_cast<long>(i));
-        }
-        const auto removed_lines = [&] {
-            std::vector<std::size_t> r;
-            for (const auto& e : c.edits) {
-                for (std::size_t j = 0; j < e.old_count; ++j) {
-                    r.push_back(e.start + j);
-                }
-            }
-            return r;
-        }();
-        if (family == Family::Clashing && removed_lines.empty()) {
-            family = Family::Moved;
-        }
-        if (family == Family::Moved) {
-            for (std::size_t k = c.pick(1, 6); k > 0; --k) {
-                const std::size_t p = c.pick(0, c.t.size() - 1);
-                if (c.origin[p] >= 0 && c.near_edit(static_cast<std::size_t>(c.origin[p]))) {
-                    continue;
-                }
-                if (p > 0 && c.origin[p - 1] >= 0 &&
-                    c.near_edit(static_cast<std::size_t>(c.origin[p - 1]))) {
-                    continue;
-                }
-                switch (c.pick(0, 2)) {
-                case 0:
-                    c.t.insert(c.t.begin() + static_cast<long>(p), c.line());
-                    c.origin.insert(c.origin.begin() + static_cast<long>(p), -1);
-                    break;
-                case 1:
-                    c.t.erase(c.t.begin() + static_cast<long>(p));
-                    c.origin.erase(c.origin.begin() + static_cast<long>(p));
-                    break;
-                default:
-                    c.t[p].insert(c.t[p].size() - 1, " /* changed */");
-                    c.origin[p] = -1;
-                    break;
-                }
-            }
-        } else if (family == Family::Copied) {
-            const auto& e = c.edits[c.pick(0, c.edits.size() - 1)];
-            const std::size_t lo = e.start >= 4 ? e.start - 4 : 0;
-            const std::size_t hi = std::min(n, e.start + e.old_count + 4);
-            const Lines block(c.f.begin() + static_cast<long>(lo), c.f.begin() + static_cast<long>(hi));
-            // Before the first edit or after the last, away from all of them.
-            const bool before = c.pick(0, 1) == 0 && c.edits.front().start > 12;
-            const std::size_t p = before ? c.pick(0, c.edits.front().start - 10) : n;
-            c.t.insert(c.t.begin() + static_cast<long>(p), block.begin(), block.end());
-            c.origin.insert(c.origin.begin() + static_cast<long>(p), block.size(), -1);
-        } else if (family == Family::Clashing) {
-            const std::size_t r = removed_lines[c.pick(0, removed_lines.size() - 1)];
-            c.t[r].insert(c.t[r].size() - 1, " /* target */");
-            c.origin[r] = -1;
-        } else if (family == Family::WrongFunction) {
-            const auto& e = c.edits[0];
-            const std::size_t s = e.start;
-            Lines twin(c.f.begin() + static_cast<long>(s - 3),
-                       c.f.begin() + static_cast<long>(s + e.old_count + 3));
-            twin[0].insert(twin[0].size() - 1, " /* twin */");
-            for (const std::size_t r : {s - 2, s - 1}) {
-                c.t[r].insert(c.t[r].size() - 1, " /* target */");
-                c.origin[r] = -1;
-            }
-            const auto [first, end] = c.bodies[0];
-            const std::size_t p = c.pick(first + 1, end - 1);
-            c.t.insert(c.t.begin() + static_cast<long>(p), twin.begin(), twin.end());
-            c.origin.insert(c.origin.begin() + static_cast<long>(p), twin.size(), -1);
-        } else if (family == Family::AppliedElsewhere) {
-            // T is F' with lines beside the edit changed; its origin is not
-            // used (the right result is T itself).
-            const auto& e = c.edits[0];
-            c.t = fp;
-            c.origin.assign(c.t.size(), -1);
-            const std::size_t k = e.lines.size();
-            const std::size_t beside[4] = {e.start - 1, e.start - 2, e.start + k, e.start + k + 1};
-            for (std::size_t j = c.pick(1, 2); j > 0; --j) {
-                const std::size_t r = beside[c.pick(0, 3)];
-                if (c.t[r].find("/* target */") == std::string::npos) {
-                    c.t[r].insert(c.t[r].size() - 1, " /* target */");
-                }
-            }
-        } else if (family == Family::VendorBranch) {
-            const Lines vendor{"#ifdef CONFIG_RHEL_DIFFERENCES\n",
-                               fmt::format("\tif (rhel_legacy_{}(x))\n", c.pick(0, 99999)),
-                               "\t\treturn rhel_legacy_path(x);\n", "#endif\n"};
-            const std::size_t s = c.edits[0].start;
-            c.t.insert(c.t.begin() + static_cast<long>(s), vendor.begin(), vendor.end());
-            c.origin.insert(c.origin.begin() + static_cast<long>(s), vendor.size(), -1);
-        } else if (family == Family::OtherSlot) {
-            // The line before the slot moves up, or the one after it down.
-            // The four lines around the slot must differ, or the slot's
-            // neighbours can still meet after the swap: then T stays F (and
-            // the case is a moved one whose edit applies exactly).
-            const std::size_t s = c.edits[0].start;
-            Lines four(c.t.begin() + static_cast<long>(s - 2),
-                       c.t.begin() + static_cast<long>(s + 2));
-            std::sort(four.begin(), four.end());
-            if (std::adjacent_find(four.begin(), four.end()) != four.end()) {
-                family = Family::Moved;
-            } else {
-                const std::size_t a = c.pick(0, 1) == 0 ? s - 2 : s;
-                std::swap(c.t[a], c.t[a + 1]);
-                std::swap(c.origin[a], c.origin[a + 1]);
-            }
-        } else if (family == Family::Edges) {
-            if (edge == Edge::Start) { // T lacks the SPDX line
-                c.t.erase(c.t.begin());
-                c.origin.erase(c.origin.begin());
-            } else if (edge == Edge::End && c.pick(0, 1) == 0) { // an outer context line changed
-                const std::size_t r = c.edits[0].start - 3;
-                c.t[r].insert(c.t[r].size() - 1, " /* target */");
-                c.origin[r] = -1;
-            } else if (edge == Edge::End) { // the target has a function after it
-                const Lines more{"\n", "static int rhel_extra(struct x *x)\n", "{\n",
-                                 "\treturn 0;\n", "}\n"};
-                c.t.insert(c.t.end(), more.begin(), more.end());
-                c.origin.insert(c.origin.end(), more.size(), -1);
-            } else { // a line added at the top: both copies moved
-                c.t.insert(c.t.begin(), "#include <linux/rhel.h>\n");
-                c.origin.insert(c.origin.begin(), -1);
-            }
-        } else {
-            const auto& e = c.edits[0];
-            const std::size_t s = e.start;
-            Lines post(c.f.begin() + static_cast<long>(s - 3), c.f.begin() + static_cast<long>(s));
-            post.insert(post.end(), c.f.begin() + static_cast<long>(s + e.old_count),
-                        c.f.begin() + static_cast<long>(s + e.old_count + 3));
-            c.t[s - 3].insert(c.t[s - 3].size() - 1, " /* target */");
-            c.origin[s - 3] = -1;
-            // Further than any window of "where the hunk belongs".
-            for (std::size_t k = 0; k < 120; ++k) {
-                c.t.push_back(c.line());
-                c.origin.push_back(-1);
-            }
-            c.t.insert(c.t.end(), post.begin(), post.end());
-            c.origin.insert(c.origin.end(), post.size(), -1);
-        }
-
-        auto placed = rebase::place_file(file, joined(c.t));
-        ASSERT_TRUE(placed) << placed.error().message();
-
-        // The true result: the placed hunks' edits at the original lines.
-        std::vector<bool> hunk_placed;
-        for (const auto& h : placed->hunks) {
-            hunk_placed.push_back(h.step != rebase::Step::Unplaced);
-            refused_elsewhere += family == Family::WrongFunction &&
-                                         h.note.find("that its heading names") != std::string::npos
-                                     ? 1U
-                                     : 0U;
-            by_step[static_cast<std::size_t>(h.step)]++;
-            // Only where the change is there is "already applied" right.
-            if (family != Family::AppliedElsewhere) {
-                ASSERT_NE(h.step, rebase::Step::AlreadyApplied)
-                    << "seed " << seed << ", family "
-                    << family_names[static_cast<std::size_t>(family)] << ": " << h.note
-                    << "\npatch:\n"
-                    << *section << "target:\n"
-                    << joined(c.t);
-            }
-        }
-        const auto hunk_of = [&](const Edit& e) {
-            for (std::size_t h = 0; h < file.hunks.size(); ++h) {
-                const auto first = static_cast<std::size_t>(std::max(0L, file.hunks[h].old_start - 1));
-                const auto count = static_cast<std::size_t>(file.hunks[h].old_count);
-                if (e.start >= first && e.start <= first + count) {
-                    return h;
-                }
-            }
-            return file.hunks.size();
-        };
-        Lines expected;
-        for (std::size_t i = 0; i < c.t.size(); ++i) {
-            const long o = c.origin[i];
-            bool skip = false;
-            for (const auto& e : c.edits) {
-                const std::size_t h = hunk_of(e);
-                if (h >= hunk_placed.size() || !hunk_placed[h] || o < 0) {
-                    continue;
-                }
-                const auto uo = static_cast<std::size_t>(o);
-                if (uo == e.start) {
-                    expected.insert(expected.end(), e.lines.begin(), e.lines.end());
-                }
-                skip = skip || (uo >= e.start && uo < e.start + e.old_count);
-            }
-            if (!skip) {
-                expected.push_back(c.t[i]);
-            }
-        }
-        if (family == Family::VendorBranch && hunk_placed[0]) {
-            // Before the vendor block: right after the line the edit followed.
-            expected = c.t;
-            const auto& e = c.edits[0];
-            expected.insert(expected.begin() + static_cast<long>(e.start), e.lines.begin(),
-                            e.lines.end());
-        }
-        if (family == Family::OtherSlot) {
-            expected = c.t; // the slot is a guess: no placement is right
-        }
-        std::string steps;
-        for (const auto& h : placed->hunks) {
-            steps += fmt::format("  {} @{}: {}\n", rebase::step_key(h.step), h.stated, h.note);
-        }
-        ASSERT_EQ(placed->content, joined(expected))
-            << "seed " << seed << ", family " << family_names[static_cast<std::size_t>(family)]
-            << ": a placed hunk is not the intended change\nsteps:\n"
-            << steps << "patch:\n"
-            << *section;
-        if (family == Family::Clashing) {
-            EXPECT_FALSE(placed->complete()) << "seed " << seed << ": a clashing hunk was placed";
-        }
-        // Dropped: a hunk found already applied (only right in
-        // applied-different-context, asserted above).
-        const bool dropped = std::any_of(placed->hunks.begin(), placed->hunks.end(), [](const auto& h) {
-            return h.step == rebase::Step::AlreadyApplied;
-        });
-        (placed->complete() ? placed_cases : stopped_cases)++;
-        (!placed->complete() ? family_stopped
-                             : dropped ? family_dropped
-                                       : family_placed)[static_cast<std::size_t>(family)]++;
-        if (family == Family::Edges && placed->complete()) {
-            edge_placed[static_cast<std::size_t>(edge)]++;
-        }
+    for (unsigned seed = 1; seed <= tally.cases; ++seed) {
+        ASSERT_NO_FATAL_FAILURE(run_case(seed, real, tally));
     }
     // Not vacuous: most moved targets are carried without the maintainer,
     // and every step but relocation (which needs C functions) is exercised.
-    EXPECT_GT(real_cases, 0U) << "Debian's overlayfs sources were not found";
-    EXPECT_GT(placed_cases, cases / 4) << "placed " << placed_cases << ", stopped " << stopped_cases;
-    EXPECT_GT(stopped_cases, cases / 10);
-    EXPECT_GT(by_step[static_cast<std::size_t>(rebase::Step::Offset)], 0U);
-    EXPECT_GT(by_step[static_cast<std::size_t>(rebase::Step::Fuzz)], 0U);
-    EXPECT_GT(by_step[static_cast<std::size_t>(rebase::Step::Merged)], 0U);
-    EXPECT_GT(by_step[static_cast<std::size_t>(rebase::Step::Unplaced)], 0U);
+    const auto& t = tally;
+    EXPECT_GT(t.real_cases, 0U) << "Debian's overlayfs sources were not found";
+    EXPECT_GT(t.placed_cases, t.cases / 4)
+        << "placed " << t.placed_cases << ", stopped " << t.stopped_cases;
+    EXPECT_GT(t.stopped_cases, t.cases / 10);
+    EXPECT_GT(t.by_step[static_cast<std::size_t>(rebase::Step::Offset)], 0U);
+    EXPECT_GT(t.by_step[static_cast<std::size_t>(rebase::Step::Fuzz)], 0U);
+    EXPECT_GT(t.by_step[static_cast<std::size_t>(rebase::Step::Merged)], 0U);
+    EXPECT_GT(t.by_step[static_cast<std::size_t>(rebase::Step::Unplaced)], 0U);
     // The wrong function's twin is found (and refused), and a removal whose
     // context has a far twin is still placed where it belongs.
-    EXPECT_GT(refused_elsewhere, 0U);
-    EXPECT_GT(family_placed[static_cast<std::size_t>(Family::RemovalOnly)], 0U);
+    EXPECT_GT(t.refused_elsewhere, 0U);
+    EXPECT_GT(t.family_placed[static_cast<std::size_t>(Family::RemovalOnly)], 0U);
     // A change already there under other context is recognised, and the
     // easy edges are carried: each kind at least once.
-    EXPECT_GT(family_dropped[static_cast<std::size_t>(Family::AppliedElsewhere)], 0U);
-    EXPECT_GT(edge_placed[static_cast<std::size_t>(Edge::Start)], 0U);
-    EXPECT_GT(edge_placed[static_cast<std::size_t>(Edge::End)], 0U);
-    EXPECT_GT(edge_placed[static_cast<std::size_t>(Edge::Repeated)], 0U);
-    std::string per_family;
-    for (std::size_t k = 0; k < families; ++k) {
-        per_family += fmt::format("{}{} {} placed/{} dropped/{} stopped", k == 0 ? "" : ", ",
-                                  family_names[k], family_placed[k], family_dropped[k],
-                                  family_stopped[k]);
-    }
-    std::cout << fmt::format("[ property ] {} cases ({} on real kernel code): {} placed, {} stopped; hunks: exact {}, offset {}, "
-                             "fuzz {}, merged {}, relocated {}, unplaced {}\n",
-                             cases, real_cases, placed_cases, stopped_cases, by_step[0], by_step[1], by_step[2],
-                             by_step[3], by_step[4], by_step[6]);
-    std::cout << fmt::format(
-        "[ property ] by family (0 wrong: every placement was the intended "
-        "change): {}; wrong-function hunks refused by the function guard: {}; edges carried: "
-        "start {}, end {}, repeated {}\n",
-        per_family, refused_elsewhere, edge_placed[0], edge_placed[1], edge_placed[2]);
+    EXPECT_GT(t.family_dropped[static_cast<std::size_t>(Family::AppliedElsewhere)], 0U);
+    EXPECT_GT(t.edge_placed[static_cast<std::size_t>(Edge::Start)], 0U);
+    EXPECT_GT(t.edge_placed[static_cast<std::size_t>(Edge::End)], 0U);
+    EXPECT_GT(t.edge_placed[static_cast<std::size_t>(Edge::Repeated)], 0U);
+    tally.print();
 }

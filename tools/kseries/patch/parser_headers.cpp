@@ -15,6 +15,61 @@ namespace kseries::patch::detail {
 
 using text::starts_with;
 
+namespace {
+
+// git's extended header lines (mode, rename, copy, index) of a "diff --git"
+// section: they say what no "---"/"+++" line can (a new, deleted or renamed
+// file, its mode), and a mode other than a regular file's is refused here.
+Expected<void> git_extended_header(std::string_view line, const std::string& patch_name,
+                                   std::size_t number, FilePatch& file) {
+    const std::string_view content = text::chomp(line);
+    auto value = [&](std::size_t n) { return std::string(content.substr(n)); };
+    // Regular files only: a mode that makes a symbolic link, a
+    // submodule or a setuid file is refused, whatever the hunks say.
+    const auto mode = [&](std::size_t n) -> Expected<std::string> {
+        std::string m = value(n);
+        if (m != "100644" && m != "100755") {
+            return fail(ErrorKind::Unsafe,
+                        fmt::format("file mode {} is refused: kseries patches regular files "
+                                    "only (100644, 100755), never links, submodules or "
+                                    "setuid files",
+                                    text::quote_line(m)),
+                        Location{patch_name, number});
+        }
+        return m;
+    };
+    if (starts_with(content, "old mode ") || starts_with(content, "new mode ") ||
+        starts_with(content, "deleted file mode ") || starts_with(content, "new file mode ")) {
+        const bool deleted = starts_with(content, "deleted file mode ");
+        const bool created = starts_with(content, "new file mode ");
+        const auto m = KSERIES_TRY(mode(deleted ? 18 : created ? 14 : 9));
+        file.deleted_file = file.deleted_file || deleted;
+        file.new_file = file.new_file || created;
+        (starts_with(content, "old mode ") || deleted ? file.old_mode : file.new_mode) = m;
+    } else if (starts_with(content, "rename from ") || starts_with(content, "rename to ")) {
+        file.rename = true;
+    } else if (starts_with(content, "copy from ") || starts_with(content, "copy to ")) {
+        file.copy = true;
+    } else if (starts_with(content, "index ")) {
+        const std::string_view ids = content.substr(6);
+        const auto dots = ids.find("..");
+        if (dots == std::string_view::npos) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("malformed git index line {} (expected "
+                                    "'index <old>..<new> [mode]')",
+                                    text::quote_line(line)),
+                        Location{patch_name, number});
+        }
+        const auto space = ids.find(' ', dots);
+        file.old_blob = std::string(ids.substr(0, dots));
+        file.new_blob = std::string(ids.substr(
+            dots + 2, space == std::string_view::npos ? std::string_view::npos : space - dots - 2));
+    }
+    return {};
+}
+
+} // namespace
+
 Expected<void> parse_header_line(std::string_view line, const std::string& patch_name,
                                  std::size_t number, FilePatch& file) {
     const std::string_view content = text::chomp(line);
@@ -50,50 +105,7 @@ Expected<void> parse_header_line(std::string_view line, const std::string& patch
     } else if (starts_with(content, "Index:")) {
         file.strip_trailing_cr = line.ends_with("\r\n");
     } else if (file.git) {
-        auto value = [&](std::size_t n) { return std::string(content.substr(n)); };
-        // Regular files only: a mode that makes a symbolic link, a
-        // submodule or a setuid file is refused, whatever the hunks say.
-        const auto mode = [&](std::size_t n) -> Expected<std::string> {
-            std::string m = value(n);
-            if (m != "100644" && m != "100755") {
-                return fail(ErrorKind::Unsafe,
-                            fmt::format("file mode {} is refused: kseries patches regular files "
-                                        "only (100644, 100755), never links, submodules or "
-                                        "setuid files",
-                                        text::quote_line(m)),
-                            Location{patch_name, number});
-            }
-            return m;
-        };
-        if (starts_with(content, "old mode ") || starts_with(content, "new mode ") ||
-            starts_with(content, "deleted file mode ") || starts_with(content, "new file mode ")) {
-            const bool deleted = starts_with(content, "deleted file mode ");
-            const bool created = starts_with(content, "new file mode ");
-            auto m = mode(deleted ? 18 : created ? 14 : 9);
-            if (!m) {
-                return std::unexpected(m.error());
-            }
-            file.deleted_file = file.deleted_file || deleted;
-            file.new_file = file.new_file || created;
-            (starts_with(content, "old mode ") || deleted ? file.old_mode : file.new_mode) = *m;
-        } else if (starts_with(content, "rename from ") || starts_with(content, "rename to ")) {
-            file.rename = true;
-        } else if (starts_with(content, "copy from ") || starts_with(content, "copy to ")) {
-            file.copy = true;
-        } else if (starts_with(content, "index ")) {
-            const std::string_view ids = content.substr(6);
-            const auto dots = ids.find("..");
-            if (dots == std::string_view::npos) {
-                return error(fmt::format("malformed git index line {} (expected "
-                                         "'index <old>..<new> [mode]')",
-                                         text::quote_line(line)));
-            }
-            const auto space = ids.find(' ', dots);
-            file.old_blob = std::string(ids.substr(0, dots));
-            file.new_blob = std::string(ids.substr(dots + 2, space == std::string_view::npos
-                                                                 ? std::string_view::npos
-                                                                 : space - dots - 2));
-        }
+        return git_extended_header(line, patch_name, number, file);
     }
     return {};
 }

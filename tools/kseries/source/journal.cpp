@@ -128,6 +128,112 @@ std::string journal_temp(std::string_view token) {
     return fmt::format("{}.{}", DirectoryTree::journal_name, token);
 }
 
+// The refusal of a journal kseries did not write (or not for this tree).
+std::unexpected<Error> not_ours(const std::string& label, std::string_view why) {
+    return fail(ErrorKind::Unsafe,
+                fmt::format("{}: not a journal kseries wrote for this tree ({}); kseries "
+                            "acts on none of it: remove it by hand",
+                            label, why));
+}
+
+// The text of the journal file `name` in `dir`, nullopt when there is
+// none: opened without following a link or blocking on a FIFO, and only a
+// regular file of bounded size, since the tree's contents are untrusted.
+Expected<std::optional<std::string>> read_journal_text(int dir, const char* name,
+                                                       const std::string& label) {
+    const UniqueFd fd(::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd.valid()) {
+        const int err = errno;
+        if (err == ENOENT) {
+            return std::optional<std::string>{};
+        }
+        if (err == ELOOP) {
+            return not_ours(label, "a symbolic link");
+        }
+        return fail(ErrorKind::Unsafe, fmt::format("cannot open {}: {}", label, errno_text(err)));
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        return not_ours(label, "not a regular file");
+    }
+    if (st.st_size > (1 << 24)) {
+        return not_ours(label, "too large");
+    }
+    std::string text;
+    char buf[4096];
+    for (ssize_t n = 0; (n = ::read(fd.get(), buf, sizeof buf)) != 0;) {
+        if (n < 0) {
+            const int err = errno;
+            if (err == EINTR) {
+                continue;
+            }
+            return fail(ErrorKind::Io, fmt::format("cannot read {}: {}", label, errno_text(err)));
+        }
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+    return std::optional<std::string>(std::move(text));
+}
+
+// Why the parsed journal `j` is not one this kseries wrote for the
+// directory `root` (format, fields, identity, token, state), or nullopt:
+// checked before anything in it is believed.
+std::optional<std::string> header_fault(const nlohmann::json& j, const struct stat& root) {
+    const bool v2 = j.is_object() && j.value("journal", nlohmann::json()) == "kseries-commit 2";
+    if (j.is_discarded() || !j.is_object() ||
+        (!v2 && j.value("journal", nlohmann::json()) != DirectoryTree::journal_format) ||
+        !j.contains("token") || !j["token"].is_string() || !j.contains("state") ||
+        !j["state"].is_string() || !j.contains("ops") || !j["ops"].is_array() ||
+        !j.contains("device") || !j["device"].is_number_unsigned() || !j.contains("inode") ||
+        !j["inode"].is_number_unsigned()) {
+        return "not in its format";
+    }
+    if (j["device"].get<std::uint64_t>() != static_cast<std::uint64_t>(root.st_dev) ||
+        j["inode"].get<std::uint64_t>() != static_cast<std::uint64_t>(root.st_ino)) {
+        return "it names another directory";
+    }
+    if (!is_token(j["token"].get<std::string>())) {
+        return "its token is malformed";
+    }
+    const auto state = j["state"].get<std::string>();
+    if (state != "staging" && state != "commit") {
+        return "unknown state";
+    }
+    return std::nullopt;
+}
+
+// One entry of a journal, decoded.
+struct OpFields {
+    std::string path;
+    std::string temp;
+    bool remove = false;
+};
+
+// The entry `op` of a journal with `token`: refused unless its path stays
+// inside the tree and its temporary is the very name the commit would have
+// made, so that settling it can touch nothing else.
+Expected<OpFields> op_fields(const nlohmann::json& op, bool v2, std::string_view token,
+                             const std::string& label) {
+    if (!op.is_object() || !op.contains("path") || !op["path"].is_string() ||
+        !op.contains("temp") || !op["temp"].is_string() || !op.contains("remove") ||
+        !op["remove"].is_boolean()) {
+        return not_ours(label, "an entry without path, temp and remove");
+    }
+    const auto path = v2 ? std::optional(op["path"].get<std::string>())
+                         : decode_path(op["path"].get<std::string>());
+    const auto temp = v2 ? std::optional(op["temp"].get<std::string>())
+                         : decode_path(op["temp"].get<std::string>());
+    if (!path || !temp) {
+        return not_ours(label, "a path not in its encoding");
+    }
+    OpFields o{*path, *temp, op["remove"].get<bool>()};
+    const auto parts = util::path_components(o.path);
+    if (parts.empty() || std::find(parts.begin(), parts.end(), "..") != parts.end() ||
+        o.path.starts_with('/') || o.temp != temp_name(parts.back(), token)) {
+        return not_ours(label, fmt::format("'{}' is not a temporary name of its write", o.temp));
+    }
+    return o;
+}
+
 } // namespace
 
 Expected<void> DirectoryTree::write_journal(std::string_view state, const std::string& token,
@@ -200,110 +306,41 @@ void DirectoryTree::remove_journal(const std::string& token) {
 
 Expected<std::optional<DirectoryTree::Journal>> DirectoryTree::read_journal(const char* name) {
     const std::string label = fmt::format("{}/{}", describe(), name);
-    const UniqueFd fd(::openat(m_fd.get(), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    const auto foreign = [&](std::string_view why) {
-        return fail(ErrorKind::Unsafe,
-                    fmt::format("{}: not a journal kseries wrote for this tree ({}); kseries "
-                                "acts on none of it: remove it by hand",
-                                label, why));
-    };
-    if (!fd.valid()) {
-        const int err = errno;
-        if (err == ENOENT) {
-            return std::optional<Journal>{};
-        }
-        if (err == ELOOP) {
-            return foreign("a symbolic link");
-        }
-        return fail(ErrorKind::Unsafe, fmt::format("cannot open {}: {}", label, errno_text(err)));
-    }
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        return foreign("not a regular file");
-    }
-    if (st.st_size > (1 << 24)) {
-        return foreign("too large");
-    }
-    std::string text;
-    char buf[4096];
-    for (ssize_t n = 0; (n = ::read(fd.get(), buf, sizeof buf)) != 0;) {
-        if (n < 0) {
-            const int err = errno;
-            if (err == EINTR) {
-                continue;
-            }
-            return fail(ErrorKind::Io, fmt::format("cannot read {}: {}", label, errno_text(err)));
-        }
-        text.append(buf, static_cast<std::size_t>(n));
+    const auto text = KSERIES_TRY(read_journal_text(m_fd.get(), name, label));
+    if (!text) {
+        return std::optional<Journal>{};
     }
     struct stat root {};
     if (::fstat(m_fd.get(), &root) != 0) {
         const int err = errno;
         return fail(ErrorKind::Io, fmt::format("cannot stat {}: {}", describe(), errno_text(err)));
     }
-    const auto j = nlohmann::json::parse(text, nullptr, false);
+    const auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (const auto why = header_fault(j, root)) {
+        return not_ours(label, *why);
+    }
     // Version 2 (before paths were encoded) is still read: an interrupted
     // write of an older kseries is finished or undone all the same.
-    const bool v2 = j.is_object() && j.value("journal", nlohmann::json()) == "kseries-commit 2";
-    if (j.is_discarded() || !j.is_object() ||
-        (!v2 && j.value("journal", nlohmann::json()) != journal_format) || !j.contains("token") ||
-        !j["token"].is_string() || !j.contains("state") || !j["state"].is_string() ||
-        !j.contains("ops") || !j["ops"].is_array() || !j.contains("device") ||
-        !j["device"].is_number_unsigned() || !j.contains("inode") ||
-        !j["inode"].is_number_unsigned()) {
-        return foreign("not in its format");
-    }
-    if (j["device"].get<std::uint64_t>() != static_cast<std::uint64_t>(root.st_dev) ||
-        j["inode"].get<std::uint64_t>() != static_cast<std::uint64_t>(root.st_ino)) {
-        return foreign("it names another directory");
-    }
+    const bool v2 = j.value("journal", nlohmann::json()) == "kseries-commit 2";
     Journal journal{j["state"].get<std::string>(), j["token"].get<std::string>(), {}};
-    if (!is_token(journal.token)) {
-        return foreign("its token is malformed");
-    }
-    if (journal.state != "staging" && journal.state != "commit") {
-        return foreign("unknown state");
-    }
     for (const auto& op : j["ops"]) {
-        if (!op.is_object() || !op.contains("path") || !op["path"].is_string() ||
-            !op.contains("temp") || !op["temp"].is_string() || !op.contains("remove") ||
-            !op["remove"].is_boolean()) {
-            return foreign("an entry without path, temp and remove");
-        }
-        const auto path = v2 ? std::optional(op["path"].get<std::string>())
-                             : decode_path(op["path"].get<std::string>());
-        const auto temp = v2 ? std::optional(op["temp"].get<std::string>())
-                             : decode_path(op["temp"].get<std::string>());
-        if (!path || !temp) {
-            return foreign("a path not in its encoding");
-        }
-        JournalOp o{*path, *temp, op["remove"].get<bool>()};
-        const auto parts = util::path_components(o.path);
-        if (parts.empty() || std::find(parts.begin(), parts.end(), "..") != parts.end() ||
-            o.path.starts_with('/') || o.temp != temp_name(parts.back(), journal.token)) {
-            return foreign(fmt::format("'{}' is not a temporary name of its write", o.temp));
-        }
-        journal.ops.push_back(std::move(o));
+        auto o = KSERIES_TRY(op_fields(op, v2, journal.token, label));
+        journal.ops.push_back({std::move(o.path), std::move(o.temp), o.remove});
     }
     return std::optional<Journal>(std::move(journal));
 }
 
 Expected<void> DirectoryTree::recover() {
     const std::string label = fmt::format("{}/{}", describe(), journal_name);
-    auto read = read_journal();
+    const auto read = KSERIES_TRY(read_journal());
     if (!read) {
-        return std::unexpected(read.error());
-    }
-    if (!*read) {
         remove_unplaced_journals();
         return {};
     }
-    if (auto ok = settle(**read, label); !ok) {
-        return ok;
-    }
-    remove_journal((*read)->token);
+    KSERIES_TRY(settle(*read, label));
+    remove_journal(read->token);
     spdlog::warn("{}: a kseries run was killed while writing this tree; its change was {}",
-                 describe(), (*read)->state == "commit" ? "finished" : "undone");
+                 describe(), read->state == "commit" ? "finished" : "undone");
     remove_unplaced_journals();
     return {};
 }

@@ -5,14 +5,11 @@
 namespace kseries::source {
 
 Expected<std::optional<std::string>> SourceTree::read(std::string_view path) {
-    auto content = load(path);
+    const auto content = KSERIES_TRY(load(path));
     if (!content) {
-        return std::unexpected(content.error());
-    }
-    if (!*content) {
         return std::optional<std::string>{};
     }
-    return std::optional<std::string>(**content);
+    return std::optional<std::string>(*content);
 }
 
 Expected<Content> OverlayTree::load(std::string_view path) {
@@ -44,14 +41,11 @@ void OverlayTree::set_mode(const std::string& path, FileMode mode) {
 Expected<std::vector<FileChange>> OverlayTree::changes() {
     std::vector<FileChange> out;
     auto add = [&](const std::string& path) -> Expected<void> {
-        auto base = load_base(path);
-        if (!base) {
-            return std::unexpected(base.error());
-        }
+        const auto base = KSERIES_TRY(load_base(path));
         const auto written = m_files.find(path);
-        const Content& content = written != m_files.end() ? written->second : *base;
+        const Content& content = written != m_files.end() ? written->second : base;
         const auto mode = m_modes.find(path);
-        const bool same = content == *base || (content && *base && *content == **base);
+        const bool same = content == base || (content && base && *content == *base);
         if (content && mode != m_modes.end()) {
             out.push_back({path, content, mode->second});
         } else if (!same) {
@@ -60,15 +54,11 @@ Expected<std::vector<FileChange>> OverlayTree::changes() {
         return {};
     };
     for (const auto& [path, content] : m_files) {
-        if (auto ok = add(path); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(add(path));
     }
     for (const auto& [path, mode] : m_modes) {
         if (!m_files.contains(path)) {
-            if (auto ok = add(path); !ok) {
-                return std::unexpected(ok.error());
-            }
+            KSERIES_TRY(add(path));
         }
     }
     std::sort(out.begin(), out.end(),

@@ -52,9 +52,7 @@ Expected<toml::table> parse_file(const std::filesystem::path& path, std::string_
         return std::unexpected(text.error().with_context(what));
     }
     const std::string file = path.string();
-    if (auto ok = check_key_depth(*text, file); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(check_key_depth(*text, file));
     try {
         return toml::parse(*text, file);
     } catch (const toml::parse_error& e) {
