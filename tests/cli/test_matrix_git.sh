@@ -46,3 +46,20 @@ expect_err "cannot open git repository $T/not-a-repo"
 run "$KSERIES" matrix --series "$V1" --git "$repo"
 expect_rc 2 "--git without --refs"
 expect_err "--git needs --refs"
+
+# --tree takes the one target grammar: REPO@REF is a row of that commit,
+# named by the ref; RELEASE=REPO@REF names it.
+run "$KSERIES" matrix --series "$V1" --catalog "$KSERIES_ROOT/kernels" \
+  --tree "$repo@kernel-4.18.0-147.5.1.el8_1" --format json
+expect_rc 0 "v1 applies to the base tag"
+jq -e '.releases | length == 1' "$T/out" > /dev/null || fail "one row for REPO@REF"
+jq -e --arg s "git $repo@kernel-4.18.0-147.5.1.el8_1" '.releases[0].release == "4.18.0-147.5.1.el8_1" and
+       .releases[0].source == $s and (.releases[0].cells | all(.outcome == "exact"))' "$T/out" > /dev/null ||
+  fail "--tree REPO@REF row wrong: $(jq -c '.releases[0] | del(.cells)' "$T/out")"
+run "$KSERIES" matrix --series "$V1" --catalog "$KSERIES_ROOT/kernels" \
+  --tree "4.18.0-80.el8=$repo@debian-6.1" --format json
+jq -e '.releases[0].release == "4.18.0-80.el8" and .releases[0].release_from == "given"' "$T/out" > /dev/null ||
+  fail "RELEASE=REPO@REF not named as given: $(jq -c '.releases[0] | del(.cells)' "$T/out")"
+run "$KSERIES" matrix --series "$V1" --tree "$repo@kernel-9*"
+expect_rc 2 "--tree REPO@REF matching no ref"
+expect_err "no ref or commit matches 'kernel-9*' in $repo"

@@ -76,3 +76,19 @@ ln -s real "$T/evil/top/fs/overlayfs"
 run "$KSERIES" matrix --series "$V1" --tarball "$T/linux-4.18.0-5.el8.tar.xz"
 expect_rc 2 "symlink inside, on the way to a patched file"
 expect_err "fs/overlayfs is a symbolic link (to real)"
+
+# --tree takes the one target grammar: an SRPM and a tarball are rows as
+# --srpm and --tarball give them.
+run "$KSERIES" matrix --series "$V1" --catalog "$KSERIES_ROOT/kernels" --tree "$srpm_git" \
+  --format json
+expect_rc 0 "--tree SRPM"
+jq -e --arg r "$rel" '.releases[0].release == $r and .releases[0].policy == "git-apply"
+       and (.releases[0].source | startswith("srpm "))
+       and (.releases[0].cells | all(.outcome == "exact"))' "$T/out" > /dev/null ||
+  fail "--tree SRPM row wrong: $(jq -c '.releases[0] | del(.cells)' "$T/out")"
+run "$KSERIES" matrix --series "$V1" --catalog "$KSERIES_ROOT/kernels" \
+  --tree "$T/linux-$rel.tar.xz" --format json
+expect_rc 0 "--tree tarball"
+jq -e --arg r "$rel" --arg s "tarball $T/linux-$rel.tar.xz" '.releases[0].release == $r and
+       .releases[0].source == $s' "$T/out" > /dev/null ||
+  fail "--tree tarball row wrong: $(jq -c '.releases[0] | del(.cells)' "$T/out")"

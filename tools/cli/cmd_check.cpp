@@ -5,9 +5,8 @@
 
 #include <fmt/format.h>
 
-#include <kseries/check/check.hpp>
+#include <kseries/flow/check.hpp>
 #include <kseries/report/check_report.hpp>
-#include <kseries/source/directory_tree.hpp>
 #include <kseries/util/text.hpp>
 
 #include "command.hpp"
@@ -33,34 +32,20 @@ CommandBody add_check(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
 
     return [opts, &global]() -> Expected<int> {
-        auto in = opts->job.load();
-        if (!in) {
-            return std::unexpected(in.error());
-        }
-        auto report = check::run(in->series, *in->tree, in->label, in->options);
-        if (!report) {
-            return std::unexpected(report.error());
-        }
-        if (in->meta) {
-            auto skipped = check::missing_skipped(*in->meta, *in->tree);
-            if (!skipped) {
-                return std::unexpected(skipped.error());
-            }
-            report->skipped = std::move(*skipped);
-        }
-        const auto* note = in->release ? &*in->release : nullptr;
+        const auto result = KSERIES_TRY(flow::check({.job = opts->job.request()}));
+        const auto& report = result.report;
+        const auto* note = result.job.release ? &*result.job.release : nullptr;
+        const int code = report.ok() ? exit_ok : exit_checks_failed;
         if (opts->format == "json") {
-            return emit(report::render_check_json(*report, note),
-                        report->ok() ? exit_ok : exit_checks_failed);
+            return emit(report::render_check_json(report, note), code);
         }
         // Which release the store's mapping was asked about, and why: a
         // release guessed from the Makefiles can pick the wrong version.
         if (note != nullptr && !global.quiet) {
             fmt::print(stderr, "kseries: {}\n",
-                       text::printable(report::release_note_text(*note, opts->job.source.label())));
+                       text::printable(report::release_note_text(*note, result.series)));
         }
-        return emit(report::render_check_text(*report, {stdout_color(global.color)}),
-                    report->ok() ? exit_ok : exit_checks_failed);
+        return emit(report::render_check_text(report, {stdout_color(global.color)}), code);
     };
 }
 

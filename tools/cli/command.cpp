@@ -1,15 +1,6 @@
 #include "command.hpp"
 
-#include <algorithm>
-#include <fnmatch.h>
-
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
-#include <kseries/kernel/catalog_paths.hpp>
-#include <kseries/kernel/detect.hpp>
-#include <kseries/source/archive.hpp>
-#include <kseries/util/text.hpp>
 
 namespace kseries::cli {
 
@@ -26,7 +17,7 @@ void PatchSource::add_to(CLI::App& command) {
 
 void PolicyChoice::add_to(CLI::App& command) {
     command
-        .add_option("--policy", policy, "policy every patch is judged by: " + kernel::policy_keys())
+        .add_option("--policy", policy, "policy every patch is judged by: " + flow::policy_keys())
         ->capture_default_str();
     command.add_option("--fuzz", fuzz, "use plain `patch -p1 -F N` instead of a policy")
         ->check(CLI::Range(0L, 100L));
@@ -55,30 +46,14 @@ parse_defines(const std::vector<std::string>& given) {
     return out;
 }
 
-bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
-    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
-        return p == "all" || ::fnmatch(p.c_str(), name.c_str(), 0) == 0;
-    });
-}
-
 void add_archive_limits(CLI::App& app) {
     // K, M and G (and KiB ...) are all powers of 1024, as the messages give them.
     app.add_option_function<std::uint64_t>(
-           "--max-expanded-size",
-           [](std::uint64_t bytes) {
-               auto caps = source::archive_limits();
-               caps.max_expanded = bytes;
-               source::set_archive_limits(caps);
-           },
+           "--max-expanded-size", flow::set_max_expanded_size,
            "cap on what one tarball or SRPM expands to, e.g. 8G (default 4G)")
         ->transform(CLI::AsSizeValue(false));
     app.add_option_function<std::uint64_t>(
-           "--max-member-size",
-           [](std::uint64_t bytes) {
-               auto caps = source::archive_limits();
-               caps.max_member = bytes;
-               source::set_archive_limits(caps);
-           },
+           "--max-member-size", flow::set_max_member_size,
            "cap on one file inside a tarball or SRPM, e.g. 2G (default 1G)")
         ->transform(CLI::AsSizeValue(false));
 }

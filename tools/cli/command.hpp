@@ -52,13 +52,11 @@ struct SeriesJob {
 
 using flow::detect_named;
 using flow::load_catalog;
+using flow::matches_any;
 
 // --define 'NAME VALUE' options (srpm, build), as rpmbuild takes them.
 [[nodiscard]] Expected<std::vector<std::pair<std::string, std::string>>>
 parse_defines(const std::vector<std::string>& given);
-
-// `name` matches one of the glob patterns, or a pattern is "all".
-[[nodiscard]] bool matches_any(const std::string& name, const std::vector<std::string>& patterns);
 
 // --max-expanded-size and --max-member-size SIZE (K, M, G suffixes): the
 // caps on what reading a tarball or SRPM may expand to (source/archive.hpp).

@@ -1,5 +1,8 @@
 #include <kseries/flow/inputs.hpp>
 
+#include <algorithm>
+#include <fnmatch.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -18,12 +21,9 @@ Expected<series::Selection> SeriesSpec::select() const {
     }
     series::LoadedSeries all;
     for (const auto& file : patches) {
-        auto one = series::load_patch_file(file, strip);
-        if (!one) {
-            return std::unexpected(one.error());
-        }
-        all.dir = one->dir;
-        for (auto& p : one->patches) {
+        auto one = KSERIES_TRY(series::load_patch_file(file, strip));
+        all.dir = one.dir;
+        for (auto& p : one.patches) {
             all.patches.push_back(std::move(p));
         }
     }
@@ -61,12 +61,9 @@ Expected<std::optional<kernel::Detected>> detect_named(source::SourceTree& tree)
     if (choice.origin == kernel::CatalogOrigin::None) {
         return detected;
     }
-    auto catalog = kernel::Catalog::load(choice.paths);
-    if (!catalog) {
-        return std::unexpected(catalog.error());
-    }
+    const auto catalog = KSERIES_TRY(kernel::Catalog::load(choice.paths));
     return std::optional<kernel::Detected>(
-        kernel::name_by_catalog(std::move(**detected), *catalog));
+        kernel::name_by_catalog(std::move(**detected), catalog));
 }
 
 namespace {
@@ -84,65 +81,50 @@ Expected<kernel::Detected> tree_release(const std::string& given, source::Source
         }
         return kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
     }
-    auto detected = detect_named(tree);
+    auto detected = KSERIES_TRY(detect_named(tree));
     if (!detected) {
-        return std::unexpected(detected.error());
-    }
-    if (!*detected) {
         return fail(ErrorKind::Usage,
                     fmt::format("{}: cannot tell which kernel this is (no kernel Makefile), so "
                                 "the series store cannot pick a version; give --release "
                                 "RELEASE or --series STORE/vN",
                                 dir));
     }
-    return std::move(**detected);
+    return std::move(*detected);
 }
 
 } // namespace
 
 Expected<Job> load_job(const JobRequest& request) {
-    auto options = request.policy.resolve();
-    if (!options) {
-        return std::unexpected(options.error());
-    }
-    auto selection = request.source.select();
-    if (!selection) {
-        return std::unexpected(selection.error());
-    }
-    auto dir = source::DirectoryTree::open(request.tree);
-    if (!dir) {
-        return std::unexpected(dir.error());
-    }
-    if (!selection->mapped()) {
+    auto options = KSERIES_TRY(request.policy.resolve());
+    auto selection = KSERIES_TRY(request.source.select());
+    auto dir = KSERIES_TRY(source::DirectoryTree::open(request.tree));
+    if (!selection.mapped()) {
         if (!request.release.empty()) {
             return fail(ErrorKind::Usage, "--release picks a version of a series store: give "
                                           "--series series/NAME");
         }
-        auto only = std::move(*selection).take(selection->versions().front());
-        return Job{*options,     std::move(only.series), request.source.label(),
-                      std::move(*dir), std::nullopt,        std::move(only.meta)};
+        auto only = std::move(selection).take(selection.versions().front());
+        return Job{options,        std::move(only.series), request.source.label(),
+                   std::move(dir), std::nullopt,           std::move(only.meta)};
     }
-    auto rel = tree_release(request.release, **dir, request.tree);
-    if (!rel) {
-        return std::unexpected(rel.error());
-    }
-    const auto pick = selection->pick(rel->release);
+    auto rel = KSERIES_TRY(tree_release(request.release, *dir, request.tree));
+    const auto pick = selection.pick(rel.release);
     if (pick.version == nullptr) {
         return fail(
             ErrorKind::Usage,
             fmt::format("no version of {} maps release {} ({}; {}); add a mapping, or "
                         "force a version with --series {}/vN",
-                        request.source.label(), rel->release.name(), kernel::origin_words(rel->origin),
-                        (selection->store()->dir() / "index.toml").string(), request.source.label()));
+                        request.source.label(), rel.release.name(), kernel::origin_words(rel.origin),
+                        (selection.store()->dir() / "index.toml").string(), request.source.label()));
     }
-    report::ReleaseNote note{*rel, pick.version->name, selection->pick_words(pick)};
-    auto picked = std::move(*selection).take(*pick.version);
-    return Job{*options,
-                  std::move(picked.series),
-                  fmt::format("{}/{}", request.source.label(), picked.name),
-                  std::move(*dir),
-                  std::move(note),
-                  std::move(picked.meta)};
+    report::ReleaseNote note{rel, pick.version->name, selection.pick_words(pick)};
+    auto picked = std::move(selection).take(*pick.version);
+    return Job{options,
+               std::move(picked.series),
+               fmt::format("{}/{}", request.source.label(), picked.name),
+               std::move(dir),
+               std::move(note),
+               std::move(picked.meta)};
 }
 
 Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
@@ -164,6 +146,32 @@ Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {
         spdlog::info("release catalog ({}): {}", choice.how, text::join(shown, ", "));
     }
     return kernel::Catalog::load(choice.paths);
+}
+
+Expected<source::WantedPaths> wanted_paths_for(const series::Selection& selection) {
+    auto wanted = KSERIES_TRY(selection.touched_paths());
+    wanted.insert({"Makefile", "Makefile.rhelver"});
+    return wanted;
+}
+
+std::string policy_keys() { return kernel::policy_keys(); }
+
+bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+        return p == "all" || ::fnmatch(p.c_str(), name.c_str(), 0) == 0;
+    });
+}
+
+void set_max_expanded_size(std::uint64_t bytes) {
+    auto caps = source::archive_limits();
+    caps.max_expanded = bytes;
+    source::set_archive_limits(caps);
+}
+
+void set_max_member_size(std::uint64_t bytes) {
+    auto caps = source::archive_limits();
+    caps.max_member = bytes;
+    source::set_archive_limits(caps);
 }
 
 } // namespace kseries::flow

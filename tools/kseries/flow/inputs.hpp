@@ -5,6 +5,7 @@
 // The CLI fills these from its options; the flows open them.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <kseries/report/check_report.hpp>
 #include <kseries/series/selection.hpp>
 #include <kseries/series/series_file.hpp>
+#include <kseries/source/archive.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/error.hpp>
 
@@ -76,5 +78,20 @@ struct Job {
 // one kseries was installed or built with (kernel/catalog_paths.hpp); logs a
 // warning when there is none, and which it read at info level.
 [[nodiscard]] Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given);
+
+// What a tree must give for the series: the files it patches, and the
+// Makefiles that tell the release (all that is kept of an SRPM or tarball).
+[[nodiscard]] Expected<source::WantedPaths> wanted_paths_for(const series::Selection& selection);
+
+// The policies' keys, as --policy takes them ("kernel-spec, ...").
+[[nodiscard]] std::string policy_keys();
+
+// `name` matches one of the glob patterns, or a pattern is "all".
+[[nodiscard]] bool matches_any(const std::string& name, const std::vector<std::string>& patterns);
+
+// --max-expanded-size and --max-member-size: the caps on what reading a
+// tarball or SRPM may expand to (source/archive.hpp), for the whole process.
+void set_max_expanded_size(std::uint64_t bytes);
+void set_max_member_size(std::uint64_t bytes);
 
 } // namespace kseries::flow

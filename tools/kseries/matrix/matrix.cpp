@@ -77,11 +77,7 @@ Expected<Cell> carried_cell(const check::PatchReport& p, std::size_t index, cons
     if (cell.accepted || record == nullptr || !record->detect) {
         return cell;
     }
-    auto holds = record->detect->holds(tree);
-    if (!holds) {
-        return std::unexpected(holds.error());
-    }
-    if (*holds) {
+    if (KSERIES_TRY(record->detect->holds(tree))) {
         cell.kind = CellKind::NotNeeded;
         cell.accepted = true;
         cell.note = fmt::format("the tree already has the fix (detect rule, {}){}",
@@ -98,11 +94,7 @@ Expected<Cell> skipped_cell(const series::DroppedPatch& skipped,
                             const series::LoadedVersion& version, source::SourceTree& tree) {
     Cell cell;
     if (skipped.detect) {
-        auto holds = skipped.detect->holds(tree);
-        if (!holds) {
-            return std::unexpected(holds.error());
-        }
-        if (*holds) {
+        if (KSERIES_TRY(skipped.detect->holds(tree))) {
             cell.kind = CellKind::NotNeeded;
             cell.accepted = true;
             cell.verdict = check::Verdict::Skipped;
@@ -155,11 +147,7 @@ Expected<Cell> absent_cell(const std::string& patch, const series::LoadedVersion
     if (!dropped->detect) {
         return cell;
     }
-    auto holds = dropped->detect->holds(tree);
-    if (!holds) {
-        return std::unexpected(holds.error());
-    }
-    if (!*holds) {
+    if (!KSERIES_TRY(dropped->detect->holds(tree))) {
         // The record says the fix is in the tree; this tree proves it is not.
         cell.kind = CellKind::Fails;
         cell.accepted = false;
@@ -194,18 +182,11 @@ Row unusable_row(const RowSource& src, std::size_t columns, std::string why) {
 Expected<bool> holds_series_files(const series::Selection& selection, source::SourceTree& tree) {
     std::set<std::string, std::less<>> paths;
     for (const auto& v : selection.versions()) {
-        auto touched = series::touched_paths(v.series);
-        if (!touched) {
-            return std::unexpected(touched.error());
-        }
-        paths.merge(*touched);
+        auto touched = KSERIES_TRY(series::touched_paths(v.series));
+        paths.merge(touched);
     }
     for (const auto& path : paths) {
-        auto file = tree.load(path);
-        if (!file) {
-            return std::unexpected(file.error());
-        }
-        if (*file) {
+        if (KSERIES_TRY(tree.load(path))) {
             return true;
         }
     }
@@ -222,26 +203,20 @@ Expected<Row> compute_row(const series::Selection& selection,
                           const std::vector<std::string>& columns, const std::string& series_label,
                           const RowSource& src, const kernel::Catalog& catalog, bool closest,
                           std::string& unusable) {
-    auto opened = src.open();
-    if (!opened) {
-        return std::unexpected(opened.error()); // source errors name their source
-    }
+    auto opened = KSERIES_TRY(src.open()); // source errors name their source
     // Every step of the row reads the tree through one layer that keeps what
     // it read: the release detection, the detect rules and the check share
     // one read of each file.
-    source::OverlayTree tree(*opened->tree);
-    auto detected = kernel::detect(tree);
-    if (!detected) {
-        return std::unexpected(detected.error());
-    }
-    const bool kernel_tree = detected->has_value();
+    source::OverlayTree tree(*opened.tree);
+    const auto detected = KSERIES_TRY(kernel::detect(tree));
+    const bool kernel_tree = detected.has_value();
     Row row;
     row.source = src.description;
     if (src.named) {
         row.release = *src.named;
         row.release_from = src.named_by;
     } else if (kernel_tree) {
-        const auto named = kernel::name_by_catalog(**detected, catalog);
+        const auto named = kernel::name_by_catalog(*detected, catalog);
         row.release = named.release;
         row.release_from = named.origin;
     } else {
@@ -251,17 +226,13 @@ Expected<Row> compute_row(const series::Selection& selection,
         return row;
     }
     if (!kernel_tree) {
-        auto holds = holds_series_files(selection, tree);
-        if (!holds) {
-            return std::unexpected(holds.error());
-        }
-        if (!*holds) {
+        if (!KSERIES_TRY(holds_series_files(selection, tree))) {
             unusable = "not a kernel tree: no kernel Makefile and none of the series' files";
             return row;
         }
     }
     row.entry = catalog.find(row.release);
-    choose_policy(row, catalog, opened->spec_policy);
+    choose_policy(row, catalog, opened.spec_policy);
     const auto pick = selection.pick(row.release);
     if (pick.version == nullptr) {
         row.unavailable = fmt::format("no version of {} maps release {}", series_label,
@@ -276,25 +247,20 @@ Expected<Row> compute_row(const series::Selection& selection,
     if (pick.rule != nullptr) {
         row.rule = fmt::format("{} ({})", pick.rule->describe(), rule_place(pick.rule->location));
     }
-    auto report = check::run(pick.version->series, tree,
-                             selection.mapped() ? series_label + "/" + row.version : series_label,
-                             {row.policy, 2L, closest});
-    if (!report) {
-        return std::unexpected(report.error());
-    }
+    auto report = KSERIES_TRY(
+        check::run(pick.version->series, tree,
+                   selection.mapped() ? series_label + "/" + row.version : series_label,
+                   {row.policy, 2L, closest}));
     for (const auto& column : columns) {
-        const auto it = std::find_if(report->patches.begin(), report->patches.end(),
+        const auto it = std::find_if(report.patches.begin(), report.patches.end(),
                                      [&](const auto& p) { return p.patch->entry.patch == column; });
-        auto cell = it != report->patches.end()
-                        ? carried_cell(*it, static_cast<std::size_t>(it - report->patches.begin()),
-                                       row, *pick.version, tree)
-                        : absent_cell(column, *pick.version, tree);
-        if (!cell) {
-            return std::unexpected(cell.error());
-        }
-        row.cells.push_back(std::move(*cell));
+        row.cells.push_back(KSERIES_TRY(
+            it != report.patches.end()
+                ? carried_cell(*it, static_cast<std::size_t>(it - report.patches.begin()), row,
+                               *pick.version, tree)
+                : absent_cell(column, *pick.version, tree)));
     }
-    row.report = std::move(*report);
+    row.report = std::move(report);
     return row;
 }
 
@@ -330,6 +296,105 @@ std::size_t Matrix::counted_rows() const {
         std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.counted; }));
 }
 
+namespace {
+
+// Catalog releases that no source names: rows all the same, unavailable.
+std::vector<const kernel::CatalogEntry*> unnamed_catalog_rows(const std::vector<RowSource>& sources,
+                                                              const Options& options) {
+    std::vector<const kernel::CatalogEntry*> out;
+    for (const auto* entry : options.catalog_rows) {
+        const bool named = std::any_of(sources.begin(), sources.end(), [&](const RowSource& s) {
+            return s.named && *s.named == entry->release;
+        });
+        if (!named) {
+            out.push_back(entry);
+        }
+    }
+    return out;
+}
+
+// What every worker shares: the inputs, the next source to take and the
+// results in the sources' order.
+struct RowJobs {
+    const series::Selection& selection;
+    const Matrix& m;
+    const std::vector<RowSource>& sources;
+    const kernel::Catalog& catalog;
+    const Options& options;
+    std::vector<std::optional<Expected<Row>>> results;
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+};
+
+// One source's row; a by-pattern source's read errors (a missing or
+// unreadable object) are its row's, a hostile tree still stops the run.
+Expected<Row> row_of(const RowJobs& jobs, const RowSource& src) {
+    std::string unusable;
+    auto row = compute_row(jobs.selection, jobs.m.patches, jobs.m.series, src, jobs.catalog,
+                           jobs.options.closest, unusable);
+    if (!row && src.given == Given::ByPattern &&
+        (row.error().kind() == ErrorKind::Io || row.error().kind() == ErrorKind::NotFound)) {
+        unusable = row.error().to_string();
+    }
+    if (!unusable.empty()) {
+        row = unusable_row(src, jobs.m.patches.size(), std::move(unusable));
+    }
+    return row;
+}
+
+// A worker: takes the next source until none is left.
+void work(RowJobs& jobs) {
+    const std::size_t total = jobs.sources.size();
+    for (std::size_t i = jobs.next++; i < total; i = jobs.next++) {
+        jobs.results[i].emplace(row_of(jobs, jobs.sources[i]));
+        const std::size_t n = ++jobs.done;
+        if (jobs.options.progress) {
+            jobs.options.progress(n, total);
+        }
+    }
+}
+
+// The sources' rows, checked by up to options.jobs threads (this one among
+// them), in the sources' order.
+Expected<std::vector<Row>> compute_rows(RowJobs& jobs) {
+    const std::size_t total = jobs.sources.size();
+    jobs.results.resize(total);
+    {
+        std::vector<std::jthread> pool;
+        const unsigned n = std::max(1U, std::min<unsigned>(jobs.options.jobs,
+                                                           static_cast<unsigned>(total)));
+        for (unsigned j = 1; j < n; ++j) {
+            pool.emplace_back([&jobs] { work(jobs); });
+        }
+        work(jobs);
+    }
+    std::vector<Row> rows;
+    for (auto& r : jobs.results) {
+        rows.push_back(KSERIES_TRY(std::move(*r)));
+    }
+    return rows;
+}
+
+// A catalog release no source gives: unavailable, with the version its
+// mapping would pick.
+Row catalog_row(const kernel::CatalogEntry* entry, const series::Selection& selection,
+                const kernel::Catalog& catalog, std::size_t columns) {
+    Row row;
+    row.release = entry->release;
+    row.release_from = kernel::ReleaseOrigin::Catalog;
+    row.entry = entry;
+    row.source = "catalog";
+    choose_policy(row, catalog, std::nullopt);
+    row.unavailable = "no source given for this release";
+    if (const auto pick = selection.pick(row.release); pick.version != nullptr) {
+        row.version = pick.version->name;
+    }
+    row.cells.assign(columns, Cell{});
+    return row;
+}
+
+} // namespace
+
 Expected<Matrix> run(const series::Selection& selection, std::string series_label,
                      const std::vector<RowSource>& sources, const kernel::Catalog& catalog,
                      const Options& options) {
@@ -339,58 +404,9 @@ Expected<Matrix> run(const series::Selection& selection, std::string series_labe
     m.mapped = selection.mapped();
     m.patches = selection.patch_names();
 
-    // Catalog releases that no source provides are rows all the same.
-    std::vector<const kernel::CatalogEntry*> unavailable;
-    for (const auto* entry : options.catalog_rows) {
-        const bool named = std::any_of(sources.begin(), sources.end(), [&](const RowSource& s) {
-            return s.named && *s.named == entry->release;
-        });
-        if (!named) {
-            unavailable.push_back(entry);
-        }
-    }
-
-    const std::size_t total = sources.size();
-    std::vector<std::optional<Expected<Row>>> results(total);
-    std::atomic<std::size_t> next{0};
-    std::atomic<std::size_t> done{0};
-    auto worker = [&] {
-        for (std::size_t i = next++; i < total; i = next++) {
-            std::string unusable;
-            auto row = compute_row(selection, m.patches, m.series, sources[i], catalog,
-                                   options.closest, unusable);
-            // A by-pattern source's read errors (a missing or unreadable
-            // object) are its row's; a hostile tree still stops the run.
-            if (!row && sources[i].given == Given::ByPattern &&
-                (row.error().kind() == ErrorKind::Io ||
-                 row.error().kind() == ErrorKind::NotFound)) {
-                unusable = row.error().to_string();
-            }
-            if (!unusable.empty()) {
-                row = unusable_row(sources[i], m.patches.size(), std::move(unusable));
-            }
-            results[i].emplace(std::move(row));
-            const std::size_t n = ++done;
-            if (options.progress) {
-                options.progress(n, total);
-            }
-        }
-    };
-    {
-        std::vector<std::jthread> pool;
-        const unsigned jobs = std::max(1U, std::min<unsigned>(options.jobs,
-                                                              static_cast<unsigned>(total)));
-        for (unsigned j = 1; j < jobs; ++j) {
-            pool.emplace_back(worker);
-        }
-        worker();
-    }
-    for (auto& r : results) {
-        if (!*r) {
-            return std::unexpected(r->error());
-        }
-        m.rows.push_back(std::move(**r));
-    }
+    const auto unavailable = unnamed_catalog_rows(sources, options);
+    RowJobs jobs{selection, m, sources, catalog, options, {}};
+    m.rows = KSERIES_TRY(compute_rows(jobs));
     // A release the catalog rows ask for counts, whatever gave its row.
     for (auto& row : m.rows) {
         if (!row.counted && row.release_known &&
@@ -400,18 +416,7 @@ Expected<Matrix> run(const series::Selection& selection, std::string series_labe
         }
     }
     for (const auto* entry : unavailable) {
-        Row row;
-        row.release = entry->release;
-        row.release_from = kernel::ReleaseOrigin::Catalog;
-        row.entry = entry;
-        row.source = "catalog";
-        choose_policy(row, catalog, std::nullopt);
-        row.unavailable = "no source given for this release";
-        if (const auto pick = selection.pick(row.release); pick.version != nullptr) {
-            row.version = pick.version->name;
-        }
-        row.cells.assign(m.patches.size(), Cell{});
-        m.rows.push_back(std::move(row));
+        m.rows.push_back(catalog_row(entry, selection, catalog, m.patches.size()));
     }
     // Rows of unknown release go last, in the order their sources came.
     std::stable_sort(m.rows.begin(), m.rows.end(), [](const Row& a, const Row& b) {

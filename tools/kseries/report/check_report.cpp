@@ -132,12 +132,15 @@ std::string hunk_outcome(const patch::HunkResult& h) {
     return out;
 }
 
-std::string render_check_text(const check::Report& report, const TextStyle& style) {
-    // Names and paths from the input are shown with their control
-    // characters escaped: they would reach the terminal raw.
-    const auto show = [](std::string_view s) { return text::printable(s); };
+namespace {
+
+// Names and paths from the input are shown with their control characters
+// escaped: they would reach the terminal raw.
+std::string show(std::string_view s) { return text::printable(s); }
+
+// The lines naming the series, the tree and the policy.
+std::string check_heading(const check::Report& report) {
     std::string out;
-    const auto& policies = kernel::all_policies();
     out += fmt::format("series  {}\n", show(report.series));
     out += fmt::format("tree    {}\n", show(report.tree));
     if (report.policy) {
@@ -146,8 +149,11 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
     } else {
         out += fmt::format("policy  {} (custom fuzz)\n", report.shown.describe());
     }
+    return out;
+}
 
-    // Width of the hunk header column, so outcomes line up.
+// Width of the hunk header column, so outcomes line up.
+std::size_t hunk_column_width(const check::Report& report) {
     std::size_t width = 0;
     for (const auto& p : report.patches) {
         for (const auto& f : p.files) {
@@ -157,69 +163,89 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
             }
         }
     }
+    return width;
+}
 
+// One hunk's line: its range and section, its outcome, and where it
+// applied or came closest.
+std::string hunk_line(const patch::TreeFileResult& f, std::size_t i, std::size_t width,
+                      const TextStyle& style) {
+    const auto& h = f.result.hunks[i];
+    const auto& hunk = f.file->hunks[i];
+    std::string head = hunk_range(hunk);
+    if (!hunk.section.empty()) {
+        head += ' ' + show(hunk.section.substr(0, 32));
+    }
+    const std::string outcome = hunk_outcome(h);
+    std::string out = fmt::format("    #{:<3} {:<{}}  {}", i + 1, head, width,
+                                  paint(style, tone_of(h), fmt::format("{:<18}", outcome)));
+    if (h.status == HunkStatus::Applied) {
+        out += fmt::format(" at line {}", h.line);
+    } else if (h.status == HunkStatus::Failed) {
+        out += fmt::format(" near line {}", h.line);
+        if (const auto& c = f.closest[i]) {
+            out += paint(style, Tone::Dim,
+                         fmt::format("; closest text at line {}: {} of {} old lines "
+                                     "match",
+                                     c->line, c->matched, c->total));
+        } else {
+            out += paint(style, Tone::Dim, "; none of its old lines is in the file");
+        }
+    }
+    return out + '\n';
+}
+
+// One file of a patch: its path, whether it is the patch's base, its
+// status, then its hunks.
+std::string file_text(const patch::TreeFileResult& f, std::size_t width, const TextStyle& style) {
+    std::string out = fmt::format("  {}", show(f.path));
+    if (f.base_matches) {
+        out += paint(style, Tone::Dim,
+                     *f.base_matches
+                         ? fmt::format("  (exactly the patch's base, blob {})", f.file->old_blob)
+                         : fmt::format("  (not the patch's base blob {})", f.file->old_blob));
+    }
+    if (const auto words = file_status_words(f.result.status); !words.empty()) {
+        out += "  " + paint(style, f.result.status == FileStatus::Reversed ? Tone::Info : Tone::Bad,
+                            words);
+    }
+    out += '\n';
+    for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {
+        out += hunk_line(f, i, width, style);
+    }
+    return out;
+}
+
+// One patch: its files, every policy's verdict, and the ApplyOptionalPatch
+// trap when it is one.
+std::string patch_text(const check::PatchReport& p, std::size_t width, const TextStyle& style) {
+    std::string out = '\n' + paint(style, Tone::Dim, "patch ") + show(patch_name(p)) + '\n';
+    for (const auto& f : p.files) {
+        out += file_text(f, width, style);
+    }
+    std::string verdicts;
+    for (const auto& pol : kernel::all_policies()) {
+        const Verdict v = p.verdicts[static_cast<std::size_t>(pol.id)];
+        verdicts += fmt::format("  {} {}", pol.label, paint(style, tone_of(v), verdict_key(v)));
+    }
+    out += fmt::format("  verdicts:{}\n", verdicts);
+    if (p.optional_patch_trap) {
+        out += "  " + paint(style, Tone::Warn, "warning: " + show(trap_warning(p))) + '\n';
+    }
+    return out;
+}
+
+// The skipped patches the tree lacks, and how many patches apply.
+std::string check_summary(const check::Report& report, const TextStyle& style) {
     std::size_t applying = 0;
     for (const auto& p : report.patches) {
-        out += '\n';
-        out += paint(style, Tone::Dim, "patch ") + show(patch_name(p)) + '\n';
-        for (const auto& f : p.files) {
-            out += fmt::format("  {}", show(f.path));
-            if (f.base_matches) {
-                out += paint(
-                    style, Tone::Dim,
-                    *f.base_matches
-                        ? fmt::format("  (exactly the patch's base, blob {})", f.file->old_blob)
-                        : fmt::format("  (not the patch's base blob {})", f.file->old_blob));
-            }
-            if (const auto words = file_status_words(f.result.status); !words.empty()) {
-                out +=
-                    "  " + paint(style,
-                                 f.result.status == FileStatus::Reversed ? Tone::Info : Tone::Bad,
-                                 words);
-            }
-            out += '\n';
-            for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {
-                const auto& h = f.result.hunks[i];
-                const auto& hunk = f.file->hunks[i];
-                std::string head = hunk_range(hunk);
-                if (!hunk.section.empty()) {
-                    head += ' ' + show(hunk.section.substr(0, 32));
-                }
-                const std::string outcome = hunk_outcome(h);
-                out += fmt::format("    #{:<3} {:<{}}  {}", i + 1, head, width,
-                                   paint(style, tone_of(h), fmt::format("{:<18}", outcome)));
-                if (h.status == HunkStatus::Applied) {
-                    out += fmt::format(" at line {}", h.line);
-                } else if (h.status == HunkStatus::Failed) {
-                    out += fmt::format(" near line {}", h.line);
-                    if (const auto& c = f.closest[i]) {
-                        out += paint(style, Tone::Dim,
-                                     fmt::format("; closest text at line {}: {} of {} old lines "
-                                                 "match",
-                                                 c->line, c->matched, c->total));
-                    } else {
-                        out += paint(style, Tone::Dim, "; none of its old lines is in the file");
-                    }
-                }
-                out += '\n';
-            }
-        }
-        std::string verdicts;
-        for (const auto& pol : policies) {
-            const Verdict v = p.verdicts[static_cast<std::size_t>(pol.id)];
-            verdicts += fmt::format("  {} {}", pol.label, paint(style, tone_of(v), verdict_key(v)));
-        }
-        out += fmt::format("  verdicts:{}\n", verdicts);
-        if (p.optional_patch_trap) {
-            out += "  " + paint(style, Tone::Warn, "warning: " + show(trap_warning(p))) + '\n';
-        }
         const Verdict mine = report.policy ? p.verdicts[static_cast<std::size_t>(*report.policy)]
                                            : p.shown_verdict();
         applying += mine == Verdict::Applies ? 1 : 0;
     }
-
     const std::string under =
         report.policy ? std::string(kernel::policy(*report.policy).label) : report.shown.describe();
+    std::string out;
     for (const auto& s : report.skipped) {
         out += fmt::format("\n{}  {}\n  {}\n", show(s.name), paint(style, Tone::Bad, "SKIPPED"),
                            "skipped by the maintainer: " + show(s.reason) +
@@ -232,6 +258,17 @@ std::string render_check_text(const check::Report& report, const TextStyle& styl
     }
     out += '\n' + paint(style, report.ok() ? Tone::Good : Tone::Bad, summary) + '\n';
     return out;
+}
+
+} // namespace
+
+std::string render_check_text(const check::Report& report, const TextStyle& style) {
+    std::string out = check_heading(report);
+    const std::size_t width = hunk_column_width(report);
+    for (const auto& p : report.patches) {
+        out += patch_text(p, width, style);
+    }
+    return out + check_summary(report, style);
 }
 
 nlohmann::ordered_json patch_json(const check::PatchReport& p) {
