@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include <kseries/patch/tree_apply.hpp>
+#include <kseries/apply/tree_apply.hpp>
 #include <kseries/rebase/rebase.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/file.hpp>
@@ -51,7 +51,7 @@ Expected<int> refresh(const RefreshOptions& opts, const GlobalOptions& global) {
     // The files as the patch found them: the base with the earlier patches.
     source::OverlayTree before(**base);
     for (auto p = loaded->patches.begin(); p != it; ++p) {
-        auto applied = patch::apply_patch(p->patch, before, p->entry.strip, {0, p->entry.reverse});
+        auto applied = apply::apply_patch(p->patch, before, p->entry.strip, {0, p->entry.reverse});
         if (!applied) {
             return std::unexpected(applied.error());
         }
@@ -63,12 +63,12 @@ Expected<int> refresh(const RefreshOptions& opts, const GlobalOptions& global) {
                         Location{(loaded->dir / "series").string(), p->entry.line});
         }
     }
-    if (auto ok = patch::check_targets(it->patch, it->entry.strip, before); !ok) {
+    if (auto ok = apply::check_targets(it->patch, it->entry.strip, before); !ok) {
         return std::unexpected(ok.error());
     }
     std::vector<rebase::FileOutcome> files;
     for (const auto& f : it->patch.files) {
-        auto targets = patch::resolve_targets(it->patch, f, it->entry.strip, before);
+        auto targets = apply::resolve_targets(it->patch, f, it->entry.strip, before);
         if (!targets) {
             return std::unexpected(targets.error());
         }
