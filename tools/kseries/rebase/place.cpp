@@ -1,4 +1,5 @@
-#include <kseries/rebase/place.hpp>
+#include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -7,10 +8,8 @@
 #include <kseries/rebase/c_function.hpp>
 #include <kseries/rebase/c_relocate.hpp>
 #include <kseries/rebase/guards.hpp>
+#include <kseries/rebase/place.hpp>
 #include <kseries/util/text.hpp>
-
-#include <algorithm>
-#include <iterator>
 
 namespace kseries::rebase {
 
@@ -358,10 +357,9 @@ bool exact_or_offset(HunkRun& r) {
          (r.elsewhere(result, "offset") || r.broken_heading(result, "offset")))) {
         return false;
     }
-    return r.placed(hunk.offset == 0 ? Step::Exact : Step::Offset, std::move(result),
-                    r.expected + hunk.offset, 0,
-                    hunk.offset == 0 ? "at its stated line"
-                                     : fmt::format("moved {:+} lines", hunk.offset));
+    return r.placed(
+        hunk.offset == 0 ? Step::Exact : Step::Offset, std::move(result), r.expected + hunk.offset,
+        0, hunk.offset == 0 ? "at its stated line" : fmt::format("moved {:+} lines", hunk.offset));
 }
 
 // Step 1 again for the same edit made in two functions: its text occurs
@@ -377,8 +375,8 @@ bool in_its_function(HunkRun& r) {
         return false;
     }
     const long line = static_cast<long>(*at) + 1;
-    return r.placed(line == r.expected ? Step::Exact : Step::Offset, lines_of(one.content), line,
-                    0, fmt::format("the one place of its text in {}()", *r.function));
+    return r.placed(line == r.expected ? Step::Exact : Step::Offset, lines_of(one.content), line, 0,
+                    fmt::format("the one place of its text in {}()", *r.function));
 }
 
 // Step 5, checked early: a hunk whose change the target already has must
@@ -444,8 +442,8 @@ bool fuzzed(HunkRun& r) {
     if (!twin.empty()) {
         r.refused += "; fuzz refused: " + twin;
     }
-    if (differing > hunk.fuzz || !only_best || occurrences(cur, core).size() > 1 ||
-        !twin.empty() || r.refuse(result, "fuzz")) {
+    if (differing > hunk.fuzz || !only_best || occurrences(cur, core).size() > 1 || !twin.empty() ||
+        r.refuse(result, "fuzz")) {
         return false;
     }
     return r.placed(Step::Fuzz, std::move(result), r.expected + hunk.offset, hunk.fuzz,
@@ -467,8 +465,8 @@ bool at_edge(HunkRun& r) {
 // Step 3, a three-way merge: with the recorded base, else with the hunk's
 // old text as the ancestor. An error only when libgit2 refuses to merge.
 Expected<bool> merged(HunkRun& r) {
-    auto attempt = KSERIES_TRY(r.options.base
-                                   ? merge_with_base(r.file, r.h, r.s.cur, *r.options.base)
+    auto attempt =
+        KSERIES_TRY(r.options.base ? merge_with_base(r.file, r.h, r.s.cur, *r.options.base)
                                    : merge_with_fake_ancestor(r.h, r.s.cur));
     if (attempt.result && !r.refuse(*attempt.result, "the three-way merge")) {
         const long line = first_difference(r.s.cur, *attempt.result) - prefix_lines(r.h);
@@ -499,9 +497,9 @@ bool relocated(HunkRun& r) {
         return r.placed(Step::Relocated, std::move(*result), line, 0,
                         fmt::format("relocated into {}()", *name));
     }
-    r.why += fmt::format("; in {}(): {}", *name,
-                         reloc_why.empty() ? "the aligned lines do not reproduce the hunk"
-                                           : reloc_why);
+    r.why +=
+        fmt::format("; in {}(): {}", *name,
+                    reloc_why.empty() ? "the aligned lines do not reproduce the hunk" : reloc_why);
     return false;
 }
 

@@ -37,8 +37,8 @@ using namespace detail;
 // The hunk's own function reads like its new text from this similarity on
 // (and over at least this many tokens): the change looks made there, so no
 // counterpart elsewhere is proposed. Lower than counterpart.cpp's
-// `threshold` because it only withholds proposals: v1's `struct ovl_fs *ofs = sb->s_fs_info;` against
-// 6.12's `... = OVL_FS(sb);`, the rest alike, is 0.78.
+// `threshold` because it only withholds proposals: v1's `struct ovl_fs *ofs = sb->s_fs_info;`
+// against 6.12's `... = OVL_FS(sb);`, the rest alike, is 0.78.
 constexpr double made_threshold = 0.75;
 
 // The target's functions defined exactly once, in file order.
@@ -133,10 +133,10 @@ const Span* mentioned_most(const patch::Hunk& hunk, const std::vector<Span>& spa
                                    fn->name, best, wanted.size(), second);
         return fn;
     }
-    out.mentions = fmt::format(
-        "no one function of the target mentions most of the {} names the hunk's lines "
-        "mention (best {}, next {})",
-        wanted.size(), best, second);
+    out.mentions =
+        fmt::format("no one function of the target mentions most of the {} names the hunk's lines "
+                    "mention (best {}, next {})",
+                    wanted.size(), best, second);
     return nullptr;
 }
 
@@ -165,13 +165,12 @@ std::pair<std::size_t, std::size_t> context_kept(const patch::Hunk& hunk, const 
         }
         ++context;
         const auto want = text::trim(text::chomp(l.old_text()));
-        kept += std::any_of(lines.begin() + static_cast<long>(body.begin),
-                            lines.begin() + static_cast<long>(body.end),
-                            [&](const std::string& t) {
-                                return text::trim(text::chomp(t)) == want;
-                            })
-                    ? 1U
-                    : 0U;
+        kept +=
+            std::any_of(lines.begin() + static_cast<long>(body.begin),
+                        lines.begin() + static_cast<long>(body.end),
+                        [&](const std::string& t) { return text::trim(text::chomp(t)) == want; })
+                ? 1U
+                : 0U;
     }
     return {context, kept};
 }
@@ -196,8 +195,7 @@ Alike most_like_new_text(const patch::Hunk& hunk, const std::vector<Tokens>& per
     Alike out{0, body.begin, 0};
     // From as far above the body as the new text is long: the hunk may
     // start with the definition's first lines.
-    for (std::size_t i = body.begin > neu.size() ? body.begin - neu.size() : 0; i < body.end;
-         ++i) {
+    for (std::size_t i = body.begin > neu.size() ? body.begin - neu.size() : 0; i < body.end; ++i) {
         const std::size_t k = std::min(neu.size(), body.end - i);
         const Tokens want = tokens_of(Lines(neu.begin(), neu.begin() + static_cast<long>(k)));
         if (want.size() < min_evidence_tokens) {
