@@ -78,7 +78,7 @@ series::LoadedSeries make_series(const std::vector<std::pair<std::string, bool>>
     return out;
 }
 
-std::string describe(const std::vector<patch::TreeFileResult>& files) {
+std::string describe(const std::vector<apply::TreeFileResult>& files) {
     std::string out;
     for (const auto& f : files) {
         out += fmt::format("{} status {}:", f.path, static_cast<int>(f.result.status));

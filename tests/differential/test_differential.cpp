@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <kseries/patch/parser.hpp>
-#include <kseries/patch/tree_apply.hpp>
+#include <kseries/apply/tree_apply.hpp>
 #include <kseries/proc/run.hpp>
 #include <kseries/source/directory_tree.hpp>
 
@@ -100,7 +100,7 @@ std::string kseries_modes(const ModeCase& c, unsigned existing, kseries::patch::
     auto tree = source::DirectoryTree::open(dir.path());
     EXPECT_TRUE(tree);
     source::OverlayTree overlay(**tree);
-    auto applied = patch::apply_patch(*parsed, overlay, 1, patch::ApplyOptions{0, false}, engine);
+    auto applied = apply::apply_patch(*parsed, overlay, 1, patch::ApplyOptions{0, false}, engine);
     EXPECT_TRUE(applied && applied->applied()) << c.what;
     auto changes = overlay.changes();
     EXPECT_TRUE(changes);

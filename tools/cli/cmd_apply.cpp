@@ -21,7 +21,7 @@ struct ApplyOptions {
     bool dry_run = false;
 };
 
-std::string summarize(const patch::PatchResult& result) {
+std::string summarize(const apply::PatchResult& result) {
     std::string out;
     for (const auto& f : result.files) {
         std::vector<std::string> parts;

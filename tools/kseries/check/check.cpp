@@ -13,7 +13,7 @@ namespace {
 // kernel.spec: ApplyOptionalPatch only applies files of more than 9 lines.
 constexpr std::size_t optional_patch_min_lines = 10;
 
-Verdict verdict_of(const std::vector<patch::TreeFileResult>& files) {
+Verdict verdict_of(const std::vector<apply::TreeFileResult>& files) {
     bool all_applied = true;
     bool all_reversed = !files.empty();
     for (const auto& f : files) {
@@ -81,7 +81,7 @@ std::optional<std::vector<Verdict>> derived_verdicts(const series::LoadedSeries&
 
 Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::OverlayTree& overlay,
                                const Engine& engine, bool optional_patch_rule,
-                               const patch::TreeApplyOptions& run) {
+                               const apply::TreeApplyOptions& run) {
     SeriesRun out;
     // For a results-only run: the paths each patch's successors name.
     std::vector<std::set<std::string, std::less<>>> later(series.patches.size());
@@ -89,7 +89,7 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
         for (std::size_t i = series.patches.size(); i-- > 1;) {
             later[i - 1] = later[i];
             for (const auto& file : series.patches[i].patch.files) {
-                for (auto& path : patch::named_paths(file, series.patches[i].entry.strip)) {
+                for (auto& path : apply::named_paths(file, series.patches[i].entry.strip)) {
                     later[i - 1].insert(std::move(path));
                 }
             }
@@ -97,7 +97,7 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
     }
     for (const auto& sp : series.patches) {
         if (auto safe =
-                patch::check_targets(sp.patch, sp.entry.strip, overlay,
+                apply::check_targets(sp.patch, sp.entry.strip, overlay,
                                      sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine);
             !safe) {
             return std::unexpected(safe.error());
@@ -110,12 +110,12 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
             continue;
         }
         const patch::ApplyOptions options{engine.fuzz, sp.entry.reverse};
-        patch::TreeApplyOptions this_run = run;
+        apply::TreeApplyOptions this_run = run;
         if (run.results_only) {
             this_run.read_later = &later[static_cast<std::size_t>(&sp - series.patches.data())];
         }
         auto result =
-            patch::apply_patch(sp.patch, overlay, sp.entry.strip, options,
+            apply::apply_patch(sp.patch, overlay, sp.entry.strip, options,
                                sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine, this_run);
         if (!result) {
             return std::unexpected(result.error());
@@ -207,7 +207,7 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     // Every run reads the tree through one layer and shares one memo: each
     // file is read and indexed once, however many policies run.
     source::OverlayTree reads(tree);
-    patch::ApplyMemo memo;
+    apply::ApplyMemo memo;
     const auto run_one = [&](const Engine& engine, bool rule, bool closest) {
         source::OverlayTree own(static_cast<source::SourceTree&>(reads));
         return run_series(series, own, engine, rule,

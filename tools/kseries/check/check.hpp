@@ -9,7 +9,7 @@
 #include <vector>
 
 #include <kseries/kernel/policy.hpp>
-#include <kseries/patch/tree_apply.hpp>
+#include <kseries/apply/tree_apply.hpp>
 #include <kseries/series/series_file.hpp>
 #include <kseries/series/store.hpp>
 #include <kseries/source/tree.hpp>
@@ -36,7 +36,7 @@ struct Engine {
 struct PatchReport {
     const series::SeriesPatch* patch = nullptr;
     // Per file, as the shown engine applied it.
-    std::vector<patch::TreeFileResult> files;
+    std::vector<apply::TreeFileResult> files;
     // The verdict of each policy, indexed by PolicyId.
     std::array<Verdict, 4> verdicts{};
     // The patch file has <= 9 lines: kernel.spec would silently skip it.
@@ -86,13 +86,13 @@ struct Options {
 // would: later patches see what earlier ones left. `run` says whether failed
 // hunks get their closest match and what is shared with other runs.
 struct SeriesRun {
-    std::vector<patch::PatchResult> results; // empty for skipped patches
+    std::vector<apply::PatchResult> results; // empty for skipped patches
     std::vector<Verdict> verdicts;
 };
 [[nodiscard]] Expected<SeriesRun> run_series(const series::LoadedSeries& series,
                                              source::OverlayTree& overlay, const Engine& engine,
                                              bool optional_patch_rule,
-                                             const patch::TreeApplyOptions& run = {});
+                                             const apply::TreeApplyOptions& run = {});
 
 // The series applied in memory to `tree` under `options`, as a build would
 // (run_series on an overlay): each patch's verdict, and the files changed.

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include <kseries/patch/tree_apply.hpp>
+#include <kseries/apply/tree_apply.hpp>
 #include <kseries/rebase/rebase.hpp>
 #include <kseries/series/series_file.hpp>
 #include <kseries/source/directory_tree.hpp>
@@ -23,7 +23,7 @@ Expected<void> apply_earlier(const series::LoadedSeries& loaded, PatchIt refresh
                              source::OverlayTree& before, const RefreshRequest& request) {
     for (auto p = loaded.patches.begin(); p != refreshed; ++p) {
         const auto applied = KSERIES_TRY(
-            patch::apply_patch(p->patch, before, p->entry.strip, {0, p->entry.reverse}));
+            apply::apply_patch(p->patch, before, p->entry.strip, {0, p->entry.reverse}));
         if (!applied.applied()) {
             return fail(ErrorKind::Parse,
                         fmt::format("{} does not apply to --base {} at fuzz 0, so the files "
@@ -41,11 +41,11 @@ Expected<std::vector<rebase::FileOutcome>> file_outcomes(const series::SeriesPat
                                                          source::OverlayTree& before,
                                                          source::SourceTree& edited,
                                                          const RefreshRequest& request) {
-    KSERIES_TRY(patch::check_targets(refreshed.patch, refreshed.entry.strip, before));
+    KSERIES_TRY(apply::check_targets(refreshed.patch, refreshed.entry.strip, before));
     std::vector<rebase::FileOutcome> files;
     for (const auto& f : refreshed.patch.files) {
         const auto targets = KSERIES_TRY(
-            patch::resolve_targets(refreshed.patch, f, refreshed.entry.strip, before));
+            apply::resolve_targets(refreshed.patch, f, refreshed.entry.strip, before));
         rebase::FileOutcome out;
         out.file = &f;
         out.path = targets.new_path.empty() ? targets.old_path : targets.new_path;

@@ -2,7 +2,8 @@
 // place hunks (docs/commands/rebase.md): the function a hunk is in, that
 // function's one definition in the target (step 4 relocates into it), and
 // the function a line of the target is in as git's `@@` heading would name
-// it (the guard against inexact placements in another function). Kernel
+// it (the guard against inexact placements in another function); the
+// relocation itself is in c_relocate.hpp. Kernel
 // style is assumed: a definition starts at column 0, its body ends with a
 // "}" alone on its line. Not a parser: c_shape.hpp judges a whole file.
 #pragma once
@@ -43,14 +44,5 @@ struct Body {
 // no definition is above it.
 [[nodiscard]] std::optional<std::string> function_above(const std::vector<std::string>& content,
                                                         std::size_t index);
-
-// Step 4: the hunk placed inside `body` by aligning its old lines to the
-// body's (longest common subsequence). Every removed line must align, to a
-// line whose text occurs once in the file; added lines go after the aligned
-// line before them (or before the one after them). None, with why, when
-// the alignment does not decide it.
-[[nodiscard]] std::optional<std::vector<std::string>>
-relocate(const std::vector<std::string>& content, const Body& body, const patch::Hunk& h,
-         std::string& why);
 
 } // namespace kseries::rebase

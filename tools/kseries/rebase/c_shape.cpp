@@ -154,6 +154,8 @@ private:
         }
     }
 
+    // One character (or token) of code: whitespace, a directive, a comment,
+    // a literal, an identifier, or punctuation.
     void step() {
         const char c = t_[i_];
         if (c == '\n') {
@@ -169,71 +171,84 @@ private:
         line_start_ = false;
         if (c == '#' && at_start) {
             directive();
-            return;
-        }
-        if (c == '/' && i_ + 1 < t_.size() && (t_[i_ + 1] == '*' || t_[i_ + 1] == '/')) {
+        } else if (c == '/' && i_ + 1 < t_.size() && (t_[i_ + 1] == '*' || t_[i_ + 1] == '/')) {
             comment();
-            return;
-        }
-        if (c == '"' || c == '\'') {
+        } else if (c == '"' || c == '\'') {
             literal();
             last_ident_.clear();
             pending_.clear();
-            return;
+        } else if (ident_start(c)) {
+            identifier();
+        } else {
+            ++i_;
+            punctuation(c);
         }
-        if (ident_start(c)) {
-            const std::size_t from = i_;
-            while (i_ < t_.size() && ident_char(t_[i_])) {
-                ++i_;
-            }
-            last_ident_ = std::string(t_.substr(from, i_ - from));
-            pending_.clear();
-            return;
+    }
+
+    // The last identifier names the function a top-level "(" may define.
+    void identifier() {
+        const std::size_t from = i_;
+        while (i_ < t_.size() && ident_char(t_[i_])) {
+            ++i_;
         }
-        ++i_;
+        last_ident_ = std::string(t_.substr(from, i_ - from));
+        pending_.clear();
+    }
+
+    void punctuation(char c) {
         if (c == '(' || c == '[' || c == '{') {
-            if (stack_.empty()) {
-                if (c == '(') {
-                    candidate_ = last_ident_;
-                    candidate_line_ = line_;
-                } else if (c == '{' && !pending_.empty()) {
-                    out_.defined.insert(pending_);
-                    out_.definitions.push_back({pending_, pending_line_, 0});
-                    in_definition_ = true;
-                }
-            }
-            pending_.clear();
-            last_ident_.clear();
-            stack_.push_back({c, line_});
-            return;
-        }
-        if (c == ')' || c == ']' || c == '}') {
-            if (stack_.empty()) {
-                problem(line_, fmt::format("this '{}' closes nothing", c));
-                return;
-            }
-            const Open top = stack_.back();
-            if (closer_of(top.kind) != c) {
-                problem(top.line, fmt::format("'{}' opened here is not closed before the '{}' at "
-                                              "line {}",
-                                              top.kind, c, line_));
-                return;
-            }
-            stack_.pop_back();
+            opened(c);
+        } else if (c == ')' || c == ']' || c == '}') {
+            closed(c);
+        } else {
             last_ident_.clear();
             pending_.clear();
-            if (c == ')' && stack_.empty()) {
-                pending_ = candidate_;
-                pending_line_ = candidate_line_;
+        }
+    }
+
+    // At the top level, "name(" may start a definition and "{" after its
+    // ")" starts its body.
+    void opened(char c) {
+        if (stack_.empty()) {
+            if (c == '(') {
+                candidate_ = last_ident_;
+                candidate_line_ = line_;
+            } else if (c == '{' && !pending_.empty()) {
+                out_.defined.insert(pending_);
+                out_.definitions.push_back({pending_, pending_line_, 0});
+                in_definition_ = true;
             }
-            if (c == '}' && stack_.empty() && in_definition_) {
-                out_.definitions.back().last = line_;
-                in_definition_ = false;
-            }
+        }
+        pending_.clear();
+        last_ident_.clear();
+        stack_.push_back({c, line_});
+    }
+
+    // A closer must match the innermost opener; the top-level "}" ends a
+    // definition's body.
+    void closed(char c) {
+        if (stack_.empty()) {
+            problem(line_, fmt::format("this '{}' closes nothing", c));
             return;
         }
+        const Open top = stack_.back();
+        if (closer_of(top.kind) != c) {
+            problem(top.line, fmt::format("'{}' opened here is not closed before the '{}' at "
+                                          "line {}",
+                                          top.kind, c, line_));
+            return;
+        }
+        stack_.pop_back();
         last_ident_.clear();
         pending_.clear();
+        if (c == ')' && stack_.empty()) {
+            pending_ = candidate_;
+            pending_line_ = candidate_line_;
+        }
+        if (c == '}' && stack_.empty() && in_definition_) {
+            out_.definitions.back().last = line_;
+            in_definition_ = false;
+        }
     }
 
     struct Cond {

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -221,116 +222,162 @@ Lines edge_removed(const Hunk& h, bool first) {
     return removed;
 }
 
-} // namespace
+// A placement's surroundings: the hunk's context on each side of its change
+// (hpre, hpost lines) against the target's lines around the change the
+// placement made (before[pre], before[size - post]).
+struct Neighbourhood {
+    const Lines& before;
+    const Hunk& h;
+    Lines old;
+    std::size_t hpre = 0;
+    std::size_t hpost = 0;
+    std::size_t pre = 0;
+    std::size_t post = 0;
+    std::size_t lo = 0; // the window "near the change"
+    std::size_t hi = 0;
 
-std::string neighbourhood_broken(const Lines& before, const Lines& after, const Hunk& h) {
-    const Lines old = old_side(h);
-    auto [hpre, hpost] = common_ends(old, new_side(h));
-    const auto [pre, post] = common_ends(before, after);
-    // Trimmed, so that a re-indented line still counts; but a brace or a
-    // blank line by its indentation alone says which block it closes.
-    const auto same = [](std::string_view a, std::string_view b) {
-        return substantive(a) ? text::trim(text::chomp(a)) == text::trim(text::chomp(b))
-                              : text::chomp(a) == text::chomp(b);
-    };
-    // Outward from the change, up to the first line the target has only once
-    // near it: a common neighbour ("return false;", a blank) may be a twin's.
-    const std::size_t lo = pre > applied_window ? pre - applied_window : 0;
-    const std::size_t hi = before.size() - post + applied_window;
-    const auto common_near = [&](const std::string& l) {
+    Neighbourhood(const Lines& b, const Lines& after, const Hunk& hunk)
+        : before(b), h(hunk), old(old_side(hunk)) {
+        std::tie(hpre, hpost) = common_ends(old, new_side(hunk));
+        std::tie(pre, post) = common_ends(before, after);
+        lo = pre > applied_window ? pre - applied_window : 0;
+        hi = before.size() - post + applied_window;
+    }
+
+    // A common neighbour ("return false;", a blank) may be a twin's.
+    [[nodiscard]] bool common_near(const std::string& l) const {
         return occurrences_in(before, Lines{l}, lo, hi).size() > 1;
-    };
-    const auto pins = [&](const Lines& removed) {
+    }
+    [[nodiscard]] bool pins(const Lines& removed) const {
         return !removed.empty() && occurrences_in(before, removed, lo, hi).size() == 1;
-    };
-    // The nearest substantive line outward from the change, in the hunk's
-    // old text and in the target: the evidence a pinned side still needs
-    // when both sides are pinned (a removed line the target has once may be
-    // a twin's when the target already made the change at its own place).
-    const auto neighbour_agrees = [&](bool first) {
-        std::optional<std::string> want;
-        for (std::size_t k = 1; first && k <= hpre && !want; ++k) {
-            want = substantive(old[hpre - k]) ? std::optional(old[hpre - k]) : std::nullopt;
-        }
-        for (std::size_t k = 0; !first && k < hpost && !want; ++k) {
-            const auto& l = old[old.size() - hpost + k];
-            want = substantive(l) ? std::optional(l) : std::nullopt;
-        }
-        if (!want) {
-            return true; // no substantive context on that side: nothing to contradict
-        }
-        for (std::size_t k = 1; first && k <= pre; ++k) {
-            if (substantive(before[pre - k])) {
-                return text::trim(text::chomp(before[pre - k])) == text::trim(text::chomp(*want));
-            }
-        }
-        for (std::size_t at = before.size() - post; !first && at < before.size(); ++at) {
-            if (substantive(before[at])) {
-                return text::trim(text::chomp(before[at])) == text::trim(text::chomp(*want));
-            }
-        }
-        // The file's edge, where the hunk's context reaches it too (a
-        // target without the hunk's outermost lines: at_file_edge()).
-        return first ? reaches_start(h) : reaches_end(h);
-    };
-    const bool pinned_before = pins(edge_removed(h, true));
-    const bool pinned_after = pins(edge_removed(h, false));
-    // Pinned on both sides: one of the nearest context lines must still be
-    // the hunk's, and both when the hunk removes a single substantive line
-    // (`return -E2BIG;`: too little to know the place by).
-    if (pinned_before && pinned_after) {
-        const auto removed = std::count_if(h.lines.begin(), h.lines.end(), [](const auto& l) {
-            return l.kind == LineKind::Removed && substantive(l.old_text());
-        });
-        const bool before_ok = neighbour_agrees(true);
-        const bool after_ok = neighbour_agrees(false);
-        if ((!before_ok && !after_ok) || (removed < 2 && !(before_ok && after_ok))) {
-            return fmt::format("the nearest context line {} the removed lines is not the "
-                               "hunk's: the target may have made the change at another place",
-                               before_ok ? "after" : "before");
+    }
+};
+
+// Trimmed, so that a re-indented line still counts; but a brace or a blank
+// line by its indentation alone says which block it closes.
+bool same_line(std::string_view a, std::string_view b) {
+    return substantive(a) ? text::trim(text::chomp(a)) == text::trim(text::chomp(b))
+                          : text::chomp(a) == text::chomp(b);
+}
+
+// The nearest substantive line outward from the change, in the hunk's old
+// text and in the target: the evidence a pinned side still needs when both
+// sides are pinned (a removed line the target has once may be a twin's when
+// the target already made the change at its own place).
+bool neighbour_agrees(const Neighbourhood& nb, bool first) {
+    const Lines& old = nb.old;
+    const Lines& before = nb.before;
+    std::optional<std::string> want;
+    for (std::size_t k = 1; first && k <= nb.hpre && !want; ++k) {
+        want = substantive(old[nb.hpre - k]) ? std::optional(old[nb.hpre - k]) : std::nullopt;
+    }
+    for (std::size_t k = 0; !first && k < nb.hpost && !want; ++k) {
+        const auto& l = old[old.size() - nb.hpost + k];
+        want = substantive(l) ? std::optional(l) : std::nullopt;
+    }
+    if (!want) {
+        return true; // no substantive context on that side: nothing to contradict
+    }
+    for (std::size_t k = 1; first && k <= nb.pre; ++k) {
+        if (substantive(before[nb.pre - k])) {
+            return text::trim(text::chomp(before[nb.pre - k])) == text::trim(text::chomp(*want));
         }
     }
-    hpre = pinned_before ? 0 : hpre;
-    hpost = pinned_after ? 0 : hpost;
+    for (std::size_t at = before.size() - nb.post; !first && at < before.size(); ++at) {
+        if (substantive(before[at])) {
+            return text::trim(text::chomp(before[at])) == text::trim(text::chomp(*want));
+        }
+    }
+    // The file's edge, where the hunk's context reaches it too (a target
+    // without the hunk's outermost lines: at_file_edge()).
+    return first ? reaches_start(nb.h) : reaches_end(nb.h);
+}
+
+// Pinned on both sides: one of the nearest context lines must still be the
+// hunk's, and both when the hunk removes a single substantive line
+// (`return -E2BIG;`: too little to know the place by).
+std::string pinned_sides_disagree(const Neighbourhood& nb) {
+    const auto removed = std::count_if(nb.h.lines.begin(), nb.h.lines.end(), [](const auto& l) {
+        return l.kind == LineKind::Removed && substantive(l.old_text());
+    });
+    const bool before_ok = neighbour_agrees(nb, true);
+    const bool after_ok = neighbour_agrees(nb, false);
+    if ((!before_ok && !after_ok) || (removed < 2 && !(before_ok && after_ok))) {
+        return fmt::format("the nearest context line {} the removed lines is not the "
+                           "hunk's: the target may have made the change at another place",
+                           before_ok ? "after" : "before");
+    }
+    return {};
+}
+
+// The `hpre` context lines before the change, outward, up to the first line
+// the target has only once near it.
+std::string before_side_broken(const Neighbourhood& nb, std::size_t hpre) {
     for (std::size_t k = 1; k <= hpre; ++k) {
-        const std::string& want = old[hpre - k];
-        if (pre < k) {
-            if (reaches_start(h)) {
+        const std::string& want = nb.old[hpre - k];
+        if (nb.pre < k) {
+            if (reaches_start(nb.h)) {
                 break;
             }
             return fmt::format("the line before the change would be the start of the file, "
                                "not {}",
                                quoted(want));
         }
-        if (!same(before[pre - k], want)) {
+        const std::string& have = nb.before[nb.pre - k];
+        if (!same_line(have, want)) {
             return fmt::format("{} before the change would be {}, not {}",
-                               k == 1 ? "the line" : fmt::format("{} lines", k),
-                               quoted(before[pre - k]), quoted(want));
+                               k == 1 ? "the line" : fmt::format("{} lines", k), quoted(have),
+                               quoted(want));
         }
-        if (!common_near(before[pre - k])) {
+        if (!nb.common_near(have)) {
             break;
         }
     }
+    return {};
+}
+
+// The `hpost` context lines after the change, the same way.
+std::string after_side_broken(const Neighbourhood& nb, std::size_t hpost) {
     for (std::size_t k = 0; k < hpost; ++k) {
-        const std::string& want = old[old.size() - hpost + k];
-        const std::size_t at = before.size() - post + k;
-        if (at >= before.size()) {
-            if (reaches_end(h)) {
+        const std::string& want = nb.old[nb.old.size() - hpost + k];
+        const std::size_t at = nb.before.size() - nb.post + k;
+        if (at >= nb.before.size()) {
+            if (reaches_end(nb.h)) {
                 break;
             }
             return fmt::format("the line after the change would be the end of the file, not {}",
                                quoted(want));
         }
-        if (!same(before[at], want)) {
+        if (!same_line(nb.before[at], want)) {
             return fmt::format("{} after the change would be {}, not {}",
                                k == 0 ? "the line" : fmt::format("{} lines", k + 1),
-                               quoted(before[at]), quoted(want));
+                               quoted(nb.before[at]), quoted(want));
         }
-        if (!common_near(before[at])) {
+        if (!nb.common_near(nb.before[at])) {
             break;
         }
     }
     return {};
+}
+
+} // namespace
+
+std::string neighbourhood_broken(const Lines& before, const Lines& after, const Hunk& h) {
+    const Neighbourhood nb(before, after, h);
+    // Outward from the change, up to the first line the target has only once
+    // near it; a side pinned by removed lines the target has once near the
+    // change needs no context there.
+    const bool pinned_before = nb.pins(edge_removed(h, true));
+    const bool pinned_after = nb.pins(edge_removed(h, false));
+    if (pinned_before && pinned_after) {
+        if (auto why = pinned_sides_disagree(nb); !why.empty()) {
+            return why;
+        }
+    }
+    if (auto why = before_side_broken(nb, pinned_before ? 0 : nb.hpre); !why.empty()) {
+        return why;
+    }
+    return after_side_broken(nb, pinned_after ? 0 : nb.hpost);
 }
 
 namespace {

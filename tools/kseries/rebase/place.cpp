@@ -1,15 +1,15 @@
-#include <kseries/rebase/place.hpp>
+#include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
 #include <kseries/git/merge.hpp>
 #include <kseries/patch/apply.hpp>
 #include <kseries/rebase/c_function.hpp>
+#include <kseries/rebase/c_relocate.hpp>
 #include <kseries/rebase/guards.hpp>
+#include <kseries/rebase/place.hpp>
 #include <kseries/util/text.hpp>
-
-#include <algorithm>
-#include <iterator>
 
 namespace kseries::rebase {
 
@@ -87,15 +87,12 @@ Expected<Attempt> merge_with_base(const patch::FilePatch& file, const Hunk& h, c
         out.placement.note = "the hunk does not apply exactly to the recorded base file";
         return out;
     }
-    auto merged = git::merge_file({base, joined(cur), theirs.content});
-    if (!merged) {
-        return std::unexpected(merged.error());
-    }
-    if (!merged->clean) {
+    const auto merged = KSERIES_TRY(git::merge_file({base, joined(cur), theirs.content}));
+    if (!merged.clean) {
         out.placement.note = "the three-way merge with the base file conflicts";
         return out;
     }
-    auto result = lines_of(merged->text);
+    auto result = lines_of(merged.text);
     if (!reproduces(cur, result, h)) {
         out.placement.note = "the three-way merge with the base file changes more than the hunk";
         return out;
@@ -129,15 +126,12 @@ Expected<Attempt> merge_with_fake_ancestor(const Hunk& h, const Lines& cur) {
     const Lines window(cur.begin() + static_cast<long>(lo), cur.begin() + static_cast<long>(hi));
     const std::string ancestor = joined(old);
     const std::string theirs = joined(new_side(h));
-    auto merged = git::merge_file({ancestor, joined(window), theirs});
-    if (!merged) {
-        return std::unexpected(merged.error());
-    }
-    if (!merged->clean) {
+    const auto merged = KSERIES_TRY(git::merge_file({ancestor, joined(window), theirs}));
+    if (!merged.clean) {
         out.placement.note = "the three-way merge with the hunk's old text conflicts";
         return out;
     }
-    const Lines merged_window = lines_of(merged->text);
+    const Lines merged_window = lines_of(merged.text);
     // The merge aligns the ancestor to the window by itself: a twin of the
     // lines beside the change, just outside the region chosen, can take it.
     const std::size_t change = lo + common_ends(window, merged_window).first;
@@ -245,233 +239,308 @@ bool FilePlacement::all_applied() const {
     });
 }
 
+namespace {
+
+// One file's placement so far: the target as placed hunks left it, and how
+// far they moved it.
+struct FileState {
+    Lines cur;
+    std::optional<Lines> base;
+    long shift = 0; // net lines added by the hunks placed so far
+    long drift = 0; // how far the last placed hunk moved: the next likely moved as far
+    std::vector<bool> ours; // the lines of `cur` placed hunks changed
+};
+
+// One hunk going through the steps: what each step needs and what the
+// refused ones said, for the note of an unplaced hunk.
+struct HunkRun {
+    const patch::FilePatch& file;
+    const Hunk& h;
+    const PlaceOptions& options;
+    FileState& s;
+    HunkPlacement hp;
+    long expected = 0;
+    Lines old;
+    std::optional<std::string> function; // Guard A: the function its heading names
+    std::string refused;
+    std::string not_applied;
+    std::string why; // why the merge and the relocation did not place it
+    std::string cur_text;
+
+    HunkRun(const patch::FilePatch& f, const Hunk& hunk, const PlaceOptions& o, FileState& state)
+        : file(f), h(hunk), options(o), s(state), expected(hunk.old_start + state.shift),
+          old(old_side(hunk)), function(guarded_function(hunk)), cur_text(joined(state.cur)) {
+        hp.stated = hunk.old_start;
+    }
+
+    // Records the placement and moves the file's state past it.
+    bool placed(Step step, Lines result, long line, long fuzz, std::string note) {
+        hp.step = step;
+        hp.line = line;
+        hp.moved = line - expected;
+        hp.fuzz = fuzz;
+        hp.note = std::move(note);
+        s.drift = hp.moved;
+        s.shift += static_cast<long>(result.size()) - static_cast<long>(s.cur.size());
+        const auto [pre, post] = common_ends(s.cur, result);
+        std::vector<bool> now(s.ours.begin(), s.ours.begin() + static_cast<long>(pre));
+        now.resize(result.size() - post, true);
+        now.insert(now.end(), s.ours.end() - static_cast<long>(post), s.ours.end());
+        s.ours = std::move(now);
+        s.cur = std::move(result);
+        return true;
+    }
+
+    // Guard A: an inexact placement (every step but exact-at-its-stated-
+    // line) must change the function the hunk's heading names. A similar
+    // block in another function is a twin, not the hunk's place.
+    bool elsewhere(const Lines& result, std::string_view step) {
+        if (!function) {
+            return false;
+        }
+        const auto first = static_cast<std::size_t>(first_difference(s.cur, result) - 1);
+        const auto in = function_above(s.cur, first);
+        if (in == function) {
+            return false;
+        }
+        const std::string place = in ? fmt::format("{}()", *in) : "no function";
+        if (refused.find(" in " + place + ",") == std::string::npos) {
+            refused += fmt::format("; {} would place it in {}, not in {}() that its heading names",
+                                   step, place, *function);
+        }
+        return true;
+    }
+
+    // A heading that names no function (a label, a struct) still names
+    // where the hunk goes: an offset placement stays under it (the same
+    // text at the end of another function is a twin).
+    bool broken_heading(const Lines& result, std::string_view step) {
+        auto reason = heading_broken(s.cur, result, h);
+        if (!reason.empty()) {
+            refused += fmt::format("; {} refused: {}", step, reason);
+        }
+        return !reason.empty();
+    }
+
+    // Every inexact step's result must also keep the hunk's neighbourhood
+    // on both sides and must not add a block the target already had.
+    bool refuse(const Lines& result, std::string_view step) {
+        if (elsewhere(result, step)) {
+            return true;
+        }
+        auto reason = heading_broken(s.cur, result, h);
+        if (reason.empty()) {
+            reason = neighbourhood_broken(s.cur, result, h);
+        }
+        if (reason.empty()) {
+            reason = added_twice(s.cur, result, h);
+        }
+        if (!reason.empty()) {
+            refused += fmt::format("; {} refused: {}", step, reason);
+        }
+        return !reason.empty();
+    }
+};
+
+// Step 1, exact or offset at fuzz 0: GNU patch's own search, trusted only
+// where the hunk's text occurs once.
+bool exact_or_offset(HunkRun& r) {
+    const auto f0 = patch::apply_file(single(r.file, r.h, r.s.shift), r.cur_text, {0, false});
+    if (f0.status != patch::FileStatus::Applied) {
+        return false;
+    }
+    const auto& hunk = f0.hunks[0];
+    Lines result = lines_of(f0.content);
+    // Even at its stated line: text that occurs twice is a guess.
+    if (occurrences(r.s.cur, r.old).size() > 1 ||
+        (hunk.offset != 0 &&
+         (r.elsewhere(result, "offset") || r.broken_heading(result, "offset")))) {
+        return false;
+    }
+    return r.placed(
+        hunk.offset == 0 ? Step::Exact : Step::Offset, std::move(result), r.expected + hunk.offset,
+        0, hunk.offset == 0 ? "at its stated line" : fmt::format("moved {:+} lines", hunk.offset));
+}
+
+// Step 1 again for the same edit made in two functions: its text occurs
+// more than once, but only once in the function its heading names.
+bool in_its_function(HunkRun& r) {
+    const auto at = in_named_function(r.s.cur, r.old, r.function);
+    if (!at) {
+        return false;
+    }
+    const auto one = patch::apply_file(
+        single(r.file, r.h, static_cast<long>(*at) + 1 - r.h.old_start), r.cur_text, {0, false});
+    if (one.status != patch::FileStatus::Applied || one.hunks[0].offset != 0) {
+        return false;
+    }
+    const long line = static_cast<long>(*at) + 1;
+    return r.placed(line == r.expected ? Step::Exact : Step::Offset, lines_of(one.content), line, 0,
+                    fmt::format("the one place of its text in {}()", *r.function));
+}
+
+// Step 5, checked early: a hunk whose change the target already has must
+// not be placed again by the more lenient steps below. Guard B: only where
+// the hunk belongs (applied_at()).
+bool already_applied(HunkRun& r) {
+    const auto at =
+        applied_at(r.s.cur, r.s.ours, r.h, r.expected + r.s.drift, r.s.base, r.not_applied);
+    if (!at) {
+        return false;
+    }
+    r.hp.step = Step::AlreadyApplied;
+    r.hp.line = static_cast<long>(*at) + 1;
+    r.hp.moved = r.hp.line - r.expected;
+    r.hp.note = "the target already has the hunk's new text";
+    return true;
+}
+
+// Shape 1: the change is there under other context (applied_at() looks
+// for its whole new text). Asked before any inexact step.
+bool present_under_other_context(HunkRun& r) {
+    const auto present = change_present(r.s.cur, r.s.ours, r.h, r.expected + r.s.drift, r.s.base);
+    if (present.presence == Presence::Absent) {
+        return false;
+    }
+    const bool applied = present.presence == Presence::Applied;
+    r.hp.step = applied ? Step::AlreadyApplied : Step::Unplaced;
+    r.hp.line = applied ? static_cast<long>(present.line) + 1 : 0;
+    r.hp.moved = applied ? r.hp.line - r.expected : 0;
+    r.hp.note = present.why;
+    return true;
+}
+
+// Step 2, fuzz: the context then the target's own, only where no more lines
+// differ than were fuzzed and no other region resembles the hunk as much.
+bool fuzzed(HunkRun& r) {
+    const auto f2 = patch::apply_file(single(r.file, r.h, r.s.shift), r.cur_text, {2, false});
+    if (f2.status != patch::FileStatus::Applied) {
+        return false;
+    }
+    const Lines& cur = r.s.cur;
+    const Lines& old = r.old;
+    const auto& hunk = f2.hunks[0];
+    const long pre = std::min(hunk.fuzz, prefix_lines(r.h));
+    const long suf = std::min(hunk.fuzz, r.h.suffix_context());
+    const Lines core(old.begin() + pre, old.end() - suf);
+    const auto where = static_cast<std::size_t>(std::max(0L, hunk.where - 1));
+    // GNU patch ignores up to `fuzz` lines at each end; a placement counts
+    // only when no more than `fuzz` lines differ in all (a short core can
+    // match a similar block elsewhere whose twin at the right place changed).
+    long differing = 0;
+    for (std::size_t k = 0; k < old.size(); ++k) {
+        differing += where + k >= cur.size() || cur[where + k] != old[k] ? 1 : 0;
+    }
+    // ... and when no other region of the target resembles the hunk as
+    // much: the right place whose removed line changed can otherwise lose to
+    // a similar block that matches all but the fuzzed ends.
+    const auto best = best_regions(cur, old);
+    const bool only_best = best.starts.size() == 1 && best.starts[0] == where &&
+                           best.score == old.size() - static_cast<std::size_t>(differing);
+    Lines result = lines_of(f2.content);
+    const auto twin = twin_place(cur, old, where);
+    if (!twin.empty()) {
+        r.refused += "; fuzz refused: " + twin;
+    }
+    if (differing > hunk.fuzz || !only_best || occurrences(cur, core).size() > 1 || !twin.empty() ||
+        r.refuse(result, "fuzz")) {
+        return false;
+    }
+    return r.placed(Step::Fuzz, std::move(result), r.expected + hunk.offset, hunk.fuzz,
+                    fmt::format("fuzz {}, context refreshed from the target", hunk.fuzz));
+}
+
+// Step 2 at a file's edge whose outer context lines the target lacks.
+bool at_edge(HunkRun& r) {
+    auto edge = at_file_edge(r.s.cur, r.h);
+    if (!edge || r.refuse(edge->first, "the file's edge")) {
+        return false;
+    }
+    const long line = first_difference(r.s.cur, edge->first) - prefix_lines(r.h) + edge->second;
+    return r.placed(Step::Fuzz, std::move(edge->first), std::max(1L, line), edge->second,
+                    fmt::format("at the {} of the file, without its {} outermost context line(s)",
+                                r.h.old_start <= 1 ? "start" : "end", edge->second));
+}
+
+// Step 3, a three-way merge: with the recorded base, else with the hunk's
+// old text as the ancestor. An error only when libgit2 refuses to merge.
+Expected<bool> merged(HunkRun& r) {
+    auto attempt =
+        KSERIES_TRY(r.options.base ? merge_with_base(r.file, r.h, r.s.cur, *r.options.base)
+                                   : merge_with_fake_ancestor(r.h, r.s.cur));
+    if (attempt.result && !r.refuse(*attempt.result, "the three-way merge")) {
+        const long line = first_difference(r.s.cur, *attempt.result) - prefix_lines(r.h);
+        return r.placed(Step::Merged, std::move(*attempt.result), std::max(1L, line), 0,
+                        attempt.placement.note);
+    }
+    r.why = attempt.result ? "the three-way merge is refused" : attempt.placement.note;
+    return false;
+}
+
+// Step 4, relocation by enclosing C function: the function found by name in
+// the target, the hunk's lines aligned to its body.
+bool relocated(HunkRun& r) {
+    const auto name = hunk_function(r.h, r.s.base);
+    if (!name) {
+        r.why += "; its enclosing function is not known";
+        return false;
+    }
+    const auto body = function_body(r.s.cur, *name);
+    if (!body) {
+        r.why += fmt::format("; its function {}() is not defined once in the target", *name);
+        return false;
+    }
+    std::string reloc_why;
+    if (auto result = relocate(r.s.cur, *body, r.h, reloc_why);
+        result && reproduces(r.s.cur, *result, r.h) && !r.refuse(*result, "relocation")) {
+        const long line = first_difference(r.s.cur, *result);
+        return r.placed(Step::Relocated, std::move(*result), line, 0,
+                        fmt::format("relocated into {}()", *name));
+    }
+    r.why +=
+        fmt::format("; in {}(): {}", *name,
+                    reloc_why.empty() ? "the aligned lines do not reproduce the hunk" : reloc_why);
+    return false;
+}
+
+// No step placed it: the note says why each one did not.
+void leave_unplaced(HunkRun& r) {
+    if (!r.not_applied.empty()) {
+        r.why += "; not already applied: " + r.not_applied;
+    }
+    r.hp.step = Step::Unplaced;
+    r.hp.note = r.why + r.refused;
+}
+
+// The steps in place.hpp's order (5 and the presence check before the
+// lenient ones); the first that decides the hunk ends its run.
+Expected<void> place_hunk(HunkRun& r) {
+    if (exact_or_offset(r) || in_its_function(r) || already_applied(r) ||
+        present_under_other_context(r) || fuzzed(r) || at_edge(r)) {
+        return {};
+    }
+    if (KSERIES_TRY(merged(r)) || relocated(r)) {
+        return {};
+    }
+    leave_unplaced(r);
+    return {};
+}
+
+} // namespace
+
 Expected<FilePlacement> place_file(const patch::FilePatch& file, std::string_view target,
                                    const PlaceOptions& options) {
     FilePlacement out;
-    Lines cur = lines_of(target);
-    const std::optional<Lines> base =
-        options.base ? std::optional<Lines>(lines_of(*options.base)) : std::nullopt;
-    long shift = 0; // net lines added by the hunks placed so far
-    long drift = 0; // how far the last placed hunk moved: the next likely moved as far
-    std::vector<bool> ours(cur.size(), false); // the lines of `cur` placed hunks changed
+    FileState state;
+    state.cur = lines_of(target);
+    state.base = options.base ? std::optional<Lines>(lines_of(*options.base)) : std::nullopt;
+    state.ours.assign(state.cur.size(), false);
     for (const auto& h : file.hunks) {
-        HunkPlacement hp;
-        hp.stated = h.old_start;
-        const long expected = h.old_start + shift;
-        const Lines old = old_side(h);
-        const auto placed = [&](Step step, Lines result, long line, long fuzz, std::string note) {
-            hp.step = step;
-            hp.line = line;
-            hp.moved = line - expected;
-            hp.fuzz = fuzz;
-            hp.note = std::move(note);
-            drift = hp.moved;
-            shift += static_cast<long>(result.size()) - static_cast<long>(cur.size());
-            const auto [pre, post] = common_ends(cur, result);
-            std::vector<bool> now(ours.begin(), ours.begin() + static_cast<long>(pre));
-            now.resize(result.size() - post, true);
-            now.insert(now.end(), ours.end() - static_cast<long>(post), ours.end());
-            ours = std::move(now);
-            cur = std::move(result);
-        };
-        // Guard A: an inexact placement (every step but exact-at-its-stated-
-        // line) must change the function the hunk's heading names. A similar
-        // block in another function is a twin, not the hunk's place.
-        const auto function = guarded_function(h);
-        std::string refused;
-        const auto elsewhere = [&](const Lines& result, std::string_view step) {
-            if (!function) {
-                return false;
-            }
-            const auto first = static_cast<std::size_t>(first_difference(cur, result) - 1);
-            const auto in = function_above(cur, first);
-            if (in == function) {
-                return false;
-            }
-            const std::string place = in ? fmt::format("{}()", *in) : "no function";
-            if (refused.find(" in " + place + ",") == std::string::npos) {
-                refused +=
-                    fmt::format("; {} would place it in {}, not in {}() that its heading names",
-                                step, place, *function);
-            }
-            return true;
-        };
-        // A heading that names no function (a label, a struct) still names
-        // where the hunk goes: an offset placement stays under it (the
-        // same text at the end of another function is a twin).
-        const auto broken_heading = [&](const Lines& result, std::string_view step) {
-            auto why = heading_broken(cur, result, h);
-            if (!why.empty()) {
-                refused += fmt::format("; {} refused: {}", step, why);
-            }
-            return !why.empty();
-        };
-        // Every inexact step's result must also keep the hunk's neighbourhood
-        // on both sides and must not add a block the target already had.
-        const auto refuse = [&](const Lines& result, std::string_view step) {
-            if (elsewhere(result, step)) {
-                return true;
-            }
-            auto why = heading_broken(cur, result, h);
-            if (why.empty()) {
-                why = neighbourhood_broken(cur, result, h);
-            }
-            if (why.empty()) {
-                why = added_twice(cur, result, h);
-            }
-            if (!why.empty()) {
-                refused += fmt::format("; {} refused: {}", step, why);
-            }
-            return !why.empty();
-        };
-        const std::string cur_text = joined(cur);
-
-        // 1. exact / offset at fuzz 0.
-        const auto f0 = patch::apply_file(single(file, h, shift), cur_text, {0, false});
-        if (f0.status == patch::FileStatus::Applied) {
-            const auto& r = f0.hunks[0];
-            const long line = expected + r.offset;
-            Lines result = lines_of(f0.content);
-            // Even at its stated line: text that occurs twice is a guess.
-            if (occurrences(cur, old).size() <= 1 &&
-                (r.offset == 0 ||
-                 (!elsewhere(result, "offset") && !broken_heading(result, "offset")))) {
-                placed(r.offset == 0 ? Step::Exact : Step::Offset, std::move(result), line, 0,
-                       r.offset == 0 ? "at its stated line"
-                                     : fmt::format("moved {:+} lines", r.offset));
-                out.hunks.push_back(std::move(hp));
-                continue;
-            }
-        }
-        // The same edit made in two functions: its text occurs more than
-        // once, but only once in the function its heading names.
-        if (const auto at = in_named_function(cur, old, function)) {
-            const auto one = patch::apply_file(
-                single(file, h, static_cast<long>(*at) + 1 - h.old_start), cur_text, {0, false});
-            if (one.status == patch::FileStatus::Applied && one.hunks[0].offset == 0) {
-                const long line = static_cast<long>(*at) + 1;
-                placed(line == expected ? Step::Exact : Step::Offset, lines_of(one.content), line,
-                       0, fmt::format("the one place of its text in {}()", *function));
-                out.hunks.push_back(std::move(hp));
-                continue;
-            }
-        }
-        // 5, checked early: a hunk whose change the target already has must
-        // not be placed again by the more lenient steps below. Guard B: only
-        // where the hunk belongs (applied_at()).
-        std::string not_applied;
-        if (const auto at = applied_at(cur, ours, h, expected + drift, base, not_applied)) {
-            hp.step = Step::AlreadyApplied;
-            hp.line = static_cast<long>(*at) + 1;
-            hp.moved = hp.line - expected;
-            hp.note = "the target already has the hunk's new text";
-            out.hunks.push_back(std::move(hp));
-            continue;
-        }
-        // Shape 1: the change is there under other context (applied_at()
-        // looks for its whole new text). Asked before any inexact step.
-        if (const auto present = change_present(cur, ours, h, expected + drift, base);
-            present.presence != Presence::Absent) {
-            const bool applied = present.presence == Presence::Applied;
-            hp.step = applied ? Step::AlreadyApplied : Step::Unplaced;
-            hp.line = applied ? static_cast<long>(present.line) + 1 : 0;
-            hp.moved = applied ? hp.line - expected : 0;
-            hp.note = present.why;
-            out.hunks.push_back(std::move(hp));
-            continue;
-        }
-        // 2. fuzz, the context then the target's own.
-        const auto f2 = patch::apply_file(single(file, h, shift), cur_text, {2, false});
-        if (f2.status == patch::FileStatus::Applied) {
-            const auto& r = f2.hunks[0];
-            const long pre = std::min(r.fuzz, prefix_lines(h));
-            const long suf = std::min(r.fuzz, h.suffix_context());
-            const Lines core(old.begin() + pre, old.end() - suf);
-            // GNU patch ignores up to `fuzz` lines at each end; a placement
-            // counts only when no more than `fuzz` lines differ in all (a
-            // short core can match a similar block elsewhere whose twin at
-            // the right place changed).
-            long differing = 0;
-            for (std::size_t k = 0; k < old.size(); ++k) {
-                const auto at = static_cast<std::size_t>(std::max(0L, r.where - 1)) + k;
-                differing += at >= cur.size() || cur[at] != old[k] ? 1 : 0;
-            }
-            // ... and when no other region of the target resembles the
-            // hunk as much: the right place whose removed line changed can
-            // otherwise lose to a similar block that matches all but the
-            // fuzzed ends.
-            const auto best = best_regions(cur, old);
-            const bool only_best =
-                best.starts.size() == 1 &&
-                best.starts[0] == static_cast<std::size_t>(std::max(0L, r.where - 1)) &&
-                best.score == old.size() - static_cast<std::size_t>(differing);
-            Lines result = lines_of(f2.content);
-            const auto twin =
-                twin_place(cur, old, static_cast<std::size_t>(std::max(0L, r.where - 1)));
-            if (!twin.empty()) {
-                refused += "; fuzz refused: " + twin;
-            }
-            if (differing <= r.fuzz && only_best && occurrences(cur, core).size() <= 1 &&
-                twin.empty() && !refuse(result, "fuzz")) {
-                placed(Step::Fuzz, std::move(result), expected + r.offset, r.fuzz,
-                       fmt::format("fuzz {}, context refreshed from the target", r.fuzz));
-                out.hunks.push_back(std::move(hp));
-                continue;
-            }
-        }
-        // 2, at a file's edge whose outer context lines the target lacks.
-        if (auto edge = at_file_edge(cur, h); edge && !refuse(edge->first, "the file's edge")) {
-            const long line = first_difference(cur, edge->first) - prefix_lines(h) + edge->second;
-            placed(Step::Fuzz, std::move(edge->first), std::max(1L, line), edge->second,
-                   fmt::format("at the {} of the file, without its {} outermost context line(s)",
-                               h.old_start <= 1 ? "start" : "end", edge->second));
-            out.hunks.push_back(std::move(hp));
-            continue;
-        }
-        // 3. three-way merge.
-        auto merged = options.base ? merge_with_base(file, h, cur, *options.base)
-                                   : merge_with_fake_ancestor(h, cur);
-        if (!merged) {
-            return std::unexpected(merged.error());
-        }
-        if (merged->result && !refuse(*merged->result, "the three-way merge")) {
-            const long line = first_difference(cur, *merged->result) - (prefix_lines(h));
-            placed(Step::Merged, std::move(*merged->result), std::max(1L, line), 0,
-                   merged->placement.note);
-            out.hunks.push_back(std::move(hp));
-            continue;
-        }
-        std::string why =
-            merged->result ? "the three-way merge is refused" : merged->placement.note;
-        // 4. relocation by enclosing C function.
-        if (const auto name = hunk_function(h, base)) {
-            if (const auto body = function_body(cur, *name)) {
-                std::string reloc_why;
-                if (auto result = relocate(cur, *body, h, reloc_why);
-                    result && reproduces(cur, *result, h) && !refuse(*result, "relocation")) {
-                    const long line = first_difference(cur, *result);
-                    placed(Step::Relocated, std::move(*result), line, 0,
-                           fmt::format("relocated into {}()", *name));
-                    out.hunks.push_back(std::move(hp));
-                    continue;
-                }
-                why += fmt::format("; in {}(): {}", *name,
-                                   reloc_why.empty() ? "the aligned lines do not reproduce the hunk"
-                                                     : reloc_why);
-            } else {
-                why += fmt::format("; its function {}() is not defined once in the target", *name);
-            }
-        } else {
-            why += "; its enclosing function is not known";
-        }
-        if (!not_applied.empty()) {
-            why += "; not already applied: " + not_applied;
-        }
-        hp.step = Step::Unplaced;
-        hp.note = why + refused;
-        out.hunks.push_back(std::move(hp));
+        HunkRun run(file, h, options, state);
+        KSERIES_TRY(place_hunk(run));
+        out.hunks.push_back(std::move(run.hp));
     }
-    out.content = joined(cur);
+    out.content = joined(state.cur);
     return out;
 }
 

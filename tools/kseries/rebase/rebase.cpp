@@ -6,7 +6,7 @@
 #include <kseries/git/diff.hpp>
 #include <kseries/patch/header.hpp>
 #include <kseries/patch/parser.hpp>
-#include <kseries/patch/tree_apply.hpp>
+#include <kseries/apply/tree_apply.hpp>
 #include <kseries/rebase/accept.hpp>
 #include <kseries/rebase/rebase.hpp>
 #include <kseries/util/text.hpp>
@@ -89,7 +89,7 @@ Expected<void> replay_one(const PatchOutcome& done, source::OverlayTree& overlay
     if (!parsed) {
         return std::unexpected(parsed.error());
     }
-    auto applied = patch::apply_patch(*parsed, overlay, 1, {0, false});
+    auto applied = apply::apply_patch(*parsed, overlay, 1, {0, false});
     if (!applied) {
         return std::unexpected(applied.error());
     }
@@ -105,7 +105,7 @@ Expected<void> replay_one(const PatchOutcome& done, source::OverlayTree& overlay
 Expected<void> verify(const patch::Patch& regenerated, const std::vector<FileOutcome>& files,
                       source::SourceTree& before, patch::Engine engine) {
     source::OverlayTree scratch(before);
-    auto applied = patch::apply_patch(regenerated, scratch, 1, {0, false}, engine);
+    auto applied = apply::apply_patch(regenerated, scratch, 1, {0, false}, engine);
     if (!applied) {
         return std::unexpected(applied.error());
     }
@@ -219,11 +219,11 @@ Expected<Result> carry(const series::LoadedVersion& from, source::OverlayTree& o
                         fmt::format("{}: rebase does not carry reversed (-R) patches", out.name),
                         Location{(from.series.dir / "series").string(), sp.entry.line});
         }
-        if (auto ok = patch::check_targets(sp.patch, sp.entry.strip, overlay); !ok) {
+        if (auto ok = apply::check_targets(sp.patch, sp.entry.strip, overlay); !ok) {
             return std::unexpected(ok.error());
         }
         for (const auto& f : sp.patch.files) {
-            auto targets = patch::resolve_targets(sp.patch, f, sp.entry.strip, overlay);
+            auto targets = apply::resolve_targets(sp.patch, f, sp.entry.strip, overlay);
             if (!targets) {
                 return std::unexpected(targets.error());
             }

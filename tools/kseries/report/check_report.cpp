@@ -168,7 +168,7 @@ std::size_t hunk_column_width(const check::Report& report) {
 
 // One hunk's line: its range and section, its outcome, and where it
 // applied or came closest.
-std::string hunk_line(const patch::TreeFileResult& f, std::size_t i, std::size_t width,
+std::string hunk_line(const apply::TreeFileResult& f, std::size_t i, std::size_t width,
                       const TextStyle& style) {
     const auto& h = f.result.hunks[i];
     const auto& hunk = f.file->hunks[i];
@@ -197,7 +197,7 @@ std::string hunk_line(const patch::TreeFileResult& f, std::size_t i, std::size_t
 
 // One file of a patch: its path, whether it is the patch's base, its
 // status, then its hunks.
-std::string file_text(const patch::TreeFileResult& f, std::size_t width, const TextStyle& style) {
+std::string file_text(const apply::TreeFileResult& f, std::size_t width, const TextStyle& style) {
     std::string out = fmt::format("  {}", show(f.path));
     if (f.base_matches) {
         out += paint(style, Tone::Dim,

@@ -111,7 +111,7 @@ std::string verdicts_table(const check::PatchReport& p, kernel::PolicyId row_pol
     return out + "</table>";
 }
 
-std::string hunks_table(const patch::TreeFileResult& f) {
+std::string hunks_table(const apply::TreeFileResult& f) {
     std::string out = "<table class=\"hunks\"><tr><th>#</th><th>hunk</th><th>outcome</th>"
                       "<th>at line</th><th>closest match</th></tr>";
     for (std::size_t i = 0; i < f.result.hunks.size(); ++i) {

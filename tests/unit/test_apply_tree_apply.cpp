@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <kseries/patch/parser.hpp>
-#include <kseries/patch/tree_apply.hpp>
+#include <kseries/apply/tree_apply.hpp>
 #include <kseries/source/directory_tree.hpp>
 
 #include "temp_dir.hpp"
@@ -11,13 +11,13 @@ using kseries::test::TempDir;
 
 namespace {
 
-Expected<patch::PatchResult> apply_text(source::OverlayTree& tree, const std::string& text,
+Expected<apply::PatchResult> apply_text(source::OverlayTree& tree, const std::string& text,
                                         int strip = 1) {
     auto p = patch::parse(text, "t.patch");
     EXPECT_TRUE(p) << p.error().to_string();
     static std::vector<patch::Patch> keep; // results point into the patch
     keep.push_back(std::move(*p));
-    return patch::apply_patch(keep.back(), tree, strip, {2, false});
+    return apply::apply_patch(keep.back(), tree, strip, {2, false});
 }
 
 } // namespace
@@ -64,7 +64,7 @@ TEST(TreeApply, git_apply_writes_nothing_when_a_hunk_fails) {
                           "--- a/g\n+++ b/g\n@@ -1 +1 @@\n-nope\n+y\n",
                           "t.patch");
     ASSERT_TRUE(p);
-    auto r = patch::apply_patch(*p, tree, 1, {0, false}, patch::Engine::GitApply);
+    auto r = apply::apply_patch(*p, tree, 1, {0, false}, patch::Engine::GitApply);
     ASSERT_TRUE(r);
     EXPECT_FALSE(r->applied());
     auto changes = tree.changes();

@@ -4,12 +4,21 @@
 
 #include <fmt/format.h>
 
+#include <kseries/apply/tree_apply.hpp>
 #include <kseries/git/blob.hpp>
 #include <kseries/patch/git_apply.hpp>
 #include <kseries/patch/names.hpp>
-#include <kseries/patch/tree_apply.hpp>
 
-namespace kseries::patch {
+namespace kseries::apply {
+
+using patch::ApplyOptions;
+using patch::dev_null;
+using patch::Engine;
+using patch::FilePatch;
+using patch::FileStatus;
+using patch::HunkStatus;
+using patch::LineIndex;
+using patch::Patch;
 
 bool PatchResult::applied() const {
     for (const auto& f : files) {
@@ -25,18 +34,18 @@ namespace {
 Expected<std::string> target_path(const Patch& patch, const FilePatch& file,
                                   const std::string& name, int strip) {
     const Location where{patch.name, file.line};
-    auto stripped = strip_components(name, strip);
+    auto stripped = patch::strip_components(name, strip);
     if (!stripped) {
         return fail(ErrorKind::Parse,
                     fmt::format("cannot strip {} leading component{} from '{}' (-p{})", strip,
                                 strip == 1 ? "" : "s", name, strip),
                     where);
     }
-    if (auto reason = unsafe_path_reason(*stripped)) {
+    if (auto reason = patch::unsafe_path_reason(*stripped)) {
         return fail(ErrorKind::Unsafe, fmt::format("refusing path '{}': {}", *stripped, *reason),
                     where);
     }
-    return normalize_path(*stripped);
+    return patch::normalize_path(*stripped);
 }
 
 // git apply refuses (verify_path, "invalid path") a path through a
@@ -96,8 +105,8 @@ std::vector<std::string> named_paths(const FilePatch& file, int strip) {
         if (*name == dev_null) {
             continue;
         }
-        if (auto stripped = strip_components(*name, strip)) {
-            out.push_back(normalize_path(*stripped));
+        if (auto stripped = patch::strip_components(*name, strip)) {
+            out.push_back(patch::normalize_path(*stripped));
         }
     }
     return out;
@@ -109,29 +118,18 @@ Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
     const bool has_old = file.old_name != dev_null && !file.creates();
     const bool has_new = file.new_name != dev_null && !file.deletes();
     if (has_old) {
-        auto p = target_path(patch, file, file.old_name, strip);
-        if (!p) {
-            return std::unexpected(p.error());
-        }
-        targets.old_path = std::move(*p);
+        targets.old_path = KSERIES_TRY(target_path(patch, file, file.old_name, strip));
     }
     if (has_new) {
-        auto p = target_path(patch, file, file.new_name, strip);
-        if (!p) {
-            return std::unexpected(p.error());
-        }
-        targets.new_path = std::move(*p);
+        targets.new_path = KSERIES_TRY(target_path(patch, file, file.new_name, strip));
     }
     // Plain diffs name the file twice (e.g. "a/x" and "b/x", or the seed's
     // "linux-…/x" and "linux-….new/x"); both usually strip to the same path.
     // When they differ and this is no git rename or copy, patch uses the one
     // that exists, preferring the old name.
     if (has_old && has_new && targets.old_path != targets.new_path && !file.rename && !file.copy) {
-        auto old_file = tree.load(targets.old_path);
-        if (!old_file) {
-            return std::unexpected(old_file.error());
-        }
-        if (*old_file) {
+        const auto old_file = KSERIES_TRY(tree.load(targets.old_path));
+        if (old_file) {
             targets.new_path = targets.old_path;
         } else {
             targets.old_path = targets.new_path;
@@ -143,14 +141,9 @@ Expected<FileTargets> resolve_targets(const Patch& patch, const FilePatch& file,
 Expected<void> check_targets(const Patch& patch, int strip, source::SourceTree& tree,
                              Engine engine) {
     for (const auto& file : patch.files) {
-        auto targets = resolve_targets(patch, file, strip, tree);
-        if (!targets) {
-            return std::unexpected(targets.error());
-        }
-        if (auto ok = refuse_git_paths(patch, file, *targets, engine); !ok) {
-            return ok;
-        }
-        for (const auto* path : {&targets->old_path, &targets->new_path}) {
+        const auto targets = KSERIES_TRY(resolve_targets(patch, file, strip, tree));
+        KSERIES_TRY(refuse_git_paths(patch, file, targets, engine));
+        for (const auto* path : {&targets.old_path, &targets.new_path}) {
             if (path->empty()) {
                 continue;
             }
@@ -167,8 +160,8 @@ const LineIndex& ApplyMemo::index(const source::Content& content) {
     auto& entry = m_indexes[content.get()];
     if (!entry.index) {
         entry.content = content;
-        entry.index = std::make_unique<LineIndex>(content ? std::string_view(*content)
-                                                          : std::string_view{});
+        entry.index =
+            std::make_unique<LineIndex>(content ? std::string_view(*content) : std::string_view{});
     }
     return *entry.index;
 }
@@ -221,9 +214,9 @@ void run_engine(TreeFileResult& r, const source::Content& content, const ApplyOp
     const FilePatch& file = *r.file;
     const auto in = content ? std::optional<std::string_view>(*content) : std::nullopt;
     if (engine == Engine::GnuPatch) {
-        r.result = apply_file(file, in, options, memo.index(content));
+        r.result = patch::apply_file(file, in, options, memo.index(content));
     } else {
-        r.result = git_apply_file(file, in, memo.index(content), options.output);
+        r.result = patch::git_apply_file(file, in, memo.index(content), options.output);
     }
     if (!file.old_blob.empty() && in.has_value() && !options.reverse) {
         r.base_matches = git::id_matches(git::blob_id(in.value()), file.old_blob);
@@ -232,7 +225,7 @@ void run_engine(TreeFileResult& r, const source::Content& content, const ApplyOp
     for (std::size_t i = 0; i < r.result.hunks.size(); ++i) {
         const bool failed = r.result.hunks[i].status == HunkStatus::Failed;
         r.closest.push_back(failed && closest && in.has_value()
-                                ? closest_match(file.hunks[i], memo.index(content))
+                                ? patch::closest_match(file.hunks[i], memo.index(content))
                                 : std::nullopt);
     }
 }
@@ -280,15 +273,10 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
     source::OverlayTree staging(static_cast<source::SourceTree&>(tree));
     PatchResult out;
     for (const auto& file : patch.files) {
-        auto targets = resolve_targets(patch, file, strip, staging);
-        if (!targets) {
-            return std::unexpected(targets.error());
-        }
-        if (auto ok = refuse_git_paths(patch, file, *targets, engine); !ok) {
-            return std::unexpected(ok.error());
-        }
-        const std::string& read_path = options.reverse ? targets->new_path : targets->old_path;
-        const std::string& write_path = options.reverse ? targets->old_path : targets->new_path;
+        const auto targets = KSERIES_TRY(resolve_targets(patch, file, strip, staging));
+        KSERIES_TRY(refuse_git_paths(patch, file, targets, engine));
+        const std::string& read_path = options.reverse ? targets.new_path : targets.old_path;
+        const std::string& write_path = options.reverse ? targets.old_path : targets.new_path;
         // A creation reads the target too: an existing file is what patch checks.
         auto input = staging.load(read_path.empty() ? write_path : read_path);
         if (!input) {
@@ -321,4 +309,4 @@ Expected<PatchResult> apply_patch(const Patch& patch, source::OverlayTree& tree,
     return out;
 }
 
-} // namespace kseries::patch
+} // namespace kseries::apply
