@@ -166,6 +166,9 @@ TEST(FlowKmod, ASeriesThatDoesNotApplyRunsNothing) {
     EXPECT_EQ(r->outcome, flow::KmodOutcome::DoesNotApply);
     ASSERT_TRUE(r->report);
     EXPECT_FALSE(r->report->ok());
+    // The report points into the series, which the result keeps alive.
+    ASSERT_EQ(r->report->patches.size(), 1U);
+    EXPECT_EQ(r->report->patches[0].patch->entry.patch, "0001-fix.patch");
     EXPECT_TRUE(runner.calls.empty());
     EXPECT_TRUE(s.no_work_left());
 }

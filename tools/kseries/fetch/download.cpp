@@ -1,23 +1,23 @@
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <kseries/fetch/download.hpp>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <kseries/fetch/cache.hpp>
 #include <kseries/fetch/digest.hpp>
-#include <kseries/fetch/download.hpp>
 #include <kseries/fetch/http.hpp>
-#include <kseries/proc/run.hpp>
 #include <kseries/rpm/verify.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/util/fd.hpp>
 #include <kseries/util/lock.hpp>
 #include <kseries/util/text.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace kseries::fetch {
 

@@ -197,12 +197,13 @@ Expected<KmodResult> kmod(const KmodRequest& request) {
     }
     KmodResult result;
     result.kver = KSERIES_TRY(kbuild::devel_release(request.devel));
-    auto job = KSERIES_TRY(load_job(request.job));
-    result.label = job.label;
-    result.policy = job.options.label();
-    auto fields = KSERIES_TRY(package_fields(request, job, result.kver));
+    const auto job = std::make_shared<Job>(KSERIES_TRY(load_job(request.job)));
+    result.job = job;
+    result.label = job->label;
+    result.policy = job->options.label();
+    auto fields = KSERIES_TRY(package_fields(request, *job, result.kver));
     result.package_name = fields.name;
-    const auto dirs = KSERIES_TRY(patched_module(request, job, result));
+    const auto dirs = KSERIES_TRY(patched_module(request, *job, result));
     if (!dirs) {
         return result;
     }

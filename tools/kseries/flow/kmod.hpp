@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -42,9 +43,12 @@ enum class KmodOutcome {
 
 struct KmodResult {
     KmodOutcome outcome = KmodOutcome::Built;
-    std::string label{};                         // the series as reports name it
-    std::string policy{};                        // the policy's label
-    std::optional<check::Report> report{};       // DoesNotApply
+    std::string label{};                   // the series as reports name it
+    std::string policy{};                  // the policy's label
+    std::optional<check::Report> report{}; // DoesNotApply
+    // The series and tree `report` points into (its patches), kept alive
+    // for the caller to render it.
+    std::shared_ptr<const Job> job{};
     std::string failure{};                       // DoesNotBuild, PackagingFailed
     std::string module_dir{};                    // the tree's directory that was built
     std::size_t modules = 0;                     // NotOneModule: how many .ko files
