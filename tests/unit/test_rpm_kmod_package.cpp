@@ -1,6 +1,6 @@
 // Building the kmod RPM through a fake runner: the fake stands in for
 // rpmbuild (writing the package it would have made, or failing), while
-// tests/cli/test_kmod.sh-style CLI runs use the real one.
+// tests/kbuild/test_kmod.sh runs the real one.
 #include <filesystem>
 #include <string>
 
