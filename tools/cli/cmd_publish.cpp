@@ -1,12 +1,12 @@
 // kseries publish: adds RPMs to a yum/dnf repository directory and updates
-// its metadata with createrepo_c. Prints what each RPM became (added,
-// unchanged, replaced); exit 0, or 2 with nothing copied when an input is
-// not an RPM or would change an already published N-V-R.
+// its metadata with createrepo_c (flow/publish.hpp). Prints what each RPM
+// became (added, unchanged, replaced); exit 0, or 2 with nothing copied
+// when an input is not an RPM or would change an already published N-V-R.
 #include <memory>
 
 #include <fmt/format.h>
 
-#include <kseries/rpm/publish.hpp>
+#include <kseries/flow/publish.hpp>
 #include <kseries/util/text.hpp>
 
 #include "command.hpp"
@@ -23,18 +23,6 @@ struct PublishCommandOptions {
     bool replace = false;
 };
 
-std::string_view status_word(rpm::PublishStatus status) {
-    switch (status) {
-    case rpm::PublishStatus::Added:
-        return "added";
-    case rpm::PublishStatus::Unchanged:
-        return "unchanged";
-    case rpm::PublishStatus::Replaced:
-        return "replaced";
-    }
-    return "?";
-}
-
 } // namespace
 
 CommandBody add_publish(CLI::App& app, const GlobalOptions& global) {
@@ -48,23 +36,23 @@ CommandBody add_publish(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("rpms", opts->rpms, "the RPM files to publish")->required();
 
     return [opts, &global]() -> Expected<int> {
-        rpm::PublishRequest request{opts->repo, {opts->rpms.begin(), opts->rpms.end()},
-                                    opts->replace ? rpm::Replace::Allow : rpm::Replace::Refuse};
-        auto files = rpm::publish(request, [&] {
-            if (!global.quiet) {
-                fmt::print(stderr, "{}",
-                           screen(fmt::format("kseries: waiting for another publish to {} to "
-                                              "finish\n",
-                                              text::printable(opts->repo))));
-            }
-        });
-        if (!files) {
-            return std::unexpected(files.error());
-        }
+        const flow::PublishRequest request{
+            .repo = opts->repo,
+            .rpms = {opts->rpms.begin(), opts->rpms.end()},
+            .replace = opts->replace,
+            .before_waiting = [&] {
+                if (!global.quiet) {
+                    fmt::print(stderr, "{}",
+                               screen(fmt::format("kseries: waiting for another publish to {} to "
+                                                  "finish\n",
+                                                  text::printable(opts->repo))));
+                }
+            }};
+        const auto published = KSERIES_TRY(flow::publish(request));
         std::string text;
-        for (const auto& f : *files) {
-            text += fmt::format("{}: {} (from {})\n", status_word(f.status), f.target.string(),
-                                f.source.string());
+        for (const auto& f : published.files) {
+            text += fmt::format("{}: {} (from {})\n", flow::status_word(f.status),
+                                f.target.string(), f.source.string());
         }
         return emit(text, exit_ok);
     };

@@ -6,7 +6,7 @@
 #include <kseries/fetch/cache.hpp>
 #include <kseries/fetch/digest.hpp>
 #include <kseries/fetch/http.hpp>
-#include <kseries/proc/run.hpp>
+#include <kseries/rpm/verify.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/util/fd.hpp>
 #include <kseries/util/lock.hpp>
@@ -36,56 +36,25 @@ bool has_scheme(std::string_view url, std::string_view scheme) {
            ::strncasecmp(url.data(), scheme.data(), scheme.size()) == 0;
 }
 
-// What rpmkeys -K said against a file, without the file's path it starts
-// with ("/cache/x.src.rpm: DIGESTS NOT OK" -> "DIGESTS NOT OK"); it prints
-// nothing after the path for a file that is not an rpm at all.
-std::string rpmkeys_says(const proc::Result& r, const std::string& path) {
-    const std::string& said = text::trim(r.err).empty() ? r.out : r.err;
-    for (const auto line : text::split_lines(said)) {
-        std::string_view l = text::trim(text::chomp(line));
-        if (l.starts_with(path)) {
-            l.remove_prefix(path.size());
-        }
-        if (l.starts_with(":")) {
-            l.remove_prefix(1);
-        }
-        l = text::trim(l);
-        if (!l.empty()) {
-            return text::quote_line(l);
-        }
-    }
-    return "not an rpm package";
-}
-
 // The SHA-256 of the downloaded file when it is the SRPM the catalog
 // describes and rpm finds it intact; else why not.
 Expected<std::string> verify(const kernel::CatalogEntry& e, int fd,
-                             const std::filesystem::path& part, std::uint64_t size) {
+                             const std::filesystem::path& part, std::uint64_t size,
+                             proc::Runner& runner) {
     if (e.size && size != *e.size) {
         return fail(ErrorKind::Parse,
                     fmt::format("{} does not match the catalog ({}): {} bytes, expected {}",
                                 e.url, where(e), size, *e.size));
     }
-    auto sha256 = sha256_of_fd(fd, part.string());
-    if (!sha256) {
-        return sha256;
-    }
-    if (!e.sha256.empty() && *sha256 != e.sha256) {
+    auto sha256 = KSERIES_TRY(sha256_of_fd(fd, part.string()));
+    if (!e.sha256.empty() && sha256 != e.sha256) {
         return fail(ErrorKind::Parse,
-                    fmt::format("{} does not match the catalog ({}): sha256 {}, expected {}",
-                                e.url, where(e), *sha256, e.sha256));
+                    fmt::format("{} does not match the catalog ({}): sha256 {}, expected {}", e.url,
+                                where(e), sha256, e.sha256));
     }
     // rpm's own header and payload digests: a truncated, corrupt or non-rpm
     // file fails here even when the catalog records no checksum.
-    auto checked = proc::run({{"rpmkeys", "-K", "--nosignature", part.string()}, {}, {}});
-    if (!checked) {
-        return std::unexpected(checked.error());
-    }
-    if (!checked->ok()) {
-        return fail(ErrorKind::Parse,
-                    fmt::format("{} is not an intact rpm (rpmkeys -K, {}): {}", e.url,
-                                checked->status(), rpmkeys_says(*checked, part.string())));
-    }
+    KSERIES_TRY(rpm::verify_digests(runner, part, fmt::format("{} is not an intact rpm", e.url)));
     return sha256;
 }
 
@@ -95,6 +64,89 @@ void remove_if_empty(int dir_fd, int fd, const std::string& name) {
     if (::fstat(fd, &st) == 0 && st.st_size == 0) {
         (void)::unlinkat(dir_fd, name.c_str(), 0);
     }
+}
+
+// The cache directory, open, with this file's lock held: two fetches of
+// one file take turns (util/lock.hpp).
+struct LockedCache {
+    UniqueFd dir_fd;
+    UniqueFd lock;
+};
+
+Expected<LockedCache> lock_cache(const std::filesystem::path& dir, const std::string& name) {
+    KSERIES_TRY(create_cache_dir(dir));
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) {
+        return std::unexpected(io_error(fmt::format("cannot open the cache {}", dir.string())));
+    }
+    auto held = KSERIES_TRY(
+        lock_in(dir_fd.get(), lock_name(name), LockWait::Wait, fmt::format("{} in the cache", name),
+                [&] { spdlog::debug("waiting for another kseries fetch of {}", name); }));
+    return LockedCache{std::move(dir_fd), std::move(held)};
+}
+
+// The partial file, opened (created when missing) for the download to
+// complete; refused when something else than a regular file holds its name.
+Expected<UniqueFd> open_part(int dir_fd, const std::string& part, bool& resumed) {
+    UniqueFd fd(::openat(dir_fd, part.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+    struct stat st {};
+    if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
+        return std::unexpected(io_error(fmt::format("cannot create {} in the cache", part)));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return fail(ErrorKind::Unsafe, fmt::format("{} in the cache is not a regular file", part));
+    }
+    resumed = st.st_size > 0;
+    return fd;
+}
+
+// Completes the download into the partial file, with the catalog's size or
+// the cap as its limit; the file's size afterwards, or an error saying
+// which hint fits it.
+Expected<std::uint64_t> download_part(const kernel::CatalogEntry& entry,
+                                      const FetchOptions& options, int dir_fd, int fd,
+                                      const std::string& part) {
+    DownloadOptions how{entry.size, {}, options.progress};
+    if (!entry.size) {
+        how.max_size = options.max_download;
+        how.max_size_name = fmt::format("the {} download cap (the catalog records no size; "
+                                        "--max-download to raise it)",
+                                        source::size_text(options.max_download));
+    }
+    auto got = download(entry.url, fd, how);
+    if (got) {
+        if (::fsync(fd) != 0) {
+            return std::unexpected(io_error(fmt::format("cannot sync {} in the cache", part)));
+        }
+        return got->size;
+    }
+    if (!entry.size && got.error().message().find(how.max_size_name) != std::string::npos) {
+        // Past the cap: nothing of it is worth resuming.
+        (void)::unlinkat(dir_fd, part.c_str(), 0);
+    }
+    remove_if_empty(dir_fd, fd, part);
+    // The hint fits a network that fails, not a server that answers.
+    const bool network = got.error().kind() == ErrorKind::Io;
+    return fail(got.error().kind(),
+                fmt::format("{} (release {}){}", got.error().message(), entry.release.name(),
+                            network ? "; offline or unreachable? give kseries matrix a "
+                                      "local copy of the SRPM with --srpm FILE"
+                                    : ""));
+}
+
+// The verified download takes its name in the cache, with its sidecar,
+// and the directory is synced so that both survive a crash.
+Expected<void> install(int dir_fd, const std::filesystem::path& dir, const std::string& part,
+                       const std::string& name, const std::string& sha256) {
+    if (::renameat(dir_fd, part.c_str(), dir_fd, name.c_str()) != 0) {
+        return std::unexpected(io_error(fmt::format("cannot rename {} in the cache", part)));
+    }
+    KSERIES_TRY(write_sidecar(dir_fd, name, sha256));
+    if (::fsync(dir_fd) != 0) {
+        return std::unexpected(
+            io_error(fmt::format("cannot sync the cache directory {}", dir.string())));
+    }
+    return {};
 }
 
 } // namespace
@@ -121,69 +173,19 @@ Expected<std::string> fetchable(const kernel::CatalogEntry& entry) {
 }
 
 Expected<Fetched> fetch_srpm(const kernel::CatalogEntry& entry, const FetchOptions& options) {
-    auto name = fetchable(entry);
-    if (!name) {
-        return std::unexpected(name.error());
-    }
+    const auto name = KSERIES_TRY(fetchable(entry));
     const auto& dir = options.cache_dir;
-    if (auto made = create_cache_dir(dir); !made) {
-        return std::unexpected(made.error());
-    }
-    const UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd.valid()) {
-        return std::unexpected(io_error(fmt::format("cannot open the cache {}", dir.string())));
-    }
-    // Two fetches of one file take turns (util/lock.hpp).
-    auto held = lock_in(dir_fd.get(), lock_name(*name), LockWait::Wait,
-                        fmt::format("{} in the cache", *name),
-                        [&] { spdlog::debug("waiting for another kseries fetch of {}", *name); });
-    if (!held) {
-        return std::unexpected(held.error());
-    }
+    const auto cache = KSERIES_TRY(lock_cache(dir, name));
     if (auto cached = cached_srpm(entry, dir)) {
         return Fetched{*cached, FetchStatus::AlreadyCached};
     }
-    const std::string part = part_name(*name);
+    const int dir_fd = cache.dir_fd.get();
+    const std::string part = part_name(name);
     for (int round = 1;; ++round) {
-        const UniqueFd fd(
-            ::openat(dir_fd.get(), part.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
-        struct stat st {};
-        if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
-            return std::unexpected(io_error(fmt::format("cannot create {} in the cache", part)));
-        }
-        if (!S_ISREG(st.st_mode)) {
-            return fail(ErrorKind::Unsafe,
-                        fmt::format("{} in the cache is not a regular file", part));
-        }
-        const bool resumed = st.st_size > 0;
-        DownloadOptions how{entry.size, {}, options.progress};
-        if (!entry.size) {
-            how.max_size = options.max_download;
-            how.max_size_name = fmt::format("the {} download cap (the catalog records no size; "
-                                            "--max-download to raise it)",
-                                            source::size_text(options.max_download));
-        }
-        auto got = download(entry.url, fd.get(), how);
-        if (!got && !entry.size &&
-            got.error().message().find(how.max_size_name) != std::string::npos) {
-            // Past the cap: nothing of it is worth resuming.
-            (void)::unlinkat(dir_fd.get(), part.c_str(), 0);
-        }
-        if (!got) {
-            remove_if_empty(dir_fd.get(), fd.get(), part);
-            // The hint fits a network that fails, not a server that answers.
-            const bool network = got.error().kind() == ErrorKind::Io;
-            return fail(got.error().kind(),
-                        fmt::format("{} (release {}){}", got.error().message(),
-                                    entry.release.name(),
-                                    network ? "; offline or unreachable? give kseries matrix a "
-                                              "local copy of the SRPM with --srpm FILE"
-                                            : ""));
-        }
-        if (::fsync(fd.get()) != 0) {
-            return std::unexpected(io_error(fmt::format("cannot sync {} in the cache", part)));
-        }
-        auto sha256 = verify(entry, fd.get(), dir / part, got->size);
+        bool resumed = false;
+        const auto fd = KSERIES_TRY(open_part(dir_fd, part, resumed));
+        const auto size = KSERIES_TRY(download_part(entry, options, dir_fd, fd.get(), part));
+        auto sha256 = verify(entry, fd.get(), dir / part, size, options.runner);
         if (!sha256 && sha256.error().kind() == ErrorKind::Tool) {
             // rpmkeys could not be run: nothing is known against the
             // download, which is kept for the next fetch to check.
@@ -192,7 +194,7 @@ Expected<Fetched> fetch_srpm(const kernel::CatalogEntry& entry, const FetchOptio
                                     sha256.error().message(), entry.release.name(), part));
         }
         if (!sha256) {
-            (void)::unlinkat(dir_fd.get(), part.c_str(), 0);
+            (void)::unlinkat(dir_fd, part.c_str(), 0);
             if (resumed && round == 1) {
                 // What an earlier run left may be the start of another file
                 // (the mirror replaced it): once more, from the start.
@@ -204,17 +206,8 @@ Expected<Fetched> fetch_srpm(const kernel::CatalogEntry& entry, const FetchOptio
                         fmt::format("{} (release {}); the download was removed",
                                     sha256.error().message(), entry.release.name()));
         }
-        if (::renameat(dir_fd.get(), part.c_str(), dir_fd.get(), name->c_str()) != 0) {
-            return std::unexpected(io_error(fmt::format("cannot rename {} in the cache", part)));
-        }
-        if (auto recorded = write_sidecar(dir_fd.get(), *name, *sha256); !recorded) {
-            return std::unexpected(recorded.error());
-        }
-        if (::fsync(dir_fd.get()) != 0) {
-            return std::unexpected(
-                io_error(fmt::format("cannot sync the cache directory {}", dir.string())));
-        }
-        return Fetched{dir / *name, FetchStatus::Downloaded};
+        KSERIES_TRY(install(dir_fd, dir, part, name, *sha256));
+        return Fetched{dir / name, FetchStatus::Downloaded};
     }
 }
 

@@ -4,13 +4,14 @@
 // the cache. Nothing is written outside the cache directory.
 #pragma once
 
-#include <kseries/kernel/catalog.hpp>
-#include <kseries/util/error.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
+
+#include <kseries/kernel/catalog.hpp>
+#include <kseries/proc/run.hpp>
+#include <kseries/util/error.hpp>
 
 namespace kseries::fetch {
 
@@ -27,11 +28,13 @@ struct Fetched {
 struct FetchOptions {
     std::filesystem::path cache_dir;
     // While bytes arrive: (bytes so far, total or 0 when not known).
-    std::function<void(std::uint64_t, std::uint64_t)> progress;
+    std::function<void(std::uint64_t, std::uint64_t)> progress{};
     // The most a download may be when the catalog records no size for it (a
     // kernel SRPM is about 130 MB): a server that never stops is cut off
     // there and what it sent is removed.
     std::uint64_t max_download = std::uint64_t{2} << 30;
+    // Who runs rpmkeys against the download (a fake in unit tests).
+    proc::Runner& runner = proc::system_runner();
 };
 
 // The entry's SRPM file name when the entry can be fetched: it has a safe

@@ -252,62 +252,45 @@ Expected<Curl> make_handle(const std::string& url, char* error_buffer) {
     return curl;
 }
 
-// One request for what the file lacks. A Download when the file is
-// complete; nullopt when another request is worth making (the transfer
-// broke after making progress, or the download must start again from
-// zero), unless `last`; an Error otherwise.
-Expected<std::optional<Download>> request(CURL* curl, const std::string& url, int fd,
-                                          const DownloadOptions& options, bool last,
-                                          std::array<char, CURL_ERROR_SIZE>& error_buffer) {
-    Request r;
-    r.curl = curl;
-    r.url = &url;
-    r.fd = fd;
-    r.options = &options;
+// Where the request starts: at the end of what the file holds, or at
+// zero when that is already past the cap.
+Expected<void> start_at_end(Request& r) {
     struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        return fail(ErrorKind::Io, fmt::format("cannot download {}: {}", url, std::strerror(errno)));
+    if (::fstat(r.fd, &st) != 0) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot download {}: {}", *r.url, std::strerror(errno)));
     }
     r.start = static_cast<std::uint64_t>(st.st_size);
-    if (options.max_size && r.start > *options.max_size) {
-        if (auto ok = truncate_to_zero(r); !ok) {
-            return std::unexpected(ok.error());
-        }
+    if (r.options->max_size && r.start > *r.options->max_size) {
+        KSERIES_TRY(truncate_to_zero(r));
     }
-    const std::string wanted = fmt::format("{}-", r.start);
-    error_buffer[0] = '\0';
-    curl_easy_setopt(curl, CURLOPT_RANGE, r.start > 0 ? wanted.c_str() : nullptr);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &r);
-    spdlog::debug("GET {}{}", url, r.start > 0 ? fmt::format(" (Range: bytes={})", wanted) : "");
+    return {};
+}
 
-    const CURLcode rc = curl_easy_perform(curl);
-    if (r.error) {
-        return std::unexpected(*r.error);
+// A transfer curl could not complete: another request when it broke after
+// making progress, else why it failed.
+Expected<std::optional<Download>> broken_transfer(const Request& r, CURLcode rc, bool last,
+                                                  const char* error_buffer) {
+    const std::string& url = *r.url;
+    if (transient(rc) && r.written > 0 && !last) {
+        spdlog::debug("{}: {}; resuming", url, curl_easy_strerror(rc));
+        return std::nullopt;
     }
-    if (rc != CURLE_OK && rc != CURLE_WRITE_ERROR) {
-        if (transient(rc) && r.written > 0 && !last) {
-            spdlog::debug("{}: {}; resuming", url, curl_easy_strerror(rc));
-            return std::nullopt;
-        }
-        const std::string why = error_buffer[0] != '\0' ? error_buffer.data()
-                                                        : curl_easy_strerror(rc);
-        if (rc == CURLE_UNSUPPORTED_PROTOCOL) {
-            // The URL itself was checked: only a redirect leads here.
-            return fail(ErrorKind::Unsafe,
-                        fmt::format("cannot download {}: refused a redirect to a URL that is not "
-                                    "http:// or https:// ({})",
-                                    url, why));
-        }
-        return fail(ErrorKind::Io, fmt::format("cannot download {}: {}", url, why));
+    const std::string why = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL) {
+        // The URL itself was checked: only a redirect leads here.
+        return fail(ErrorKind::Unsafe,
+                    fmt::format("cannot download {}: refused a redirect to a URL that is not "
+                                "http:// or https:// ({})",
+                                url, why));
     }
-    if (!r.answered) {
-        (void)on_answer(r); // no body: an empty file, or an error status without text
-        if (r.error) {
-            return std::unexpected(*r.error);
-        }
-    }
+    return fail(ErrorKind::Io, fmt::format("cannot download {}: {}", url, why));
+}
+
+// What the server's status means for the file: complete, worth another
+// request from zero (a range it refused), or an error.
+Expected<std::optional<Download>> answered(Request& r, bool last) {
+    const std::string& url = *r.url;
     if (r.status >= 200 && r.status < 300) {
         const std::uint64_t size = r.start + r.written;
         if (r.announced && size != *r.announced) {
@@ -327,9 +310,7 @@ Expected<std::optional<Download>> request(CURL* curl, const std::string& url, in
         if (!last) {
             spdlog::debug("{}: HTTP 416 for bytes {}-: downloading it from the start", url,
                           r.start);
-            if (auto ok = truncate_to_zero(r); !ok) {
-                return std::unexpected(ok.error());
-            }
+            KSERIES_TRY(truncate_to_zero(r));
             return std::nullopt;
         }
     }
@@ -339,21 +320,53 @@ Expected<std::optional<Download>> request(CURL* curl, const std::string& url, in
     return std::unexpected(status_error(url, r.status));
 }
 
+// One request for what the file lacks. A Download when the file is
+// complete; nullopt when another request is worth making (the transfer
+// broke after making progress, or the download must start again from
+// zero), unless `last`; an Error otherwise.
+Expected<std::optional<Download>> request(CURL* curl, const std::string& url, int fd,
+                                          const DownloadOptions& options, bool last,
+                                          std::array<char, CURL_ERROR_SIZE>& error_buffer) {
+    Request r;
+    r.curl = curl;
+    r.url = &url;
+    r.fd = fd;
+    r.options = &options;
+    KSERIES_TRY(start_at_end(r));
+    const std::string wanted = fmt::format("{}-", r.start);
+    error_buffer[0] = '\0';
+    curl_easy_setopt(curl, CURLOPT_RANGE, r.start > 0 ? wanted.c_str() : nullptr);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &r);
+    spdlog::debug("GET {}{}", url, r.start > 0 ? fmt::format(" (Range: bytes={})", wanted) : "");
+
+    const CURLcode rc = curl_easy_perform(curl);
+    if (r.error) {
+        return std::unexpected(*r.error);
+    }
+    if (rc != CURLE_OK && rc != CURLE_WRITE_ERROR) {
+        return broken_transfer(r, rc, last, error_buffer.data());
+    }
+    if (!r.answered) {
+        (void)on_answer(r); // no body: an empty file, or an error status without text
+        if (r.error) {
+            return std::unexpected(*r.error);
+        }
+    }
+    return answered(r, last);
+}
+
 } // namespace
 
 Expected<Download> download(const std::string& url, int fd, const DownloadOptions& options) {
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
-    auto curl = make_handle(url, error_buffer.data());
-    if (!curl) {
-        return std::unexpected(curl.error());
-    }
+    const auto curl = KSERIES_TRY(make_handle(url, error_buffer.data()));
     for (int attempt = 1;; ++attempt) {
-        auto done = request(curl->get(), url, fd, options, attempt == max_attempts, error_buffer);
-        if (!done) {
-            return std::unexpected(done.error());
-        }
-        if (*done) {
-            return **done;
+        const auto done = KSERIES_TRY(
+            request(curl.get(), url, fd, options, attempt == max_attempts, error_buffer));
+        if (done) {
+            return *done;
         }
     }
 }

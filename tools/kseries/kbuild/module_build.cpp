@@ -15,18 +15,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
-Expected<void> step(const std::string& what, std::vector<std::string> argv, BuildLog& log) {
+// One command of a build, logged with its output; a Tool error showing the
+// end of the output when it fails.
+Expected<void> step(proc::Runner& runner, const std::string& what, std::vector<std::string> argv,
+                    BuildLog& log) {
     log.commands.push_back(proc::describe(argv));
     log.output += "$ " + proc::describe(argv) + '\n';
-    auto r = proc::run({std::move(argv), {}, {}});
-    if (!r) {
-        return std::unexpected(r.error());
-    }
-    log.output += r->out + r->err;
-    if (!r->ok()) {
+    const auto r = KSERIES_TRY(runner.run({std::move(argv), {}, {}}));
+    log.output += r.out + r.err;
+    if (!r.ok()) {
         return fail(ErrorKind::Tool, fmt::format("{} failed ({}); the end of its output:\n{}", what,
-                                                 r->status(), text::last_lines(r->out + r->err, 25)));
+                                                 r.status(), text::last_lines(r.out + r.err, 25)));
     }
     return {};
 }
@@ -60,26 +59,21 @@ std::vector<std::string> config_options(std::string_view makefile) {
 }
 
 Expected<void> prepare(const fs::path& source, const fs::path& build,
-                       const std::vector<std::string>& as_modules, unsigned jobs, BuildLog& log) {
+                       const std::vector<std::string>& as_modules, unsigned jobs, BuildLog& log,
+                       proc::Runner& runner) {
     const std::string src = fs::absolute(source).string();
     const std::string out = "O=" + fs::absolute(build).string();
-    if (auto ok = step("make allnoconfig", {"make", "-s", "-C", src, out, "allnoconfig"}, log); !ok) {
-        return ok;
-    }
+    KSERIES_TRY(step(runner, "make allnoconfig", {"make", "-s", "-C", src, out, "allnoconfig"}, log));
     std::vector<std::string> config{src + "/scripts/config", "--file",
                                     (fs::absolute(build) / ".config").string(), "--enable",
                                     "MODULES"};
     for (const auto& m : as_modules) {
         config.insert(config.end(), {"--module", m});
     }
-    if (auto ok = step("scripts/config", config, log); !ok) {
-        return ok;
-    }
-    if (auto ok = step("make olddefconfig", {"make", "-s", "-C", src, out, "olddefconfig"}, log);
-        !ok) {
-        return ok;
-    }
-    return step("make modules_prepare",
+    KSERIES_TRY(step(runner, "scripts/config", config, log));
+    KSERIES_TRY(
+        step(runner, "make olddefconfig", {"make", "-s", "-C", src, out, "olddefconfig"}, log));
+    return step(runner, "make modules_prepare",
                 {"make", "-s", "-C", src, out, jobs_arg(jobs), "modules_prepare"}, log);
 }
 
@@ -98,9 +92,7 @@ Expected<void> write_module_dir(const fs::path& module_dir,
         if (name.find('/') != std::string::npos || name.starts_with('.')) {
             return fail(ErrorKind::Unsafe, fmt::format("'{}' is not a file of one directory", name));
         }
-        if (auto ok = write_file_atomic(module_dir / name, content); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(write_file_atomic(module_dir / name, content));
     }
     return {};
 }
@@ -127,11 +119,10 @@ Expected<std::vector<fs::path>> built_modules(const fs::path& module_dir) {
 Expected<std::vector<fs::path>> build_external(const fs::path& source, const fs::path& build,
                                                const fs::path& module_dir,
                                                const std::map<std::string, std::string>& files,
-                                               unsigned jobs, BuildLog& log) {
-    if (auto ok = write_module_dir(module_dir, files); !ok) {
-        return std::unexpected(ok.error());
-    }
-    if (auto ok = step("make modules",
+                                               unsigned jobs, BuildLog& log,
+                                               proc::Runner& runner) {
+    KSERIES_TRY(write_module_dir(module_dir, files));
+    KSERIES_TRY(step(runner, "make modules",
                        {"make", "-C", fs::absolute(source).string(),
                         "O=" + fs::absolute(build).string(),
                         "M=" + fs::absolute(module_dir).string(),
@@ -139,32 +130,23 @@ Expected<std::vector<fs::path>> build_external(const fs::path& source, const fs:
                         // building vmlinux): the kernel's symbols cannot be
                         // checked, so modpost warns instead of failing.
                         "KBUILD_MODPOST_WARN=1", jobs_arg(jobs), "modules"},
-                       log);
-        !ok) {
-        return std::unexpected(ok.error());
-    }
+                     log));
     return built_modules(module_dir);
 }
 
 Expected<std::string> devel_release(const fs::path& devel) {
-    auto tree = source::DirectoryTree::open(devel);
-    if (!tree) {
-        return std::unexpected(tree.error());
-    }
+    const auto tree = KSERIES_TRY(source::DirectoryTree::open(devel));
     const std::string name = "include/config/kernel.release";
-    auto text = (*tree)->read(name);
-    if (!text) {
-        return std::unexpected(text.error());
-    }
+    const auto text = KSERIES_TRY(tree->read(name));
     const std::string where = (devel / name).string();
-    if (!*text) {
+    if (!text) {
         return fail(ErrorKind::NotFound,
                     fmt::format("{}: no such file; is {} a prepared kernel devel (headers) "
                                 "directory?",
                                 where, devel.string()),
                     {where, 0});
     }
-    const std::string release(text::chomp(**text));
+    const std::string release(text::chomp(*text));
     if (release.empty() || release.find_first_of(" \t\n") != std::string::npos) {
         return fail(ErrorKind::Parse, fmt::format("not a kernel release: '{}'", release),
                     {where, 1});
@@ -176,10 +158,9 @@ Expected<std::vector<fs::path>> build_against_devel(const fs::path& devel,
                                                     const fs::path& module_dir,
                                                     const std::map<std::string, std::string>& files,
                                                     const std::vector<std::string>& as_modules,
-                                                    unsigned jobs, BuildLog& log) {
-    if (auto ok = write_module_dir(module_dir, files); !ok) {
-        return std::unexpected(ok.error());
-    }
+                                                    unsigned jobs, BuildLog& log,
+                                                    proc::Runner& runner) {
+    KSERIES_TRY(write_module_dir(module_dir, files));
     // No KBUILD_MODPOST_WARN: a devel directory carries the kernel's
     // Module.symvers, so modpost checks every symbol the module uses against
     // the kernel it will be loaded into, and an unknown one fails the build.
@@ -189,23 +170,24 @@ Expected<std::vector<fs::path>> build_against_devel(const fs::path& devel,
         argv.push_back(fmt::format("CONFIG_{}=m", m));
     }
     argv.emplace_back("modules");
-    if (auto ok = step("make modules", std::move(argv), log); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(step(runner, "make modules", std::move(argv), log));
     return built_modules(module_dir);
 }
 
-Expected<std::string> modinfo_field(const fs::path& module, const std::string& field) {
-    auto r = proc::run({{"modinfo", "-F", field, module.string()}, {}, {}});
-    if (!r) {
-        return std::unexpected(r.error());
-    }
-    if (!r->ok()) {
+Expected<std::string> modinfo_field(const fs::path& module, const std::string& field,
+                                    proc::Runner& runner) {
+    const auto r = KSERIES_TRY(runner.run({{"modinfo", "-F", field, module.string()}, {}, {}}));
+    if (!r.ok()) {
         return fail(ErrorKind::Tool, fmt::format("modinfo -F {} {} failed ({}): {}", field,
-                                                 module.string(), r->status(),
-                                                 text::chomp(r->err)));
+                                                 module.string(), r.status(), text::chomp(r.err)));
     }
-    return std::string(text::chomp(r->out));
+    return std::string(text::chomp(r.out));
+}
+
+bool vermagic_is_for(std::string_view vermagic, std::string_view release) {
+    return vermagic == release ||
+           (vermagic.size() > release.size() && vermagic.starts_with(release) &&
+            vermagic[release.size()] == ' ');
 }
 
 } // namespace kseries::kbuild

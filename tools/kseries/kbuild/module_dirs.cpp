@@ -22,12 +22,9 @@ Expected<ModuleFiles> directory_files(source::SourceTree& tree, const fs::path& 
             continue;
         }
         const std::string name = entry.path().filename().string();
-        auto text = tree.read(dir + "/" + name);
-        if (!text) {
-            return std::unexpected(text.error());
-        }
-        if (*text) {
-            out.emplace(name, std::move(**text));
+        auto text = KSERIES_TRY(tree.read(dir + "/" + name));
+        if (text) {
+            out.emplace(name, std::move(*text));
         }
     }
     if (ec) {
@@ -46,22 +43,15 @@ patched_module_dirs(source::SourceTree& tree, const fs::path& root,
     for (const auto& c : changes) {
         const auto slash = c.path.rfind('/');
         const std::string dir = slash == std::string::npos ? "" : c.path.substr(0, slash);
-        auto makefile = tree.read(dir + "/Makefile");
-        if (!makefile) {
-            return std::unexpected(makefile.error());
-        }
-        if (dir.empty() || !*makefile || config_options(**makefile).empty() || !c.content) {
+        const auto makefile = KSERIES_TRY(tree.read(dir + "/Makefile"));
+        if (dir.empty() || !makefile || config_options(*makefile).empty() || !c.content) {
             return fail(ErrorKind::Usage,
                         fmt::format("only module directories are built; {} is not a file of "
                                     "one (a directory whose Makefile builds modules)",
                                     c.path));
         }
         if (!dirs.contains(dir)) {
-            auto files = directory_files(tree, root, dir);
-            if (!files) {
-                return std::unexpected(files.error());
-            }
-            dirs.emplace(dir, std::move(*files));
+            dirs.emplace(dir, KSERIES_TRY(directory_files(tree, root, dir)));
         }
         dirs[dir][c.path.substr(slash + 1)] = *c.content;
     }

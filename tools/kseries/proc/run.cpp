@@ -88,17 +88,14 @@ bool on_path(const std::string& name) {
 }
 
 Expected<Result> run(const Command& command) {
-    auto launch = prepare(command);
-    if (!launch) {
-        return std::unexpected(launch.error());
-    }
+    const auto launch = KSERIES_TRY(prepare(command));
     const std::string& name = command.argv.front();
     boost::asio::io_context io;
     std::future<std::string> out;
     std::future<std::string> err;
     std::error_code ec;
     const std::string input = command.input.value_or(std::string{});
-    bp::child child(launch->exe, bp::args(launch->args), bp::start_dir(launch->cwd),
+    bp::child child(launch.exe, bp::args(launch.args), bp::start_dir(launch.cwd),
                     bp::std_out > out, bp::std_err > err, bp::std_in < boost::asio::buffer(input),
                     io, ec);
     if (ec) {
@@ -118,14 +115,11 @@ Expected<Result> run_streaming(const Command& command,
     if (command.input) {
         return fail(ErrorKind::Internal, "run_streaming: standard input is not supported");
     }
-    auto launch = prepare(command);
-    if (!launch) {
-        return std::unexpected(launch.error());
-    }
+    const auto launch = KSERIES_TRY(prepare(command));
     const std::string& name = command.argv.front();
     bp::ipstream output;
     std::error_code ec;
-    bp::child child(launch->exe, bp::args(launch->args), bp::start_dir(launch->cwd),
+    bp::child child(launch.exe, bp::args(launch.args), bp::start_dir(launch.cwd),
                     (bp::std_out & bp::std_err) > output, bp::std_in < bp::null, ec);
     if (ec) {
         return fail(ErrorKind::Tool, fmt::format("cannot run {}: {}", name, ec.message()));

@@ -14,22 +14,10 @@ namespace kseries::rpm {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-Expected<std::string> read_whole(const fs::path& file) {
-    return read_regular_file(file);
-}
-
-
-} // namespace
-
 Expected<std::string> module_arch(const fs::path& module) {
-    auto fd = open_regular_file(module);
-    if (!fd) {
-        return std::unexpected(fd.error());
-    }
+    const auto fd = KSERIES_TRY(open_regular_file(module));
     std::array<unsigned char, 20> h{};
-    if (::pread(fd->get(), h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) {
+    if (::pread(fd.get(), h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) {
         return fail(ErrorKind::Io,
                     fmt::format("cannot read the ELF header of {}", module.string()));
     }
@@ -59,19 +47,10 @@ Expected<std::string> module_arch(const fs::path& module) {
 }
 
 Expected<BuiltRpm> build_kmod_rpm(const KmodSpecInput& in, const fs::path& module,
-                                  const fs::path& topdir) {
-    auto spec = kmod_spec(in);
-    if (!spec) {
-        return std::unexpected(spec.error());
-    }
-    auto arch = module_arch(module);
-    if (!arch) {
-        return std::unexpected(arch.error());
-    }
-    auto ko = read_whole(module);
-    if (!ko) {
-        return std::unexpected(ko.error());
-    }
+                                  const fs::path& topdir, proc::Runner& runner) {
+    const auto spec = KSERIES_TRY(kmod_spec(in));
+    const auto arch = KSERIES_TRY(module_arch(module));
+    const auto ko = KSERIES_TRY(read_regular_file(module));
     const fs::path top = fs::absolute(topdir);
     std::error_code ec;
     for (const char* sub : {"SOURCES", "SPECS", "tmp"}) {
@@ -83,47 +62,37 @@ Expected<BuiltRpm> build_kmod_rpm(const KmodSpecInput& in, const fs::path& modul
     }
     const fs::path spec_file = top / "SPECS" / fmt::format("kmod-{}.spec", in.name);
     for (const auto& [path, content] :
-         {std::pair{spec_file, *spec}, std::pair{top / "SOURCES" / (in.module + ".ko"), *ko},
+         {std::pair{spec_file, spec}, std::pair{top / "SOURCES" / (in.module + ".ko"), ko},
           std::pair{top / "SOURCES" / fmt::format("kmod-{}.conf", in.name), depmod_conf(in)}}) {
-        if (auto ok = write_file_atomic(path, content); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(write_file_atomic(path, content));
     }
     const std::vector<std::string> argv{"rpmbuild",        "-bb",
-                                        "--target",        *arch,
+                                        "--target",        arch,
                                         "--define",        "_topdir " + top.string(),
                                         "--define",        "_tmppath " + (top / "tmp").string(),
                                         spec_file.string()};
-    auto r = proc::run({argv, top, {}});
-    if (!r) {
-        return std::unexpected(r.error());
-    }
-    BuiltRpm built{{}, *arch, proc::describe(argv) + '\n' + r->out + r->err};
-    if (!r->ok()) {
+    const auto r = KSERIES_TRY(runner.run({argv, top, {}}));
+    BuiltRpm built{{}, arch, proc::describe(argv) + '\n' + r.out + r.err};
+    if (!r.ok()) {
         return fail(ErrorKind::Tool, fmt::format("rpmbuild failed ({}); the end of its output:\n{}",
-                                                 r->status(), text::last_lines(r->out + r->err, 25)));
+                                                 r.status(), text::last_lines(r.out + r.err, 25)));
     }
-    for (const auto& entry : fs::directory_iterator(top / "RPMS" / *arch, ec)) {
+    for (const auto& entry : fs::directory_iterator(top / "RPMS" / arch, ec)) {
         if (entry.path().extension() == ".rpm") {
             built.path = entry.path();
         }
     }
     if (built.path.empty()) {
         return fail(ErrorKind::Tool,
-                    fmt::format("rpmbuild made no package in {}", (top / "RPMS" / *arch).string()));
+                    fmt::format("rpmbuild made no package in {}", (top / "RPMS" / arch).string()));
     }
     return built;
 }
 
 Expected<fs::path> publish_file(const fs::path& file, const fs::path& out) {
-    auto data = read_whole(file);
-    if (!data) {
-        return std::unexpected(data.error());
-    }
+    const auto data = KSERIES_TRY(read_regular_file(file));
     const fs::path target = out / file.filename();
-    if (auto ok = write_file_atomic(target, *data); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(write_file_atomic(target, data));
     return target;
 }
 

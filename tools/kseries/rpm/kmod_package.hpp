@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include <kseries/proc/run.hpp>
 #include <kseries/rpm/kmod_spec.hpp>
 #include <kseries/util/error.hpp>
 
@@ -22,11 +23,12 @@ struct BuiltRpm {
 };
 
 // Writes the spec, the module and its depmod.d file into `topdir` (an
-// empty directory) and runs rpmbuild there. Tool error, with the end of
-// rpmbuild's output, when it fails.
+// empty directory) and runs rpmbuild there through `runner` (a fake in
+// unit tests). Tool error, with the end of rpmbuild's output, when it fails.
 [[nodiscard]] Expected<BuiltRpm> build_kmod_rpm(const KmodSpecInput& in,
                                                 const std::filesystem::path& module,
-                                                const std::filesystem::path& topdir);
+                                                const std::filesystem::path& topdir,
+                                                proc::Runner& runner = proc::system_runner());
 
 // Copies `file` into directory `out` under its own name through a
 // temporary file there, synced and renamed: `out` never holds a part of it.

@@ -100,9 +100,8 @@ Expected<void> validate_package_fields(const KmodSpecInput& in) {
             return check;
         }
     }
-    if (auto date = changelog_date(in.date); !date) {
-        return std::unexpected(date.error());
-    }
+    // Only its check: the spec formats the date itself.
+    (void)KSERIES_TRY(changelog_date(in.date));
     return {};
 }
 
@@ -113,32 +112,28 @@ std::string depmod_conf(const KmodSpecInput& in) {
                        in.name, in.module, in.kver);
 }
 
-Expected<std::string> kmod_spec(const KmodSpecInput& in) {
-    static const std::regex module(R"([A-Za-z0-9][A-Za-z0-9_-]*)");
-    if (auto ok = validate_package_fields(in); !ok) {
-        return std::unexpected(ok.error());
-    }
-    if (auto ok = check_field("module", in.module, module, "letters, digits, _ and -"); !ok) {
-        return std::unexpected(ok.error());
-    }
-    auto date = changelog_date(in.date);
-    if (!date) {
-        return std::unexpected(date.error());
-    }
+namespace {
+
+// Where the package puts things: the module's directory and file, and the
+// file %preun leaves the module list in for %postun.
+struct Paths {
+    std::string dir;
+    std::string ko;
+    std::string state;
+};
+
+Paths paths_of(const KmodSpecInput& in) {
     const std::string dir = fmt::format("/lib/modules/{}/extra/{}", in.kver, in.name);
-    const std::string ko = fmt::format("{}/{}.ko", dir, in.module);
-    const std::string state = fmt::format("/var/run/rpm-kmod-{}-modules", in.name);
+    return {dir, fmt::format("{}/{}.ko", dir, in.module),
+            fmt::format("/var/run/rpm-kmod-{}-modules", in.name)};
+}
+
+// The tags: the package exactly as built (no debuginfo, stripping,
+// build-id links or automatic dependencies) and Requires on its kernel.
+std::string preamble(const KmodSpecInput& in) {
     std::string requires_lines;
     for (const auto& r : kernel_requires(in.kver)) {
         requires_lines += fmt::format("Requires:       {}\n", r);
-    }
-    std::string patch_lines;
-    for (const auto& p : in.patches) {
-        patch_lines += fmt::format("  {}\n", escape(p));
-    }
-    std::string changelog_patches;
-    for (const auto& p : in.patches) {
-        changelog_patches += fmt::format("- {}\n", escape(p));
     }
     return fmt::format(
         R"(# kmod-{name}: written by kseries kmod; regenerate rather than edit.
@@ -158,7 +153,20 @@ Source1:        kmod-{name}.conf
 AutoReqProv:    no
 Provides:       kmod({module}.ko) = %{{version}}-%{{release}}
 {requires}
-%description
+)",
+        fmt::arg("name", in.name), fmt::arg("module", in.module), fmt::arg("kver", in.kver),
+        fmt::arg("version", in.version), fmt::arg("release", in.release),
+        fmt::arg("series", escape(in.series)), fmt::arg("requires", requires_lines));
+}
+
+// What is in the module, for `rpm -qi`: the series and its patches.
+std::string description(const KmodSpecInput& in, const Paths& paths) {
+    std::string patch_lines;
+    for (const auto& p : in.patches) {
+        patch_lines += fmt::format("  {}\n", escape(p));
+    }
+    return fmt::format(
+        R"(%description
 The {module}.ko kernel module of kernel {kver},
 built from the kernel's own sources with the patches of
 {series} applied:
@@ -168,7 +176,17 @@ and preferred to the kernel's own module through
 /etc/depmod.d/kmod-{name}.conf; weak-modules links it into other
 kernels of the same kABI.
 
-%install
+)",
+        fmt::arg("name", in.name), fmt::arg("module", in.module), fmt::arg("kver", in.kver),
+        fmt::arg("series", escape(in.series)), fmt::arg("patch_lines", patch_lines),
+        fmt::arg("dir", paths.dir));
+}
+
+// %install and the scriptlets, as ELRepo's kmod specs: weak-modules links
+// the module into the kernels of the same kABI, depmod makes it found.
+std::string install_and_scriptlets(const KmodSpecInput& in, const Paths& paths) {
+    return fmt::format(
+        R"(%install
 install -D -m 0644 %{{SOURCE0}} %{{buildroot}}{ko}
 install -D -m 0644 %{{SOURCE1}} %{{buildroot}}/etc/depmod.d/kmod-{name}.conf
 
@@ -192,7 +210,20 @@ if [ -x /usr/sbin/weak-modules ] && [ -f {state} ]; then
 fi
 rm -f {state}
 
-%files
+)",
+        fmt::arg("name", in.name), fmt::arg("kver", in.kver), fmt::arg("ko", paths.ko),
+        fmt::arg("state", paths.state));
+}
+
+// %files and the %changelog entry naming the series version and patches.
+std::string files_and_changelog(const KmodSpecInput& in, const Paths& paths,
+                                const std::string& date) {
+    std::string changelog_patches;
+    for (const auto& p : in.patches) {
+        changelog_patches += fmt::format("- {}\n", escape(p));
+    }
+    return fmt::format(
+        R"(%files
 %defattr(644,root,root,755)
 {dir}/
 %config /etc/depmod.d/kmod-{name}.conf
@@ -203,11 +234,22 @@ rm -f {state}
 {changelog_patches})",
         fmt::arg("name", in.name), fmt::arg("module", in.module), fmt::arg("kver", in.kver),
         fmt::arg("version", in.version), fmt::arg("release", in.release),
-        fmt::arg("series", escape(in.series)), fmt::arg("requires", requires_lines),
-        fmt::arg("patch_lines", patch_lines), fmt::arg("dir", dir), fmt::arg("ko", ko),
-        fmt::arg("state", state), fmt::arg("date", *date),
+        fmt::arg("series", escape(in.series)), fmt::arg("dir", paths.dir),
+        fmt::arg("date", date),
         fmt::arg("changelog", in.changelog.empty() ? "" : ": " + escape(in.changelog)),
         fmt::arg("changelog_patches", changelog_patches));
+}
+
+} // namespace
+
+Expected<std::string> kmod_spec(const KmodSpecInput& in) {
+    static const std::regex module(R"([A-Za-z0-9][A-Za-z0-9_-]*)");
+    KSERIES_TRY(validate_package_fields(in));
+    KSERIES_TRY(check_field("module", in.module, module, "letters, digits, _ and -"));
+    const auto date = KSERIES_TRY(changelog_date(in.date));
+    const Paths paths = paths_of(in);
+    return preamble(in) + description(in, paths) + install_and_scriptlets(in, paths) +
+           files_and_changelog(in, paths, date);
 }
 
 } // namespace kseries::rpm

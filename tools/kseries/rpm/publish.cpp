@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <kseries/proc/run.hpp>
+#include <kseries/rpm/verify.hpp>
 #include <kseries/util/fd.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/lock.hpp>
@@ -52,56 +53,45 @@ Expected<std::optional<std::string>> read_file(const fs::path& path) {
     }
 }
 
-Expected<std::string> run_checked(const std::vector<std::string>& argv, const fs::path& file,
-                                  std::string_view refusal) {
-    auto got = proc::run({argv, {}, std::nullopt});
-    if (!got) {
-        return std::unexpected(got.error());
-    }
-    if (!got->ok()) {
+Expected<std::string> run_checked(proc::Runner& runner, const std::vector<std::string>& argv,
+                                  const fs::path& file, std::string_view refusal) {
+    const auto got = KSERIES_TRY(runner.run({argv, {}, std::nullopt}));
+    if (!got.ok()) {
         return fail(ErrorKind::Parse, fmt::format("{}: {} ({} says: {})", file.string(), refusal,
-                                                  argv.front(), got->err.empty() ? got->out : got->err));
+                                                  argv.front(), got.err.empty() ? got.out : got.err));
     }
-    return got->out;
+    return got.out;
 }
 
 // rpmkeys verifies the header and payload digests first: that refuses
 // non-RPM files before `rpm -qp`, which would read one as a manifest of
 // other package names.
-Expected<Input> check_input(const fs::path& given) {
+Expected<Input> check_input(proc::Runner& runner, const fs::path& given) {
     const fs::path file = fs::absolute(given);
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
         return fail(ErrorKind::NotFound, fmt::format("{}: no such file", given.string()));
     }
-    if (auto ok = run_checked({"rpmkeys", "--checksig", "--nosignature", file.string()}, given,
-                              "not an intact RPM package");
-        !ok) {
-        return std::unexpected(ok.error());
-    }
-    auto name = run_checked({"rpm", "-qp", "--qf",
-                             "%{NAME}-%{VERSION}-%{RELEASE}.%|SOURCEPACKAGE?{src}:{%{ARCH}}|.rpm",
-                             file.string()},
-                            given, "not a readable RPM package");
-    if (!name) {
-        return std::unexpected(name.error());
-    }
-    auto content = read_file(file);
+    KSERIES_TRY(verify_digests(runner, file,
+                               fmt::format("{}: not an intact RPM package", given.string())));
+    auto name = KSERIES_TRY(run_checked(
+        runner,
+        {"rpm", "-qp", "--qf", "%{NAME}-%{VERSION}-%{RELEASE}.%|SOURCEPACKAGE?{src}:{%{ARCH}}|.rpm",
+         file.string()},
+        given, "not a readable RPM package"));
+    auto content = KSERIES_TRY(read_file(file));
     if (!content) {
-        return std::unexpected(content.error());
+        // Gone between the check above and the read.
+        return fail(ErrorKind::NotFound, fmt::format("{}: no such file", given.string()));
     }
-    return Input{given, *name, std::move(content->value())};
+    return Input{given, std::move(name), std::move(*content)};
 }
 
-Expected<std::vector<Input>> check_inputs(const std::vector<fs::path>& rpms) {
+Expected<std::vector<Input>> check_inputs(proc::Runner& runner, const std::vector<fs::path>& rpms) {
     std::vector<Input> out;
     std::map<std::string, const Input*> by_name;
     for (const auto& rpm : rpms) {
-        auto input = check_input(rpm);
-        if (!input) {
-            return std::unexpected(input.error());
-        }
-        out.push_back(std::move(*input));
+        out.push_back(KSERIES_TRY(check_input(runner, rpm)));
     }
     for (const auto& input : out) {
         auto [it, fresh] = by_name.emplace(input.name, &input);
@@ -121,12 +111,9 @@ Expected<std::vector<PublishedFile>> plan(const std::vector<Input>& inputs, cons
     std::vector<PublishedFile> out;
     for (const auto& input : inputs) {
         PublishedFile file{input.source, packages / input.name, PublishStatus::Added};
-        auto existing = read_file(file.target);
-        if (!existing) {
-            return std::unexpected(existing.error());
-        }
-        if (existing->has_value()) {
-            if (**existing == input.content) {
+        const auto existing = KSERIES_TRY(read_file(file.target));
+        if (existing) {
+            if (*existing == input.content) {
                 file.status = PublishStatus::Unchanged;
             } else if (replace == Replace::Allow) {
                 file.status = PublishStatus::Replaced;
@@ -146,14 +133,12 @@ Expected<std::vector<PublishedFile>> plan(const std::vector<Input>& inputs, cons
 
 Expected<std::vector<PublishedFile>> publish(const PublishRequest& request,
                                              const std::function<void()>& before_waiting) {
-    if (!proc::on_path("createrepo_c")) {
+    proc::Runner& runner = request.runner;
+    if (!runner.on_path("createrepo_c")) {
         return fail(ErrorKind::Tool, "publish runs createrepo_c, which is not on PATH (install the "
                                      "Debian package createrepo-c, Fedora package createrepo_c)");
     }
-    auto inputs = check_inputs(request.rpms);
-    if (!inputs) {
-        return std::unexpected(inputs.error());
-    }
+    const auto inputs = KSERIES_TRY(check_inputs(runner, request.rpms));
     const fs::path packages = request.repo / "Packages";
     std::error_code ec;
     fs::create_directories(packages, ec);
@@ -165,30 +150,20 @@ Expected<std::vector<PublishedFile>> publish(const PublishRequest& request,
         return fail(ErrorKind::Io,
                     fmt::format("{}: cannot open: {}", request.repo.string(), std::strerror(errno)));
     }
-    auto lock = lock_in(dir.get(), ".kseries-publish.lock", LockWait::Wait,
-                        "the repository " + request.repo.string(), before_waiting);
-    if (!lock) {
-        return std::unexpected(lock.error());
-    }
-    auto files = plan(*inputs, packages, request.replace);
-    if (!files) {
-        return std::unexpected(files.error());
-    }
-    for (std::size_t i = 0; i < files->size(); ++i) {
-        if ((*files)[i].status != PublishStatus::Unchanged) {
-            if (auto ok = write_file_atomic((*files)[i].target, (*inputs)[i].content); !ok) {
-                return std::unexpected(ok.error());
-            }
+    const auto lock = KSERIES_TRY(lock_in(dir.get(), ".kseries-publish.lock", LockWait::Wait,
+                                          "the repository " + request.repo.string(),
+                                          before_waiting));
+    auto files = KSERIES_TRY(plan(inputs, packages, request.replace));
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (files[i].status != PublishStatus::Unchanged) {
+            KSERIES_TRY(write_file_atomic(files[i].target, inputs[i].content));
         }
     }
-    auto indexed = proc::run(
-        {{"createrepo_c", "--update", fs::absolute(request.repo).string()}, {}, std::nullopt});
-    if (!indexed) {
-        return std::unexpected(indexed.error());
-    }
-    if (!indexed->ok()) {
+    const auto indexed = KSERIES_TRY(runner.run(
+        {{"createrepo_c", "--update", fs::absolute(request.repo).string()}, {}, std::nullopt}));
+    if (!indexed.ok()) {
         return fail(ErrorKind::Tool, fmt::format("createrepo_c --update {} ended with {}: {}",
-                                                 request.repo.string(), indexed->status(), indexed->err));
+                                                 request.repo.string(), indexed.status(), indexed.err));
     }
     return files;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <kseries/proc/run.hpp>
 #include <kseries/util/error.hpp>
 
 namespace kseries::rpm {
@@ -30,6 +31,8 @@ struct PublishRequest {
     std::filesystem::path repo;
     std::vector<std::filesystem::path> rpms;
     Replace replace = Replace::Refuse;
+    // Who runs rpmkeys, rpm and createrepo_c (a fake in unit tests).
+    proc::Runner& runner = proc::system_runner();
 };
 
 // An Error, with nothing written, when an input is not an intact RPM

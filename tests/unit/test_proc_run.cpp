@@ -1,0 +1,104 @@
+// The system runner starts real programs: /bin/sh, true, false and cat.
+#include <csignal>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <kseries/proc/run.hpp>
+
+#include "temp_dir.hpp"
+
+using namespace kseries;
+
+namespace {
+
+proc::Runner& runner() {
+    return proc::system_runner();
+}
+
+TEST(ProcRun, ExitCodesOfTrueAndFalse) {
+    auto ok = runner().run({{"true"}, {}, {}});
+    ASSERT_TRUE(ok) << ok.error().message();
+    EXPECT_TRUE(ok->ok());
+    EXPECT_EQ(ok->status(), "exit code 0");
+    auto bad = runner().run({{"false"}, {}, {}});
+    ASSERT_TRUE(bad);
+    EXPECT_FALSE(bad->ok());
+    EXPECT_EQ(bad->exit_code, 1);
+    EXPECT_EQ(bad->status(), "exit code 1");
+}
+
+TEST(ProcRun, StandardInputOutputAndErrorAreKeptApart) {
+    auto r = runner().run({{"cat"}, {}, std::string("line one\nline two\n")});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->out, "line one\nline two\n");
+    EXPECT_EQ(r->err, "");
+    auto sh = runner().run({{"/bin/sh", "-c", "echo out; echo err >&2; exit 3"}, {}, {}});
+    ASSERT_TRUE(sh);
+    EXPECT_EQ(sh->out, "out\n");
+    EXPECT_EQ(sh->err, "err\n");
+    EXPECT_EQ(sh->exit_code, 3);
+}
+
+TEST(ProcRun, StdinIsClosedWhenNoInputIsGiven) {
+    // cat reads end-of-file at once instead of waiting for a terminal.
+    auto r = runner().run({{"cat"}, {}, {}});
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->ok());
+    EXPECT_EQ(r->out, "");
+}
+
+TEST(ProcRun, RunsInTheGivenDirectory) {
+    const test::TempDir dir;
+    auto r = runner().run({{"/bin/sh", "-c", "pwd -P"}, dir.path(), {}});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->out, std::filesystem::canonical(dir.path()).string() + "\n");
+}
+
+TEST(ProcRun, ASignalIsReportedAsTheSignal) {
+    auto r = runner().run({{"/bin/sh", "-c", "kill -TERM $$"}, {}, {}});
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->ok());
+    EXPECT_EQ(r->signal, SIGTERM);
+    EXPECT_EQ(r->status(), "signal 15");
+}
+
+TEST(ProcRun, AMissingProgramIsAToolError) {
+    auto r = runner().run({{"kseries-no-such-program"}, {}, {}});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind(), ErrorKind::Tool);
+    EXPECT_EQ(r.error().message(), "cannot run kseries-no-such-program: not found on PATH");
+    auto empty = runner().run({{}, {}, {}});
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error().kind(), ErrorKind::Internal);
+}
+
+TEST(ProcRun, StreamingMergesOutputAndErrorInOrder) {
+    std::vector<std::string> lines;
+    auto r = runner().run_streaming(
+        {{"/bin/sh", "-c", "echo one; echo two >&2; echo three; exit 4"}, {}, {}},
+        [&](std::string_view line) { lines.emplace_back(line); });
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->exit_code, 4);
+    EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "three"}));
+    EXPECT_TRUE(r->out.empty());
+    auto with_input = runner().run_streaming({{"cat"}, {}, std::string("x")}, [](auto) {});
+    ASSERT_FALSE(with_input);
+    EXPECT_EQ(with_input.error().kind(), ErrorKind::Internal);
+}
+
+TEST(ProcRun, OnPathFindsProgramsByNameAndPath) {
+    EXPECT_TRUE(runner().on_path("sh"));
+    EXPECT_TRUE(runner().on_path("/bin/sh"));
+    EXPECT_FALSE(runner().on_path("kseries-no-such-program"));
+    EXPECT_FALSE(runner().on_path("/nonexistent/sh"));
+}
+
+TEST(ProcRun, DescribeQuotesWhatAShellWouldSplit) {
+    EXPECT_EQ(proc::describe({"rpmbuild", "--define", "_topdir /a b", ""}),
+              "rpmbuild --define '_topdir /a b' ''");
+}
+
+} // namespace

@@ -1,0 +1,222 @@
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include <kseries/flow/kmod.hpp>
+#include <kseries/kbuild/module_build.hpp>
+#include <kseries/kbuild/module_dirs.hpp>
+#include <kseries/rpm/kmod_package.hpp>
+#include <kseries/series/store.hpp>
+#include <kseries/util/file.hpp>
+
+namespace kseries::flow {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using ModuleDirs = std::map<std::string, kbuild::ModuleFiles>;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string today() {
+    const std::chrono::year_month_day d{
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
+                       static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+}
+
+// The temporary work directory, removed at the end unless it is kept.
+class WorkDir {
+public:
+    static Expected<WorkDir> make(const fs::path& root, bool keep) {
+        std::string tmpl =
+            ((root.empty() ? fs::temp_directory_path() : root) / "kseries-kmod-XXXXXX").string();
+        if (::mkdtemp(tmpl.data()) == nullptr) {
+            return fail(ErrorKind::Io, "cannot create a temporary work directory");
+        }
+        return WorkDir(tmpl, keep);
+    }
+    WorkDir(WorkDir&& other) noexcept
+        : m_path(std::move(other.m_path)), m_keep(std::exchange(other.m_keep, true)) {}
+    WorkDir(const WorkDir&) = delete;
+    WorkDir& operator=(const WorkDir&) = delete;
+    WorkDir& operator=(WorkDir&&) = delete;
+    ~WorkDir() {
+        std::error_code ignored;
+        if (!m_keep) {
+            fs::remove_all(m_path, ignored);
+        }
+    }
+    [[nodiscard]] const fs::path& path() const { return m_path; }
+
+private:
+    WorkDir(fs::path path, bool keep) : m_path(std::move(path)), m_keep(keep) {}
+    fs::path m_path;
+    bool m_keep;
+};
+
+// What the package says about the series: its name, rpm version, changelog.
+// A store version (series/NAME/vN) gives the store's name, N and the
+// version's records; a plain quilt directory its own name.
+Expected<rpm::KmodSpecInput> package_fields(const KmodRequest& request, const Job& job,
+                                            const std::string& kver) {
+    if (!request.job.source.patches.empty()) {
+        return fail(ErrorKind::Usage, "kmod packages a series directory: give --series, not "
+                                      "--patch");
+    }
+    rpm::KmodSpecInput in;
+    in.series = job.label;
+    const fs::path dir = fs::absolute(job.series.dir).lexically_normal();
+    const std::string version = dir.filename().string();
+    in.name = dir.filename().string();
+    in.version = version.size() > 1 && version[0] == 'v' &&
+                         version.find_first_not_of("0123456789", 1) == std::string::npos
+                     ? version.substr(1)
+                     : version;
+    in.date = today();
+    if (series::Store::is_store(dir.parent_path())) {
+        const auto store = KSERIES_TRY(series::Store::open(dir.parent_path()));
+        in.name = store.name();
+        in.series = fmt::format("{} {}", store.name(), version);
+        if (const auto* v = store.find(version); v != nullptr) {
+            in.changelog = v->changelog;
+            in.date = v->created.empty() ? in.date : v->created;
+        }
+    }
+    if (!request.name.empty()) {
+        in.name = request.name;
+    }
+    in.kver = kver;
+    // The kernel in the release: one package per kernel it was built for.
+    in.release = "1." + kver;
+    std::replace(in.release.begin(), in.release.end(), '-', '_');
+    for (const auto& p : job.series.patches) {
+        in.patches.push_back(p.entry.patch);
+    }
+    KSERIES_TRY(rpm::validate_package_fields(in));
+    return in;
+}
+
+// Step 1: the series must apply under the tree's policy; then the one
+// module directory it changes, patched. nullopt (with `result.report`)
+// when it does not apply.
+Expected<std::optional<ModuleDirs>> patched_module(const KmodRequest& request, Job& job,
+                                                   KmodResult& result) {
+    auto report = KSERIES_TRY(check::run(job.series, *job.tree, job.label, job.options));
+    if (!report.ok()) {
+        result.outcome = KmodOutcome::DoesNotApply;
+        result.report = std::move(report);
+        return std::nullopt;
+    }
+    const auto applied = KSERIES_TRY(check::apply_in_memory(job.series, *job.tree, job.options));
+    auto dirs =
+        KSERIES_TRY(kbuild::patched_module_dirs(*job.tree, request.job.tree, applied.changes));
+    if (dirs.size() != 1) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("kmod packages one module directory; {} changes {}", job.label,
+                                dirs.size()));
+    }
+    result.module_dir = dirs.begin()->first;
+    return dirs;
+}
+
+// Step 2: the module, against the target kernel's devel directory; its
+// log is kept in the work directory. False when it did not build one module.
+Expected<bool> build_module(const KmodRequest& request, const ModuleDirs& dirs,
+                            const fs::path& work, KmodResult& result) {
+    const auto started = Clock::now();
+    kbuild::BuildLog log;
+    auto kos = kbuild::build_against_devel(request.devel, work / "module", dirs.begin()->second,
+                                           kbuild::module_options(dirs), request.jobs, log,
+                                           request.runner);
+    result.build_seconds = seconds_since(started);
+    (void)write_file_atomic(work / "build.log", log.output);
+    if (!kos) {
+        if (kos.error().kind() != ErrorKind::Tool) {
+            return std::unexpected(kos.error());
+        }
+        result.outcome = KmodOutcome::DoesNotBuild;
+        result.failure = kos.error().message();
+        return false;
+    }
+    if (kos->size() != 1) {
+        result.outcome = KmodOutcome::NotOneModule;
+        result.modules = kos->size();
+        return false;
+    }
+    result.ko = kos->front();
+    return true;
+}
+
+// Step 3: a module for another kernel would not load: refuse it.
+Expected<bool> check_vermagic(const KmodRequest& request, KmodResult& result) {
+    result.vermagic = KSERIES_TRY(kbuild::modinfo_field(result.ko, "vermagic", request.runner));
+    if (!kbuild::vermagic_is_for(result.vermagic, result.kver)) {
+        result.outcome = KmodOutcome::WrongKernel;
+        return false;
+    }
+    return true;
+}
+
+// Step 4: the package, built in the work directory and moved into the
+// output directory in one rename.
+Expected<void> package(const KmodRequest& request, rpm::KmodSpecInput fields, const fs::path& work,
+                       KmodResult& result) {
+    fields.module = result.ko.stem().string();
+    const auto started = Clock::now();
+    auto rpm = rpm::build_kmod_rpm(fields, result.ko, work / "rpmbuild", request.runner);
+    result.rpm_seconds = seconds_since(started);
+    if (!rpm) {
+        if (rpm.error().kind() != ErrorKind::Tool) {
+            return std::unexpected(rpm.error());
+        }
+        result.outcome = KmodOutcome::PackagingFailed;
+        result.failure = rpm.error().message();
+        return {};
+    }
+    (void)write_file_atomic(work / "rpmbuild.log", rpm->log);
+    result.arch = rpm->arch;
+    result.package = KSERIES_TRY(rpm::publish_file(rpm->path, request.out));
+    return {};
+}
+
+} // namespace
+
+Expected<KmodResult> kmod(const KmodRequest& request) {
+    std::error_code ec;
+    if (!fs::is_directory(request.out, ec)) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("--out {}: not a directory", request.out.string()));
+    }
+    KmodResult result;
+    result.kver = KSERIES_TRY(kbuild::devel_release(request.devel));
+    const auto job = std::make_shared<Job>(KSERIES_TRY(load_job(request.job)));
+    result.job = job;
+    result.label = job->label;
+    result.policy = job->options.label();
+    auto fields = KSERIES_TRY(package_fields(request, *job, result.kver));
+    result.package_name = fields.name;
+    const auto dirs = KSERIES_TRY(patched_module(request, *job, result));
+    if (!dirs) {
+        return result;
+    }
+    const auto work = KSERIES_TRY(WorkDir::make(request.temp_root, request.keep));
+    if (request.keep) {
+        result.work = work.path();
+    }
+    if (!KSERIES_TRY(build_module(request, *dirs, work.path(), result)) ||
+        !KSERIES_TRY(check_vermagic(request, result))) {
+        return result;
+    }
+    KSERIES_TRY(package(request, std::move(fields), work.path(), result));
+    return result;
+}
+
+} // namespace kseries::flow
