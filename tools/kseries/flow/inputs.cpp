@@ -1,8 +1,7 @@
-#include <kseries/flow/inputs.hpp>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <kseries/flow/inputs.hpp>
 #include <kseries/kernel/catalog_paths.hpp>
 #include <kseries/kernel/policy.hpp>
 #include <kseries/util/text.hpp>
@@ -78,9 +77,9 @@ Expected<kernel::Detected> tree_release(const std::string& given, source::Source
     if (!given.empty()) {
         auto named = kernel::parse_release(given);
         if (!named) {
-            return fail(ErrorKind::Usage,
-                        fmt::format("--release {}: not a kernel release (e.g. 4.18.0-193.el8)",
-                                    given));
+            return fail(
+                ErrorKind::Usage,
+                fmt::format("--release {}: not a kernel release (e.g. 4.18.0-193.el8)", given));
         }
         return kernel::Detected{std::move(*named), kernel::ReleaseOrigin::Given};
     }
@@ -119,8 +118,8 @@ Expected<Job> load_job(const JobRequest& request) {
                                           "--series series/NAME");
         }
         auto only = std::move(*selection).take(selection->versions().front());
-        return Job{*options,     std::move(only.series), request.source.label(),
-                      std::move(*dir), std::nullopt,        std::move(only.meta)};
+        return Job{*options,        std::move(only.series), request.source.label(),
+                   std::move(*dir), std::nullopt,           std::move(only.meta)};
     }
     auto rel = tree_release(request.release, **dir, request.tree);
     if (!rel) {
@@ -128,21 +127,22 @@ Expected<Job> load_job(const JobRequest& request) {
     }
     const auto pick = selection->pick(rel->release);
     if (pick.version == nullptr) {
-        return fail(
-            ErrorKind::Usage,
-            fmt::format("no version of {} maps release {} ({}; {}); add a mapping, or "
-                        "force a version with --series {}/vN",
-                        request.source.label(), rel->release.name(), kernel::origin_words(rel->origin),
-                        (selection->store()->dir() / "index.toml").string(), request.source.label()));
+        return fail(ErrorKind::Usage,
+                    fmt::format("no version of {} maps release {} ({}; {}); add a mapping, or "
+                                "force a version with --series {}/vN",
+                                request.source.label(), rel->release.name(),
+                                kernel::origin_words(rel->origin),
+                                (selection->store()->dir() / "index.toml").string(),
+                                request.source.label()));
     }
     report::ReleaseNote note{*rel, pick.version->name, selection->pick_words(pick)};
     auto picked = std::move(*selection).take(*pick.version);
     return Job{*options,
-                  std::move(picked.series),
-                  fmt::format("{}/{}", request.source.label(), picked.name),
-                  std::move(*dir),
-                  std::move(note),
-                  std::move(picked.meta)};
+               std::move(picked.series),
+               fmt::format("{}/{}", request.source.label(), picked.name),
+               std::move(*dir),
+               std::move(note),
+               std::move(picked.meta)};
 }
 
 Expected<kernel::Catalog> load_catalog(const std::vector<std::string>& given) {

@@ -48,6 +48,7 @@ struct BuildRequest {
     // rpmbuild and mock: macros as --define 'NAME VALUE' (run_build adds
     // the dist tag the SRPM's release shows, unless `dist` is given here).
     std::vector<std::pair<std::string, std::string>> defines;
+    proc::Runner& runner = proc::system_runner(); // rpm, rpmbuild, mock and the clients
 };
 
 [[nodiscard]] std::string_view backend_name(Backend backend);

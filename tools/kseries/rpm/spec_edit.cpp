@@ -1,11 +1,12 @@
-#include <kseries/rpm/spec_edit.hpp>
+#include <algorithm>
+#include <regex>
+#include <set>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <regex>
-#include <set>
+#include <kseries/kernel/policy.hpp>
+#include <kseries/rpm/spec_edit.hpp>
 
 namespace kseries::rpm {
 
@@ -448,7 +449,7 @@ Expected<std::string> add_changelog(std::string_view spec, const std::string& la
 
 std::optional<std::string> pad_optional_patch(std::string_view patch) {
     const std::size_t counted = wc_lines(patch);
-    if (counted > 9) {
+    if (counted > kernel::optional_patch_max_lines) {
         return std::nullopt;
     }
     // An unterminated last line gets its newline, and then counts.
@@ -457,7 +458,7 @@ std::optional<std::string> pad_optional_patch(std::string_view patch) {
     std::string out =
         "kseries: the lines up to the diff were added because kernel.spec's ApplyOptionalPatch\n"
         "kseries: skips a patch file of 9 lines or fewer without a word.\n";
-    for (std::size_t n = lines + 2; n < 10; ++n) {
+    for (std::size_t n = lines + 2; n <= kernel::optional_patch_max_lines; ++n) {
         out += "kseries:\n";
     }
     out += patch;
