@@ -16,9 +16,9 @@
 namespace kseries::flow {
 
 struct BuildRequest {
-    rpm::BuildRequest build; // the SRPM, the backend and its options; its runner
-    std::filesystem::path out;
-    rpm::BuildEvents events; // progress; both may be empty
+    rpm::BuildRequest build{}; // the SRPM, the backend and its options; its runner
+    std::filesystem::path out{};
+    rpm::BuildEvents events{}; // progress; both may be empty
 };
 
 struct BuildResult {

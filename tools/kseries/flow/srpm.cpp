@@ -171,8 +171,9 @@ Expected<SrpmOutcome> make_srpm(const SrpmRequest& request) {
                           .original = original,
                           .out_dir = request.out,
                           .runner = request.runner};
-    const auto judged = KSERIES_TRY(gather_patches(picked, request.source.label(), made));
-    auto report = KSERIES_TRY(judge(request, judged, outcome, made));
+    outcome.judged = std::make_shared<const series::LoadedSeries>(
+        KSERIES_TRY(gather_patches(picked, request.source.label(), made)));
+    auto report = KSERIES_TRY(judge(request, *outcome.judged, outcome, made));
     outcome.files = made.patches.files;
     if (!report.ok()) {
         outcome.status = SrpmStatus::DoesNotApply;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,17 +25,17 @@ namespace kseries::flow {
 using kernel::optional_patch_max_lines;
 
 struct SrpmRequest {
-    std::string kernel_srpm;
-    SeriesSpec source;
-    std::string version; // force this store version ("v2"); empty: the mapping's
-    std::string buildid; // empty: ".kseries.<version>"
+    std::string kernel_srpm{};
+    SeriesSpec source{};
+    std::string version{}; // force this store version ("v2"); empty: the mapping's
+    std::string buildid{}; // empty: ".kseries.<version>"
     std::string packager = "kseries <kseries@localhost>";
-    std::vector<std::pair<std::string, std::string>> defines; // extra rpm macros
+    std::vector<std::pair<std::string, std::string>> defines{}; // extra rpm macros
     bool prep = false;
-    std::string out;
+    std::string out{};
     // The changelog's date; nullopt: SOURCE_DATE_EPOCH when set, else today.
-    std::optional<std::chrono::sys_days> date;
-    rpm::StepCallback on_step; // progress, one line per step; may be empty
+    std::optional<std::chrono::sys_days> date{};
+    rpm::StepCallback on_step{}; // progress, one line per step; may be empty
     proc::Runner& runner = proc::system_runner();
 };
 
@@ -47,12 +48,15 @@ enum class SrpmStatus {
 struct SrpmOutcome {
     SrpmStatus status = SrpmStatus::Written;
     rpm::PackageId original;
-    std::string series;                  // the name that marks kseries' lines in the spec
-    std::string version;                 // the series version used ("v2")
-    std::string label;                   // "<series label>/<version>", as reports name it
-    std::string policy;                  // the spec's patch command
-    std::optional<check::Report> report; // with DoesNotApply: why
-    std::vector<std::string> files;      // the patch files, in series order
+    std::string series;  // the name that marks kseries' lines in the spec
+    std::string version; // the series version used ("v2")
+    std::string label;   // "<series label>/<version>", as reports name it
+    std::string policy;  // the spec's patch command
+    // The series as judged (the report points into it), and with
+    // DoesNotApply why it does not apply.
+    std::shared_ptr<const series::LoadedSeries> judged;
+    std::optional<check::Report> report;
+    std::vector<std::string> files; // the patch files, in series order
     std::string buildid;
     rpm::SrpmResult made;
 };
