@@ -23,16 +23,13 @@ namespace {
 
 struct BuildCommandOptions {
     flow::BuildRequest request;
-    rpm::Profile profile = rpm::Profile::Full;
-    CLI::Option* profile_option = nullptr;
-    std::string srpm;
-    std::string arch;
-    std::string chroot;
-    std::string apiurl;
-    bool scratch = false;
-    bool no_wait = false;
+    std::string arch, chroot, apiurl; // empty: not given
     std::vector<std::string> defines;
 };
+
+std::string minutes(std::chrono::seconds s) {
+    return fmt::format("{}m{:02}s", s.count() / 60, s.count() % 60);
+}
 
 std::string result_text(const flow::BuildResult& result) {
     std::string text;
@@ -49,23 +46,16 @@ std::string result_text(const flow::BuildResult& result) {
     return text;
 }
 
-std::optional<std::string> given(const std::string& value) {
-    return value.empty() ? std::nullopt : std::optional<std::string>(value);
-}
-
 // The options CLI11 filled, as the flow's request.
 Expected<flow::BuildRequest> request_of(const BuildCommandOptions& opts) {
     flow::BuildRequest request = opts.request;
     rpm::BuildRequest& b = request.build;
-    b.srpm = opts.srpm;
-    b.scratch = opts.scratch ? rpm::Scratch::Yes : rpm::Scratch::No;
-    b.waiting = opts.no_wait ? rpm::Waiting::NoWait : rpm::Waiting::Wait;
+    const auto given = [](const std::string& v) {
+        return v.empty() ? std::nullopt : std::optional<std::string>(v);
+    };
     b.arch = given(opts.arch);
     b.copr_chroot = given(opts.chroot);
     b.apiurl = given(opts.apiurl);
-    if (opts.profile_option->count() > 0) {
-        b.profile = opts.profile;
-    }
     b.defines = KSERIES_TRY(parse_defines(opts.defines));
     return request;
 }
@@ -75,11 +65,10 @@ Expected<flow::BuildRequest> request_of(const BuildCommandOptions& opts) {
 // prints, one line each.
 void print_failure(const flow::BuildResult& result) {
     const auto& outcome = result.outcome;
-    const auto seconds = result.elapsed.count();
     std::string failed =
-        fmt::format("kseries: build failed in {} ({}) after {}m{:02}s; its last lines:\n",
+        fmt::format("kseries: build failed in {} ({}) after {}; its last lines:\n",
                     text::printable(outcome.failed_stage), text::printable(outcome.status.status()),
-                    seconds / 60, seconds % 60);
+                    minutes(result.elapsed));
     for (const auto& line : outcome.tail) {
         failed += fmt::format("  | {}\n", text::printable(line));
     }
@@ -105,13 +94,12 @@ Expected<int> run(const BuildCommandOptions& opts, const GlobalOptions& global) 
         return emit(result_text(done), exit_checks_failed);
     }
     if (!global.quiet) {
-        const auto seconds = done.elapsed.count();
-        fmt::print(stderr, "{}",
-                   screen(fmt::format("kseries: {} {} after {}m{:02}s\n", done.backend,
-                                      request.build.waiting == rpm::Waiting::NoWait
-                                          ? "build submitted (not waiting)"
-                                          : "build succeeded",
-                                      seconds / 60, seconds % 60)));
+        const bool submitted = request.build.waiting == rpm::Waiting::NoWait;
+        fmt::print(
+            stderr, "{}",
+            screen(fmt::format("kseries: {} {} after {}\n", done.backend,
+                               submitted ? "build submitted (not waiting)" : "build succeeded",
+                               minutes(done.elapsed))));
     }
     return emit(result_text(done), exit_ok);
 }
@@ -122,7 +110,7 @@ CommandBody add_build(CLI::App& app, const GlobalOptions& global) {
     auto opts = std::make_shared<BuildCommandOptions>();
     auto* cmd = app.add_subcommand(
         "build", "Build an SRPM here (rpmbuild, mock) or submit it to koji, copr or OBS");
-    cmd->add_option("srpm", opts->srpm, "the source RPM to build")->required();
+    cmd->add_option("srpm", opts->request.build.srpm, "the source RPM to build")->required();
     cmd->add_option("--backend", opts->request.build.backend, "rpmbuild, mock, koji, copr or obs")
         ->required()
         ->transform(CLI::CheckedTransformer(flow::backend_choices()))
@@ -131,12 +119,13 @@ CommandBody add_build(CLI::App& app, const GlobalOptions& global) {
         ->required()
         ->option_text("DIR REQUIRED");
     cmd->add_option("--arch", opts->arch, "target architecture (rpmbuild and mock: --target)");
-    opts->profile_option =
-        cmd->add_option("--profile", opts->profile,
-                        "fast: --with baseonly --without debug --without debuginfo (and --without "
-                        "kabichk when the spec has it); full (default): the spec's defaults")
-            ->transform(CLI::CheckedTransformer(flow::profile_choices()))
-            ->option_text("fast|full");
+    auto& b = opts->request.build;
+    cmd->add_option_function<rpm::Profile>(
+           "--profile", [&b](const rpm::Profile& p) { b.profile = p; },
+           "fast: --with baseonly --without debug --without debuginfo (and --without "
+           "kabichk when the spec has it); full (default): the spec's defaults")
+        ->transform(CLI::CheckedTransformer(flow::profile_choices()))
+        ->option_text("fast|full");
     cmd->add_option("--define", opts->defines,
                     "rpmbuild, mock: a macro 'NAME VALUE' (repeatable); the SRPM's dist tag is "
                     "derived from its release unless 'dist' is given")
@@ -144,16 +133,17 @@ CommandBody add_build(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--mock-config", opts->request.build.mock_config,
                     "mock: the chroot config (-r)");
     cmd->add_option("--koji-target", opts->request.build.koji_target, "koji: the build target");
-    cmd->add_flag("--scratch", opts->scratch, "koji: a scratch build");
+    cmd->add_flag_callback(
+        "--scratch", [&b] { b.scratch = rpm::Scratch::Yes; }, "koji: a scratch build");
     cmd->add_option("--copr-project", opts->request.build.copr_project, "copr: OWNER/PROJECT");
     cmd->add_option("--chroot", opts->chroot, "copr: build in this chroot only");
     cmd->add_option("--obs-project", opts->request.build.obs_project, "obs: the project");
     cmd->add_option("--obs-package", opts->request.build.obs_package,
                     "obs: the package (default: the SRPM's name)");
     cmd->add_option("--apiurl", opts->apiurl, "obs: the API URL (default: osc's configuration)");
-    cmd->add_flag("--no-wait", opts->no_wait,
-                  "koji, copr, obs: return once the build is submitted");
-
+    cmd->add_flag_callback(
+        "--no-wait", [&b] { b.waiting = rpm::Waiting::NoWait; },
+        "koji, copr, obs: return once the build is submitted");
     return [opts, &global]() -> Expected<int> { return run(*opts, global); };
 }
 
