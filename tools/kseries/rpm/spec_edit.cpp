@@ -430,9 +430,7 @@ Expected<std::string> add_changelog(std::string_view spec, const std::string& la
         }
     }
     Lines lines(spec);
-    if (auto ok = check_line_sizes(lines, label); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(check_line_sizes(lines, label));
     static const std::regex changelog(R"(%changelog\s*)");
     const Found found = find_all(lines, changelog);
     if (found.at.empty()) {
