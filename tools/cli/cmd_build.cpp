@@ -2,19 +2,19 @@
 // to koji, copr or OBS. Prints the RPMs it put into --out (or the remote
 // build's id and URL) and the log; exit 0, 1 when the build failed (with
 // the failing stage and its last lines), 2 when it could not be started.
-#include <chrono>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include <kseries/rpm/build_run.hpp>
+#include <kseries/flow/build.hpp>
 #include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "progress_line.hpp"
 #include "terminal.hpp"
 
 namespace kseries::cli {
@@ -22,78 +22,86 @@ namespace kseries::cli {
 namespace {
 
 struct BuildCommandOptions {
-    rpm::BuildRequest request;
-    rpm::Profile profile = rpm::Profile::Full;
-    CLI::Option* profile_option = nullptr;
-    std::string srpm;
-    std::string arch;
-    std::string chroot;
-    std::string apiurl;
-    bool scratch = false;
-    bool no_wait = false;
-    std::string out;
+    flow::BuildRequest request;
+    std::string arch, chroot, apiurl; // empty: not given
     std::vector<std::string> defines;
 };
 
-// "%build, 2m05s" on one redrawn stderr line; redrawn when the stage or the
-// shown second changes.
-class ProgressLine {
-public:
-    void stage(std::string_view name) {
-        m_stage = name;
-        draw(true);
-    }
-    void tick() { draw(false); }
-    static void clear() { fmt::print(stderr, "\r\033[K"); }
-
-private:
-    void draw(bool force) {
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::steady_clock::now() - m_start)
-                                 .count();
-        if (!force && seconds == m_shown) {
-            return;
-        }
-        m_shown = seconds;
-        // The erase is kseries' own; the text passes the output screen.
-        fmt::print(stderr, "\r\033[K{}",
-                   screen(fmt::format("kseries: build: {}, {}m{:02}s", text::printable(m_stage),
-                                      seconds / 60, seconds % 60)));
-        (void)std::fflush(stderr);
-    }
-    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
-    std::string m_stage;
-    long long m_shown = -1;
-};
-
-std::string_view remote_id_label(rpm::Backend backend) {
-    switch (backend) {
-    case rpm::Backend::Koji:
-        return "koji task";
-    case rpm::Backend::Copr:
-        return "copr build";
-    case rpm::Backend::Obs:
-        return "obs revision";
-    case rpm::Backend::Rpmbuild:
-    case rpm::Backend::Mock:
-        break;
-    }
-    return "build";
+std::string minutes(std::chrono::seconds s) {
+    return fmt::format("{}m{:02}s", s.count() / 60, s.count() % 60);
 }
 
-std::string result_text(const rpm::BuildRequest& request, const rpm::BuildOutcome& outcome) {
+std::string result_text(const flow::BuildResult& result) {
     std::string text;
-    for (const auto& p : outcome.packages) {
+    for (const auto& p : result.outcome.packages) {
         text += fmt::format("package: {}\n", p.string());
     }
-    if (!outcome.remote.id.empty()) {
-        text += fmt::format("{}: {}\n", remote_id_label(request.backend), outcome.remote.id);
+    if (!result.outcome.remote.id.empty()) {
+        text += fmt::format("{}: {}\n", result.id_label, result.outcome.remote.id);
     }
-    if (!outcome.remote.url.empty()) {
-        text += fmt::format("url: {}\n", outcome.remote.url);
+    if (!result.outcome.remote.url.empty()) {
+        text += fmt::format("url: {}\n", result.outcome.remote.url);
     }
-    text += fmt::format("log: {}\n", outcome.log.string());
+    text += fmt::format("log: {}\n", result.outcome.log.string());
     return text;
+}
+
+// The options CLI11 filled, as the flow's request.
+Expected<flow::BuildRequest> request_of(const BuildCommandOptions& opts) {
+    flow::BuildRequest request = opts.request;
+    rpm::BuildRequest& b = request.build;
+    const auto given = [](const std::string& v) {
+        return v.empty() ? std::nullopt : std::optional<std::string>(v);
+    };
+    b.arch = given(opts.arch);
+    b.copr_chroot = given(opts.chroot);
+    b.apiurl = given(opts.apiurl);
+    b.defines = KSERIES_TRY(parse_defines(opts.defines));
+    return request;
+}
+
+// The failing stage and its last lines, on stderr. The log's lines are the
+// build's (and its sources') output: screened like everything kseries
+// prints, one line each.
+void print_failure(const flow::BuildResult& result) {
+    const auto& outcome = result.outcome;
+    std::string failed =
+        fmt::format("kseries: build failed in {} ({}) after {}; its last lines:\n",
+                    text::printable(outcome.failed_stage), text::printable(outcome.status.status()),
+                    minutes(result.elapsed));
+    for (const auto& line : outcome.tail) {
+        failed += fmt::format("  | {}\n", text::printable(line));
+    }
+    failed += fmt::format("kseries: the whole log: {}\n", text::printable(outcome.log.string()));
+    fmt::print(stderr, "{}", screen(failed));
+}
+
+Expected<int> run(const BuildCommandOptions& opts, const GlobalOptions& global) {
+    auto request = KSERIES_TRY(request_of(opts));
+    auto progress = std::make_shared<ProgressLine>();
+    const bool show = stderr_progress(global.quiet);
+    if (show) {
+        request.events.on_stage = [progress](std::string_view stage) { progress->stage(stage); };
+        request.events.on_line = [progress](std::string_view) { progress->tick(); };
+    }
+    auto result = flow::build(request);
+    if (show) {
+        ProgressLine::clear();
+    }
+    const auto done = KSERIES_TRY(std::move(result));
+    if (!done.outcome.ok()) {
+        print_failure(done);
+        return emit(result_text(done), exit_checks_failed);
+    }
+    if (!global.quiet) {
+        const bool submitted = request.build.waiting == rpm::Waiting::NoWait;
+        fmt::print(
+            stderr, "{}",
+            screen(fmt::format("kseries: {} {} after {}\n", done.backend,
+                               submitted ? "build submitted (not waiting)" : "build succeeded",
+                               minutes(done.elapsed))));
+    }
+    return emit(result_text(done), exit_ok);
 }
 
 } // namespace
@@ -102,109 +110,41 @@ CommandBody add_build(CLI::App& app, const GlobalOptions& global) {
     auto opts = std::make_shared<BuildCommandOptions>();
     auto* cmd = app.add_subcommand(
         "build", "Build an SRPM here (rpmbuild, mock) or submit it to koji, copr or OBS");
-    const std::map<std::string, rpm::Backend> backends{{"rpmbuild", rpm::Backend::Rpmbuild},
-                                                       {"mock", rpm::Backend::Mock},
-                                                       {"koji", rpm::Backend::Koji},
-                                                       {"copr", rpm::Backend::Copr},
-                                                       {"obs", rpm::Backend::Obs}};
-    const std::map<std::string, rpm::Profile> profiles{{"full", rpm::Profile::Full},
-                                                       {"fast", rpm::Profile::Fast}};
-    cmd->add_option("srpm", opts->srpm, "the source RPM to build")->required();
-    cmd->add_option("--backend", opts->request.backend, "rpmbuild, mock, koji, copr or obs")
+    cmd->add_option("srpm", opts->request.build.srpm, "the source RPM to build")->required();
+    cmd->add_option("--backend", opts->request.build.backend, "rpmbuild, mock, koji, copr or obs")
         ->required()
-        ->transform(CLI::CheckedTransformer(backends))
+        ->transform(CLI::CheckedTransformer(flow::backend_choices()))
         ->option_text("rpmbuild|mock|koji|copr|obs REQUIRED");
-    cmd->add_option("--out", opts->out, "directory for the log and the built RPMs")
+    cmd->add_option("--out", opts->request.out, "directory for the log and the built RPMs")
         ->required()
         ->option_text("DIR REQUIRED");
     cmd->add_option("--arch", opts->arch, "target architecture (rpmbuild and mock: --target)");
-    opts->profile_option = cmd->add_option("--profile", opts->profile,
-                    "fast: --with baseonly --without debug --without debuginfo (and --without "
-                    "kabichk when the spec has it); full (default): the spec's defaults")
-        ->transform(CLI::CheckedTransformer(profiles))
+    auto& b = opts->request.build;
+    cmd->add_option_function<rpm::Profile>(
+           "--profile", [&b](const rpm::Profile& p) { b.profile = p; },
+           "fast: --with baseonly --without debug --without debuginfo (and --without "
+           "kabichk when the spec has it); full (default): the spec's defaults")
+        ->transform(CLI::CheckedTransformer(flow::profile_choices()))
         ->option_text("fast|full");
     cmd->add_option("--define", opts->defines,
                     "rpmbuild, mock: a macro 'NAME VALUE' (repeatable); the SRPM's dist tag is "
                     "derived from its release unless 'dist' is given")
         ->option_text("'NAME VALUE'");
-    cmd->add_option("--mock-config", opts->request.mock_config, "mock: the chroot config (-r)");
-    cmd->add_option("--koji-target", opts->request.koji_target, "koji: the build target");
-    cmd->add_flag("--scratch", opts->scratch, "koji: a scratch build");
-    cmd->add_option("--copr-project", opts->request.copr_project, "copr: OWNER/PROJECT");
+    cmd->add_option("--mock-config", opts->request.build.mock_config,
+                    "mock: the chroot config (-r)");
+    cmd->add_option("--koji-target", opts->request.build.koji_target, "koji: the build target");
+    cmd->add_flag_callback(
+        "--scratch", [&b] { b.scratch = rpm::Scratch::Yes; }, "koji: a scratch build");
+    cmd->add_option("--copr-project", opts->request.build.copr_project, "copr: OWNER/PROJECT");
     cmd->add_option("--chroot", opts->chroot, "copr: build in this chroot only");
-    cmd->add_option("--obs-project", opts->request.obs_project, "obs: the project");
-    cmd->add_option("--obs-package", opts->request.obs_package,
+    cmd->add_option("--obs-project", opts->request.build.obs_project, "obs: the project");
+    cmd->add_option("--obs-package", opts->request.build.obs_package,
                     "obs: the package (default: the SRPM's name)");
     cmd->add_option("--apiurl", opts->apiurl, "obs: the API URL (default: osc's configuration)");
-    cmd->add_flag("--no-wait", opts->no_wait,
-                  "koji, copr, obs: return once the build is submitted");
-
-    return [opts, &global]() -> Expected<int> {
-        rpm::BuildRequest request = opts->request;
-        request.srpm = opts->srpm;
-        request.scratch = opts->scratch ? rpm::Scratch::Yes : rpm::Scratch::No;
-        request.waiting = opts->no_wait ? rpm::Waiting::NoWait : rpm::Waiting::Wait;
-        if (!opts->arch.empty()) {
-            request.arch = opts->arch;
-        }
-        if (!opts->chroot.empty()) {
-            request.copr_chroot = opts->chroot;
-        }
-        if (!opts->apiurl.empty()) {
-            request.apiurl = opts->apiurl;
-        }
-        if (opts->profile_option->count() > 0) {
-            request.profile = opts->profile;
-        }
-        auto defines = parse_defines(opts->defines);
-        if (!defines) {
-            return std::unexpected(defines.error());
-        }
-        request.defines = std::move(*defines);
-
-        rpm::BuildEvents events;
-        auto progress = std::make_shared<ProgressLine>();
-        const bool show = stderr_progress(global.quiet);
-        if (show) {
-            events.on_stage = [progress](std::string_view stage) { progress->stage(stage); };
-            events.on_line = [progress](std::string_view) { progress->tick(); };
-        }
-        const auto start = std::chrono::steady_clock::now();
-        auto outcome = rpm::run_build(request, opts->out, events);
-        if (show) {
-            ProgressLine::clear();
-        }
-        if (!outcome) {
-            return std::unexpected(outcome.error());
-        }
-        const auto seconds =
-            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start)
-                .count();
-        if (!outcome->ok()) {
-            // The log's lines are the build's (and its sources') output:
-            // screened like everything kseries prints, one line each.
-            std::string failed =
-                fmt::format("kseries: build failed in {} ({}) after {}m{:02}s; its last lines:\n",
-                            text::printable(outcome->failed_stage),
-                            text::printable(outcome->status.status()), seconds / 60, seconds % 60);
-            for (const auto& line : outcome->tail) {
-                failed += fmt::format("  | {}\n", text::printable(line));
-            }
-            failed +=
-                fmt::format("kseries: the whole log: {}\n", text::printable(outcome->log.string()));
-            fmt::print(stderr, "{}", screen(failed));
-            return emit(result_text(request, *outcome), exit_checks_failed);
-        }
-        if (!global.quiet) {
-            fmt::print(stderr, "{}",
-                       screen(fmt::format(
-                           "kseries: {} {} after {}m{:02}s\n", rpm::backend_name(request.backend),
-                           request.waiting == rpm::Waiting::NoWait ? "build submitted (not waiting)"
-                                                                   : "build succeeded",
-                           seconds / 60, seconds % 60)));
-        }
-        return emit(result_text(request, *outcome), exit_ok);
-    };
+    cmd->add_flag_callback(
+        "--no-wait", [&b] { b.waiting = rpm::Waiting::NoWait; },
+        "koji, copr, obs: return once the build is submitted");
+    return [opts, &global]() -> Expected<int> { return run(*opts, global); };
 }
 
 } // namespace kseries::cli

@@ -1,10 +1,9 @@
-#include <kseries/flow/target.hpp>
-
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include <kseries/flow/inputs.hpp>
+#include <kseries/flow/target.hpp>
 #include <kseries/git/repository.hpp>
 #include <kseries/kernel/spec.hpp>
 #include <kseries/source/archive.hpp>
@@ -100,8 +99,8 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
             return std::unexpected(refs.error());
         }
         if (refs->size() != 1) {
-            return fail(ErrorKind::Usage, fmt::format("{}: names {} refs; name exactly one", spec,
-                                                      refs->size()));
+            return fail(ErrorKind::Usage,
+                        fmt::format("{}: names {} refs; name exactly one", spec, refs->size()));
         }
         if (!t.release) {
             t.release = named_release(refs->front().name, kernel::ReleaseOrigin::GitRef);

@@ -37,7 +37,9 @@ struct Target {
 struct Trees {
     Target target;
     std::optional<Target> base;
-    [[nodiscard]] source::SourceTree* base_tree() const { return base ? base->tree.get() : nullptr; }
+    [[nodiscard]] source::SourceTree* base_tree() const {
+        return base ? base->tree.get() : nullptr;
+    }
 };
 
 // Opens --onto (refused unless a kernel tree) and, when given, --base,

@@ -5,6 +5,7 @@
 // which skips patch files of 9 lines or fewer; plain `patch` allows fuzz 2.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,6 +14,12 @@
 #include <kseries/patch/engine.hpp>
 
 namespace kseries::kernel {
+
+// kernel.spec's ApplyOptionalPatch skips a patch file of this many lines
+// or fewer without a word (`[ "$C" -gt 9 ]` on `wc -l`): the one home of
+// the rule that check (the trap it reports) and srpm (the padding it adds)
+// follow.
+inline constexpr std::size_t optional_patch_max_lines = 9;
 
 enum class PolicyId { RpmPatch, KernelSpec, GitApply, GnuPatch };
 

@@ -32,22 +32,23 @@ enum class KabiSwitch { Absent, Present };
 
 // Everything a build is asked for; which fields matter depends on the backend.
 struct BuildRequest {
-    std::filesystem::path srpm;
+    std::filesystem::path srpm{};
     Backend backend = Backend::Rpmbuild;
-    std::optional<std::string> arch;
-    std::optional<Profile> profile; // absent: full
+    std::optional<std::string> arch{};
+    std::optional<Profile> profile{}; // absent: full
     Waiting waiting = Waiting::Wait;
-    std::string mock_config;
-    std::string koji_target;
+    std::string mock_config{};
+    std::string koji_target{};
     Scratch scratch = Scratch::No;
-    std::string copr_project;
-    std::optional<std::string> copr_chroot;
-    std::string obs_project;
-    std::string obs_package; // empty: the SRPM's package name (run_build reads it)
-    std::optional<std::string> apiurl;
+    std::string copr_project{};
+    std::optional<std::string> copr_chroot{};
+    std::string obs_project{};
+    std::string obs_package{}; // empty: the SRPM's package name (run_build reads it)
+    std::optional<std::string> apiurl{};
     // rpmbuild and mock: macros as --define 'NAME VALUE' (run_build adds
     // the dist tag the SRPM's release shows, unless `dist` is given here).
-    std::vector<std::pair<std::string, std::string>> defines;
+    std::vector<std::pair<std::string, std::string>> defines{};
+    proc::Runner& runner = proc::system_runner(); // rpm, rpmbuild, mock and the clients
 };
 
 [[nodiscard]] std::string_view backend_name(Backend backend);

@@ -141,43 +141,34 @@ release_macros(const BuildRequest& request, const std::string& spec, const fs::p
     if (spec.empty()) {
         return request.defines; // not a kernel SRPM: nothing to derive it from
     }
-    auto original = query_package(request.srpm);
-    if (!original) {
-        return std::unexpected(original.error());
-    }
+    const auto original = KSERIES_TRY(query_package(request.srpm, request.runner));
     const fs::path probe = work / "spec";
     std::error_code ec;
     fs::create_directories(probe, ec);
-    RpmTools tools{probe, probe, probe / "kernel.spec", request.defines};
-    if (auto ok = write_file_atomic(tools.spec, spec); !ok) {
-        return std::unexpected(ok.error());
-    }
-    auto dist = match_release(tools, *original,
+    RpmTools tools{probe, probe, probe / "kernel.spec", request.defines, request.runner};
+    KSERIES_TRY(write_file_atomic(tools.spec, spec));
+    auto dist = match_release(tools, original,
                               fmt::format("kernel.spec (in {})", request.srpm.filename().string()));
     fs::remove_all(probe, ec);
-    if (!dist) {
-        return std::unexpected(dist.error());
-    }
+    const auto derived = KSERIES_TRY(std::move(dist));
     // An SRPM whose release shows no dist tag leaves the builder's macros
     // as they are.
     auto defines = request.defines;
-    if (*dist) {
-        defines.emplace_back("dist", **dist);
+    if (derived) {
+        defines.emplace_back("dist", *derived);
     }
     return defines;
 }
 
 // The package name an SRPM holds, for the OBS package directory.
-Expected<std::string> srpm_name(const fs::path& srpm) {
-    auto got = proc::run({{"rpm", "-qp", "--qf", "%{NAME}", srpm.string()}, {}, std::nullopt});
-    if (!got) {
-        return std::unexpected(got.error());
-    }
-    if (!got->ok() || got->out.empty()) {
+Expected<std::string> srpm_name(proc::Runner& runner, const fs::path& srpm) {
+    auto got = KSERIES_TRY(
+        runner.run({{"rpm", "-qp", "--qf", "%{NAME}", srpm.string()}, {}, std::nullopt}));
+    if (!got.ok() || got.out.empty()) {
         return fail(ErrorKind::Parse, fmt::format("{}: rpm cannot read the package name: {}",
-                                                  srpm.string(), got->err));
+                                                  srpm.string(), got.err));
     }
-    return got->out;
+    return got.out;
 }
 
 // The steps the backend runs, in order, filling `work`.
@@ -196,12 +187,8 @@ Expected<std::vector<Step>> steps_for(const BuildRequest& request, const fs::pat
             return std::unexpected(contents.error().with_context("reading the SRPM's kernel.spec"));
         }
         const std::string spec = contents ? std::move(contents->spec) : std::string();
-        auto defines = release_macros(request, spec, work);
-        if (!defines) {
-            return std::unexpected(defines.error());
-        }
         BuildRequest local = request;
-        local.defines = std::move(*defines);
+        local.defines = KSERIES_TRY(release_macros(request, spec, work));
         const auto switches = switches_for(local, spec);
         return request.backend == Backend::Rpmbuild
                    ? one("rpmbuild", rpmbuild_argv(local, work, switches))
@@ -257,8 +244,8 @@ Expected<std::vector<fs::path>> move_into(const std::vector<fs::path>& rpms, con
 
 // One step: streamed into the log, stages and the failing stage's last
 // lines followed, remote ids read. Returns false when the step failed.
-Expected<bool> run_step(Backend backend, const Step& step, Log& log, const BuildEvents& events,
-                        BuildOutcome& outcome) {
+Expected<bool> run_step(proc::Runner& runner, Backend backend, const Step& step, Log& log,
+                        const BuildEvents& events, BuildOutcome& outcome) {
     const proc::Command& command = step.command;
     const bool local = backend == Backend::Rpmbuild || backend == Backend::Mock;
     std::string stage = step.name;
@@ -268,7 +255,7 @@ Expected<bool> run_step(Backend backend, const Step& step, Log& log, const Build
     if (events.on_stage) {
         events.on_stage(stage);
     }
-    auto status = proc::run_streaming(command, [&](std::string_view line) {
+    const auto status = KSERIES_TRY(runner.run_streaming(command, [&](std::string_view line) {
         log.write_line(line);
         if (auto next = local ? stage_of_line(line) : std::nullopt; next && *next != stage) {
             stage = *next;
@@ -288,15 +275,12 @@ Expected<bool> run_step(Backend backend, const Step& step, Log& log, const Build
         if (events.on_line) {
             events.on_line(line);
         }
-    });
-    if (!status) {
-        return std::unexpected(status.error());
-    }
-    outcome.status = *status;
-    if (status->ok()) {
+    }));
+    outcome.status = status;
+    if (status.ok()) {
         return true;
     }
-    log.write_line(fmt::format("kseries: {} ended with {}", command.argv[0], status->status()));
+    log.write_line(fmt::format("kseries: {} ended with {}", command.argv[0], status.status()));
     outcome.failed_stage = failed.empty() ? stage : failed;
     outcome.tail.assign(tail.begin(), tail.end());
     return false;
@@ -306,15 +290,13 @@ Expected<bool> run_step(Backend backend, const Step& step, Log& log, const Build
 
 Expected<BuildOutcome> run_build(const BuildRequest& request, const fs::path& out_given,
                                  const BuildEvents& events) {
-    if (auto ok = validate(request); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(validate(request));
     std::error_code ec;
     if (!fs::is_regular_file(request.srpm, ec)) {
         return fail(ErrorKind::NotFound, fmt::format("{}: no such SRPM", request.srpm.string()));
     }
     const std::string client(client_program(request.backend));
-    if (!proc::on_path(client)) {
+    if (!request.runner.on_path(client)) {
         return fail(ErrorKind::Tool,
                     fmt::format("--backend {} runs {}, which is not on PATH (install the {})",
                                 backend_name(request.backend), client, client_package(request.backend)));
@@ -327,48 +309,27 @@ Expected<BuildOutcome> run_build(const BuildRequest& request, const fs::path& ou
     }
     BuildRequest absolute = request;
     absolute.srpm = fs::absolute(request.srpm);
-    auto work = WorkDir::create(out);
-    if (!work) {
-        return std::unexpected(work.error());
-    }
+    const auto work = KSERIES_TRY(WorkDir::create(out));
     if (absolute.backend == Backend::Obs && absolute.obs_package.empty()) {
-        auto name = srpm_name(absolute.srpm);
-        if (!name) {
-            return std::unexpected(name.error());
-        }
-        absolute.obs_package = *name;
+        absolute.obs_package = KSERIES_TRY(srpm_name(request.runner, absolute.srpm));
     }
-    auto steps = steps_for(absolute, work->path());
-    if (!steps) {
-        return std::unexpected(steps.error());
-    }
-    auto log = Log::create(
-        out / fmt::format("{}.{}.log", srpm_stem(request.srpm), backend_name(request.backend)));
-    if (!log) {
-        return std::unexpected(log.error());
-    }
+    const auto steps = KSERIES_TRY(steps_for(absolute, work.path()));
+    auto log = KSERIES_TRY(Log::create(
+        out / fmt::format("{}.{}.log", srpm_stem(request.srpm), backend_name(request.backend))));
     BuildOutcome outcome;
-    for (const auto& step : *steps) {
-        auto done = run_step(request.backend, step, *log, events, outcome);
+    for (const auto& step : steps) {
+        auto done = run_step(request.runner, request.backend, step, log, events, outcome);
         if (!done) {
-            (void)log->finish();
+            (void)log.finish();
             return std::unexpected(done.error());
         }
         if (!*done) {
             break;
         }
     }
-    auto log_path = log->finish();
-    if (!log_path) {
-        return std::unexpected(log_path.error());
-    }
-    outcome.log = *log_path;
+    outcome.log = KSERIES_TRY(log.finish());
     if (outcome.ok()) {
-        auto moved = move_into(built_rpms(request.backend, work->path()), out);
-        if (!moved) {
-            return std::unexpected(moved.error());
-        }
-        outcome.packages = std::move(*moved);
+        outcome.packages = KSERIES_TRY(move_into(built_rpms(request.backend, work.path()), out));
     }
     if (request.backend == Backend::Obs && request.apiurl) {
         outcome.remote.url = fmt::format("{}/build/{}/_result?package={}", *request.apiurl,

@@ -27,11 +27,7 @@ Expected<DerivedDist> derive_dist(const RpmTools& bare, const PackageId& origina
     DerivedDist out;
     RpmTools probe = bare;
     probe.defines.emplace_back("dist", "%{nil}");
-    auto without = probe.evr();
-    if (!without) {
-        return std::unexpected(without.error());
-    }
-    out.without = *without;
+    out.without = KSERIES_TRY(probe.evr());
     if (out.without == original.evr()) {
         return out;
     }
@@ -45,11 +41,7 @@ Expected<DerivedDist> derive_dist(const RpmTools& bare, const PackageId& origina
     }
     for (const auto& dist : out.tried) {
         probe.defines.back().second = dist;
-        auto evr = probe.evr();
-        if (!evr) {
-            return std::unexpected(evr.error());
-        }
-        if (*evr == original.evr()) {
+        if (KSERIES_TRY(probe.evr()) == original.evr()) {
             out.dist = dist;
             return out;
         }
@@ -59,15 +51,12 @@ Expected<DerivedDist> derive_dist(const RpmTools& bare, const PackageId& origina
 
 } // namespace
 
-Expected<proc::Result> run_tool(const std::vector<std::string>& argv, const fs::path& cwd) {
-    auto r = proc::run({argv, cwd, std::nullopt});
-    if (!r) {
-        return std::unexpected(r.error());
-    }
-    if (!r->ok()) {
-        return fail(ErrorKind::Tool,
-                    fmt::format("{} failed ({}):\n{}", proc::describe(argv), r->status(),
-                                text::last_lines(r->err + r->out, 15)));
+Expected<proc::Result> run_tool(proc::Runner& runner, const std::vector<std::string>& argv,
+                                const fs::path& cwd) {
+    auto r = KSERIES_TRY(runner.run({argv, cwd, std::nullopt}));
+    if (!r.ok()) {
+        return fail(ErrorKind::Tool, fmt::format("{} failed ({}):\n{}", proc::describe(argv),
+                                                 r.status(), text::last_lines(r.err + r.out, 15)));
     }
     return r;
 }
@@ -93,11 +82,8 @@ std::vector<std::string> RpmTools::args(std::string tool) const {
 Expected<std::string> RpmTools::evr() const {
     auto argv = args("rpmspec");
     argv.insert(argv.end(), {"-q", "--srpm", "--qf", "%{VERSION}-%{RELEASE}\\n", spec.string()});
-    auto r = run_tool(argv);
-    if (!r) {
-        return std::unexpected(r.error());
-    }
-    const auto lines = text::split_lines(r->out);
+    const auto r = KSERIES_TRY(run_tool(runner, argv));
+    const auto lines = text::split_lines(r.out);
     if (lines.empty()) {
         return fail(ErrorKind::Tool, fmt::format("{} printed nothing", proc::describe(argv)));
     }

@@ -17,16 +17,18 @@ namespace kseries::rpm {
 
 // Runs a tool to completion; a failure is a Tool error with the end of its
 // output.
-[[nodiscard]] Expected<proc::Result> run_tool(const std::vector<std::string>& argv,
+[[nodiscard]] Expected<proc::Result> run_tool(proc::Runner& runner,
+                                              const std::vector<std::string>& argv,
                                               const std::filesystem::path& cwd = {});
 
 // rpmbuild and rpmspec, pointed at the work directory only. `top` is
 // absolute: rpmbuild runs in another cwd.
 struct RpmTools {
-    std::filesystem::path top;
-    std::filesystem::path sources;
-    std::filesystem::path spec;
-    std::vector<std::pair<std::string, std::string>> defines;
+    std::filesystem::path top{};
+    std::filesystem::path sources{};
+    std::filesystem::path spec{};
+    std::vector<std::pair<std::string, std::string>> defines{};
+    proc::Runner& runner = proc::system_runner();
 
     // argv[0] `tool` with every directory and macro as --define.
     [[nodiscard]] std::vector<std::string> args(std::string tool) const;

@@ -1,11 +1,12 @@
-#include <kseries/rpm/spec_edit.hpp>
+#include <algorithm>
+#include <regex>
+#include <set>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <regex>
-#include <set>
+#include <kseries/kernel/policy.hpp>
+#include <kseries/rpm/spec_edit.hpp>
 
 namespace kseries::rpm {
 
@@ -220,16 +221,30 @@ Expected<void> check_patch_file_name(std::string_view name) {
     return {};
 }
 
-Expected<SpecEdit> edit_spec(std::string_view spec, const std::string& label,
-                             const SpecPatches& patches, std::optional<std::string_view> buildid) {
+namespace {
+
+// Where the edit goes: the definitions' anchor (the test patch's tag or
+// "# END OF PATCH DEFINITIONS") and %prep's application anchor.
+struct Anchors {
+    std::size_t definitions = 0;
+    std::size_t application = 0;
+    bool test_tag = false; // the definitions' anchor is Patch999999's tag
+};
+
+const std::regex& apply_test_patch_re() {
+    static const std::regex re(
+        R"((\s*)ApplyOptionalPatch\s+(linux-kernel-test\.patch|%\{PATCH999999\})\s*)");
+    return re;
+}
+
+// Pass 1, the names: they go into the spec as shell words and regexes.
+Expected<void> check_names(const SpecPatches& patches, std::optional<std::string_view> buildid) {
     if (patches.files.empty()) {
         return fail(ErrorKind::Usage, fmt::format("{} {} has no patches to add", patches.series,
                                                   patches.version));
     }
     for (const auto& f : patches.files) {
-        if (auto ok = check_patch_file_name(f); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(check_patch_file_name(f));
     }
     for (const std::string_view word : {std::string_view(patches.series), std::string_view(patches.version)}) {
         if (!check_patch_file_name(word)) {
@@ -240,31 +255,21 @@ Expected<SpecEdit> edit_spec(std::string_view spec, const std::string& label,
         }
     }
     if (buildid) {
-        if (auto ok = check_buildid(*buildid); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(check_buildid(*buildid));
     }
-    SpecEdit out;
-    Lines lines(spec);
-    if (auto ok = check_line_sizes(lines, label); !ok) {
-        return std::unexpected(ok.error());
-    }
-    auto removed = remove_earlier_edit(lines, label, patches);
-    if (!removed) {
-        return std::unexpected(removed.error());
-    }
-    out.replaced_earlier_edit = *removed;
+    return {};
+}
 
-    // The anchors, all checked before anything changes.
+// Pass 2, the anchors, all checked before anything changes: one of each,
+// the application in %prep, after the definitions.
+Expected<Anchors> find_anchors(const Lines& lines, const std::string& label) {
     static const std::regex test_patch_tag(R"(Patch999999\s*:\s*linux-kernel-test\.patch\s*)");
     static const std::regex end_of_definitions(R"(#\s*END OF PATCH DEFINITIONS\s*)");
-    static const std::regex apply_test_patch(
-        R"((\s*)ApplyOptionalPatch\s+(linux-kernel-test\.patch|%\{PATCH999999\})\s*)");
+    const std::regex& apply_test_patch = apply_test_patch_re();
     static const std::regex optional_function(R"(\s*ApplyOptionalPatch\s*\(\)\s*(\{\s*)?)");
     static const std::regex prep_section(R"(%prep(\s.*)?)");
     static const std::regex section(
         R"(%(build|install|check|clean|files|changelog|package|description|pre|post|preun|postun|posttrans|pretrans|trigger\w*)(\s.*)?)");
-    static const std::regex tag(R"((Patch|Source)(\d*)\s*:\s*(\S+)\s*)");
 
     const Found test_tags = find_all(lines, test_patch_tag);
     const Found end_defs = find_all(lines, end_of_definitions);
@@ -310,15 +315,20 @@ Expected<SpecEdit> edit_spec(std::string_view spec, const std::string& label,
                           "'ApplyOptionalPatch linux-kernel-test.patch' is not in the %prep "
                           "section");
     }
-    const std::size_t definitions_anchor =
-        !test_tags.at.empty() ? test_tags.at.front() : end_defs.at.front();
-    if (definitions_anchor > applies.at.front()) {
-        return spec_error(label, definitions_anchor,
+    const Anchors found{!test_tags.at.empty() ? test_tags.at.front() : end_defs.at.front(),
+                        applies.at.front(), !test_tags.at.empty()};
+    if (found.definitions > found.application) {
+        return spec_error(label, found.definitions,
                           "the patch definitions' anchor comes after %prep's "
                           "'ApplyOptionalPatch linux-kernel-test.patch'");
     }
+    return found;
+}
 
-    // Numbers and names already taken.
+// Pass 3, the first free PatchNNNNN number, and no file name the spec has.
+Expected<unsigned> first_free_number(const Lines& lines, const std::string& label,
+                                     const SpecPatches& patches) {
+    static const std::regex tag(R"((Patch|Source)(\d*)\s*:\s*(\S+)\s*)");
     unsigned highest = 0;
     std::set<std::string, std::less<>> names;
     for (std::size_t i = 0; i < lines.body.size(); ++i) {
@@ -343,8 +353,8 @@ Expected<SpecEdit> edit_spec(std::string_view spec, const std::string& label,
             }
         }
     }
-    out.first_number = highest == 0 ? first_patch_number : highest + 1;
-    if (out.first_number + patches.files.size() > 999999) {
+    const unsigned first = highest == 0 ? first_patch_number : highest + 1;
+    if (first + patches.files.size() > 999999) {
         return spec_lacks(label, "no free PatchNNNNN numbers below 999999");
     }
     std::set<std::string> unique(patches.files.begin(), patches.files.end());
@@ -352,17 +362,16 @@ Expected<SpecEdit> edit_spec(std::string_view spec, const std::string& label,
         return fail(ErrorKind::Usage, fmt::format("{} {} names a patch file twice", patches.series,
                                                   patches.version));
     }
+    return first;
+}
 
-    if (buildid) {
-        if (auto ok = set_buildid(lines, label, *buildid, out); !ok) {
-            return std::unexpected(ok.error());
-        }
-    }
-
+// Pass 5, the lines themselves: applications first, since inserting there
+// does not move the definitions' anchor, which comes before it.
+void insert_lines(Lines& lines, const Anchors& anchors, const SpecPatches& patches, SpecEdit& out) {
     // Applications first: inserting there does not move the definitions'
     // anchor, which comes before it.
     std::smatch m;
-    std::regex_match(lines.body[applies.at.front()], m, apply_test_patch);
+    std::regex_match(lines.body[anchors.application], m, apply_test_patch_re());
     const std::string indent = m[1].str();
     out.macro_style = m[2].str().starts_with('%');
     std::vector<std::string> applications{indent + begin_marker(patches)};
@@ -377,17 +386,35 @@ Expected<SpecEdit> edit_spec(std::string_view spec, const std::string& label,
     }
     applications.push_back(indent + end_marker(patches));
     definitions.push_back(end_marker(patches));
-    lines.insert(applies.at.front(), applications);
+    lines.insert(anchors.application, applications);
 
     // Before the test patch's tag and the comment right above it.
-    std::size_t at = definitions_anchor;
-    if (!test_tags.at.empty()) {
+    std::size_t at = anchors.definitions;
+    if (anchors.test_tag) {
         while (at > 0 && lines.body[at - 1].starts_with('#') &&
                !lines.body[at - 1].starts_with("# kseries")) {
             --at;
         }
     }
     lines.insert(at, definitions);
+}
+
+} // namespace
+
+Expected<SpecEdit> edit_spec(std::string_view spec, const std::string& label,
+                             const SpecPatches& patches, std::optional<std::string_view> buildid) {
+    KSERIES_TRY(check_names(patches, buildid));
+    SpecEdit out;
+    Lines lines(spec);
+    KSERIES_TRY(check_line_sizes(lines, label));
+    out.replaced_earlier_edit = KSERIES_TRY(remove_earlier_edit(lines, label, patches));
+    const auto anchors = KSERIES_TRY(find_anchors(lines, label));
+    out.first_number = KSERIES_TRY(first_free_number(lines, label, patches));
+    if (buildid) {
+        // Pass 4, the buildid, set or replaced.
+        KSERIES_TRY(set_buildid(lines, label, *buildid, out));
+    }
+    insert_lines(lines, anchors, patches, out);
     out.text = lines.str();
     return out;
 }
@@ -403,9 +430,7 @@ Expected<std::string> add_changelog(std::string_view spec, const std::string& la
         }
     }
     Lines lines(spec);
-    if (auto ok = check_line_sizes(lines, label); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(check_line_sizes(lines, label));
     static const std::regex changelog(R"(%changelog\s*)");
     const Found found = find_all(lines, changelog);
     if (found.at.empty()) {
@@ -448,7 +473,7 @@ Expected<std::string> add_changelog(std::string_view spec, const std::string& la
 
 std::optional<std::string> pad_optional_patch(std::string_view patch) {
     const std::size_t counted = wc_lines(patch);
-    if (counted > 9) {
+    if (counted > kernel::optional_patch_max_lines) {
         return std::nullopt;
     }
     // An unterminated last line gets its newline, and then counts.
@@ -457,7 +482,7 @@ std::optional<std::string> pad_optional_patch(std::string_view patch) {
     std::string out =
         "kseries: the lines up to the diff were added because kernel.spec's ApplyOptionalPatch\n"
         "kseries: skips a patch file of 9 lines or fewer without a word.\n";
-    for (std::size_t n = lines + 2; n < 10; ++n) {
+    for (std::size_t n = lines + 2; n <= kernel::optional_patch_max_lines; ++n) {
         out += "kseries:\n";
     }
     out += patch;

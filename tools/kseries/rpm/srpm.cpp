@@ -20,10 +20,6 @@ namespace kseries::rpm {
 
 namespace {
 
-Expected<std::string> read_whole(const fs::path& path) {
-    return read_regular_file(path);
-}
-
 // Gives a file of the work directory the mode rpmbuild -bs should record.
 Expected<void> set_mode(const fs::path& path, fs::perms mode) {
     std::error_code ec;
@@ -75,22 +71,18 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
     // One stream, in the order rpm and the script wrote it: the script's
     // messages (stdout) and its shell trace and errors (stderr) interleave.
     std::string log;
-    auto r = proc::run_streaming({argv, work, std::nullopt}, [&](std::string_view line) {
-        log += line;
-        log += '\n';
-    });
-    if (!r) {
-        return std::unexpected(r.error());
-    }
-    if (!r->ok()) {
+    const auto r = KSERIES_TRY(
+        request.runner.run_streaming({argv, work, std::nullopt}, [&](std::string_view line) {
+            log += line;
+            log += '\n';
+        }));
+    if (!r.ok()) {
         // The log stays for the maintainer; it is the only file written.
         const fs::path kept = request.out_dir / fmt::format("{}-prep.log", request.original.name);
-        if (auto ok = write_file_atomic(kept, log); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(write_file_atomic(kept, log));
         result.prep_log = kept;
         result.prep_failure = fmt::format("rpmbuild -bp failed ({}); its first error:\n{}",
-                                          r->status(), prep_failure_excerpt(log, 20));
+                                          r.status(), prep_failure_excerpt(log, 20));
         return {};
     }
     if (request.expected_files.empty()) {
@@ -105,7 +97,7 @@ Expected<void> run_prep(const RpmTools& tools, const SrpmRequest& request, SrpmR
         return {};
     }
     for (const auto& [path, content] : request.expected_files) {
-        auto got = read_whole(*tree / path);
+        auto got = read_regular_file(*tree / path);
         if (!got || *got != content) {
             result.prep_failure =
                 fmt::format("after rpmbuild -bp, {} is not what the series makes of it: %prep "
@@ -150,97 +142,68 @@ Expected<void> check_parsed(std::string_view parsed, const SpecEdit& edit,
     return {};
 }
 
-} // namespace
+// The work directory of one make_srpm, beside the result so the finished
+// SRPM is renamed into place, never copied; removed whatever way it leaves.
+struct Workspace {
+    UniqueFd lock{};
+    WorkDir work{};
+    RpmTools tools{};
+    std::string spec_name{}; // kernel.spec's name in the payload
+    std::string label{};      // "kernel.spec (in kernel-....src.rpm)", for messages
+};
 
-Expected<PackageId> query_package(const fs::path& file) {
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) {
-        return fail(ErrorKind::NotFound, fmt::format("{}: no such file", file.string()));
-    }
-    auto digests = proc::run({{"rpmkeys", "-K", "--nosignature", file.string()}, {}, std::nullopt});
-    if (!digests) {
-        return std::unexpected(digests.error());
-    }
-    if (!digests->ok()) {
-        return fail(ErrorKind::Parse,
-                    fmt::format("{} is not an intact RPM package (rpmkeys -K: {})", file.string(),
-                                text::trim(digests->out + digests->err)));
-    }
-    auto r =
-        proc::run({{"rpm", "-qp", "--nosignature", "--qf",
-                    "%{NAME}\\n%{VERSION}\\n%{RELEASE}\\n%|SOURCEPACKAGE?{source}:{binary}|\\n",
-                    file.string()},
-                   {},
-                   std::nullopt});
-    if (!r) {
-        return std::unexpected(r.error());
-    }
-    const auto lines = text::split_lines(r->out);
-    if (!r->ok() || lines.size() != 4) {
-        return fail(ErrorKind::Parse, fmt::format("{} is not a readable RPM package: {}",
-                                                  file.string(), text::trim(r->err)));
-    }
-    return PackageId{std::string(text::chomp(lines[0])), std::string(text::chomp(lines[1])),
-                     std::string(text::chomp(lines[2])), text::chomp(lines[3]) == "source"};
-}
-
-Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& step) {
-    SrpmResult result;
-    const PackageId& original = request.original;
-    if (!original.source) {
-        return fail(ErrorKind::Usage, fmt::format("{} is a binary package, not an SRPM",
-                                                  request.kernel_srpm.string()));
-    }
-
+// Pass 1, the output directory: created, taken in turn by one run at a
+// time, and cleared of the work directories of runs killed on the way
+// (only lock holders make them, so any found now is stale).
+Expected<UniqueFd> claim_out_dir(const SrpmRequest& request, const StepCallback& step) {
     std::error_code ec;
     fs::create_directories(request.out_dir, ec);
     if (ec || !fs::is_directory(request.out_dir, ec)) {
         return fail(ErrorKind::Io, fmt::format("--out {}: not a directory we can create",
                                                request.out_dir.string()));
     }
-    // Runs into one output directory take turns; a run killed on the way
-    // left its work directory behind, which the next run removes (only lock
-    // holders make them, so any found now is stale).
-    auto lock = lock_directory(request.out_dir, LockWait::Wait,
-                               fmt::format("the output directory {}", request.out_dir.string()),
-                               [&] { step("waiting for another kseries srpm writing there"); });
-    if (!lock) {
-        return std::unexpected(lock.error());
-    }
+    auto lock = KSERIES_TRY(
+        lock_directory(request.out_dir, LockWait::Wait,
+                       fmt::format("the output directory {}", request.out_dir.string()),
+                       [&] { step("waiting for another kseries srpm writing there"); }));
     for (const auto& e : fs::directory_iterator(request.out_dir, ec)) {
         if (e.path().filename().string().starts_with(".kseries-srpm-") && e.is_directory(ec) &&
             !e.is_symlink(ec)) {
             fs::remove_all(e.path(), ec);
         }
     }
-    // The work directory sits beside the result so the finished SRPM is
-    // renamed into place, never copied.
+    return lock;
+}
+
+// Pass 2, the work directory rpmbuild is pointed at. rpmbuild runs with it
+// as its cwd, so every path handed to it (and to rpmspec) is absolute: a
+// relative --out would otherwise name a directory inside it.
+Expected<void> make_work_dir(const SrpmRequest& request, Workspace& ws) {
     std::string pattern = (request.out_dir / ".kseries-srpm-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         return fail(ErrorKind::Io,
                     fmt::format("cannot create a work directory in {}", request.out_dir.string()));
     }
-    WorkDir work;
-    // rpmbuild runs with the work directory as its cwd, so every path handed
-    // to it (and to rpmspec) is absolute: a relative --out would otherwise
-    // name a directory inside the work directory.
-    work.path = fs::absolute(fs::path(pattern), ec);
+    std::error_code ec;
+    ws.work.path = fs::absolute(fs::path(pattern), ec);
     if (ec) {
         fs::remove_all(fs::path(pattern), ec);
         return fail(ErrorKind::Io, fmt::format("cannot resolve the work directory {}", pattern));
     }
-    RpmTools tools{work.path, work.path / "SOURCES", {}, request.defines};
+    ws.tools.top = ws.work.path;
+    ws.tools.sources = ws.work.path / "SOURCES";
+    ws.tools.defines = request.defines;
     for (const char* d : {"SOURCES", "SRPMS", "BUILD", "RPMS", "BUILDROOT"}) {
-        fs::create_directory(work.path / d, ec);
+        fs::create_directory(ws.work.path / d, ec);
     }
+    return {};
+}
 
-    step(fmt::format("unpacking {}", request.kernel_srpm.filename().string()));
-    auto names = source::extract_srpm(request.kernel_srpm, tools.sources);
-    if (!names) {
-        return std::unexpected(names.error());
-    }
+// Pass 3, the stock payload: unpacked into SOURCES, holding one spec.
+Expected<void> unpack(const SrpmRequest& request, Workspace& ws) {
+    const auto names = KSERIES_TRY(source::extract_srpm(request.kernel_srpm, ws.tools.sources));
     std::vector<std::string> specs;
-    for (const auto& n : *names) {
+    for (const auto& n : names) {
         if (n.ends_with(".spec")) {
             specs.push_back(n);
         }
@@ -249,32 +212,16 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
         return fail(ErrorKind::Parse, fmt::format("{} holds {} spec files; a kernel SRPM holds one",
                                                   request.kernel_srpm.string(), specs.size()));
     }
-    tools.spec = tools.sources / specs.front();
-    const std::string label =
-        fmt::format("{} (in {})", specs.front(), request.kernel_srpm.filename().string());
+    ws.spec_name = specs.front();
+    ws.tools.spec = ws.tools.sources / ws.spec_name;
+    ws.label = fmt::format("{} (in {})", ws.spec_name, request.kernel_srpm.filename().string());
+    return {};
+}
 
-    // rpmbuild here must evaluate the spec as the SRPM's build did: the dist
-    // tag of RHEL builds is derived from the SRPM unless the caller defined it.
-    auto dist = match_release(tools, original, label);
-    if (!dist) {
-        return std::unexpected(dist.error());
-    }
-    result.dist = *dist;
-
-    step(fmt::format("editing {}", specs.front()));
-    auto spec_text = read_whole(tools.spec);
-    if (!spec_text) {
-        return std::unexpected(spec_text.error());
-    }
-    // The rewritten spec keeps the stock one's mode (extract_srpm gave it).
-    const fs::perms spec_mode = fs::status(tools.spec, ec).permissions() & fs::perms::all;
-    if (ec) {
-        return fail(ErrorKind::Io, fmt::format("cannot read the mode of {}", tools.spec.string()));
-    }
-    auto edit = edit_spec(*spec_text, label, request.patches, request.buildid);
-    if (!edit) {
-        return std::unexpected(edit.error());
-    }
+// Pass 5a, the patch files beside the spec, each lengthened past
+// ApplyOptionalPatch's trap when it is that short.
+Expected<void> write_patches(const SrpmRequest& request, const RpmTools& tools,
+                             SrpmResult& result) {
     for (const auto& name : request.patches.files) {
         const auto it = request.patch_texts.find(name);
         if (it == request.patch_texts.end()) {
@@ -288,60 +235,63 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
         // A file of the payload by the same name, which the spec does not
         // declare (edit_spec refuses declared ones), is replaced. Patches
         // are data: 0644 whatever the umask, as rpmbuild -bs records it.
-        if (auto ok = write_file_atomic(tools.sources / name, content); !ok) {
-            return std::unexpected(ok.error());
-        }
-        if (auto ok = set_mode(tools.sources / name, fs::perms{0644}); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(write_file_atomic(tools.sources / name, content));
+        KSERIES_TRY(set_mode(tools.sources / name, fs::perms{0644}));
     }
-    if (auto ok = write_file_atomic(tools.spec, edit->text); !ok) {
-        return std::unexpected(ok.error());
+    return {};
+}
+
+// Pass 5, the spec edited (patches, buildid), the patches written, and a
+// changelog entry naming the release the edited spec makes. The rewritten
+// spec keeps the stock one's mode (extract_srpm gave it).
+Expected<void> edit(const SrpmRequest& request, const Workspace& ws, SrpmResult& result) {
+    const RpmTools& tools = ws.tools;
+    const auto spec_text = KSERIES_TRY(read_regular_file(tools.spec));
+    std::error_code ec;
+    const fs::perms spec_mode = fs::status(tools.spec, ec).permissions() & fs::perms::all;
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot read the mode of {}", tools.spec.string()));
     }
+    auto edited = KSERIES_TRY(edit_spec(spec_text, ws.label, request.patches, request.buildid));
+    KSERIES_TRY(write_patches(request, tools, result));
+    KSERIES_TRY(write_file_atomic(tools.spec, edited.text));
     auto after = tools.evr();
     if (!after) {
-        return std::unexpected(after.error().with_context(label));
+        return std::unexpected(after.error().with_context(ws.label));
     }
     result.evr = *after;
     ChangelogEntry entry{request.date, request.packager, result.evr, {}};
-    std::string applied;
-    for (const auto& f : request.patches.files) {
-        applied += applied.empty() ? f : ", " + f;
-    }
     entry.lines.push_back(fmt::format("kseries: apply {} {} ({})", request.patches.series,
-                                      request.patches.version, applied));
-    auto final_text = add_changelog(edit->text, label, entry);
-    if (!final_text) {
-        return std::unexpected(final_text.error());
-    }
-    if (auto ok = write_file_atomic(tools.spec, *final_text); !ok) {
-        return std::unexpected(ok.error());
-    }
-    if (auto ok = set_mode(tools.spec, spec_mode); !ok) {
-        return std::unexpected(ok.error());
-    }
-    result.edit = std::move(*edit);
-    result.edit.text = std::move(*final_text);
+                                      request.patches.version,
+                                      text::join(request.patches.files, ", ")));
+    auto final_text = KSERIES_TRY(add_changelog(edited.text, ws.label, entry));
+    KSERIES_TRY(write_file_atomic(tools.spec, final_text));
+    KSERIES_TRY(set_mode(tools.spec, spec_mode));
+    result.edit = std::move(edited);
+    result.edit.text = std::move(final_text);
+    return {};
+}
 
-    step("checking the spec with rpmspec -P");
-    auto parse = tools.args("rpmspec");
-    parse.insert(parse.end(), {"-P", tools.spec.string()});
-    auto parsed = run_tool(parse);
+// Pass 6, rpmspec's own reading of the edited spec keeps every line added.
+Expected<void> check_with_rpmspec(const SrpmRequest& request, const Workspace& ws,
+                                  const SrpmResult& result) {
+    auto parse = ws.tools.args("rpmspec");
+    parse.insert(parse.end(), {"-P", ws.tools.spec.string()});
+    auto parsed = run_tool(ws.tools.runner, parse);
     if (!parsed) {
-        return std::unexpected(parsed.error().with_context(label));
+        return std::unexpected(parsed.error().with_context(ws.label));
     }
-    if (auto ok = check_parsed(parsed->out, result.edit, request.patches, label); !ok) {
-        return std::unexpected(ok.error());
-    }
+    return check_parsed(parsed->out, result.edit, request.patches, ws.label);
+}
 
-    step("writing the SRPM with rpmbuild -bs");
-    auto build = tools.args("rpmbuild");
-    build.insert(build.end(), {"-bs", "--nodeps", tools.spec.string()});
-    if (auto r = run_tool(build, work.path); !r) {
-        return std::unexpected(r.error());
-    }
+// Pass 7, the SRPM, still inside the work directory.
+Expected<fs::path> build_srpm(const Workspace& ws) {
+    auto build = ws.tools.args("rpmbuild");
+    build.insert(build.end(), {"-bs", "--nodeps", ws.tools.spec.string()});
+    KSERIES_TRY(run_tool(ws.tools.runner, build, ws.work.path));
     std::optional<fs::path> made;
-    for (const auto& e : fs::directory_iterator(work.path / "SRPMS", ec)) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(ws.work.path / "SRPMS", ec)) {
         if (e.path().string().ends_with(".src.rpm")) {
             made = e.path();
         }
@@ -349,20 +299,70 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
     if (!made) {
         return fail(ErrorKind::Tool, "rpmbuild -bs wrote no .src.rpm");
     }
+    return *made;
+}
 
+} // namespace
+
+Expected<PackageId> query_package(const fs::path& file, proc::Runner& runner) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) {
+        return fail(ErrorKind::NotFound, fmt::format("{}: no such file", file.string()));
+    }
+    const auto digests = KSERIES_TRY(
+        runner.run({{"rpmkeys", "-K", "--nosignature", file.string()}, {}, std::nullopt}));
+    if (!digests.ok()) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("{} is not an intact RPM package (rpmkeys -K: {})", file.string(),
+                                text::trim(digests.out + digests.err)));
+    }
+    const auto r = KSERIES_TRY(
+        runner.run({{"rpm", "-qp", "--nosignature", "--qf",
+                     "%{NAME}\\n%{VERSION}\\n%{RELEASE}\\n%|SOURCEPACKAGE?{source}:{binary}|\\n",
+                     file.string()},
+                    {},
+                    std::nullopt}));
+    const auto lines = text::split_lines(r.out);
+    if (!r.ok() || lines.size() != 4) {
+        return fail(ErrorKind::Parse, fmt::format("{} is not a readable RPM package: {}",
+                                                  file.string(), text::trim(r.err)));
+    }
+    return PackageId{std::string(text::chomp(lines[0])), std::string(text::chomp(lines[1])),
+                     std::string(text::chomp(lines[2])), text::chomp(lines[3]) == "source"};
+}
+
+Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& step) {
+    if (!request.original.source) {
+        return fail(ErrorKind::Usage, fmt::format("{} is a binary package, not an SRPM",
+                                                  request.kernel_srpm.string()));
+    }
+    SrpmResult result;
+    Workspace ws{.tools = {.runner = request.runner}};
+    ws.lock = KSERIES_TRY(claim_out_dir(request, step));
+    KSERIES_TRY(make_work_dir(request, ws));
+    step(fmt::format("unpacking {}", request.kernel_srpm.filename().string()));
+    KSERIES_TRY(unpack(request, ws));
+    // Pass 4: rpmbuild here must evaluate the spec as the SRPM's build did:
+    // the dist tag of RHEL builds is derived from the SRPM unless the
+    // caller defined it.
+    result.dist = KSERIES_TRY(match_release(ws.tools, request.original, ws.label));
+    step(fmt::format("editing {}", ws.spec_name));
+    KSERIES_TRY(edit(request, ws, result));
+    step("checking the spec with rpmspec -P");
+    KSERIES_TRY(check_with_rpmspec(request, ws, result));
+    step("writing the SRPM with rpmbuild -bs");
+    const auto made = KSERIES_TRY(build_srpm(ws));
     if (request.prep) {
+        // Pass 8: %prep, when asked; a failure writes its log, not the SRPM.
         step("running %prep with rpmbuild -bp");
-        if (auto ok = run_prep(tools, request, result, work.path); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(run_prep(ws.tools, request, result, ws.work.path));
         if (!result.prep_ok) {
             return result;
         }
     }
-    result.srpm = request.out_dir / made->filename();
-    if (auto ok = move_file_durably(*made, result.srpm); !ok) {
-        return std::unexpected(ok.error());
-    }
+    // Pass 9: only a finished SRPM reaches the output directory.
+    result.srpm = request.out_dir / made.filename();
+    KSERIES_TRY(move_file_durably(made, result.srpm));
     return result;
 }
 

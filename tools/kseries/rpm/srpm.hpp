@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <kseries/proc/run.hpp>
 #include <kseries/rpm/spec_edit.hpp>
 #include <kseries/util/error.hpp>
 
@@ -31,22 +32,24 @@ struct PackageId {
 
 // Reads the header with `rpm -qp` after `rpmkeys -K --nosignature` has
 // checked the package's digests; a corrupt file is a Parse error naming it.
-[[nodiscard]] Expected<PackageId> query_package(const std::filesystem::path& file);
+[[nodiscard]] Expected<PackageId> query_package(const std::filesystem::path& file,
+                                                proc::Runner& runner = proc::system_runner());
 
 struct SrpmRequest {
-    std::filesystem::path kernel_srpm;
-    PackageId original; // query_package(kernel_srpm): read once, by the caller
-    std::filesystem::path out_dir;
-    SpecPatches patches;                            // series, version, file names
-    std::map<std::string, std::string> patch_texts; // file name -> contents
-    std::optional<std::string> buildid;
-    std::string packager;
-    std::chrono::sys_days date;
-    std::vector<std::pair<std::string, std::string>> defines; // extra rpm macros
+    std::filesystem::path kernel_srpm{};
+    PackageId original{}; // query_package(kernel_srpm): read once, by the caller
+    std::filesystem::path out_dir{};
+    SpecPatches patches{};                            // series, version, file names
+    std::map<std::string, std::string> patch_texts{}; // file name -> contents
+    std::optional<std::string> buildid{};
+    std::string packager{};
+    std::chrono::sys_days date{};
+    std::vector<std::pair<std::string, std::string>> defines{}; // extra rpm macros
     bool prep = false;
     // With `prep`: the files the series changes (path in the kernel tree ->
     // contents after the series), which %prep must leave exactly so.
-    std::map<std::string, std::string> expected_files;
+    std::map<std::string, std::string> expected_files{};
+    proc::Runner& runner = proc::system_runner(); // rpm, rpmkeys, rpmspec, rpmbuild
 };
 
 struct SrpmResult {
