@@ -43,7 +43,7 @@ struct Rig {
 const char* const conflicting = "int a;\nint b;\nint renamed_old;\nint c;\nint d;\n";
 
 flow::ResumeRequest resume(const fs::path& ws, flow::Resolution resolution,
-                          const std::string& reason = "") {
+                           const std::string& reason = "") {
     flow::ResumeRequest r;
     r.workspace = ws;
     r.resolution = resolution;
