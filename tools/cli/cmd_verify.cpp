@@ -7,24 +7,19 @@
 // builds it (allnoconfig + CONFIG_...=m, modules_prepare). The source tree
 // is only read. Exit 0 when it compiles, 1 when the series does not apply
 // or the build fails, 2 on bad input.
-#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
 
-#include <kseries/check/check.hpp>
-#include <kseries/source/tree.hpp>
+#include <kseries/flow/verify.hpp>
 #include <kseries/util/text.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
-#include "module_compile.hpp"
 
 namespace kseries::cli {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 struct VerifyOptions {
     SeriesJob job;
@@ -38,60 +33,28 @@ Expected<int> verify(const VerifyOptions& opts) {
     if (!opts.compile) {
         return fail(ErrorKind::Usage, "verify needs --compile (the only check it runs today)");
     }
-    auto in = opts.job.load();
-    if (!in) {
-        return std::unexpected(in.error());
-    }
-    auto applied = check::apply_in_memory(in->series, *in->tree, in->options);
-    if (!applied) {
-        return std::unexpected(applied.error());
-    }
-    for (std::size_t i = 0; i < applied->verdicts.size(); ++i) {
-        if (applied->verdicts[i] != check::Verdict::Applies) {
-            return emit(fmt::format("{} does not apply to {} under {} ({}); see kseries check\n",
-                                    in->series.patches[i].entry.patch, opts.job.tree,
-                                    in->options.label(), check::verdict_key(applied->verdicts[i])),
-                        exit_checks_failed);
-        }
-    }
-    // The work directory: given, or a temporary one removed afterwards.
-    fs::path work = opts.workdir;
-    const bool temporary = work.empty();
-    if (temporary) {
-        auto made = temporary_workdir("kseries-verify");
-        if (!made) {
-            return std::unexpected(made.error());
-        }
-        work = *made;
-    }
-    struct Cleanup {
-        fs::path dir;
-        bool active;
-        ~Cleanup() {
-            std::error_code ec;
-            if (active) {
-                fs::remove_all(dir, ec);
-            }
-        }
-    } cleanup{work, temporary && !opts.keep};
-
-    auto result = compile_modules(*in->tree, opts.job.tree, applied->changes, work, opts.jobs);
-    if (!result) {
-        if (result.error().kind() != ErrorKind::Tool) {
-            return std::unexpected(result.error());
-        }
-        return emit(fmt::format("{} does not compile on {}: {}\n", in->label, opts.job.tree,
-                                result.error().message()),
+    const auto r = KSERIES_TRY(flow::verify({.job = opts.job.request(),
+                                             .jobs = opts.jobs,
+                                             .workdir = opts.workdir,
+                                             .keep = opts.keep}));
+    const std::string& tree = opts.job.tree;
+    if (r.not_applied) {
+        return emit(fmt::format("{} does not apply to {} under {} ({}); see kseries check\n",
+                                r.not_applied->patch, tree, r.not_applied->policy,
+                                r.not_applied->verdict),
                     exit_checks_failed);
     }
-    return emit(fmt::format("{} applies and compiles on {} ({} directories, config allnoconfig + "
-                            "{}=m, {:.0f} s):\n{}{}",
-                            in->label, opts.job.tree, result->directories,
-                            text::join(result->options, "=m "), result->seconds, result->built,
-                            temporary && !opts.keep ? ""
-                                                    : fmt::format("build log: {}\n",
-                                                                  (work / "build.log").string())),
-                exit_ok);
+    if (r.build_error) {
+        return emit(fmt::format("{} does not compile on {}: {}\n", r.label, tree, *r.build_error),
+                    exit_checks_failed);
+    }
+    const auto& c = r.compiled;
+    return emit(
+        fmt::format("{} applies and compiles on {} ({} directories, config allnoconfig + "
+                    "{}=m, {:.0f} s):\n{}{}",
+                    r.label, tree, c.directories, text::join(c.options, "=m "), c.seconds, c.built,
+                    r.build_log ? fmt::format("build log: {}\n", r.build_log->string()) : ""),
+        exit_ok);
 }
 
 } // namespace

@@ -1,9 +1,10 @@
+#include <kseries/flow/target.hpp>
+
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include <kseries/flow/inputs.hpp>
-#include <kseries/flow/target.hpp>
 #include <kseries/git/repository.hpp>
 #include <kseries/kernel/spec.hpp>
 #include <kseries/source/archive.hpp>
@@ -24,16 +25,6 @@ std::optional<kernel::Detected> named_release(std::string_view name, kernel::Rel
     return kernel::Detected{std::move(*r), origin};
 }
 
-// What a tree must give for the series: the files it patches, and the
-// Makefiles that tell the release.
-Expected<source::WantedPaths> wanted_paths(const series::Selection& selection) {
-    auto wanted = selection.touched_paths();
-    if (wanted) {
-        wanted->insert({"Makefile", "Makefile.rhelver"});
-    }
-    return wanted;
-}
-
 // A target must be a kernel tree, as matrix requires of a row: a top
 // Makefile with VERSION and PATCHLEVEL, or a tree whose release is named
 // that holds some of the files the series patches (an extract such as
@@ -41,24 +32,15 @@ Expected<source::WantedPaths> wanted_paths(const series::Selection& selection) {
 // project - would only stop the rebase with every hunk unplaced.
 Expected<void> require_kernel_tree(const std::string& spec, const Target& t,
                                    const series::Selection& selection) {
-    auto detected = kernel::detect(*t.tree);
-    if (!detected) {
-        return std::unexpected(detected.error());
-    }
-    if (detected->has_value()) {
+    auto detected = KSERIES_TRY(kernel::detect(*t.tree));
+    if (detected.has_value()) {
         return {};
     }
-    auto touched = selection.touched_paths();
-    if (!touched) {
-        return std::unexpected(touched.error());
-    }
+    auto touched = KSERIES_TRY(selection.touched_paths());
     bool holds = false;
-    for (const auto& path : *touched) {
-        auto file = t.tree->read(path);
-        if (!file) {
-            return std::unexpected(file.error());
-        }
-        holds = holds || file->has_value();
+    for (const auto& path : touched) {
+        auto file = KSERIES_TRY(t.tree->read(path));
+        holds = holds || file.has_value();
     }
     if (!holds) {
         return fail(ErrorKind::Usage,
@@ -94,80 +76,51 @@ Expected<Target> open_target(const std::string& spec, const source::WantedPaths&
     if (const auto at = what.rfind('@');
         at != std::string::npos && fs::is_directory(what.substr(0, at), ec)) {
         const std::string repo = what.substr(0, at);
-        auto refs = git::match_refs(repo, {what.substr(at + 1)});
-        if (!refs) {
-            return std::unexpected(refs.error());
-        }
-        if (refs->size() != 1) {
-            return fail(ErrorKind::Usage,
-                        fmt::format("{}: names {} refs; name exactly one", spec, refs->size()));
+        auto refs = KSERIES_TRY(git::match_refs(repo, {what.substr(at + 1)}));
+        if (refs.size() != 1) {
+            return fail(ErrorKind::Usage, fmt::format("{}: names {} refs; name exactly one", spec,
+                                                      refs.size()));
         }
         if (!t.release) {
-            t.release = named_release(refs->front().name, kernel::ReleaseOrigin::GitRef);
+            t.release = named_release(refs.front().name, kernel::ReleaseOrigin::GitRef);
         }
-        auto tree = git::open_commit_tree(repo, refs->front().commit_id);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        t.tree = std::move(*tree);
+        auto tree = KSERIES_TRY(git::open_commit_tree(repo, refs.front().commit_id));
+        t.tree = std::move(tree);
     } else if (what.ends_with(".src.rpm")) {
-        auto srpm = source::open_srpm(what, wanted);
-        if (!srpm) {
-            return std::unexpected(srpm.error());
-        }
-        t.tree = std::move(srpm->tree);
-        t.spec_policy = kernel::policy_from_spec(srpm->spec);
+        auto srpm = KSERIES_TRY(source::open_srpm(what, wanted));
+        t.tree = std::move(srpm.tree);
+        t.spec_policy = kernel::policy_from_spec(srpm.spec);
         if (!t.release) {
             t.release =
                 named_release(fs::path(what).filename().string(), kernel::ReleaseOrigin::SrpmName);
         }
     } else if (what.find(".tar") != std::string::npos && fs::is_regular_file(what, ec)) {
-        auto tree = source::open_tarball(what, wanted);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        t.tree = std::move(*tree);
+        auto tree = KSERIES_TRY(source::open_tarball(what, wanted));
+        t.tree = std::move(tree);
         if (!t.release) {
             t.release = named_release(fs::path(what).filename().string(),
                                       kernel::ReleaseOrigin::TarballName);
         }
     } else {
-        auto dir = source::DirectoryTree::open(what);
-        if (!dir) {
-            return std::unexpected(dir.error());
-        }
-        t.tree = std::move(*dir);
+        auto dir = KSERIES_TRY(source::DirectoryTree::open(what));
+        t.tree = std::move(dir);
     }
     if (!t.release) {
-        auto detected = detect_named(*t.tree);
-        if (!detected) {
-            return std::unexpected(detected.error());
-        }
-        t.release = std::move(*detected);
+        auto detected = KSERIES_TRY(detect_named(*t.tree));
+        t.release = std::move(detected);
     }
     return t;
 }
 
 Expected<Trees> open_trees(const series::Selection& selection, const std::string& onto,
                            const std::string& base) {
-    auto wanted = wanted_paths(selection);
-    if (!wanted) {
-        return std::unexpected(wanted.error());
-    }
-    auto target = open_target(onto, *wanted);
-    if (!target) {
-        return std::unexpected(target.error());
-    }
-    if (auto ok = require_kernel_tree(onto, *target, selection); !ok) {
-        return std::unexpected(ok.error());
-    }
-    Trees out{std::move(*target), std::nullopt};
+    auto wanted = KSERIES_TRY(wanted_paths_for(selection));
+    auto target = KSERIES_TRY(open_target(onto, wanted));
+    KSERIES_TRY(require_kernel_tree(onto, target, selection));
+    Trees out{std::move(target), std::nullopt};
     if (!base.empty()) {
-        auto b = open_target(base, *wanted);
-        if (!b) {
-            return std::unexpected(b.error());
-        }
-        out.base = std::move(*b);
+        auto b = KSERIES_TRY(open_target(base, wanted));
+        out.base = std::move(b);
     }
     return out;
 }

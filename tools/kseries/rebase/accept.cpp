@@ -32,12 +32,9 @@ Expected<void> attach_proposals(PatchOutcome& stopped) {
             if (f.placement.hunks[i].step != Step::Unplaced) {
                 continue;
             }
-            auto p = propose(f.file->hunks[i], f.path, f.placement.content);
-            if (!p) {
-                return std::unexpected(p.error());
-            }
-            p->hunk = i;
-            f.proposals.push_back(std::move(*p));
+            auto p = KSERIES_TRY(propose(f.file->hunks[i], f.path, f.placement.content));
+            p.hunk = i;
+            f.proposals.push_back(std::move(p));
         }
     }
     return {};
@@ -89,11 +86,8 @@ Expected<PatchOutcome> accept_proposals(const series::LoadedVersion& from, const
             }
         }
         if (!f.proposals.empty()) {
-            auto content = apply_proposals(f.placement.content, f.proposals);
-            if (!content) {
-                return std::unexpected(content.error());
-            }
-            f.placement.content = std::move(*content);
+            auto content = KSERIES_TRY(apply_proposals(f.placement.content, f.proposals));
+            f.placement.content = std::move(content);
         }
     }
     auto text = regenerate(*original, files, before);
@@ -130,24 +124,15 @@ Expected<void> add_to_workspace(const std::filesystem::path& dir, const Result& 
         std::vector<HunkProposal> acceptable;
         std::copy_if(f.proposals.begin(), f.proposals.end(), std::back_inserter(acceptable),
                      [](const HunkProposal& p) { return p.acceptable(); });
-        auto content = apply_proposals(f.placement.content, acceptable);
-        if (!content) {
-            return std::unexpected(content.error());
-        }
-        auto section = git::diff_file(f.path, f.placement.content, *content);
-        if (!section) {
-            return std::unexpected(section.error());
-        }
-        diff += *section;
+        auto content = KSERIES_TRY(apply_proposals(f.placement.content, acceptable));
+        auto section = KSERIES_TRY(git::diff_file(f.path, f.placement.content, content));
+        diff += section;
     }
     if (shown.empty()) {
         return {};
     }
-    auto text = read_regular_file(dir / "SUMMARY");
-    if (!text) {
-        return std::unexpected(text.error());
-    }
-    *text += fmt::format(
+    auto text = KSERIES_TRY(read_regular_file(dir / "SUMMARY"));
+    text += fmt::format(
         "\nProposals (docs/commands/rebase.md, \"Proposals\"): the unplaced hunks split into "
         "their\nseparable changes, each looked for on its own. Nothing of it is applied.{}\n\n",
         diff.empty() ? " No change is\nproposed that --accept could take."
@@ -157,13 +142,11 @@ Expected<void> add_to_workspace(const std::filesystem::path& dir, const Result& 
                                    "them,\nrun `kseries rebase --abort --workspace {0}` and "
                                    "the same rebase again\nwith --accept.",
                                    dir.string()));
-    *text += shown;
+    text += shown;
     if (!diff.empty()) {
-        if (auto ok = write_file_atomic(dir / "proposal.diff", diff); !ok) {
-            return ok;
-        }
+        KSERIES_TRY(write_file_atomic(dir / "proposal.diff", diff));
     }
-    return write_file_atomic(dir / "SUMMARY", *text);
+    return write_file_atomic(dir / "SUMMARY", text);
 }
 
 Expected<Result> carry_accepting(const series::LoadedVersion& from, source::SourceTree& target,
@@ -175,12 +158,9 @@ Expected<Result> carry_accepting(const series::LoadedVersion& from, source::Sour
             return result;
         }
         // The overlay holds what the patches before the stopped one left.
-        auto accepted = accept_proposals(from, *result, overlay);
-        if (!accepted) {
-            return std::unexpected(accepted.error());
-        }
+        auto accepted = KSERIES_TRY(accept_proposals(from, *result, overlay));
         options.decided.assign(result->patches.begin(), result->patches.end() - 1);
-        options.decided.push_back(std::move(*accepted));
+        options.decided.push_back(std::move(accepted));
     }
 }
 

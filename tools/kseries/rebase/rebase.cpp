@@ -27,14 +27,11 @@ Expected<std::optional<std::string>> recorded_base(const series::LoadedVersion& 
     if (it == from.meta->base_blobs.end()) {
         return std::optional<std::string>{};
     }
-    auto text = base->read(path);
-    if (!text) {
-        return std::unexpected(text.error());
-    }
-    if (!*text || git::blob_id(**text) != it->second) {
+    auto text = KSERIES_TRY(base->read(path));
+    if (!text || git::blob_id(*text) != it->second) {
         return std::optional<std::string>{};
     }
-    return *text;
+    return text;
 }
 
 // A creation or deletion is placed only where it applies as it is.
@@ -85,15 +82,9 @@ std::string unplaced_summary(const std::vector<FileOutcome>& files) {
 
 // Applies a carried patch's text to the overlay, at fuzz 0.
 Expected<void> replay_one(const PatchOutcome& done, source::OverlayTree& overlay) {
-    auto parsed = patch::parse(done.text, done.name);
-    if (!parsed) {
-        return std::unexpected(parsed.error());
-    }
-    auto applied = apply::apply_patch(*parsed, overlay, 1, {0, false});
-    if (!applied) {
-        return std::unexpected(applied.error());
-    }
-    if (!applied->applied()) {
+    auto parsed = KSERIES_TRY(patch::parse(done.text, done.name));
+    auto applied = KSERIES_TRY(apply::apply_patch(parsed, overlay, 1, {0, false}));
+    if (!applied.applied()) {
         return fail(ErrorKind::Parse,
                     fmt::format("{} (resolved earlier) no longer applies to the target", done.name));
     }
@@ -105,12 +96,9 @@ Expected<void> replay_one(const PatchOutcome& done, source::OverlayTree& overlay
 Expected<void> verify(const patch::Patch& regenerated, const std::vector<FileOutcome>& files,
                       source::SourceTree& before, patch::Engine engine) {
     source::OverlayTree scratch(before);
-    auto applied = apply::apply_patch(regenerated, scratch, 1, {0, false}, engine);
-    if (!applied) {
-        return std::unexpected(applied.error());
-    }
+    auto applied = KSERIES_TRY(apply::apply_patch(regenerated, scratch, 1, {0, false}, engine));
     const char* const who = engine == patch::Engine::GitApply ? "git apply" : "patch -F0";
-    for (const auto& f : applied->files) {
+    for (const auto& f : applied.files) {
         for (const auto& h : f.result.hunks) {
             if (!h.exact()) {
                 return fail(ErrorKind::Parse,
@@ -120,12 +108,9 @@ Expected<void> verify(const patch::Patch& regenerated, const std::vector<FileOut
         }
     }
     for (const auto& f : files) {
-        auto now = scratch.read(f.path);
-        if (!now) {
-            return std::unexpected(now.error());
-        }
+        auto now = KSERIES_TRY(scratch.read(f.path));
         const bool removed = f.file->deletes();
-        if ((removed && *now) || (!removed && (!*now || **now != f.placement.content))) {
+        if ((removed && now) || (!removed && (!now || *now != f.placement.content))) {
             return fail(ErrorKind::Parse,
                         fmt::format("the regenerated patch does not reproduce {} with {}", f.path,
                                     who));
@@ -149,9 +134,7 @@ std::string_view fate_key(PatchFate fate) {
 Expected<void> replay(const std::vector<PatchOutcome>& decided, source::OverlayTree& overlay) {
     for (const auto& done : decided) {
         if (done.fate == PatchFate::Carried) {
-            if (auto ok = replay_one(done, overlay); !ok) {
-                return ok;
-            }
+            KSERIES_TRY(replay_one(done, overlay));
         }
     }
     return {};
@@ -170,11 +153,8 @@ Expected<std::string> regenerate(const patch::Patch& original,
         const std::optional<std::string_view> new_text =
             f.file->deletes() ? std::nullopt
                               : std::optional<std::string_view>(f.placement.content);
-        auto section = git::diff_file(f.path, old_text, new_text);
-        if (!section) {
-            return std::unexpected(section.error());
-        }
-        out += *section;
+        auto section = KSERIES_TRY(git::diff_file(f.path, old_text, new_text));
+        out += section;
     }
     out += original.trailer;
     auto parsed = patch::parse(out, original.name);
@@ -183,129 +163,134 @@ Expected<std::string> regenerate(const patch::Patch& original,
                                                   original.name, parsed.error().message()));
     }
     for (const auto engine : {patch::Engine::GnuPatch, patch::Engine::GitApply}) {
-        if (auto ok = verify(*parsed, files, before, engine); !ok) {
-            return std::unexpected(ok.error());
-        }
+        KSERIES_TRY(verify(*parsed, files, before, engine));
     }
     return out;
 }
+
+namespace {
+
+// A patch an earlier run decided is taken as it was, after checking it is
+// still the series' patch at this place; a carried one is applied again so
+// the patches after it see it.
+Expected<void> take_decided(const series::LoadedVersion& from, const series::SeriesPatch& sp,
+                            const PatchOutcome& done, source::OverlayTree& overlay) {
+    if (done.name != sp.entry.patch || done.fate == PatchFate::Stopped) {
+        return fail(ErrorKind::Parse, fmt::format("the resolved patches do not match {}/series at {}",
+                                                  from.name, sp.entry.patch));
+    }
+    if (done.fate == PatchFate::Carried) {
+        KSERIES_TRY(replay_one(done, overlay));
+    }
+    return {};
+}
+
+// One file section placed on the overlay: whole-file changes as a whole,
+// a missing file as every hunk unplaced, anything else hunk by hunk with
+// the recorded base (when the base tree has it) for three-way merges.
+Expected<FileOutcome> place_section(const series::LoadedVersion& from,
+                                    const series::SeriesPatch& sp, const patch::FilePatch& f,
+                                    source::OverlayTree& overlay, const Options& options) {
+    const auto targets = KSERIES_TRY(apply::resolve_targets(sp.patch, f, sp.entry.strip, overlay));
+    FileOutcome fo;
+    fo.file = &f;
+    fo.path = targets.new_path.empty() ? targets.old_path : targets.new_path;
+    if (!targets.old_path.empty()) {
+        fo.before = KSERIES_TRY(overlay.read(targets.old_path));
+    }
+    if (f.creates() || f.deletes() || f.rename || f.copy) {
+        fo.placement = place_whole(f, fo.before);
+    } else if (!fo.before) {
+        fo.placement.hunks.resize(f.hunks.size());
+        for (std::size_t h = 0; h < f.hunks.size(); ++h) {
+            fo.placement.hunks[h].stated = f.hunks[h].old_start;
+            fo.placement.hunks[h].note = "the target has no such file";
+        }
+    } else {
+        auto base = KSERIES_TRY(recorded_base(from, fo.path, options.base));
+        fo.placement = KSERIES_TRY(place_file(f, *fo.before, {std::move(base)}));
+    }
+    return fo;
+}
+
+// A patch whose hunks all have a place: carried when its regenerated text
+// verifies (and then applied to the overlay), else stopped with the reason.
+void settle_placed(const series::SeriesPatch& sp, PatchOutcome& out,
+                   source::OverlayTree& overlay) {
+    auto text = regenerate(sp.patch, out.files, overlay);
+    if (!text) {
+        out.fate = PatchFate::Stopped;
+        out.reason = text.error().message();
+        return;
+    }
+    out.fate = PatchFate::Carried;
+    out.text = std::move(*text);
+    for (const auto& f : out.files) {
+        overlay.write(f.path,
+                      f.file->deletes() ? nullptr : source::make_content(f.placement.content));
+    }
+}
+
+// A patch with unplaced hunks: dropped when its detect rule says the
+// target has the fix, else stopped for the maintainer with proposals.
+Expected<void> settle_unplaced(const series::PatchRecord* record, PatchOutcome& out,
+                               source::OverlayTree& overlay) {
+    if (record != nullptr && record->detect && KSERIES_TRY(record->detect->holds(overlay))) {
+        out.fate = PatchFate::Dropped;
+        out.reason = record->upstream.empty()
+                         ? fmt::format("its detect rule holds on the target ({}:{})",
+                                       record->detect->location.file,
+                                       record->detect->location.line)
+                         : record->upstream;
+        return {};
+    }
+    out.fate = PatchFate::Stopped;
+    out.reason = unplaced_summary(out.files);
+    return attach_proposals(out);
+}
+
+// One patch carried onto the overlay: its files placed, then its fate.
+Expected<PatchOutcome> carry_one(const series::LoadedVersion& from, const series::SeriesPatch& sp,
+                                 source::OverlayTree& overlay, const Options& options) {
+    PatchOutcome out;
+    out.name = sp.entry.patch;
+    out.header = sp.patch.preamble;
+    if (sp.entry.reverse) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("{}: rebase does not carry reversed (-R) patches", out.name),
+                    Location{(from.series.dir / "series").string(), sp.entry.line});
+    }
+    KSERIES_TRY(apply::check_targets(sp.patch, sp.entry.strip, overlay));
+    for (const auto& f : sp.patch.files) {
+        out.files.push_back(KSERIES_TRY(place_section(from, sp, f, overlay, options)));
+    }
+    const bool complete = std::all_of(out.files.begin(), out.files.end(),
+                                      [](const FileOutcome& f) { return f.placement.complete(); });
+    if (all_hunks(out.files, Step::AlreadyApplied)) {
+        out.fate = PatchFate::Dropped;
+        out.reason = "already in the target: every hunk's new text is there";
+    } else if (complete) {
+        settle_placed(sp, out, overlay);
+    } else {
+        KSERIES_TRY(settle_unplaced(from.meta ? from.meta->record(out.name) : nullptr, out, overlay));
+    }
+    return out;
+}
+
+} // namespace
 
 Expected<Result> carry(const series::LoadedVersion& from, source::OverlayTree& overlay,
                        const Options& options) {
     Result result;
     const auto& patches = from.series.patches;
     for (std::size_t i = 0; i < patches.size(); ++i) {
-        const auto& sp = patches[i];
         if (i < options.decided.size()) {
-            const auto& done = options.decided[i];
-            if (done.name != sp.entry.patch || done.fate == PatchFate::Stopped) {
-                return fail(ErrorKind::Parse,
-                            fmt::format("the resolved patches do not match {}/series at {}",
-                                        from.name, sp.entry.patch));
-            }
-            if (done.fate == PatchFate::Carried) {
-                if (auto ok = replay_one(done, overlay); !ok) {
-                    return std::unexpected(ok.error());
-                }
-            }
-            result.patches.push_back(done);
+            KSERIES_TRY(take_decided(from, patches[i], options.decided[i], overlay));
+            result.patches.push_back(options.decided[i]);
             continue;
         }
-        PatchOutcome out;
-        out.name = sp.entry.patch;
-        out.header = sp.patch.preamble;
-        if (sp.entry.reverse) {
-            return fail(ErrorKind::Usage,
-                        fmt::format("{}: rebase does not carry reversed (-R) patches", out.name),
-                        Location{(from.series.dir / "series").string(), sp.entry.line});
-        }
-        if (auto ok = apply::check_targets(sp.patch, sp.entry.strip, overlay); !ok) {
-            return std::unexpected(ok.error());
-        }
-        for (const auto& f : sp.patch.files) {
-            auto targets = apply::resolve_targets(sp.patch, f, sp.entry.strip, overlay);
-            if (!targets) {
-                return std::unexpected(targets.error());
-            }
-            FileOutcome fo;
-            fo.file = &f;
-            fo.path = targets->new_path.empty() ? targets->old_path : targets->new_path;
-            if (!targets->old_path.empty()) {
-                auto before = overlay.read(targets->old_path);
-                if (!before) {
-                    return std::unexpected(before.error());
-                }
-                fo.before = std::move(*before);
-            }
-            if (f.creates() || f.deletes() || f.rename || f.copy) {
-                fo.placement = place_whole(f, fo.before);
-            } else if (!fo.before) {
-                fo.placement.hunks.resize(f.hunks.size());
-                for (std::size_t h = 0; h < f.hunks.size(); ++h) {
-                    fo.placement.hunks[h].stated = f.hunks[h].old_start;
-                    fo.placement.hunks[h].note = "the target has no such file";
-                }
-            } else {
-                auto base = recorded_base(from, fo.path, options.base);
-                if (!base) {
-                    return std::unexpected(base.error());
-                }
-                auto placed = place_file(f, *fo.before, {std::move(*base)});
-                if (!placed) {
-                    return std::unexpected(placed.error());
-                }
-                fo.placement = std::move(*placed);
-            }
-            out.files.push_back(std::move(fo));
-        }
-
-        const bool complete = std::all_of(out.files.begin(), out.files.end(),
-                                          [](const FileOutcome& f) { return f.placement.complete(); });
-        const auto* record = from.meta ? from.meta->record(out.name) : nullptr;
-        if (all_hunks(out.files, Step::AlreadyApplied)) {
-            out.fate = PatchFate::Dropped;
-            out.reason = "already in the target: every hunk's new text is there";
-        } else if (complete) {
-            auto text = regenerate(sp.patch, out.files, overlay);
-            if (text) {
-                out.fate = PatchFate::Carried;
-                out.text = std::move(*text);
-                for (const auto& f : out.files) {
-                    overlay.write(f.path, f.file->deletes()
-                                              ? nullptr
-                                              : source::make_content(f.placement.content));
-                }
-            } else {
-                out.fate = PatchFate::Stopped;
-                out.reason = text.error().message();
-            }
-        } else {
-            std::optional<bool> superseded;
-            if (record != nullptr && record->detect) {
-                auto holds = record->detect->holds(overlay);
-                if (!holds) {
-                    return std::unexpected(holds.error());
-                }
-                superseded = *holds;
-            }
-            if (superseded && *superseded) {
-                out.fate = PatchFate::Dropped;
-                out.reason = record->upstream.empty()
-                                 ? fmt::format("its detect rule holds on the target ({}:{})",
-                                               record->detect->location.file,
-                                               record->detect->location.line)
-                                 : record->upstream;
-            } else {
-                out.fate = PatchFate::Stopped;
-                out.reason = unplaced_summary(out.files);
-                if (auto ok = attach_proposals(out); !ok) {
-                    return std::unexpected(ok.error());
-                }
-            }
-        }
-        const bool stop = out.fate == PatchFate::Stopped;
-        result.patches.push_back(std::move(out));
-        if (stop) {
+        result.patches.push_back(KSERIES_TRY(carry_one(from, patches[i], overlay, options)));
+        if (result.patches.back().fate == PatchFate::Stopped) {
             break;
         }
     }

@@ -203,13 +203,8 @@ Expected<Workspace> Workspace::create(const fs::path& dir, const Request& reques
         return fail(ErrorKind::Io, fmt::format("cannot create a workspace in {}", parent.string()));
     }
     const auto written = [&]() -> Expected<void> {
-        auto tree = source::DirectoryTree::open(temp);
-        if (!tree) {
-            return std::unexpected(tree.error());
-        }
-        if (auto ok = (*tree)->commit(files); !ok) {
-            return ok;
-        }
+        auto tree = KSERIES_TRY(source::DirectoryTree::open(temp));
+        KSERIES_TRY(tree->commit(files));
         fs::rename(temp, dir, ec);
         if (ec) {
             return fail(ErrorKind::Io, fmt::format("cannot rename {} to {}: {}", temp, dir.string(),
@@ -231,18 +226,15 @@ Expected<Workspace> Workspace::open(const fs::path& dir) {
                     fmt::format("no rebase to resume: {} is not a rebase workspace ({})",
                                 dir.string(), tree.error().message()));
     }
-    auto text = (*tree)->read("state.json");
-    if (!text) {
-        return std::unexpected(text.error());
-    }
+    auto text = KSERIES_TRY((*tree)->read("state.json"));
     const std::string file = (dir / "state.json").string();
-    if (!*text) {
+    if (!text) {
         return fail(ErrorKind::NotFound,
                     fmt::format("no rebase to resume: {} has no state.json", dir.string()));
     }
     Workspace ws;
     try {
-        const auto doc = nlohmann::json::parse(**text);
+        const auto doc = nlohmann::json::parse(*text);
         if (doc.at("kseries") != "rebase-workspace" || doc.at("format_version") != format_version) {
             return fail(ErrorKind::Parse, "not a kseries rebase workspace of this version",
                         Location{file, 0});
@@ -259,15 +251,12 @@ Expected<Workspace> Workspace::open(const fs::path& dir) {
                                          : PatchFate::Dropped;
             p.reason = d.at("reason");
             if (p.fate == PatchFate::Carried) {
-                auto done = (*tree)->read("done/" + p.name);
+                auto done = KSERIES_TRY((*tree)->read("done/" + p.name));
                 if (!done) {
-                    return std::unexpected(done.error());
-                }
-                if (!*done) {
                     return fail(ErrorKind::NotFound,
                                 fmt::format("{}/done/{} is missing", dir.string(), p.name));
                 }
-                p.text = std::move(**done);
+                p.text = std::move(*done);
             }
             ws.decided.push_back(std::move(p));
         }
@@ -282,31 +271,22 @@ Expected<Workspace> Workspace::open(const fs::path& dir) {
 
 Expected<std::string> Workspace::resolved_header(const fs::path& dir,
                                                  const patch::Patch& original) const {
-    auto tree = source::DirectoryTree::open(dir);
-    if (!tree) {
-        return std::unexpected(tree.error());
-    }
-    auto text = (*tree)->read(stopped + ".header");
+    auto tree = KSERIES_TRY(source::DirectoryTree::open(dir));
+    auto text = KSERIES_TRY(tree->read(stopped + ".header"));
     if (!text) {
-        return std::unexpected(text.error());
-    }
-    if (!*text) {
         return original.preamble;
     }
-    if (const auto line = conflict_line(**text); line || (*text)->find("\n--- ") != std::string::npos ||
-                                                  (*text)->starts_with("--- ")) {
+    if (const auto line = conflict_line(*text); line || text->find("\n--- ") != std::string::npos ||
+                                                  text->starts_with("--- ")) {
         return fail(ErrorKind::Parse, "a patch header may not hold diff lines or conflict markers",
                     Location{(dir / (stopped + ".header")).string(), line.value_or(0)});
     }
-    return std::move(**text);
+    return std::move(*text);
 }
 
 Expected<std::vector<FileOutcome>> Workspace::resolved_files(const fs::path& dir,
                                                              const patch::Patch& original) const {
-    auto tree = source::DirectoryTree::open(dir);
-    if (!tree) {
-        return std::unexpected(tree.error());
-    }
+    auto tree = KSERIES_TRY(source::DirectoryTree::open(dir));
     std::vector<FileOutcome> out;
     for (std::size_t i = 0; i < files.size(); ++i) {
         FileOutcome f;
@@ -316,32 +296,26 @@ Expected<std::vector<FileOutcome>> Workspace::resolved_files(const fs::path& dir
                         fmt::format("{} no longer has the files the workspace holds", stopped));
         }
         f.file = &original.files[i];
-        auto before = (*tree)->read("orig/" + f.path);
-        if (!before) {
-            return std::unexpected(before.error());
-        }
-        f.before = std::move(*before);
-        auto edited = (*tree)->read("tree/" + f.path);
-        if (!edited) {
-            return std::unexpected(edited.error());
-        }
+        auto before = KSERIES_TRY(tree->read("orig/" + f.path));
+        f.before = std::move(before);
+        auto edited = KSERIES_TRY(tree->read("tree/" + f.path));
         const std::string shown = (dir / "tree" / f.path).string();
-        if (!*edited && !f.file->deletes()) {
+        if (!edited && !f.file->deletes()) {
             return fail(ErrorKind::NotFound, fmt::format("{} is missing", shown));
         }
-        if (*edited) {
-            if (const auto line = conflict_line(**edited)) {
+        if (edited) {
+            if (const auto line = conflict_line(*edited)) {
                 return fail(ErrorKind::Parse,
                             "still holds a conflict marker: resolve it, then --continue",
                             Location{shown, *line});
             }
             if (is_c_file(f.path)) {
-                if (auto bad = shape_problem(**edited, *f.file, f.before)) {
+                if (auto bad = shape_problem(*edited, *f.file, f.before)) {
                     return fail(ErrorKind::Parse, std::move(bad->message),
                                 Location{shown, bad->line});
                 }
             }
-            f.placement.content = std::move(**edited);
+            f.placement.content = std::move(*edited);
         }
         out.push_back(std::move(f));
     }
@@ -373,10 +347,7 @@ Expected<std::vector<std::string>> Workspace::unrelated_edits(const fs::path& di
     if (ec) {
         return fail(ErrorKind::Io, fmt::format("cannot read {}: {}", root.string(), ec.message()));
     }
-    auto tree = source::DirectoryTree::open(dir);
-    if (!tree) {
-        return std::unexpected(tree.error());
-    }
+    auto tree = KSERIES_TRY(source::DirectoryTree::open(dir));
     for (const auto& entry : it) {
         if (!entry.is_regular_file(ec)) {
             continue;
@@ -385,20 +356,51 @@ Expected<std::vector<std::string>> Workspace::unrelated_edits(const fs::path& di
         if (std::find(files.begin(), files.end(), path) != files.end()) {
             continue;
         }
-        auto edited = (*tree)->read("tree/" + path);
-        if (!edited) {
-            return std::unexpected(edited.error());
-        }
-        auto theirs = target.read(path);
-        if (!theirs) {
-            return std::unexpected(theirs.error());
-        }
-        if (*edited != *theirs) {
+        auto edited = KSERIES_TRY(tree->read("tree/" + path));
+        auto theirs = KSERIES_TRY(target.read(path));
+        if (edited != theirs) {
             out.push_back(path);
         }
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+Expected<RetiredWorkspace> RetiredWorkspace::retire(const fs::path& dir) {
+    RetiredWorkspace out;
+    out.m_dir = dir;
+    out.m_retired = dir.parent_path() / ("." + dir.filename().string() + ".done");
+    std::error_code ec;
+    fs::remove_all(out.m_retired, ec);
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot retire {}: cannot remove {}: {}",
+                                               dir.string(), out.m_retired.string(), ec.message()));
+    }
+    fs::rename(dir, out.m_retired, ec);
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot retire {}: {}", dir.string(), ec.message()));
+    }
+    return out;
+}
+
+Expected<void> RetiredWorkspace::restore() const {
+    std::error_code ec;
+    fs::rename(m_retired, m_dir, ec);
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot put the workspace back from {} to {}: {}",
+                                               m_retired.string(), m_dir.string(), ec.message()));
+    }
+    return {};
+}
+
+Expected<void> RetiredWorkspace::discard() const {
+    std::error_code ec;
+    fs::remove_all(m_retired, ec);
+    if (ec) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot remove {}: {}", m_retired.string(), ec.message()));
+    }
+    return {};
 }
 
 } // namespace kseries::rebase

@@ -15,8 +15,8 @@
 // `kseries rebase --continue` turns the edited tree/ files into the stopped
 // patch (refusing files that still hold conflict markers or are no longer
 // of a C file's shape, an empty resolution, and edits to other files) and
-// goes on (on a whole kernel tree the CLI builds the version before it is
-// written: tools/cli/rebase_continue.cpp);
+// goes on (on a whole kernel tree the flow builds the version before it is
+// written: flow/rebase.cpp);
 // `--skip` drops the stopped patch; `--abort` removes the workspace. The
 // series store is not touched until the whole series is carried.
 #pragma once
@@ -87,6 +87,24 @@ struct Workspace {
     // (the original's when the file was removed).
     [[nodiscard]] Expected<std::string> resolved_header(const std::filesystem::path& dir,
                                                         const patch::Patch& original) const;
+};
+
+// A resumed rebase's workspace moved aside (to ".NAME.done" beside it)
+// while the rest of the series is carried and written: put back when
+// nothing was written, so the maintainer can try again; removed when the
+// version was written or a new workspace replaced it.
+class RetiredWorkspace {
+public:
+    // Moves `dir` aside (a leftover ".NAME.done" of a killed run removed
+    // first); an error names what could not be done.
+    [[nodiscard]] static Expected<RetiredWorkspace> retire(const std::filesystem::path& dir);
+    [[nodiscard]] Expected<void> restore() const; // back to its name
+    [[nodiscard]] Expected<void> discard() const; // removed
+    [[nodiscard]] const std::filesystem::path& retired() const { return m_retired; }
+
+private:
+    std::filesystem::path m_dir;
+    std::filesystem::path m_retired;
 };
 
 // The text of WORKSPACE/SUMMARY for a stopped result.

@@ -18,21 +18,6 @@ namespace {
 constexpr std::string_view index_file = "index.toml";
 constexpr std::string_view version_file = "version.toml";
 
-// "v12" -> 12; nullopt for anything else.
-std::optional<unsigned long> version_number(std::string_view name) {
-    if (name.size() < 2 || name[0] != 'v' || name.size() > 10) {
-        return std::nullopt;
-    }
-    unsigned long n = 0;
-    for (const char c : name.substr(1)) {
-        if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
-            return std::nullopt;
-        }
-        n = n * 10 + static_cast<unsigned long>(c - '0');
-    }
-    return n == 0 ? std::nullopt : std::optional(n);
-}
-
 // A release bound: a full release ("4.18.0-240.el8") or a bare version
 // ("4.18.0", below every 4.18.0-<release>).
 std::optional<kernel::Release> release_bound(std::string_view text) {
@@ -50,40 +35,31 @@ std::optional<kernel::Release> release_bound(std::string_view text) {
 
 Expected<std::optional<kernel::Release>> release_at(const std::string& file, const toml::table& t,
                                                     std::string_view key) {
-    auto text = toml_read::string_at(file, t, key);
-    if (!text) {
-        return std::unexpected(text.error());
-    }
-    if (text->empty()) {
+    auto text = KSERIES_TRY(toml_read::string_at(file, t, key));
+    if (text.empty()) {
         return std::optional<kernel::Release>{};
     }
-    auto r = release_bound(*text);
+    auto r = release_bound(text);
     if (!r) {
         return fail(ErrorKind::Parse,
                     fmt::format("'{}' must be a kernel release like \"4.18.0-240.el8\" or a "
                                 "version like \"4.18.0\", not \"{}\"",
-                                key, *text),
+                                key, text),
                     where(file, *t.get(key)));
     }
     return r;
 }
 
 Expected<std::optional<DetectRule>> detect_at(const std::string& file, const toml::table& t) {
-    auto tables = toml_read::tables_at(file, t, "detect");
-    if (!tables) {
-        return std::unexpected(tables.error());
-    }
-    if (tables->empty()) {
+    auto tables = KSERIES_TRY(toml_read::tables_at(file, t, "detect"));
+    if (tables.empty()) {
         return std::optional<DetectRule>{};
     }
     DetectRule rule;
     rule.location = where(file, *t.get("detect"));
-    for (const auto* c : *tables) {
-        if (auto ok = toml_read::known_keys(file, *c, {"file", "contains", "lacks"},
-                                            "a detect condition");
-            !ok) {
-            return std::unexpected(ok.error());
-        }
+    for (const auto* c : tables) {
+        KSERIES_TRY(
+            toml_read::known_keys(file, *c, {"file", "contains", "lacks"}, "a detect condition"));
         DetectCondition cond;
         auto path = toml_read::string_at(file, *c, "file");
         auto contains = toml_read::strings_at(file, *c, "contains");
@@ -114,15 +90,10 @@ Expected<std::optional<DetectRule>> detect_at(const std::string& file, const tom
 // with the reason and, optionally, the rule that tells a tree has its fix.
 Expected<void> read_not_carried(const std::string& file, const toml::table& doc,
                                 std::string_view key, std::vector<DroppedPatch>& out) {
-    auto tables = toml_read::tables_at(file, doc, key);
-    if (!tables) {
-        return std::unexpected(tables.error());
-    }
+    auto tables = KSERIES_TRY(toml_read::tables_at(file, doc, key));
     const std::string what = fmt::format("a [[{}]]", key);
-    for (const auto* t : *tables) {
-        if (auto ok = toml_read::known_keys(file, *t, {"name", "reason", "detect"}, what); !ok) {
-            return std::unexpected(ok.error());
-        }
+    for (const auto* t : tables) {
+        KSERIES_TRY(toml_read::known_keys(file, *t, {"name", "reason", "detect"}, what));
         DroppedPatch d;
         auto name = toml_read::string_at(file, *t, "name");
         auto reason = toml_read::string_at(file, *t, "reason");
@@ -147,16 +118,9 @@ Expected<void> read_not_carried(const std::string& file, const toml::table& doc,
 }
 
 Expected<void> read_patch_records(const std::string& file, const toml::table& doc, Version& v) {
-    auto patches = toml_read::tables_at(file, doc, "patch");
-    if (!patches) {
-        return std::unexpected(patches.error());
-    }
-    for (const auto* t : *patches) {
-        if (auto ok =
-                toml_read::known_keys(file, *t, {"name", "upstream", "detect"}, "a [[patch]]");
-            !ok) {
-            return std::unexpected(ok.error());
-        }
+    auto patches = KSERIES_TRY(toml_read::tables_at(file, doc, "patch"));
+    for (const auto* t : patches) {
+        KSERIES_TRY(toml_read::known_keys(file, *t, {"name", "upstream", "detect"}, "a [[patch]]"));
         PatchRecord rec;
         auto name = toml_read::string_at(file, *t, "name");
         auto upstream = toml_read::string_at(file, *t, "upstream");
@@ -175,9 +139,7 @@ Expected<void> read_patch_records(const std::string& file, const toml::table& do
         rec.detect = std::move(*detect);
         v.patches.push_back(std::move(rec));
     }
-    if (auto ok = read_not_carried(file, doc, "dropped", v.dropped); !ok) {
-        return ok;
-    }
+    KSERIES_TRY(read_not_carried(file, doc, "dropped", v.dropped));
     return read_not_carried(file, doc, "skipped", v.skipped);
 }
 
@@ -213,24 +175,18 @@ Expected<void> read_base_blobs(const std::string& file, const toml::table& doc, 
 
 // The names the version's `series` file lists, for cross-checks.
 Expected<std::vector<std::string>> series_names(const Version& v) {
-    auto loaded = load_series(v.dir);
-    if (!loaded) {
-        return std::unexpected(loaded.error());
-    }
+    auto loaded = KSERIES_TRY(load_series(v.dir));
     std::vector<std::string> out;
-    for (const auto& p : loaded->patches) {
+    for (const auto& p : loaded.patches) {
         out.push_back(p.entry.patch);
     }
     return out;
 }
 
 Expected<void> check_records(const Version& v) {
-    auto names = series_names(v);
-    if (!names) {
-        return std::unexpected(names.error());
-    }
+    auto names = KSERIES_TRY(series_names(v));
     const auto listed = [&](const std::string& n) {
-        return std::find(names->begin(), names->end(), n) != names->end();
+        return std::find(names.begin(), names.end(), n) != names.end();
     };
     for (const auto& rec : v.patches) {
         if (!listed(rec.name)) {
@@ -265,22 +221,46 @@ Expected<void> check_records(const Version& v) {
 
 } // namespace
 
+std::optional<unsigned long> version_number(std::string_view name) {
+    if (name.size() < 2 || name[0] != 'v' || name.size() > 10) {
+        return std::nullopt;
+    }
+    unsigned long n = 0;
+    for (const char c : name.substr(1)) {
+        if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
+            return std::nullopt;
+        }
+        n = n * 10 + static_cast<unsigned long>(c - '0');
+    }
+    return n == 0 ? std::nullopt : std::optional(n);
+}
+
+Expected<std::string> next_free_version(const fs::path& store_dir) {
+    unsigned long highest = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(store_dir, ec)) {
+        highest = std::max(highest, version_number(entry.path().filename().string()).value_or(0));
+    }
+    if (ec) {
+        return fail(ErrorKind::Io,
+                    fmt::format("cannot list {}: {}", store_dir.string(), ec.message()));
+    }
+    return fmt::format("v{}", highest + 1);
+}
+
 Expected<bool> DetectRule::holds(source::SourceTree& tree) const {
     for (const auto& c : all) {
-        auto text = tree.load(c.file);
+        auto text = KSERIES_TRY(tree.load(c.file));
         if (!text) {
-            return std::unexpected(text.error());
-        }
-        if (!*text) {
             return false;
         }
         for (const auto& s : c.contains) {
-            if ((*text)->find(s) == std::string::npos) {
+            if (text->find(s) == std::string::npos) {
                 return false;
             }
         }
         for (const auto& s : c.lacks) {
-            if ((*text)->find(s) != std::string::npos) {
+            if (text->find(s) != std::string::npos) {
                 return false;
             }
         }
@@ -315,23 +295,17 @@ Expected<Version> read_version(const fs::path& dir) {
         return fail(ErrorKind::Unsafe, "a symbolic link; refusing to follow it",
                     {meta.string(), 0});
     }
-    auto doc = toml_read::parse_file(meta, "version file");
-    if (!doc) {
-        return std::unexpected(doc.error());
-    }
+    auto doc = KSERIES_TRY(toml_read::parse_file(meta, "version file"));
     const std::string file = meta.string();
-    if (auto ok = toml_read::known_keys(file, *doc,
-                                        {"version", "parent", "base", "changelog", "created",
-                                         "base_blobs", "patch", "dropped", "skipped"},
-                                        "a version file");
-        !ok) {
-        return std::unexpected(ok.error());
-    }
-    auto name = toml_read::string_at(file, *doc, "version");
-    auto parent = toml_read::string_at(file, *doc, "parent");
-    auto changelog = toml_read::string_at(file, *doc, "changelog");
-    auto created = toml_read::string_at(file, *doc, "created");
-    auto base = release_at(file, *doc, "base");
+    KSERIES_TRY(toml_read::known_keys(file, doc,
+                                      {"version", "parent", "base", "changelog", "created",
+                                       "base_blobs", "patch", "dropped", "skipped"},
+                                      "a version file"));
+    auto name = toml_read::string_at(file, doc, "version");
+    auto parent = toml_read::string_at(file, doc, "parent");
+    auto changelog = toml_read::string_at(file, doc, "changelog");
+    auto created = toml_read::string_at(file, doc, "created");
+    auto base = release_at(file, doc, "base");
     if (!name || !parent || !changelog || !created || !base) {
         return std::unexpected(!name        ? name.error()
                                : !parent    ? parent.error()
@@ -342,21 +316,15 @@ Expected<Version> read_version(const fs::path& dir) {
     if (!name->empty() && *name != v.name) {
         return fail(ErrorKind::Parse,
                     fmt::format("'version' says \"{}\" but the directory is {}", *name, v.name),
-                    where(file, *doc->get("version")));
+                    where(file, *doc.get("version")));
     }
     v.parent = std::move(*parent);
     v.changelog = std::move(*changelog);
     v.created = std::move(*created);
     v.base = std::move(*base);
-    if (auto ok = read_base_blobs(file, *doc, v); !ok) {
-        return std::unexpected(ok.error());
-    }
-    if (auto ok = read_patch_records(file, *doc, v); !ok) {
-        return std::unexpected(ok.error());
-    }
-    if (auto ok = check_records(v); !ok) {
-        return std::unexpected(ok.error());
-    }
+    KSERIES_TRY(read_base_blobs(file, doc, v));
+    KSERIES_TRY(read_patch_records(file, doc, v));
+    KSERIES_TRY(check_records(v));
     return v;
 }
 
@@ -404,29 +372,17 @@ bool Store::is_store(const fs::path& dir) {
     return fs::exists(st) && !fs::is_symlink(st) && !fs::is_directory(st);
 }
 
-Expected<Store> Store::open(const fs::path& dir) {
-    Store store;
-    store.m_dir = dir;
-    const fs::path index = dir / index_file;
-    auto doc = toml_read::parse_file(index, "series index");
-    if (!doc) {
-        return std::unexpected(doc.error());
-    }
-    const std::string file = index.string();
-    if (auto ok = toml_read::known_keys(file, *doc, {"name", "summary", "map"}, "a series index");
-        !ok) {
-        return std::unexpected(ok.error());
-    }
-    auto name = toml_read::string_at(file, *doc, "name");
-    if (!name) {
-        return std::unexpected(name.error());
-    }
-    // Without a name, the directory's ("series/NAME/" and "." included).
-    const fs::path abs = fs::absolute(dir).lexically_normal();
-    store.m_name = name->empty() ? (abs.has_filename() ? abs : abs.parent_path()).filename().string()
-                                 : std::move(*name);
+namespace {
 
-    // Every vN directory is a version, in numeric order.
+const Version* find_in(const std::vector<Version>& versions, std::string_view name) {
+    const auto it = std::find_if(versions.begin(), versions.end(),
+                                 [&](const Version& v) { return v.name == name; });
+    return it == versions.end() ? nullptr : &*it;
+}
+
+// Every vN directory is a version, read in numeric order: the order every
+// report and the next version's number rely on.
+Expected<std::vector<Version>> read_versions(const fs::path& dir) {
     std::vector<std::pair<unsigned long, fs::path>> dirs;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -439,18 +395,21 @@ Expected<Store> Store::open(const fs::path& dir) {
         return fail(ErrorKind::Io, fmt::format("cannot list {}: {}", dir.string(), ec.message()));
     }
     std::sort(dirs.begin(), dirs.end());
+    std::vector<Version> out;
     for (const auto& [n, path] : dirs) {
-        auto v = read_version(path);
-        if (!v) {
-            return std::unexpected(v.error());
-        }
-        store.m_versions.push_back(std::move(*v));
+        out.push_back(KSERIES_TRY(read_version(path)));
     }
-    for (const auto& v : store.m_versions) {
+    return out;
+}
+
+// A parent must be an earlier version of the same store: the history is a
+// chain back in time, never a loop.
+Expected<void> check_parents(const std::vector<Version>& versions) {
+    for (const auto& v : versions) {
         if (v.parent.empty()) {
             continue;
         }
-        const auto* p = store.find(v.parent);
+        const auto* p = find_in(versions, v.parent);
         if (p == nullptr || *version_number(p->name) >= *version_number(v.name)) {
             return fail(ErrorKind::Parse,
                         fmt::format("{}: parent '{}' is not an earlier version of the store",
@@ -458,46 +417,64 @@ Expected<Store> Store::open(const fs::path& dir) {
                         Location{(v.dir / version_file).string(), 0});
         }
     }
+    return {};
+}
 
-    auto rules = toml_read::tables_at(file, *doc, "map");
-    if (!rules) {
-        return std::unexpected(rules.error());
+// One [[map]] rule, naming a version the store holds over a range that is
+// not empty: a rule that can never match is a mistake, not a no-op.
+Expected<MapRule> read_map_rule(const std::string& file, const toml::table& t,
+                                const std::vector<Version>& versions, const fs::path& dir) {
+    KSERIES_TRY(
+        toml_read::known_keys(file, t, {"version", "from", "until", "releases"}, "a [[map]]"));
+    MapRule rule;
+    rule.location = where(file, t);
+    auto version = toml_read::string_at(file, t, "version");
+    auto from = release_at(file, t, "from");
+    auto until = release_at(file, t, "until");
+    auto patterns = toml_read::strings_at(file, t, "releases");
+    if (!version || !from || !until || !patterns) {
+        return std::unexpected(!version ? version.error()
+                               : !from  ? from.error()
+                               : !until ? until.error()
+                                        : patterns.error());
     }
-    for (const auto* t : *rules) {
-        if (auto ok = toml_read::known_keys(file, *t, {"version", "from", "until", "releases"},
-                                            "a [[map]]");
-            !ok) {
-            return std::unexpected(ok.error());
-        }
-        MapRule rule;
-        rule.location = where(file, *t);
-        auto version = toml_read::string_at(file, *t, "version");
-        auto from = release_at(file, *t, "from");
-        auto until = release_at(file, *t, "until");
-        auto patterns = toml_read::strings_at(file, *t, "releases");
-        if (!version || !from || !until || !patterns) {
-            return std::unexpected(!version ? version.error()
-                                   : !from  ? from.error()
-                                   : !until ? until.error()
-                                            : patterns.error());
-        }
-        if (store.find(*version) == nullptr) {
-            return fail(ErrorKind::Parse,
-                        fmt::format("[[map]] names version '{}', which {} does not hold", *version,
-                                    dir.string()),
-                        rule.location);
-        }
-        if (*from && *until && kernel::compare(**from, **until) >= 0) {
-            return fail(ErrorKind::Parse,
-                        fmt::format("[[map]] range is empty: from {} until {}", (*from)->name(),
-                                    (*until)->name()),
-                        rule.location);
-        }
-        rule.version = std::move(*version);
-        rule.from = std::move(*from);
-        rule.until = std::move(*until);
-        rule.patterns = std::move(*patterns);
-        store.m_mapping.push_back(std::move(rule));
+    if (find_in(versions, *version) == nullptr) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("[[map]] names version '{}', which {} does not hold", *version,
+                                dir.string()),
+                    rule.location);
+    }
+    if (*from && *until && kernel::compare(**from, **until) >= 0) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("[[map]] range is empty: from {} until {}", (*from)->name(),
+                                (*until)->name()),
+                    rule.location);
+    }
+    rule.version = std::move(*version);
+    rule.from = std::move(*from);
+    rule.until = std::move(*until);
+    rule.patterns = std::move(*patterns);
+    return rule;
+}
+
+} // namespace
+
+Expected<Store> Store::open(const fs::path& dir) {
+    Store store;
+    store.m_dir = dir;
+    const fs::path index = dir / index_file;
+    auto doc = KSERIES_TRY(toml_read::parse_file(index, "series index"));
+    const std::string file = index.string();
+    KSERIES_TRY(toml_read::known_keys(file, doc, {"name", "summary", "map"}, "a series index"));
+    auto name = KSERIES_TRY(toml_read::string_at(file, doc, "name"));
+    // Without a name, the directory's ("series/NAME/" and "." included).
+    const fs::path abs = fs::absolute(dir).lexically_normal();
+    store.m_name = name.empty() ? (abs.has_filename() ? abs : abs.parent_path()).filename().string()
+                                : std::move(name);
+    store.m_versions = KSERIES_TRY(read_versions(dir));
+    KSERIES_TRY(check_parents(store.m_versions));
+    for (const auto* t : KSERIES_TRY(toml_read::tables_at(file, doc, "map"))) {
+        store.m_mapping.push_back(KSERIES_TRY(read_map_rule(file, *t, store.m_versions, dir)));
     }
     if (store.m_versions.empty()) {
         return fail(ErrorKind::Parse, "the store holds no version directory (v1, v2, ...)",
@@ -507,9 +484,7 @@ Expected<Store> Store::open(const fs::path& dir) {
 }
 
 const Version* Store::find(std::string_view version) const {
-    const auto it = std::find_if(m_versions.begin(), m_versions.end(),
-                                 [&](const Version& v) { return v.name == version; });
-    return it == m_versions.end() ? nullptr : &*it;
+    return find_in(m_versions, version);
 }
 
 const MapRule* Store::select(const kernel::Release& release) const {

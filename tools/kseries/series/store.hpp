@@ -76,6 +76,14 @@ struct Version {
     [[nodiscard]] const PatchRecord* record(std::string_view patch) const;
 };
 
+// "v12" -> 12; nullopt for anything else ("v0", "v", "12", "v1a", over 9
+// digits). The one reading of a version directory's name.
+[[nodiscard]] std::optional<unsigned long> version_number(std::string_view name);
+
+// "vN+1" for the highest vN in `store_dir` (any entry so named, directory or
+// not, so the name is free), "v1" when there is none.
+[[nodiscard]] Expected<std::string> next_free_version(const std::filesystem::path& store_dir);
+
 // Reads `dir`/version.toml; a version without one has only its name.
 [[nodiscard]] Expected<Version> read_version(const std::filesystem::path& dir);
 

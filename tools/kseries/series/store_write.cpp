@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <kseries/series/store_write.hpp>
 
 #include <fmt/format.h>
@@ -134,12 +133,14 @@ std::string version_toml(const Version& v) {
     return out;
 }
 
-Expected<fs::path> write_version(const Store& store, const NewVersion& v) {
-    const fs::path& store_dir = store.dir();
-    std::string name = v.meta.name;
-    if (name.size() < 2 || name[0] != 'v' ||
-        name.find_first_not_of("0123456789", 1) != std::string::npos) {
-        return fail(ErrorKind::Usage, fmt::format("'{}' is not a version name (v1, v2, ...)", name));
+namespace {
+
+// A name a store can hold and patch files that stay inside the version
+// directory, checked before anything is touched.
+Expected<void> check_new_version(const NewVersion& v) {
+    if (!version_number(v.meta.name)) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("'{}' is not a version name (v1, v2, ...)", v.meta.name));
     }
     for (const auto& [file, text] : v.patches) {
         if (file.empty() || file.find('/') != std::string::npos || file.front() == '.' ||
@@ -148,16 +149,11 @@ Expected<fs::path> write_version(const Store& store, const NewVersion& v) {
                         fmt::format("'{}' cannot be a patch file name in a version", file));
         }
     }
-    const UniqueFd dir_fd(::open(store_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd.valid()) {
-        return std::unexpected(errno_error("cannot open the series store " + store_dir.string()));
-    }
-    auto lock = lock_in(dir_fd.get(), ".lock", LockWait::Wait,
-                        "the series store " + store_dir.string());
-    if (!lock) {
-        return std::unexpected(lock.error());
-    }
-    // What killed runs left: never a version, always safe to remove.
+    return {};
+}
+
+// What killed runs left: never a version, always safe to remove.
+void remove_leftovers(const fs::path& store_dir) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(store_dir, ec)) {
         const std::string n = entry.path().filename().string();
@@ -166,63 +162,74 @@ Expected<fs::path> write_version(const Store& store, const NewVersion& v) {
             fs::remove_all(entry.path(), ec);
         }
     }
-    if (v.next_free_name && fs::exists(fs::symlink_status(store_dir / name, ec))) {
-        unsigned long highest = 0;
-        for (const auto& entry : fs::directory_iterator(store_dir, ec)) {
-            const std::string n = entry.path().filename().string();
-            if (n.size() >= 2 && n.size() <= 10 && n[0] == 'v' &&
-                n.find_first_not_of("0123456789", 1) == std::string::npos) {
-                highest = std::max(highest, std::stoul(n.substr(1)));
-            }
-        }
-        name = fmt::format("v{}", highest + 1);
+}
+
+// The name to write under the lock: the asked one, or - when it was only
+// "the next one" and a concurrent run took it - the next free one.
+Expected<std::string> final_name(const fs::path& store_dir, const NewVersion& v) {
+    std::error_code ec;
+    if (v.next_free_name && fs::exists(fs::symlink_status(store_dir / v.meta.name, ec))) {
+        return next_free_version(store_dir);
     }
+    return v.meta.name;
+}
+
+// The version's files in the temporary directory, synced, then the
+// directory renamed into place: a reader sees all of it or nothing.
+Expected<void> write_and_rename(const Store& store, const NewVersion& v, const Version& meta,
+                                const std::string& temp, const fs::path& final_dir, int dir_fd) {
+    const UniqueFd tmp_fd(::open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!tmp_fd.valid()) {
+        return std::unexpected(errno_error("cannot open " + temp));
+    }
+    std::string series = fmt::format("# {} {}{}\n", store.name(), meta.name,
+                                     v.meta.base ? ", made for " + v.meta.base->name() : "");
+    for (const auto& [file, text] : v.patches) {
+        KSERIES_TRY(write_synced(tmp_fd.get(), file, text));
+        series += file + " -p1\n";
+    }
+    KSERIES_TRY(write_synced(tmp_fd.get(), "series", series));
+    KSERIES_TRY(write_synced(tmp_fd.get(), "version.toml", version_toml(meta)));
+    if (::fsync(tmp_fd.get()) != 0) {
+        return std::unexpected(errno_error("cannot sync " + temp));
+    }
+    if (::rename(temp.c_str(), final_dir.c_str()) != 0) {
+        return std::unexpected(errno_error("cannot rename " + temp + " to " + final_dir.string()));
+    }
+    if (::fsync(dir_fd) != 0) {
+        return std::unexpected(errno_error("cannot sync " + store.dir().string()));
+    }
+    return {};
+}
+
+} // namespace
+
+Expected<fs::path> write_version(const Store& store, const NewVersion& v) {
+    const fs::path& store_dir = store.dir();
+    KSERIES_TRY(check_new_version(v));
+    const UniqueFd dir_fd(::open(store_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd.valid()) {
+        return std::unexpected(errno_error("cannot open the series store " + store_dir.string()));
+    }
+    auto lock = KSERIES_TRY(
+        lock_in(dir_fd.get(), ".lock", LockWait::Wait, "the series store " + store_dir.string()));
+    remove_leftovers(store_dir);
     Version meta = v.meta;
-    meta.name = name;
-    const fs::path final_dir = store_dir / name;
+    meta.name = KSERIES_TRY(final_name(store_dir, v));
+    const fs::path final_dir = store_dir / meta.name;
+    std::error_code ec;
     if (fs::exists(fs::symlink_status(final_dir, ec))) {
         return fail(ErrorKind::Usage,
                     fmt::format("{} already exists; a version is never replaced (choose another "
                                 "with --as)",
                                 final_dir.string()));
     }
-    std::string temp = (store_dir / fmt::format(".{}.tmp-XXXXXX", name)).string();
+    std::string temp = (store_dir / fmt::format(".{}.tmp-XXXXXX", meta.name)).string();
     if (::mkdtemp(temp.data()) == nullptr) {
         return std::unexpected(errno_error("cannot create a temporary directory in " +
                                            store_dir.string()));
     }
-    const auto written = [&]() -> Expected<void> {
-        const UniqueFd tmp_fd(::open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!tmp_fd.valid()) {
-            return std::unexpected(errno_error("cannot open " + temp));
-        }
-        std::string series = fmt::format("# {} {}{}\n", store.name(), name,
-                                         v.meta.base ? ", made for " + v.meta.base->name() : "");
-        for (const auto& [file, text] : v.patches) {
-            if (auto ok = write_synced(tmp_fd.get(), file, text); !ok) {
-                return ok;
-            }
-            series += file + " -p1\n";
-        }
-        if (auto ok = write_synced(tmp_fd.get(), "series", series); !ok) {
-            return ok;
-        }
-        if (auto ok = write_synced(tmp_fd.get(), "version.toml", version_toml(meta)); !ok) {
-            return ok;
-        }
-        if (::fsync(tmp_fd.get()) != 0) {
-            return std::unexpected(errno_error("cannot sync " + temp));
-        }
-        if (::rename(temp.c_str(), final_dir.c_str()) != 0) {
-            return std::unexpected(errno_error("cannot rename " + temp + " to " +
-                                               final_dir.string()));
-        }
-        if (::fsync(dir_fd.get()) != 0) {
-            return std::unexpected(errno_error("cannot sync " + store_dir.string()));
-        }
-        return {};
-    }();
-    if (!written) {
+    if (auto written = write_and_rename(store, v, meta, temp, final_dir, dir_fd.get()); !written) {
         fs::remove_all(temp, ec);
         return std::unexpected(written.error());
     }

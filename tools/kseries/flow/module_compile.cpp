@@ -1,16 +1,15 @@
-#include "module_compile.hpp"
-
 #include <chrono>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
+#include <kseries/flow/module_compile.hpp>
 #include <kseries/kbuild/module_build.hpp>
 #include <kseries/kbuild/module_dirs.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/file.hpp>
 
-namespace kseries::cli {
+namespace kseries::flow {
 
 namespace fs = std::filesystem;
 
@@ -41,27 +40,19 @@ Expected<ModuleCompile> compile_modules(source::SourceTree& tree, const fs::path
                                         const std::vector<source::FileChange>& changes,
                                         const fs::path& work, unsigned jobs) {
     // The module directories the changes patch, each with its Makefile.
-    auto dirs = kbuild::patched_module_dirs(tree, root, changes);
-    if (!dirs) {
-        return std::unexpected(dirs.error());
-    }
+    auto dirs = KSERIES_TRY(kbuild::patched_module_dirs(tree, root, changes));
     ModuleCompile out;
-    out.directories = dirs->size();
-    out.options = kbuild::module_options(*dirs);
+    out.directories = dirs.size();
+    out.options = kbuild::module_options(dirs);
     const auto started = std::chrono::steady_clock::now();
     kbuild::BuildLog log;
     const fs::path source = fs::absolute(root);
     const auto built = [&]() -> Expected<void> {
-        if (auto ok = kbuild::prepare(source, work / "build", out.options, jobs, log); !ok) {
-            return ok;
-        }
-        for (const auto& [dir, files] : *dirs) {
-            auto kos = kbuild::build_external(source, work / "build", work / "modules" / dir, files,
-                                              jobs, log);
-            if (!kos) {
-                return std::unexpected(kos.error());
-            }
-            for (const auto& ko : *kos) {
+        KSERIES_TRY(kbuild::prepare(source, work / "build", out.options, jobs, log));
+        for (const auto& [dir, files] : dirs) {
+            auto kos = KSERIES_TRY(kbuild::build_external(
+                source, work / "build", work / "modules" / dir, files, jobs, log));
+            for (const auto& ko : kos) {
                 out.built += fmt::format("  {}/{} ({} bytes)\n", dir, ko.filename().string(),
                                          fs::file_size(ko));
             }
@@ -78,4 +69,4 @@ Expected<ModuleCompile> compile_modules(source::SourceTree& tree, const fs::path
     return out;
 }
 
-} // namespace kseries::cli
+} // namespace kseries::flow

@@ -14,7 +14,7 @@
 #include <kseries/source/tree.hpp>
 #include <kseries/util/error.hpp>
 
-namespace kseries::cli {
+namespace kseries::flow {
 
 // What a successful build made.
 struct ModuleCompile {
@@ -42,4 +42,4 @@ compile_modules(source::SourceTree& tree, const std::filesystem::path& root,
                 const std::vector<source::FileChange>& changes, const std::filesystem::path& work,
                 unsigned jobs);
 
-} // namespace kseries::cli
+} // namespace kseries::flow
