@@ -11,7 +11,7 @@ namespace kseries::check {
 namespace {
 
 // kernel.spec: ApplyOptionalPatch only applies files of more than 9 lines.
-constexpr std::size_t optional_patch_min_lines = 10;
+constexpr std::size_t optional_patch_min_lines = kernel::optional_patch_max_lines + 1;
 
 Verdict verdict_of(const std::vector<apply::TreeFileResult>& files) {
     bool all_applied = true;
@@ -96,12 +96,9 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
         }
     }
     for (const auto& sp : series.patches) {
-        if (auto safe =
-                apply::check_targets(sp.patch, sp.entry.strip, overlay,
-                                     sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine);
-            !safe) {
-            return std::unexpected(safe.error());
-        }
+        KSERIES_TRY(apply::check_targets(sp.patch, sp.entry.strip, overlay,
+                                         sp.entry.reverse ? patch::Engine::GnuPatch
+                                                          : engine.engine));
     }
     for (const auto& sp : series.patches) {
         if (optional_patch_rule && sp.line_count < optional_patch_min_lines) {
@@ -114,14 +111,11 @@ Expected<SeriesRun> run_series(const series::LoadedSeries& series, source::Overl
         if (run.results_only) {
             this_run.read_later = &later[static_cast<std::size_t>(&sp - series.patches.data())];
         }
-        auto result =
+        auto result = KSERIES_TRY(
             apply::apply_patch(sp.patch, overlay, sp.entry.strip, options,
-                               sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine, this_run);
-        if (!result) {
-            return std::unexpected(result.error());
-        }
-        out.verdicts.push_back(verdict_of(result->files));
-        out.results.push_back(std::move(*result));
+                               sp.entry.reverse ? patch::Engine::GnuPatch : engine.engine, this_run));
+        out.verdicts.push_back(verdict_of(result.files));
+        out.results.push_back(std::move(result));
     }
     return out;
 }
@@ -229,14 +223,11 @@ Expected<Report> run(const series::LoadedSeries& series, source::SourceTree& tre
     // hunk lands even when kernel.spec would quietly drop the file.
     const bool shown_is_widest =
         shown_gnu && (report.shown.fuzz == widest_fuzz || same_at_fuzz(widest, report.shown.fuzz));
-    Expected<SeriesRun> own_shown = SeriesRun{};
+    SeriesRun own_shown;
     if (!shown_is_widest) {
-        own_shown = run_one(report.shown, false, options.closest);
-        if (!own_shown) {
-            return std::unexpected(own_shown.error());
-        }
+        own_shown = KSERIES_TRY(run_one(report.shown, false, options.closest));
     }
-    SeriesRun& shown = shown_is_widest ? widest : *own_shown;
+    SeriesRun& shown = shown_is_widest ? widest : own_shown;
 
     std::vector<std::vector<Verdict>> runs;
     for (const auto& p : kernel::all_policies()) {
