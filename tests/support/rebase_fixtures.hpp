@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <kseries/patch/parser.hpp>
+#include <kseries/rebase/guards.hpp>
+#include <kseries/util/text.hpp>
 
 namespace kseries::test {
 
@@ -24,5 +26,29 @@ inline std::string replaced(std::string s, const std::string& from, const std::s
     EXPECT_NE(at, std::string::npos) << from;
     return s.replace(at, from.size(), to);
 }
+
+// A file's lines, as the guards take them.
+inline rebase::Lines lines_of(std::string_view s) {
+    rebase::Lines out;
+    for (const auto l : text::split_lines(s)) {
+        out.emplace_back(l);
+    }
+    return out;
+}
+
+// The one hunk of a patch of f.c.
+inline patch::Hunk hunk_of(const std::string& hunk) {
+    return file_patch("--- a/f.c\n+++ b/f.c\n" + hunk).hunks.at(0);
+}
+
+// A kernel-style function the guard tests change.
+inline const std::string ovl_check_function = "static int ovl_check(struct inode *inode)\n"
+                                              "{\n"
+                                              "\tstruct ovl_fs *ofs = OVL_FS(inode->i_sb);\n"
+                                              "\n"
+                                              "\tif (!ofs->upper_mnt)\n"
+                                              "\t\treturn -EROFS;\n"
+                                              "\treturn ovl_upper(ofs);\n"
+                                              "}\n";
 
 } // namespace kseries::test

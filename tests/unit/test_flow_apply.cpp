@@ -2,25 +2,14 @@
 
 #include <kseries/flow/apply.hpp>
 
+#include "small_series.hpp"
 #include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::test::TempDir;
+using namespace kseries::test;
 
 namespace {
-
-std::string numbered(int n) {
-    std::string out;
-    for (int i = 1; i <= n; ++i) {
-        out += "line " + std::to_string(i) + "\n";
-    }
-    return out;
-}
-
-std::string replaced(std::string s, const std::string& from, const std::string& to) {
-    s.replace(s.find(from), from.size(), to);
-    return s;
-}
 
 const std::string fix_f = "Fix f, with a description long enough to pass kernel.spec.\n\n"
                           "--- a/f\n+++ b/f\n@@ -5,7 +5,7 @@\n line 5\n line 6\n line 7\n"

@@ -2,26 +2,14 @@
 
 #include <kseries/flow/check.hpp>
 
+#include "small_series.hpp"
 #include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::test::TempDir;
+using namespace kseries::test;
 
 namespace {
-
-std::string numbered(int n) {
-    std::string out;
-    for (int i = 1; i <= n; ++i) {
-        out += "line " + std::to_string(i) + "\n";
-    }
-    return out;
-}
-
-// Changes line 8 of a 20-line file; a long enough patch that kernel.spec's
-// ApplyOptionalPatch does not skip it.
-const std::string fix_patch = "A fix, with a description long enough to pass kernel.spec.\n\n"
-                              "--- a/f\n+++ b/f\n@@ -5,7 +5,7 @@\n line 5\n line 6\n line 7\n"
-                              "-line 8\n+LINE 8\n line 9\n line 10\n line 11\n";
 
 struct World {
     TempDir series;

@@ -2,24 +2,14 @@
 
 #include <kseries/flow/matrix.hpp>
 
+#include "small_series.hpp"
 #include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::test::TempDir;
+using namespace kseries::test;
 
 namespace {
-
-std::string numbered(int n) {
-    std::string out;
-    for (int i = 1; i <= n; ++i) {
-        out += "line " + std::to_string(i) + "\n";
-    }
-    return out;
-}
-
-const std::string fix_patch = "A fix, with a description long enough to pass kernel.spec.\n\n"
-                              "--- a/f\n+++ b/f\n@@ -5,7 +5,7 @@\n line 5\n line 6\n line 7\n"
-                              "-line 8\n+LINE 8\n line 9\n line 10\n line 11\n";
 
 // A series of one patch, a catalog of two releases and a tree for each:
 // one the patch fits, one it does not.
@@ -32,8 +22,7 @@ struct World {
                                     "[[release]]\nname = \"4.18.0-193.el8\"\npolicy = \"kernel-spec\"\n"
                                     "[[release]]\nname = \"4.18.0-240.el8\"\npolicy = \"kernel-spec\"\n");
         dir.write("fits/f", numbered(20));
-        std::string other = numbered(20);
-        other.replace(other.find("line 8\n"), 7, "line eight\n");
+        const std::string other = conflicting_file();
         dir.write("fails/f", other);
     }
     [[nodiscard]] std::string at(const char* rel) const { return (dir.path() / rel).string(); }

@@ -2,25 +2,14 @@
 
 #include <kseries/flow/refresh.hpp>
 
+#include "small_series.hpp"
 #include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::test::TempDir;
+using namespace kseries::test;
 
 namespace {
-
-std::string numbered(int n) {
-    std::string out;
-    for (int i = 1; i <= n; ++i) {
-        out += "line " + std::to_string(i) + "\n";
-    }
-    return out;
-}
-
-std::string replaced(std::string s, const std::string& from, const std::string& to) {
-    s.replace(s.find(from), from.size(), to);
-    return s;
-}
 
 const std::string header_1 = "From: A <a@example.com>\nSubject: first\n\n";
 const std::string fix_1 = header_1 + "--- a/f\n+++ b/f\n@@ -2,3 +2,3 @@\n line 2\n-line 3\n"

@@ -3,30 +3,15 @@
 #include <kseries/matrix/matrix.hpp>
 #include <kseries/source/directory_tree.hpp>
 
+#include "small_series.hpp"
 #include "temp_dir.hpp"
 
 using namespace kseries;
 using kseries::test::TempDir;
+using namespace kseries::test;
 using matrix::CellKind;
 
 namespace {
-
-std::string numbered(int n) {
-    std::string out;
-    for (int i = 1; i <= n; ++i) {
-        out += "line " + std::to_string(i) + "\n";
-    }
-    return out;
-}
-
-std::string replaced(std::string s, const std::string& from, const std::string& to) {
-    s.replace(s.find(from), from.size(), to);
-    return s;
-}
-
-const std::string patch_text = "A fix, with a description long enough to pass kernel.spec.\n\n"
-                               "--- a/f\n+++ b/f\n@@ -5,7 +5,7 @@\n line 5\n line 6\n line 7\n"
-                               "-line 8\n+LINE 8\n line 9\n line 10\n line 11\n";
 
 matrix::RowSource tree_row(const std::filesystem::path& dir, const char* release) {
     matrix::RowSource s;
@@ -52,7 +37,7 @@ struct World {
 
     World() {
         series_dir.write("series", "0001-fix.patch\n");
-        series_dir.write("0001-fix.patch", patch_text);
+        series_dir.write("0001-fix.patch", fix_patch);
         series = *series::Selection::open(series_dir.path());
         catalog_dir.write("c.toml", "lineage = \"RHEL 8\"\n"
                                     "[[release]]\nname = \"4.18.0-80.el8\"\npolicy = \"kernel-spec\"\n"

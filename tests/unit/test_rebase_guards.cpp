@@ -7,30 +7,13 @@
 
 using namespace kseries;
 using kseries::test::file_patch;
+using kseries::test::hunk_of;
+using kseries::test::lines_of;
 
 namespace {
 
-rebase::Lines lines_of(std::string_view s) {
-    rebase::Lines out;
-    for (const auto l : text::split_lines(s)) {
-        out.emplace_back(l);
-    }
-    return out;
-}
-
-patch::Hunk hunk_of(const std::string& hunk) {
-    return file_patch("--- a/f.c\n+++ b/f.c\n" + hunk).hunks.at(0);
-}
-
 // A kernel-style function; the hunk changes its return value.
-const std::string target = "static int ovl_check(struct inode *inode)\n"
-                           "{\n"
-                           "\tstruct ovl_fs *ofs = OVL_FS(inode->i_sb);\n"
-                           "\n"
-                           "\tif (!ofs->upper_mnt)\n"
-                           "\t\treturn -EROFS;\n"
-                           "\treturn ovl_upper(ofs);\n"
-                           "}\n";
+const std::string& target = test::ovl_check_function;
 
 const std::string hunk = "@@ -5,3 +5,3 @@ static int ovl_check(struct inode *inode)\n"
                          " \tif (!ofs->upper_mnt)\n"

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <cstdlib>
-#include <fnmatch.h>
 
 #include <fmt/format.h>
 
@@ -12,14 +11,6 @@
 namespace kseries::flow {
 
 namespace {
-
-// A release name matches a glob pattern, or the pattern is "all" (as
-// matrix's --release patterns).
-bool matches_any(const std::string& name, const std::vector<std::string>& patterns) {
-    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
-        return p == "all" || ::fnmatch(p.c_str(), name.c_str(), 0) == 0;
-    });
-}
 
 // --mirror rules, then $KSERIES_MIRROR's; the longest matching prefix wins.
 Expected<std::vector<fetch::Mirror>> mirror_rules(const std::vector<std::string>& given) {
