@@ -1,4 +1,6 @@
-// One RAII temporary directory per test that touches disk.
+// One RAII temporary directory per test that touches disk: the tests'
+// throwing convenience. The library's own is kseries::TempDir in
+// tools/kseries/util/temp_dir.hpp (Expected, keep(), release()).
 #pragma once
 
 #include <filesystem>

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <map>
 #include <utility>
 
@@ -12,6 +11,7 @@
 #include <kseries/rpm/kmod_package.hpp>
 #include <kseries/series/store.hpp>
 #include <kseries/util/file.hpp>
+#include <kseries/util/temp_dir.hpp>
 
 namespace kseries::flow {
 
@@ -31,36 +31,6 @@ std::string today() {
     return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
                        static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
 }
-
-// The temporary work directory, removed at the end unless it is kept.
-class WorkDir {
-public:
-    static Expected<WorkDir> make(const fs::path& root, bool keep) {
-        std::string tmpl =
-            ((root.empty() ? fs::temp_directory_path() : root) / "kseries-kmod-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) {
-            return fail(ErrorKind::Io, "cannot create a temporary work directory");
-        }
-        return WorkDir(tmpl, keep);
-    }
-    WorkDir(WorkDir&& other) noexcept
-        : m_path(std::move(other.m_path)), m_keep(std::exchange(other.m_keep, true)) {}
-    WorkDir(const WorkDir&) = delete;
-    WorkDir& operator=(const WorkDir&) = delete;
-    WorkDir& operator=(WorkDir&&) = delete;
-    ~WorkDir() {
-        std::error_code ignored;
-        if (!m_keep) {
-            fs::remove_all(m_path, ignored);
-        }
-    }
-    [[nodiscard]] const fs::path& path() const { return m_path; }
-
-private:
-    WorkDir(fs::path path, bool keep) : m_path(std::move(path)), m_keep(keep) {}
-    fs::path m_path;
-    bool m_keep;
-};
 
 // What the package says about the series: its name, rpm version, changelog.
 // A store version (series/NAME/vN) gives the store's name, N and the
@@ -207,8 +177,10 @@ Expected<KmodResult> kmod(const KmodRequest& request) {
     if (!dirs) {
         return result;
     }
-    const auto work = KSERIES_TRY(WorkDir::make(request.temp_root, request.keep));
+    // The work directory, removed at the end unless it is kept.
+    auto work = KSERIES_TRY(TempDir::create(request.temp_root, "kseries-kmod-"));
     if (request.keep) {
+        work.keep();
         result.work = work.path();
     }
     if (!KSERIES_TRY(build_module(request, *dirs, work.path(), result)) ||

@@ -1,5 +1,4 @@
 #include <chrono>
-#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -8,6 +7,7 @@
 #include <kseries/kbuild/module_dirs.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/file.hpp>
+#include <kseries/util/temp_dir.hpp>
 
 namespace kseries::flow {
 
@@ -28,12 +28,8 @@ std::optional<fs::path> full_kernel_tree(const source::SourceTree& tree) {
 }
 
 Expected<fs::path> temporary_workdir(const std::string& prefix) {
-    std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-    if (::mkdtemp(tmpl.data()) == nullptr) {
-        return fail(ErrorKind::Io, fmt::format("cannot create a temporary work directory in {}",
-                                               fs::temp_directory_path().string()));
-    }
-    return fs::path(tmpl);
+    auto dir = KSERIES_TRY(TempDir::create({}, prefix + "-"));
+    return dir.release();
 }
 
 Expected<ModuleCompile> compile_modules(source::SourceTree& tree, const fs::path& root,

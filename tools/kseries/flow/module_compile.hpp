@@ -29,7 +29,8 @@ struct ModuleCompile {
 // build system needs to prepare a build directory); else nullopt.
 [[nodiscard]] std::optional<std::filesystem::path> full_kernel_tree(const source::SourceTree& tree);
 
-// A new temporary directory "/tmp/PREFIX-XXXXXX".
+// A new temporary directory "/tmp/PREFIX-XXXXXX" (a util TempDir handed
+// over): the caller decides whether it is removed or kept.
 [[nodiscard]] Expected<std::filesystem::path> temporary_workdir(const std::string& prefix);
 
 // Builds the module directories `changes` patch in `tree` (on disk at

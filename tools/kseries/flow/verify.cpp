@@ -1,5 +1,6 @@
 #include <kseries/check/check.hpp>
 #include <kseries/flow/verify.hpp>
+#include <kseries/util/temp_dir.hpp>
 
 namespace kseries::flow {
 
@@ -7,39 +8,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The work directory, given or temporary; a temporary one is removed when
-// the run ends unless it is to be kept.
-class WorkDir {
-public:
-    static Expected<WorkDir> make(const VerifyRequest& request) {
-        WorkDir w;
-        w.m_path = request.workdir;
-        if (w.m_path.empty()) {
-            w.m_path = KSERIES_TRY(temporary_workdir("kseries-verify"));
-            w.m_remove = !request.keep;
-        }
-        return w;
-    }
-    WorkDir() = default;
-    WorkDir(WorkDir&& o) noexcept : m_path(std::move(o.m_path)), m_remove(o.m_remove) {
-        o.m_remove = false;
-    }
-    WorkDir(const WorkDir&) = delete;
-    WorkDir& operator=(const WorkDir&) = delete;
-    WorkDir& operator=(WorkDir&&) = delete;
-    ~WorkDir() {
-        std::error_code ec;
-        if (m_remove) {
-            fs::remove_all(m_path, ec);
-        }
-    }
-    [[nodiscard]] const fs::path& path() const { return m_path; }
-    [[nodiscard]] bool removed() const { return m_remove; }
-
-private:
-    fs::path m_path;
-    bool m_remove = false;
+// The work directory: the one given, or a temporary one that is removed
+// when the run ends unless it is to be kept.
+struct WorkDir {
+    std::optional<TempDir> temp;
+    fs::path path;
 };
+
+Expected<WorkDir> work_dir(const VerifyRequest& request) {
+    if (!request.workdir.empty()) {
+        return WorkDir{std::nullopt, request.workdir};
+    }
+    auto temp = KSERIES_TRY(TempDir::create({}, "kseries-verify-"));
+    if (request.keep) {
+        temp.keep();
+    }
+    fs::path path = temp.path();
+    return WorkDir{std::move(temp), std::move(path)};
+}
 
 } // namespace
 
@@ -55,9 +41,9 @@ Expected<VerifyResult> verify(const VerifyRequest& request) {
             return out;
         }
     }
-    const auto work = KSERIES_TRY(WorkDir::make(request));
+    const auto work = KSERIES_TRY(work_dir(request));
     auto built =
-        compile_modules(*in.tree, request.job.tree, applied.changes, work.path(), request.jobs);
+        compile_modules(*in.tree, request.job.tree, applied.changes, work.path, request.jobs);
     if (!built) {
         if (built.error().kind() != ErrorKind::Tool) {
             return std::unexpected(built.error());
@@ -66,8 +52,8 @@ Expected<VerifyResult> verify(const VerifyRequest& request) {
         return out;
     }
     out.compiled = std::move(*built);
-    if (!work.removed()) {
-        out.build_log = work.path() / "build.log";
+    if (!work.temp || work.temp->kept()) {
+        out.build_log = work.path / "build.log";
     }
     return out;
 }

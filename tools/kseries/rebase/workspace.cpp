@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <cstdlib>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +8,7 @@
 #include <kseries/rebase/c_shape.hpp>
 #include <kseries/rebase/workspace.hpp>
 #include <kseries/source/directory_tree.hpp>
+#include <kseries/util/temp_dir.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::rebase {
@@ -198,24 +198,18 @@ Expected<Workspace> Workspace::create(const fs::path& dir, const Request& reques
         {"state.json", source::make_content(state_json(request, ws.decided, ws.stopped, ws.files))});
 
     const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-    std::string temp = (parent / fmt::format(".{}.tmp-XXXXXX", dir.filename().string())).string();
-    if (::mkdtemp(temp.data()) == nullptr) {
-        return fail(ErrorKind::Io, fmt::format("cannot create a workspace in {}", parent.string()));
+    // Staged beside the final directory and renamed into place: a reader
+    // sees the whole workspace or none; the stage goes if anything fails.
+    auto temp =
+        KSERIES_TRY(TempDir::create(parent, fmt::format(".{}.tmp-", dir.filename().string())));
+    auto tree = KSERIES_TRY(source::DirectoryTree::open(temp.path()));
+    KSERIES_TRY(tree->commit(files));
+    fs::rename(temp.path(), dir, ec);
+    if (ec) {
+        return fail(ErrorKind::Io, fmt::format("cannot rename {} to {}: {}", temp.path().string(),
+                                               dir.string(), ec.message()));
     }
-    const auto written = [&]() -> Expected<void> {
-        auto tree = KSERIES_TRY(source::DirectoryTree::open(temp));
-        KSERIES_TRY(tree->commit(files));
-        fs::rename(temp, dir, ec);
-        if (ec) {
-            return fail(ErrorKind::Io, fmt::format("cannot rename {} to {}: {}", temp, dir.string(),
-                                                   ec.message()));
-        }
-        return {};
-    }();
-    if (!written) {
-        fs::remove_all(temp, ec);
-        return std::unexpected(written.error());
-    }
+    temp.keep(); // it is `dir` now
     return ws;
 }
 

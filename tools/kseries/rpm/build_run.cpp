@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
@@ -16,6 +15,7 @@
 #include <kseries/source/archive.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/fd.hpp>
+#include <kseries/util/temp_dir.hpp>
 
 namespace kseries::rpm {
 
@@ -26,34 +26,6 @@ namespace {
 Error io_error(const fs::path& path, std::string_view what) {
     return {ErrorKind::Io, fmt::format("{}: {}: {}", path.string(), what, std::strerror(errno))};
 }
-
-// A hidden temporary directory inside the output directory, removed with
-// everything in it when the build is over, whatever its outcome.
-class WorkDir {
-public:
-    static Expected<WorkDir> create(const fs::path& out) {
-        std::string tmpl = (out / ".kseries-build-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) {
-            return std::unexpected(io_error(out, "cannot create a temporary directory"));
-        }
-        return WorkDir(tmpl);
-    }
-    WorkDir(const WorkDir&) = delete;
-    WorkDir& operator=(const WorkDir&) = delete;
-    WorkDir(WorkDir&& other) noexcept : m_path(std::exchange(other.m_path, {})) {}
-    WorkDir& operator=(WorkDir&&) = delete;
-    ~WorkDir() {
-        if (!m_path.empty()) {
-            std::error_code ec;
-            fs::remove_all(m_path, ec);
-        }
-    }
-    [[nodiscard]] const fs::path& path() const { return m_path; }
-
-private:
-    explicit WorkDir(fs::path path) : m_path(std::move(path)) {}
-    fs::path m_path;
-};
 
 // The log, written under a temporary name while the build runs and renamed
 // to its final name by finish(); a failed write is remembered and reported
@@ -309,7 +281,9 @@ Expected<BuildOutcome> run_build(const BuildRequest& request, const fs::path& ou
     }
     BuildRequest absolute = request;
     absolute.srpm = fs::absolute(request.srpm);
-    const auto work = KSERIES_TRY(WorkDir::create(out));
+    // A hidden temporary directory inside the output directory, removed with
+    // everything in it when the build is over, whatever its outcome.
+    const auto work = KSERIES_TRY(TempDir::create(out, ".kseries-build-"));
     if (absolute.backend == Backend::Obs && absolute.obs_package.empty()) {
         absolute.obs_package = KSERIES_TRY(srpm_name(request.runner, absolute.srpm));
     }

@@ -1,4 +1,3 @@
-#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -9,9 +8,11 @@
 #include <kseries/rpm/prep_log.hpp>
 #include <kseries/rpm/rpm_tools.hpp>
 #include <kseries/rpm/srpm.hpp>
+#include <kseries/rpm/verify.hpp>
 #include <kseries/source/archive.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/lock.hpp>
+#include <kseries/util/temp_dir.hpp>
 #include <kseries/util/text.hpp>
 
 namespace fs = std::filesystem;
@@ -30,20 +31,6 @@ Expected<void> set_mode(const fs::path& path, fs::perms mode) {
     }
     return {};
 }
-
-// Removes the work directory whatever way make_srpm leaves.
-struct WorkDir {
-    fs::path path;
-    WorkDir() = default;
-    WorkDir(const WorkDir&) = delete;
-    WorkDir& operator=(const WorkDir&) = delete;
-    ~WorkDir() {
-        if (!path.empty()) {
-            std::error_code ec;
-            fs::remove_all(path, ec);
-        }
-    }
-};
 
 // The directory under BUILD holding the kernel tree %prep made: the one
 // where the first expected file is.
@@ -146,7 +133,7 @@ Expected<void> check_parsed(std::string_view parsed, const SpecEdit& edit,
 // SRPM is renamed into place, never copied; removed whatever way it leaves.
 struct Workspace {
     UniqueFd lock{};
-    WorkDir work{};
+    std::optional<TempDir> work{}; // removed whatever way make_srpm leaves
     RpmTools tools{};
     std::string spec_name{}; // kernel.spec's name in the payload
     std::string label{};      // "kernel.spec (in kernel-....src.rpm)", for messages
@@ -179,22 +166,18 @@ Expected<UniqueFd> claim_out_dir(const SrpmRequest& request, const StepCallback&
 // as its cwd, so every path handed to it (and to rpmspec) is absolute: a
 // relative --out would otherwise name a directory inside it.
 Expected<void> make_work_dir(const SrpmRequest& request, Workspace& ws) {
-    std::string pattern = (request.out_dir / ".kseries-srpm-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-        return fail(ErrorKind::Io,
-                    fmt::format("cannot create a work directory in {}", request.out_dir.string()));
-    }
     std::error_code ec;
-    ws.work.path = fs::absolute(fs::path(pattern), ec);
+    const fs::path out = fs::absolute(request.out_dir, ec);
     if (ec) {
-        fs::remove_all(fs::path(pattern), ec);
-        return fail(ErrorKind::Io, fmt::format("cannot resolve the work directory {}", pattern));
+        return fail(ErrorKind::Io, fmt::format("cannot resolve the output directory {}: {}",
+                                               request.out_dir.string(), ec.message()));
     }
-    ws.tools.top = ws.work.path;
-    ws.tools.sources = ws.work.path / "SOURCES";
+    ws.work = KSERIES_TRY(TempDir::create(out, ".kseries-srpm-"));
+    ws.tools.top = ws.work->path();
+    ws.tools.sources = ws.work->path() / "SOURCES";
     ws.tools.defines = request.defines;
     for (const char* d : {"SOURCES", "SRPMS", "BUILD", "RPMS", "BUILDROOT"}) {
-        fs::create_directory(ws.work.path / d, ec);
+        fs::create_directory(ws.work->path() / d, ec);
     }
     return {};
 }
@@ -288,10 +271,10 @@ Expected<void> check_with_rpmspec(const SrpmRequest& request, const Workspace& w
 Expected<fs::path> build_srpm(const Workspace& ws) {
     auto build = ws.tools.args("rpmbuild");
     build.insert(build.end(), {"-bs", "--nodeps", ws.tools.spec.string()});
-    KSERIES_TRY(run_tool(ws.tools.runner, build, ws.work.path));
+    KSERIES_TRY(run_tool(ws.tools.runner, build, ws.work->path()));
     std::optional<fs::path> made;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(ws.work.path / "SRPMS", ec)) {
+    for (const auto& e : fs::directory_iterator(ws.work->path() / "SRPMS", ec)) {
         if (e.path().string().ends_with(".src.rpm")) {
             made = e.path();
         }
@@ -309,13 +292,8 @@ Expected<PackageId> query_package(const fs::path& file, proc::Runner& runner) {
     if (!fs::is_regular_file(file, ec)) {
         return fail(ErrorKind::NotFound, fmt::format("{}: no such file", file.string()));
     }
-    const auto digests = KSERIES_TRY(
-        runner.run({{"rpmkeys", "-K", "--nosignature", file.string()}, {}, std::nullopt}));
-    if (!digests.ok()) {
-        return fail(ErrorKind::Parse,
-                    fmt::format("{} is not an intact RPM package (rpmkeys -K: {})", file.string(),
-                                text::trim(digests.out + digests.err)));
-    }
+    KSERIES_TRY(
+        verify_digests(runner, file, fmt::format("{} is not an intact RPM package", file.string())));
     const auto r = KSERIES_TRY(
         runner.run({{"rpm", "-qp", "--nosignature", "--qf",
                      "%{NAME}\\n%{VERSION}\\n%{RELEASE}\\n%|SOURCEPACKAGE?{source}:{binary}|\\n",
@@ -355,7 +333,7 @@ Expected<SrpmResult> make_srpm(const SrpmRequest& request, const StepCallback& s
     if (request.prep) {
         // Pass 8: %prep, when asked; a failure writes its log, not the SRPM.
         step("running %prep with rpmbuild -bp");
-        KSERIES_TRY(run_prep(ws.tools, request, result, ws.work.path));
+        KSERIES_TRY(run_prep(ws.tools, request, result, ws.work->path()));
         if (!result.prep_ok) {
             return result;
         }

@@ -4,6 +4,7 @@
 
 #include <kseries/util/fd.hpp>
 #include <kseries/util/lock.hpp>
+#include <kseries/util/temp_dir.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -224,15 +225,9 @@ Expected<fs::path> write_version(const Store& store, const NewVersion& v) {
                                 "with --as)",
                                 final_dir.string()));
     }
-    std::string temp = (store_dir / fmt::format(".{}.tmp-XXXXXX", meta.name)).string();
-    if (::mkdtemp(temp.data()) == nullptr) {
-        return std::unexpected(errno_error("cannot create a temporary directory in " +
-                                           store_dir.string()));
-    }
-    if (auto written = write_and_rename(store, v, meta, temp, final_dir, dir_fd.get()); !written) {
-        fs::remove_all(temp, ec);
-        return std::unexpected(written.error());
-    }
+    auto temp = KSERIES_TRY(TempDir::create(store_dir, fmt::format(".{}.tmp-", meta.name)));
+    KSERIES_TRY(write_and_rename(store, v, meta, temp.path().string(), final_dir, dir_fd.get()));
+    temp.keep(); // renamed: it is final_dir now
     return final_dir;
 }
 
