@@ -63,15 +63,6 @@ TEST(FlowModuleCompile, ATreeNotOnDiskIsNotAWholeKernel) {
     EXPECT_FALSE(flow::full_kernel_tree(overlay));
 }
 
-TEST(FlowModuleCompile, TheTemporaryWorkDirectoryIsHandedToTheCaller) {
-    auto work = flow::temporary_workdir("kseries-unit-compile");
-    ASSERT_TRUE(work) << work.error().to_string();
-    EXPECT_EQ(work->parent_path(), fs::temp_directory_path());
-    EXPECT_TRUE(work->filename().string().starts_with("kseries-unit-compile-"));
-    EXPECT_TRUE(fs::is_directory(*work)); // not removed when the TempDir behind it went
-    fs::remove_all(*work);
-}
-
 TEST(FlowModuleCompile, AChangeOutsideAModuleDirectoryIsRefusedBeforeBuilding) {
     test::TempDir dir;
     whole_kernel(dir);

@@ -7,7 +7,6 @@
 #include <kseries/kbuild/module_dirs.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/file.hpp>
-#include <kseries/util/temp_dir.hpp>
 
 namespace kseries::flow {
 
@@ -25,11 +24,6 @@ std::optional<fs::path> full_kernel_tree(const source::SourceTree& tree) {
         return root;
     }
     return std::nullopt;
-}
-
-Expected<fs::path> temporary_workdir(const std::string& prefix) {
-    auto dir = KSERIES_TRY(TempDir::create({}, prefix + "-"));
-    return dir.release();
 }
 
 Expected<ModuleCompile> compile_modules(source::SourceTree& tree, const fs::path& root,

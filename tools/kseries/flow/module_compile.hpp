@@ -29,10 +29,6 @@ struct ModuleCompile {
 // build system needs to prepare a build directory); else nullopt.
 [[nodiscard]] std::optional<std::filesystem::path> full_kernel_tree(const source::SourceTree& tree);
 
-// A new temporary directory "/tmp/PREFIX-XXXXXX" (a util TempDir handed
-// over): the caller decides whether it is removed or kept.
-[[nodiscard]] Expected<std::filesystem::path> temporary_workdir(const std::string& prefix);
-
 // Builds the module directories `changes` patch in `tree` (on disk at
 // `root`) inside `work` (work/build, work/modules/DIR) and writes what the
 // build printed to work/build.log, whatever the outcome. A build that fails

@@ -12,6 +12,7 @@
 #include <kseries/git/blob.hpp>
 #include <kseries/rebase/accept.hpp>
 #include <kseries/series/store_write.hpp>
+#include <kseries/util/temp_dir.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::flow {
@@ -288,11 +289,11 @@ Expected<CompileOutcome> compile_check(source::SourceTree& target,
                                "verify --compile --series {}/{} --tree {}\n",
                                request.as, request.store, request.as, root->string())};
     }
-    const auto work = KSERIES_TRY(temporary_workdir("kseries-rebase-compile"));
+    // Removed unless the build fails, when its log is what the maintainer reads.
+    auto work_dir = KSERIES_TRY(TempDir::create({}, "kseries-rebase-compile-"));
+    const fs::path work = work_dir.path();
     auto built = compile_modules(target, *root, changes, work, 2);
-    std::error_code ec;
     if (built) {
-        fs::remove_all(work, ec);
         return CompileOutcome{
             false, fmt::format("compile check: {} compiles on {} ({} directories, config "
                                "allnoconfig + {}=m, {:.0f} s):\n{}",
@@ -300,7 +301,6 @@ Expected<CompileOutcome> compile_check(source::SourceTree& target,
                                text::join(built->options, "=m "), built->seconds, built->built)};
     }
     if (built.error().kind() != ErrorKind::Tool) {
-        fs::remove_all(work, ec);
         if (built.error().kind() != ErrorKind::Usage) {
             return std::unexpected(built.error());
         }
@@ -310,6 +310,7 @@ Expected<CompileOutcome> compile_check(source::SourceTree& target,
                                                  "unbuilt\n",
                                                  built.error().message(), request.as)};
     }
+    work_dir.keep();
     const std::string ws = workspace.string();
     std::string error = built.error().message();
     while (!error.empty() && error.back() == '\n') {
