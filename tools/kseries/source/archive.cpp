@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include <kseries/source/archive_internal.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/path.hpp>
 
@@ -19,12 +20,7 @@
 
 namespace kseries::source {
 
-namespace {
-
-struct ArchiveDeleter {
-    void operator()(archive* a) const { archive_read_free(a); }
-};
-using Reader = std::unique_ptr<archive, ArchiveDeleter>;
+namespace detail {
 
 // libarchive's message for the last error; it has none for some failures
 // (a fuzzed cpio header), and a null pointer must not reach fmt.
@@ -59,6 +55,16 @@ Reader new_reader() {
     archive_read_support_format_all(a.get());
     return a;
 }
+
+} // namespace detail
+
+namespace {
+
+using detail::error_text;
+using detail::new_reader;
+using detail::open_archive_file;
+using detail::open_error;
+using detail::Reader;
 
 // What an archive holds of a kernel tree: the wanted files, and the symbolic
 // links found at or above a wanted path.
@@ -370,7 +376,7 @@ Expected<SrpmContents> open_srpm(const std::filesystem::path& file, const Wanted
     return out;
 }
 
-namespace {
+namespace detail {
 
 // Writes the current member's data to a new file `path`: created
 // exclusively (O_EXCL | O_NOFOLLOW), counted against the caps, then given
@@ -448,7 +454,7 @@ Expected<void> write_member(archive* a, archive_entry* entry, const std::filesys
     return result;
 }
 
-} // namespace
+} // namespace detail
 
 Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& file,
                                                 const std::filesystem::path& dest,
@@ -519,7 +525,7 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                     "kernel SRPMs hold none, and kseries unpacks none",
                                     label, name, archive_entry_perm(entry) & 07777));
         }
-        KSERIES_TRY(write_member(a.get(), entry, dest / name, label, name, caps, expanded));
+        KSERIES_TRY(detail::write_member(a.get(), entry, dest / name, label, name, caps, expanded));
         names.push_back(std::move(name));
     }
     return names;
