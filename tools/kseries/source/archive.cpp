@@ -56,6 +56,26 @@ Reader new_reader() {
     return a;
 }
 
+Expected<RpmReader> open_rpm(const std::filesystem::path& file, const std::string& label) {
+    RpmReader rpm{KSERIES_TRY(open_archive_file(file, label)), new_reader()};
+    if (archive_read_open_fd(rpm.archive.get(), rpm.fd.get(), 1 << 16) != ARCHIVE_OK) {
+        return open_error(file, label, "RPM package", rpm.archive.get());
+    }
+    return rpm;
+}
+
+Expected<bool> next_rpm_member(archive* a, archive_entry*& entry, const std::string& label) {
+    const int rc = archive_read_next_header(a, &entry);
+    if (rc == ARCHIVE_EOF) {
+        return false;
+    }
+    if (rc < ARCHIVE_WARN) {
+        return fail(ErrorKind::Parse,
+                    fmt::format("{} is not a readable RPM package: {}", label, error_text(a)));
+    }
+    return true;
+}
+
 } // namespace detail
 
 namespace {
@@ -460,23 +480,12 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                                 const std::filesystem::path& dest,
                                                 const ArchiveLimits& caps) {
     const std::string label = "SRPM " + file.string();
-    auto fd = KSERIES_TRY(open_archive_file(file, label));
-    Reader a = new_reader();
-    if (archive_read_open_fd(a.get(), fd.get(), 1 << 16) != ARCHIVE_OK) {
-        return open_error(file, label, "RPM package", a.get());
-    }
+    auto rpm = KSERIES_TRY(detail::open_rpm(file, label));
+    archive* const a = rpm.archive.get();
     std::vector<std::string> names;
     std::uint64_t expanded = 0;
     archive_entry* entry = nullptr;
-    while (true) {
-        const int rc = archive_read_next_header(a.get(), &entry);
-        if (rc == ARCHIVE_EOF) {
-            break;
-        }
-        if (rc < ARCHIVE_WARN) {
-            return fail(ErrorKind::Parse, fmt::format("{} is not a readable RPM package: {}", label,
-                                                      error_text(a.get())));
-        }
+    while (KSERIES_TRY(detail::next_rpm_member(a, entry, label))) {
         std::string name =
             archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
         if (name.starts_with("./")) {
@@ -525,7 +534,7 @@ Expected<std::vector<std::string>> extract_srpm(const std::filesystem::path& fil
                                     "kernel SRPMs hold none, and kseries unpacks none",
                                     label, name, archive_entry_perm(entry) & 07777));
         }
-        KSERIES_TRY(detail::write_member(a.get(), entry, dest / name, label, name, caps, expanded));
+        KSERIES_TRY(detail::write_member(a, entry, dest / name, label, name, caps, expanded));
         names.push_back(std::move(name));
     }
     return names;

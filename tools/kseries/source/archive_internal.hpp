@@ -33,6 +33,18 @@ using Reader = std::unique_ptr<archive, ArchiveDeleter>;
                                                    const std::string& label);
 // A reader for every format and filter libarchive knows (rpm, cpio, tar, xz ...).
 [[nodiscard]] Reader new_reader();
+// An RPM package opened for reading its payload's members; the descriptor
+// lives as long as the reader.
+struct RpmReader {
+    UniqueFd fd;
+    Reader archive;
+};
+[[nodiscard]] Expected<RpmReader> open_rpm(const std::filesystem::path& file,
+                                           const std::string& label);
+// The next member of an RPM's payload: false at its end, a Parse error
+// naming `label` when the payload cannot be read.
+[[nodiscard]] Expected<bool> next_rpm_member(archive* a, archive_entry*& entry,
+                                             const std::string& label);
 // The current member's data into a new file `path` (O_EXCL | O_NOFOLLOW),
 // counted against `caps`, with the member's permission bits and mtime.
 [[nodiscard]] Expected<void> write_member(archive* a, archive_entry* entry,

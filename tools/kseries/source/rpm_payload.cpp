@@ -144,28 +144,17 @@ Expected<void> make_link(const fs::path& root, const Link& link, const std::stri
 Expected<std::vector<std::string>> extract_rpm_payload(const fs::path& file, const fs::path& root,
                                                        const ArchiveLimits& caps) {
     const std::string label = "RPM " + file.string();
-    auto fd = KSERIES_TRY(detail::open_archive_file(file, label));
-    detail::Reader a = detail::new_reader();
-    if (archive_read_open_fd(a.get(), fd.get(), 1 << 16) != ARCHIVE_OK) {
-        return detail::open_error(file, label, "RPM package", a.get());
-    }
+    auto rpm = KSERIES_TRY(detail::open_rpm(file, label));
+    archive* const a = rpm.archive.get();
     std::vector<std::string> made;
     std::vector<Link> links;
     std::uint64_t expanded = 0;
     archive_entry* entry = nullptr;
-    while (true) {
-        const int rc = archive_read_next_header(a.get(), &entry);
-        if (rc == ARCHIVE_EOF) {
-            break;
-        }
-        if (rc < ARCHIVE_WARN) {
-            return fail(ErrorKind::Parse, fmt::format("{} is not a readable RPM package: {}", label,
-                                                      detail::error_text(a.get())));
-        }
-        if (made.empty() && links.empty() && !is_rpm_payload(a.get())) {
+    while (KSERIES_TRY(detail::next_rpm_member(a, entry, label))) {
+        if (made.empty() && links.empty() && !is_rpm_payload(a)) {
             return fail(ErrorKind::Parse,
                         fmt::format("{} is not an RPM package (libarchive reads it as {})", label,
-                                    archive_format_name(a.get())));
+                                    archive_format_name(a)));
         }
         const char* raw = archive_entry_pathname(entry);
         const std::string name = raw != nullptr ? raw : "";
@@ -194,7 +183,7 @@ Expected<std::vector<std::string>> extract_rpm_payload(const fs::path& file, con
             KSERIES_TRY(make_dirs(root, parts, parts.size(), label));
         } else if (type == AE_IFREG) {
             KSERIES_TRY(make_dirs(root, parts, parts.size() - 1, label));
-            KSERIES_TRY(detail::write_member(a.get(), entry, root / join(parts, parts.size()),
+            KSERIES_TRY(detail::write_member(a, entry, root / join(parts, parts.size()),
                                              label, name, caps, expanded));
             made.push_back(join(parts, parts.size()));
         } else if (type == AE_IFLNK) {
@@ -210,7 +199,7 @@ Expected<std::vector<std::string>> extract_rpm_payload(const fs::path& file, con
     if (made.empty() && links.empty()) {
         return fail(ErrorKind::Parse,
                     fmt::format("{} is not an RPM package with files (libarchive reads it as {})",
-                                label, archive_format_name(a.get())));
+                                label, archive_format_name(a)));
     }
     for (const Link& link : links) {
         KSERIES_TRY(make_link(root, link, label));
