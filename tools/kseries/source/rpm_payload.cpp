@@ -183,8 +183,8 @@ Expected<std::vector<std::string>> extract_rpm_payload(const fs::path& file, con
             KSERIES_TRY(make_dirs(root, parts, parts.size(), label));
         } else if (type == AE_IFREG) {
             KSERIES_TRY(make_dirs(root, parts, parts.size() - 1, label));
-            KSERIES_TRY(detail::write_member(a, entry, root / join(parts, parts.size()),
-                                             label, name, caps, expanded));
+            KSERIES_TRY(detail::write_member(a, entry, root / join(parts, parts.size()), label,
+                                             name, caps, expanded));
             made.push_back(join(parts, parts.size()));
         } else if (type == AE_IFLNK) {
             const char* target = archive_entry_symlink(entry);
