@@ -2,6 +2,7 @@
 // shell strings; each is logged at debug level before it runs.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -42,6 +43,28 @@ struct Result {
 [[nodiscard]] Expected<Result> run_streaming(const Command& command,
                                              const std::function<void(std::string_view)>& on_line);
 
+// How a watched program ended.
+enum class Ending {
+    Exited,   // by itself
+    Stopped,  // `on_line` returned false
+    TimedOut, // the timeout passed
+};
+
+struct Watched {
+    Result result; // exit code or signal; `out` and `err` stay empty
+    Ending ending = Ending::Exited;
+};
+
+// run_streaming for a program that may have to be stopped (a VM): its
+// output and errors merged, each line (without "\n") handed to `on_line`
+// as it arrives; when `on_line` returns false, or `timeout` after the
+// start, the program's process group gets SIGTERM and, 2 s later,
+// SIGKILL. Returns when the program has ended; an Error only when it could
+// not be started. stdin is /dev/null.
+[[nodiscard]] Expected<Watched> run_watched(const Command& command,
+                                            const std::function<bool(std::string_view)>& on_line,
+                                            std::chrono::milliseconds timeout);
+
 // Whether `name` is an executable on PATH (or, with a '/', at that path).
 [[nodiscard]] bool on_path(const std::string& name);
 
@@ -62,6 +85,9 @@ public:
     [[nodiscard]] virtual Expected<Result> run(const Command& command) = 0;
     [[nodiscard]] virtual Expected<Result>
     run_streaming(const Command& command, const std::function<void(std::string_view)>& on_line) = 0;
+    [[nodiscard]] virtual Expected<Watched>
+    run_watched(const Command& command, const std::function<bool(std::string_view)>& on_line,
+                std::chrono::milliseconds timeout) = 0;
     [[nodiscard]] virtual bool on_path(const std::string& name) = 0;
 };
 

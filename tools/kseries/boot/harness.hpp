@@ -1,0 +1,34 @@
+// The VM's /init: kseries' own harness around a scenario's script. It
+// mounts the kernel's file systems, loads the scenario's modules in order,
+// runs the script with busybox sh and powers the VM off, and tells the
+// host what happened through markers on the serial console (read back by
+// series::parse_serial_log). The initramfs it runs in (boot/initramfs.hpp)
+// is laid out as the constants below say.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kseries::boot {
+
+// Where the image holds what the harness uses.
+inline constexpr std::string_view busybox_path = "bin/busybox";       // static
+inline constexpr std::string_view modules_path = "lib/modules";       // NAME.ko, plain
+inline constexpr std::string_view module_list_path = "etc/kseries/modules"; // load order, one name a line
+inline constexpr std::string_view scenario_name_path = "etc/kseries/scenario"; // the scenario's name
+inline constexpr std::string_view script_path = "kseries/run.sh";     // the scenario's script
+
+// The /init script (busybox sh). Its console markers, each at the start of
+// a line:
+//   KSERIES-INIT: <uptime> <kernel release>      the harness started
+//   KSERIES-ERROR: <what failed>                 e.g. "insmod overlay: invalid module format";
+//                                                the script does not run then
+//   KSERIES-DMESG: <line>                        after an ERROR, the kernel's last messages
+//   KSERIES-RUN: <scenario>                      the script starts
+//   KSERIES-EXIT: <status>                       the script returned
+//   KSERIES-DONE: <uptime>                       about to power off
+// and the script's own KSERIES-SYMPTOM / KSERIES-EVIDENCE lines between
+// RUN and EXIT.
+[[nodiscard]] std::string_view init_script();
+
+} // namespace kseries::boot
