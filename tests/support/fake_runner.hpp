@@ -4,6 +4,7 @@
 // flows around them; the CLI tests run the real programs where they exist.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <set>
 #include <string>
@@ -24,6 +25,8 @@ public:
 
     // The programs on_path reports as present (all of them when empty).
     std::set<std::string> present;
+    // The timeouts run_watched was given, in order.
+    std::vector<std::chrono::milliseconds> timeouts;
     // Every command run, in order.
     std::vector<proc::Command> calls;
 
@@ -50,6 +53,30 @@ public:
         result->out.clear();
         result->err.clear();
         return result;
+    }
+    // Hands the rule's `out` to on_line line by line until it returns
+    // false (Ending::Stopped); the timeout is recorded, never waited for.
+    Expected<proc::Watched> run_watched(const proc::Command& command,
+                                        const std::function<bool(std::string_view)>& on_line,
+                                        std::chrono::milliseconds timeout) override {
+        timeouts.push_back(timeout);
+        auto result = run(command);
+        if (!result) {
+            return std::unexpected(result.error());
+        }
+        proc::Watched watched;
+        std::string_view rest = result->out;
+        while (!rest.empty() && watched.ending == proc::Ending::Exited) {
+            const auto nl = rest.find('\n');
+            if (!on_line(rest.substr(0, nl))) {
+                watched.ending = proc::Ending::Stopped;
+            }
+            rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        }
+        result->out.clear();
+        result->err.clear();
+        watched.result = std::move(*result);
+        return watched;
     }
     bool on_path(const std::string& name) override {
         return present.empty() || present.contains(name);

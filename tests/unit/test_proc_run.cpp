@@ -102,3 +102,48 @@ TEST(ProcRun, DescribeQuotesWhatAShellWouldSplit) {
 }
 
 } // namespace
+
+TEST(ProcRun, WatchedHandsOverEveryLineOfAProgramThatEnds) {
+    std::vector<std::string> lines;
+    const auto w = runner().run_watched(
+        {{"sh", "-c", "echo one; echo two >&2; printf three; exit 3"}, {}, {}},
+        [&](std::string_view l) {
+            lines.emplace_back(l);
+            return true;
+        },
+        std::chrono::seconds(30));
+    ASSERT_TRUE(w) << w.error().message();
+    EXPECT_EQ(w->ending, proc::Ending::Exited);
+    EXPECT_EQ(w->result.exit_code, 3);
+    EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "three"}));
+}
+
+TEST(ProcRun, WatchedStopsTheProgramAndWhatItStartedWhenAskedTo) {
+    // The shell starts a sleeping child; both are in the program's process
+    // group, so the stop reaches the child too and its pipe closes.
+    const auto w = runner().run_watched(
+        {{"sh", "-c", "echo ready; sleep 600 & wait"}, {}, {}},
+        [](std::string_view l) { return l != "ready"; }, std::chrono::seconds(60));
+    ASSERT_TRUE(w) << w.error().message();
+    EXPECT_EQ(w->ending, proc::Ending::Stopped);
+    EXPECT_EQ(w->result.signal, SIGTERM);
+}
+
+TEST(ProcRun, WatchedEndsAProgramThatOutlivesItsTimeout) {
+    // The program ignores SIGTERM: SIGKILL ends it after the grace period.
+    const auto w = runner().run_watched({{"sh", "-c", "trap '' TERM; echo up; sleep 600"}, {}, {}},
+                               [](std::string_view) { return true; },
+                               std::chrono::milliseconds(300));
+    ASSERT_TRUE(w) << w.error().message();
+    EXPECT_EQ(w->ending, proc::Ending::TimedOut);
+    EXPECT_EQ(w->result.signal, SIGKILL);
+}
+
+TEST(ProcRun, WatchedRefusesStandardInputAndMissingPrograms) {
+    const auto keep = [](std::string_view) { return true; };
+    EXPECT_FALSE(runner().run_watched({{"cat"}, {}, std::string("x")}, keep, std::chrono::seconds(5)));
+    const auto missing =
+        runner().run_watched({{"kseries-no-such-program"}, {}, {}}, keep, std::chrono::seconds(5));
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().kind(), ErrorKind::Tool);
+}
