@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include <kseries/flow/kmod.hpp>
+#include <kseries/flow/patched_module.hpp>
 #include <kseries/kbuild/module_build.hpp>
-#include <kseries/kbuild/module_dirs.hpp>
 #include <kseries/rpm/kmod_package.hpp>
 #include <kseries/series/store.hpp>
 #include <kseries/util/file.hpp>
@@ -19,7 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using ModuleDirs = std::map<std::string, kbuild::ModuleFiles>;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -74,68 +73,22 @@ Expected<rpm::KmodSpecInput> package_fields(const KmodRequest& request, const Jo
     return in;
 }
 
-// Step 1: the series must apply under the tree's policy; then the one
-// module directory it changes, patched. nullopt (with `result.report`)
-// when it does not apply.
-Expected<std::optional<ModuleDirs>> patched_module(const KmodRequest& request, Job& job,
-                                                   KmodResult& result) {
-    auto report = KSERIES_TRY(check::run(job.series, *job.tree, job.label, job.options));
-    if (!report.ok()) {
-        result.outcome = KmodOutcome::DoesNotApply;
-        result.report = std::move(report);
-        return std::nullopt;
-    }
-    const auto applied = KSERIES_TRY(check::apply_in_memory(job.series, *job.tree, job.options));
-    auto dirs =
-        KSERIES_TRY(kbuild::patched_module_dirs(*job.tree, request.job.tree, applied.changes));
-    if (dirs.size() != 1) {
-        return fail(ErrorKind::Usage,
-                    fmt::format("kmod packages one module directory; {} changes {}", job.label,
-                                dirs.size()));
-    }
-    result.module_dir = dirs.begin()->first;
-    return dirs;
+// What the shared build step made, as kmod reports it.
+void take_module(PatchedModule built, KmodResult& result) {
+    static constexpr KmodOutcome outcomes[] = {KmodOutcome::Built, KmodOutcome::DoesNotApply,
+                                               KmodOutcome::DoesNotBuild, KmodOutcome::NotOneModule,
+                                               KmodOutcome::WrongKernel};
+    result.outcome = outcomes[static_cast<int>(built.outcome)];
+    result.report = std::move(built.report);
+    result.failure = std::move(built.failure);
+    result.module_dir = std::move(built.module_dir);
+    result.modules = built.modules;
+    result.ko = std::move(built.ko);
+    result.vermagic = std::move(built.vermagic);
+    result.build_seconds = built.build_seconds;
 }
 
-// Step 2: the module, against the target kernel's devel directory; its
-// log is kept in the work directory. False when it did not build one module.
-Expected<bool> build_module(const KmodRequest& request, const ModuleDirs& dirs,
-                            const fs::path& work, KmodResult& result) {
-    const auto started = Clock::now();
-    kbuild::BuildLog log;
-    auto kos = kbuild::build_against_devel(request.devel, work / "module", dirs.begin()->second,
-                                           kbuild::module_options(dirs), request.jobs, log,
-                                           request.runner);
-    result.build_seconds = seconds_since(started);
-    (void)write_file_atomic(work / "build.log", log.output);
-    if (!kos) {
-        if (kos.error().kind() != ErrorKind::Tool) {
-            return std::unexpected(kos.error());
-        }
-        result.outcome = KmodOutcome::DoesNotBuild;
-        result.failure = kos.error().message();
-        return false;
-    }
-    if (kos->size() != 1) {
-        result.outcome = KmodOutcome::NotOneModule;
-        result.modules = kos->size();
-        return false;
-    }
-    result.ko = kos->front();
-    return true;
-}
-
-// Step 3: a module for another kernel would not load: refuse it.
-Expected<bool> check_vermagic(const KmodRequest& request, KmodResult& result) {
-    result.vermagic = KSERIES_TRY(kbuild::modinfo_field(result.ko, "vermagic", request.runner));
-    if (!kbuild::vermagic_is_for(result.vermagic, result.kver)) {
-        result.outcome = KmodOutcome::WrongKernel;
-        return false;
-    }
-    return true;
-}
-
-// Step 4: the package, built in the work directory and moved into the
+// The package, built in the work directory and moved into the
 // output directory in one rename.
 Expected<void> package(const KmodRequest& request, rpm::KmodSpecInput fields, const fs::path& work,
                        KmodResult& result) {
@@ -173,18 +126,20 @@ Expected<KmodResult> kmod(const KmodRequest& request) {
     result.policy = job->options.label();
     auto fields = KSERIES_TRY(package_fields(request, *job, result.kver));
     result.package_name = fields.name;
-    const auto dirs = KSERIES_TRY(patched_module(request, *job, result));
-    if (!dirs) {
-        return result;
-    }
     // The work directory, removed at the end unless it is kept.
     auto work = KSERIES_TRY(TempDir::create(request.temp_root, "kseries-kmod-"));
     if (request.keep) {
         work.keep();
         result.work = work.path();
     }
-    if (!KSERIES_TRY(build_module(request, *dirs, work.path(), result)) ||
-        !KSERIES_TRY(check_vermagic(request, result))) {
+    auto built = KSERIES_TRY(build_patched_module(*job, {.tree = request.job.tree,
+                                                         .devel = request.devel,
+                                                         .kver = result.kver,
+                                                         .work = work.path(),
+                                                         .jobs = request.jobs,
+                                                         .runner = request.runner}));
+    take_module(std::move(built), result);
+    if (result.outcome != KmodOutcome::Built) {
         return result;
     }
     KSERIES_TRY(package(request, std::move(fields), work.path(), result));
