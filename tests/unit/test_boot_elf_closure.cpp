@@ -227,6 +227,13 @@ TEST(BootElfClosure, a_runpath_with_origin_is_searched_first) {
         EXPECT_EQ((*closure)[1].host, root / "opt/app/private/libhello.so.1");
         EXPECT_EQ((*closure)[2].path, "/lib64/libc.so.6");
     }
+    // Outside the root a program has no $ORIGIN the VM could mean.
+    fs::copy_file(root / "opt/app/bin/hello", tmp.path() / "hello");
+    const auto outside = boot::shared_library_closure(tmp.path() / "hello", root);
+    ASSERT_FALSE(outside.has_value());
+    EXPECT_EQ(outside.error().kind(), ErrorKind::Usage);
+    EXPECT_NE(outside.error().message().find("$ORIGIN"), std::string::npos)
+        << outside.error().to_string();
 }
 
 TEST(BootElfClosure, a_library_link_out_of_the_sysroot_is_unsafe) {

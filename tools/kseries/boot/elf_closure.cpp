@@ -307,6 +307,10 @@ Expected<std::vector<std::string>> search_list(const fs::path& file, const std::
         const auto end = std::min(list.find(':', start), list.size());
         std::string dir = list.substr(start, end - start);
         start = end + 1;
+        if (origin.empty() && dir.find("ORIGIN") != std::string::npos) {
+            return bad_elf(
+                file, fmt::format("$ORIGIN in \"{}\", but the file is not under the root", list));
+        }
         for (const std::string_view token : {"${ORIGIN}", "$ORIGIN"}) {
             for (auto at = dir.find(token); at != std::string::npos; at = dir.find(token)) {
                 dir.replace(at, token.size(), origin);
@@ -347,7 +351,7 @@ Expected<Found> find_library(const fs::path& root, const fs::path& program, cons
             return std::move(*found);
         }
     } else {
-        const auto origin = dirname_of(object_image_path);
+        const auto origin = object_image_path.empty() ? "" : dirname_of(object_image_path);
         std::vector<std::string> dirs;
         if (deps.rpath && !deps.runpath) {
             dirs = KSERIES_TRY(search_list(object, *deps.rpath, origin));
@@ -369,11 +373,13 @@ Expected<Found> find_library(const fs::path& root, const fs::path& program, cons
                             name, object.string(), root.string()));
 }
 
-// The program's own path as the VM sees it, for its $ORIGIN.
+// The program's own path as the VM sees it, for its $ORIGIN: only a
+// program under `root` has one ("" otherwise, and a $ORIGIN in its search
+// paths is then refused).
 std::string image_path_of(const fs::path& program, const fs::path& root) {
     const auto rel = program.lexically_normal().lexically_relative(root.lexically_normal());
     if (rel.empty() || *rel.begin() == "..") {
-        return "/" + program.filename().string();
+        return {};
     }
     return "/" + rel.string();
 }
