@@ -131,6 +131,30 @@ TEST(BootKernelModules, read_module_is_xz_dc_byte_for_byte) {
     EXPECT_EQ(small.error().kind(), ErrorKind::Usage);
 }
 
+TEST(BootKernelModules, read_module_takes_gz_zst_and_plain_ko) {
+    SKIP_WITHOUT_DEBIAN_MODULES(dir);
+    test::TempDir tmp;
+    const auto plain = boot::read_module(dir / "kernel/fs/overlayfs/overlay.ko.xz");
+    ASSERT_TRUE(plain.has_value());
+    tmp.write("overlay.ko", *plain);
+    // RHEL 8 and 9 ship .ko.xz, others .ko.zst or .ko.gz: the real tools make them.
+    run({"gzip", "-k", (tmp.path() / "overlay.ko").string()});
+    std::vector<std::string> names = {"overlay.ko", "overlay.ko.gz"};
+    if (proc::run({{"zstd", "--version"}, {}, {}}).has_value()) {
+        run({"zstd", "-q", "-k", (tmp.path() / "overlay.ko").string()});
+        names.push_back("overlay.ko.zst");
+    }
+    for (const auto& name : names) {
+        const auto r = boot::read_module(tmp.path() / name);
+        ASSERT_TRUE(r.has_value()) << r.error().to_string();
+        EXPECT_EQ(*r, *plain) << name;
+    }
+    tmp.write("overlay.txt", *plain);
+    const auto other = boot::read_module(tmp.path() / "overlay.txt");
+    ASSERT_FALSE(other.has_value());
+    EXPECT_EQ(other.error().kind(), ErrorKind::Usage);
+}
+
 TEST(BootKernelModules, module_info_reads_what_modinfo_reads) {
     SKIP_WITHOUT_DEBIAN_MODULES(dir);
     for (const auto* rel : {"kernel/fs/nfs/nfs.ko.xz", "kernel/fs/nfsd/nfsd.ko.xz",
