@@ -34,14 +34,17 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kvm_error = "KVM internal error. Suberror: 1";
-// What nested KVM printed here (research-16 logs/stock-kvm-internal-error.log).
+// What nested KVM printed here through proc::run_watched: qemu's stderr
+// lands on the line of the firmware's screen-clearing escapes.
 const std::string kvm_failure_out =
     "\x1b"
-    "c\x1b[?7l\x1b[2J\x1b[0mSeaBIOS (version 1.16.2)\r\n"
+    "c\x1b[?7l\x1b[2J\x1b[0mSeaBIOS (version 1.16.2-debian-1.16.2-1)\r\n"
     "Booting from ROM...\r\n"
-    "\n" +
+    "\x1b"
+    "c\x1b[?7l\x1b[2J" +
     kvm_error +
     "\n"
+    "extra data[0]: 0x0000000000000001\n"
     "emulation failure\n"
     "SS =0000 0000000000000000 00000fff 00c09300 DPL=0 DS   [-WA]\n";
 const std::string guest_out = "Booting from ROM...\r\n"

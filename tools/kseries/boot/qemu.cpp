@@ -183,8 +183,9 @@ Expected<Attempt> run_once(proc::Runner& runner, const std::string& qemu, Accel 
         if (!kvm) {
             return true;
         }
-        if (line.find(kvm_error_text) != std::string_view::npos) {
-            attempt.kvm_error = std::string(line);
+        // The firmware's screen-clearing escapes may precede it on the line.
+        if (const auto at = line.find(kvm_error_text); at != std::string_view::npos) {
+            attempt.kvm_error = std::string(line.substr(at));
             return false;
         }
         if (!attempt.guest_seen && std::chrono::steady_clock::now() - start > kvm_watch) {
