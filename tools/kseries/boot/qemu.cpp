@@ -293,7 +293,7 @@ Expected<VmRun> Machine::boot(const VmRequest& request) {
                 m_kvm_note = note;
             }
         }
-        spdlog::debug("KVM given up on ({}); booting under TCG", note);
+        spdlog::debug("KVM given up on: {}", note);
         if (m_accel == Accel::Kvm) {
             auto run = finish(std::move(attempt), Accel::Kvm, m_qemu);
             run.end = VmEnd::Failed;
