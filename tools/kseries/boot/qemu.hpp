@@ -31,7 +31,8 @@ struct VmRequest {
     std::string append;              // added to "console=ttyS0 panic=-1 quiet loglevel=4"
     std::uint32_t memory_mib = 1024;
     std::chrono::seconds timeout{300}; // from qemu's start to its exit
-    // Every line of the console (and of qemu's own messages), as it comes.
+    // Every line of the console (and of qemu's own messages), as it comes,
+    // without its line ending ("\r\n" on the console, "\n" from qemu).
     std::function<void(std::string_view)> on_line;
 };
 
@@ -53,8 +54,12 @@ class Machine {
 public:
     // `qemu`: the program (found on PATH), "qemu-system-x86_64" unless a
     // test or the user names another. Runs it through `runner`.
+    // `kvm_device`: what Auto opens to decide whether to try KVM; a test
+    // names a file it controls, since whether /dev/kvm opens differs per
+    // machine.
     explicit Machine(Accel accel, proc::Runner& runner = proc::system_runner(),
-                     std::string qemu = "qemu-system-x86_64");
+                     std::string qemu = "qemu-system-x86_64",
+                     std::filesystem::path kvm_device = "/dev/kvm");
 
     // A Tool error (exit 2 for the command) when qemu is not installed:
     // the message says which package has it.
@@ -75,7 +80,12 @@ private:
     Accel m_accel;
     proc::Runner& m_runner;
     std::string m_qemu;
+    std::filesystem::path m_kvm_device;
     mutable std::mutex m_mutex;
+    // Whether KVM ran a guest (a later KVM boot gets the whole timeout at
+    // once) or was given up on (m_kvm_note says why; later boots go to TCG).
+    enum class KvmState { Untried, Works, Unusable };
+    KvmState m_kvm = KvmState::Untried;
     std::string m_kvm_note;
 };
 
