@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include <kseries/series/scenario.hpp>
+#include <kseries/util/file.hpp>
 
 #include "temp_dir.hpp"
 
@@ -73,6 +75,40 @@ TEST(Scenario, loads_the_real_overlayfs_nfsroot_scenarios) {
         EXPECT_NE(s->uses[0].second.find("nfs_server_start()"), std::string::npos);
         EXPECT_NE(s->script.find(". /kseries/lib/nfs-server.sh"), std::string::npos) << s->name;
         EXPECT_EQ(std::count(s->tools.begin(), s->tools.end(), "/usr/sbin/rpcbind"), 0);
+    }
+}
+
+// busybox sh runs its own applet for a bare command name even when PATH
+// holds the real program: the scripts call every declared tool by its path.
+TEST(Scenario, the_real_scripts_call_their_tools_by_path) {
+    auto loaded = series::load_scenarios(real_store);
+    ASSERT_TRUE(loaded) << loaded.error().to_string();
+    for (const auto& s : *loaded) {
+        std::string code = s.script;
+        for (const auto& u : s.uses) {
+            code += u.second;
+        }
+        std::size_t calls = 0;
+        for (const auto& tool : s.tools) {
+            ASSERT_TRUE(tool.starts_with('/')) << tool;
+            const std::string base = tool.substr(tool.rfind('/') + 1);
+            std::istringstream lines(code);
+            for (std::string line; std::getline(lines, line);) {
+                line = line.substr(0, line.find('#')); // a comment may name it
+                for (auto at = line.find(base); at != std::string::npos;
+                     at = line.find(base, at + 1)) {
+                    // In a command's place: first on the line or after
+                    // | & ; ( (a word after another is an argument).
+                    const auto before = line.find_last_not_of(" \t", at == 0 ? 0 : at - 1);
+                    const bool command =
+                        at == 0 || before == std::string::npos ||
+                        std::string_view("|&;(").find(line[before]) != std::string_view::npos;
+                    EXPECT_FALSE(command) << s.name << ": " << line;
+                    calls += !command && line[before] == '/' ? 1U : 0U;
+                }
+            }
+        }
+        EXPECT_GE(calls, s.tools.size()) << s.name;
     }
 }
 
@@ -313,6 +349,35 @@ TEST(SerialLog, reads_a_marker_after_the_bioss_escapes_on_its_line) {
     ASSERT_TRUE(r) << r.error().to_string();
     EXPECT_EQ(r->evidence, std::vector<std::string>{"first"});
     EXPECT_EQ(r->symptom, series::Symptom::No);
+}
+
+// Real boots of Debian's 6.12 under TCG with these scenarios
+// (tests/data/boot/README.md): the verdicts issue 16 asks for.
+TEST(SerialLog, reads_the_verdicts_of_real_boots_of_the_real_scenarios) {
+    const auto verdict = [](const std::string& log, const std::string& scenario) {
+        auto bytes =
+            read_regular_file(std::string(KSERIES_SOURCE_ROOT) + "/tests/data/boot/" + log);
+        EXPECT_TRUE(bytes) << bytes.error().to_string();
+        auto r = series::parse_serial_log(bytes ? *bytes : "", named(scenario));
+        EXPECT_TRUE(r) << r.error().to_string();
+        return r ? *r : series::SymptomReport{};
+    };
+    const auto stock = verdict("estale-stock.log", "estale");
+    EXPECT_EQ(stock.symptom, series::Symptom::Yes);
+    ASSERT_EQ(stock.evidence.size(), 3U);
+    EXPECT_NE(stock.evidence[2].find("Stale file handle"), std::string::npos);
+    const auto patched = verdict("estale-patched.log", "estale");
+    EXPECT_EQ(patched.symptom, series::Symptom::No);
+    EXPECT_EQ(patched.detail, "file=[new] dir=[b ]");
+    const auto acl = verdict("copyup-acl-stock.log", "copyup-acl");
+    EXPECT_EQ(acl.symptom, series::Symptom::No);
+    ASSERT_EQ(acl.evidence.size(), 2U);
+    EXPECT_EQ(acl.evidence[0], "lower xattrs: [system.nfs4_acl  ]");
+    EXPECT_NE(acl.evidence[1].find("upper xattrs: [trusted.overlay.origin  ]"), std::string::npos);
+    // The script never ran: no verdict, the console's last lines instead.
+    const auto broken = verdict("insmod-error.log", "estale");
+    EXPECT_EQ(broken.symptom, series::Symptom::NoVerdict);
+    EXPECT_FALSE(broken.evidence.empty());
 }
 
 TEST(SerialLog, reads_a_no_with_lf_only_and_a_bare_cr) {
