@@ -1,8 +1,11 @@
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include <kseries/series/scenario.hpp>
+#include <kseries/util/file.hpp>
 
 #include "temp_dir.hpp"
 
@@ -65,6 +68,48 @@ TEST(Scenario, loads_the_real_overlayfs_nfsroot_scenarios) {
     EXPECT_EQ(estale.script_name, "run.sh");
     EXPECT_NE(estale.script.find("KSERIES-SYMPTOM: yes"), std::string::npos);
     EXPECT_NE(acl.script.find("KSERIES-SYMPTOM: no"), std::string::npos);
+    // Both source the store's NFS server set-up instead of repeating it.
+    for (const auto* s : {&acl, &estale}) {
+        ASSERT_EQ(s->uses.size(), 1U) << s->name;
+        EXPECT_EQ(s->uses[0].first, "nfs-server.sh");
+        EXPECT_NE(s->uses[0].second.find("nfs_server_start()"), std::string::npos);
+        EXPECT_NE(s->script.find(". /kseries/lib/nfs-server.sh"), std::string::npos) << s->name;
+        EXPECT_EQ(std::count(s->tools.begin(), s->tools.end(), "/usr/sbin/rpcbind"), 0);
+    }
+}
+
+// busybox sh runs its own applet for a bare command name even when PATH
+// holds the real program: the scripts call every declared tool by its path.
+TEST(Scenario, the_real_scripts_call_their_tools_by_path) {
+    auto loaded = series::load_scenarios(real_store);
+    ASSERT_TRUE(loaded) << loaded.error().to_string();
+    for (const auto& s : *loaded) {
+        std::string code = s.script;
+        for (const auto& u : s.uses) {
+            code += u.second;
+        }
+        std::size_t calls = 0;
+        for (const auto& tool : s.tools) {
+            ASSERT_TRUE(tool.starts_with('/')) << tool;
+            const std::string base = tool.substr(tool.rfind('/') + 1);
+            std::istringstream lines(code);
+            for (std::string line; std::getline(lines, line);) {
+                line = line.substr(0, line.find('#')); // a comment may name it
+                for (auto at = line.find(base); at != std::string::npos;
+                     at = line.find(base, at + 1)) {
+                    // In a command's place: first on the line or after
+                    // | & ; ( (a word after another is an argument).
+                    const auto before = line.find_last_not_of(" \t", at == 0 ? 0 : at - 1);
+                    const bool command =
+                        at == 0 || before == std::string::npos ||
+                        std::string_view("|&;(").find(line[before]) != std::string_view::npos;
+                    EXPECT_FALSE(command) << s.name << ": " << line;
+                    calls += !command && line[before] == '/' ? 1U : 0U;
+                }
+            }
+        }
+        EXPECT_GE(calls, s.tools.size()) << s.name;
+    }
 }
 
 // v1 carries both patches: both scenarios prove a fix. v2 carries 0001 and
@@ -109,6 +154,81 @@ TEST(Scenario, a_store_with_scenarios_still_opens) {
     EXPECT_EQ((*loaded)[0].tools[1], "/usr/sbin/rpc.nfsd");
     EXPECT_EQ((*loaded)[0].timeout_seconds, 60U);
     EXPECT_EQ((*loaded)[0].script, "true\n");
+}
+
+TEST(Scenario, loads_the_shared_files_a_scenario_uses_in_order) {
+    TempDir d;
+    write_store(d);
+    d.write("scenarios/lib/b.sh", "b() { :; }\n");
+    d.write("scenarios/lib/a.sh", "a() { :; }\n");
+    d.write("scenarios/lib/unused.sh", "x\n");
+    d.write("scenarios/s/scenario.toml", good_toml + "uses = [\"b.sh\", \"a.sh\"]\n");
+    d.write("scenarios/s/run.sh", ". /kseries/lib/b.sh\n");
+    d.write("scenarios/t/scenario.toml", "proves = \"a.patch\"\n");
+    d.write("scenarios/t/run.sh", "true\n");
+    auto loaded = series::load_scenarios(d.path());
+    ASSERT_TRUE(loaded) << loaded.error().to_string();
+    ASSERT_EQ(loaded->size(), 2U); // lib/ is no scenario
+    using Uses = std::vector<std::pair<std::string, std::string>>;
+    EXPECT_EQ((*loaded)[0].uses, (Uses{{"b.sh", "b() { :; }\n"}, {"a.sh", "a() { :; }\n"}}));
+    EXPECT_TRUE((*loaded)[1].uses.empty());
+}
+
+TEST(Scenario, refuses_uses_of_a_missing_file_a_link_or_an_unsafe_name) {
+    {
+        TempDir d;
+        const Error e = refusal(d, good_toml + "uses = [\"nfs-server.sh\"]\n");
+        EXPECT_EQ(e.kind(), ErrorKind::NotFound) << e.to_string();
+        EXPECT_NE(e.to_string().find("scenario.toml:8: uses nfs-server.sh"), std::string::npos)
+            << e.to_string();
+    }
+    {
+        TempDir d;
+        d.write("elsewhere.sh", "reboot\n");
+        std::filesystem::create_directories(d.path() / "scenarios/lib");
+        std::filesystem::create_symlink(d.path() / "elsewhere.sh",
+                                        d.path() / "scenarios/lib/nfs-server.sh");
+        const Error e = refusal(d, good_toml + "uses = [\"nfs-server.sh\"]\n");
+        EXPECT_EQ(e.kind(), ErrorKind::Unsafe) << e.to_string();
+        EXPECT_NE(e.to_string().find("uses nfs-server.sh"), std::string::npos) << e.to_string();
+    }
+    for (const std::string bad : {"../x", "lib/a.sh", ".hidden", "-x", "a b"}) {
+        TempDir d;
+        d.write("scenarios/lib/a.sh", "a\n");
+        d.write("x", "x\n");
+        const Error e = refusal(d, good_toml + "uses = [\"" + bad + "\"]\n");
+        EXPECT_EQ(e.kind(), ErrorKind::Unsafe) << bad << ": " << e.to_string();
+        EXPECT_EQ(e.location().line, 8U) << e.to_string();
+        EXPECT_NE(e.message().find("uses '" + bad + "'"), std::string::npos) << e.to_string();
+    }
+    {
+        TempDir d;
+        d.write("scenarios/lib/a.sh", "a\n");
+        const Error e = refusal(d, good_toml + "uses = [\"a.sh\", \"a.sh\"]\n");
+        EXPECT_NE(e.message().find("uses 'a.sh' twice"), std::string::npos) << e.to_string();
+    }
+}
+
+TEST(Scenario, refuses_a_lib_that_is_a_file_or_a_link) {
+    {
+        TempDir d;
+        d.write("scenarios/lib", "not a directory\n");
+        const Error e = refusal(d, good_toml);
+        EXPECT_EQ(e.kind(), ErrorKind::Unsafe);
+        EXPECT_NE(e.to_string().find("scenarios/lib holds the scenarios' shared files"),
+                  std::string::npos)
+            << e.to_string();
+    }
+    {
+        TempDir d;
+        d.write("elsewhere/a.sh", "a\n");
+        std::filesystem::create_directories(d.path() / "scenarios");
+        std::filesystem::create_directory_symlink(d.path() / "elsewhere",
+                                                  d.path() / "scenarios/lib");
+        const Error e = refusal(d, good_toml + "uses = [\"a.sh\"]\n");
+        EXPECT_EQ(e.kind(), ErrorKind::Unsafe);
+        EXPECT_NE(e.to_string().find("scenarios/lib"), std::string::npos) << e.to_string();
+    }
 }
 
 TEST(Scenario, refuses_bad_fields_naming_file_and_line) {
@@ -216,6 +336,48 @@ TEST(SerialLog, reads_the_verdict_and_evidence_among_printk_noise) {
     ASSERT_EQ(r->evidence.size(), 3U);
     EXPECT_EQ(r->evidence[0], "before: file=[old] dir=[a ]");
     EXPECT_EQ(r->evidence[2], "after, access 2: file=[x]");
+}
+
+// Issue 16's prototype log: SeaBIOS's last words, the console's escapes and
+// the first output on one line, without a line break between.
+TEST(SerialLog, reads_a_marker_after_the_bioss_escapes_on_its_line) {
+    auto r = series::parse_serial_log("Booting from ROM..\x1b"
+                                      "c\x1b[?7l\x1b[2JKSERIES-EVIDENCE: first\r\n"
+                                      "Booting KSERIES-SYMPTOM: yes not at a line's start\r\n"
+                                      "KSERIES-SYMPTOM: no real\r\n",
+                                      named("s"));
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ(r->evidence, std::vector<std::string>{"first"});
+    EXPECT_EQ(r->symptom, series::Symptom::No);
+}
+
+// Real boots of Debian's 6.12 under TCG with these scenarios
+// (tests/data/boot/README.md): the verdicts issue 16 asks for.
+TEST(SerialLog, reads_the_verdicts_of_real_boots_of_the_real_scenarios) {
+    const auto verdict = [](const std::string& log, const std::string& scenario) {
+        auto bytes =
+            read_regular_file(std::string(KSERIES_SOURCE_ROOT) + "/tests/data/boot/" + log);
+        EXPECT_TRUE(bytes) << bytes.error().to_string();
+        auto r = series::parse_serial_log(bytes ? *bytes : "", named(scenario));
+        EXPECT_TRUE(r) << r.error().to_string();
+        return r ? *r : series::SymptomReport{};
+    };
+    const auto stock = verdict("estale-stock.log", "estale");
+    EXPECT_EQ(stock.symptom, series::Symptom::Yes);
+    ASSERT_EQ(stock.evidence.size(), 3U);
+    EXPECT_NE(stock.evidence[2].find("Stale file handle"), std::string::npos);
+    const auto patched = verdict("estale-patched.log", "estale");
+    EXPECT_EQ(patched.symptom, series::Symptom::No);
+    EXPECT_EQ(patched.detail, "file=[new] dir=[b ]");
+    const auto acl = verdict("copyup-acl-stock.log", "copyup-acl");
+    EXPECT_EQ(acl.symptom, series::Symptom::No);
+    ASSERT_EQ(acl.evidence.size(), 2U);
+    EXPECT_EQ(acl.evidence[0], "lower xattrs: [system.nfs4_acl  ]");
+    EXPECT_NE(acl.evidence[1].find("upper xattrs: [trusted.overlay.origin  ]"), std::string::npos);
+    // The script never ran: no verdict, the console's last lines instead.
+    const auto broken = verdict("insmod-error.log", "estale");
+    EXPECT_EQ(broken.symptom, series::Symptom::NoVerdict);
+    EXPECT_FALSE(broken.evidence.empty());
 }
 
 TEST(SerialLog, reads_a_no_with_lf_only_and_a_bare_cr) {

@@ -6,8 +6,10 @@
 // is laid out as the constants below say.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kseries::boot {
 
@@ -30,5 +32,17 @@ inline constexpr std::string_view script_path = "kseries/run.sh";     // the sce
 // and the script's own KSERIES-SYMPTOM / KSERIES-EVIDENCE lines between
 // RUN and EXIT.
 [[nodiscard]] std::string_view init_script();
+
+// What the harness's markers in a serial log say, read with the line rules
+// of series::parse_serial_log (series::console_marker).
+struct HarnessReport {
+    bool started = false;             // KSERIES-INIT seen
+    std::string kernel_release;       // from KSERIES-INIT
+    std::optional<std::string> error; // the first KSERIES-ERROR's text
+    std::vector<std::string> dmesg;   // KSERIES-DMESG lines in order
+    std::optional<int> script_exit;   // KSERIES-EXIT's status
+    bool done = false;                // KSERIES-DONE seen: the harness reached power-off
+};
+[[nodiscard]] HarnessReport parse_harness(std::string_view log);
 
 } // namespace kseries::boot

@@ -17,6 +17,9 @@ namespace {
 
 constexpr std::string_view scenarios_dir = "scenarios";
 constexpr std::string_view scenario_file = "scenario.toml";
+// STORE/scenarios/lib: the shell files scenarios share (`uses`); the one
+// entry of scenarios/ that is not a scenario.
+constexpr std::string_view lib_dir = "lib";
 constexpr std::string_view symptom_marker = "KSERIES-SYMPTOM:";
 constexpr std::string_view evidence_marker = "KSERIES-EVIDENCE:";
 constexpr std::size_t max_name = 64;
@@ -91,6 +94,9 @@ bool tool_ok(std::string_view s) {
 bool file_ok(std::string_view s) {
     return safe_absolute(s);
 }
+bool lib_name_ok(std::string_view s) {
+    return safe_name(s, "._+-");
+}
 bool patch_ok(std::string_view s) {
     return safe_name(s, "._+-") && s.size() <= 255;
 }
@@ -130,7 +136,7 @@ Expected<Scenario> read_scenario(const fs::path& dir, const std::vector<std::str
     auto doc = KSERIES_TRY(toml_read::parse_file(meta, "scenario file"));
     KSERIES_TRY(toml_read::known_keys(file, doc,
                                       {"name", "summary", "proves", "modules", "tools", "files",
-                                       "memory_mib", "timeout_seconds", "script"},
+                                       "memory_mib", "timeout_seconds", "script", "uses"},
                                       "a scenario file"));
     const auto name = KSERIES_TRY(toml_read::string_at(file, doc, "name"));
     if (!name.empty() && name != s.name) {
@@ -174,6 +180,21 @@ Expected<Scenario> read_scenario(const fs::path& dir, const std::vector<std::str
             script.error().with_context(fmt::format("{}: script {}", file, s.script_name)));
     }
     s.script = std::move(*script);
+    const auto uses = KSERIES_TRY(
+        names_at(file, doc, "uses", lib_name_ok, "a file name in the store's scenarios/lib/"));
+    for (const auto& u : uses) {
+        if (std::any_of(s.uses.begin(), s.uses.end(),
+                        [&](const auto& l) { return l.first == u; })) {
+            return fail(ErrorKind::Parse, fmt::format("uses '{}' twice", u),
+                        where(file, *doc.get("uses")));
+        }
+        auto bytes = read_regular_file(dir.parent_path() / lib_dir / u, Follow::No);
+        if (!bytes) {
+            return std::unexpected(bytes.error().with_context(
+                fmt::format("{}:{}: uses {}", file, where(file, *doc.get("uses")).line, u)));
+        }
+        s.uses.emplace_back(u, std::move(*bytes));
+    }
     return s;
 }
 
@@ -209,13 +230,17 @@ std::size_t after_escapes(std::string_view line) {
     return std::min(i, line.size());
 }
 
-// Where `marker` starts on a console line: at its start, or anywhere on a
-// line a kernel message began (printk output cuts into the script's). A
-// shell trace ("+ echo KSERIES-...") is neither.
+// Where `marker` starts on a console line: at its start, right after the
+// console's escapes (SeaBIOS's "Booting from ROM.." can stay in front of
+// them, without a line break, when the first output comes), or anywhere on
+// a line a kernel message began (printk output cuts into the script's). A
+// shell trace ("+ echo KSERIES-...") is none of these.
 std::size_t marker_at(std::string_view line, std::string_view marker) {
-    const std::size_t text = after_escapes(line);
-    if (line.substr(text).starts_with(marker)) {
-        return text;
+    for (std::size_t from : {std::size_t{0}, std::min(line.find('\x1b'), line.size())}) {
+        const std::size_t text = from + after_escapes(line.substr(from));
+        if (line.substr(text).starts_with(marker)) {
+            return text;
+        }
     }
     return line.starts_with('[') ? line.find(marker) : std::string_view::npos;
 }
@@ -238,8 +263,14 @@ Expected<std::vector<Scenario>> load_scenarios(const fs::path& store_dir) {
         const std::string n = entry.path().filename().string();
         if (entry.is_symlink(ec) || !entry.is_directory(ec)) {
             return fail(ErrorKind::Unsafe,
-                        "every entry of scenarios/ is a scenario's directory (no links or files)",
+                        n == lib_dir ? "scenarios/lib holds the scenarios' shared files: a "
+                                       "directory, not a link or a file"
+                                     : "every entry of scenarios/ is a scenario's directory "
+                                       "(no links or files)",
                         {entry.path().string(), 0});
+        }
+        if (n == lib_dir) {
+            continue;
         }
         if (!safe_name(n, "._-")) {
             return fail(ErrorKind::Unsafe, "a scenario's name is letters, digits, '.', '_' and '-'",
@@ -294,10 +325,8 @@ Expected<std::vector<Proof>> proofs_for(const Version& version,
     return out;
 }
 
-Expected<SymptomReport> parse_serial_log(std::string_view log, const Scenario& scenario) {
-    SymptomReport report;
-    std::vector<std::string_view> pieces;
-    std::size_t verdict_line = 0;
+std::vector<ConsolePiece> console_pieces(std::string_view log) {
+    std::vector<ConsolePiece> out;
     std::size_t number = 0;
     std::size_t start = 0;
     while (start < log.size()) {
@@ -314,41 +343,58 @@ Expected<SymptomReport> parse_serial_log(std::string_view log, const Scenario& s
             const std::size_t cr = std::min(line.find('\r'), line.size());
             const std::string_view piece = trim_right(line.substr(0, cr));
             line.remove_prefix(std::min(cr + 1, line.size()));
-            if (piece.empty()) {
-                continue;
+            if (!piece.empty()) {
+                out.push_back({piece, number});
             }
-            pieces.push_back(piece);
-            if (const auto at = marker_at(piece, evidence_marker); at != std::string_view::npos) {
-                report.evidence.emplace_back(words_after(piece, at + evidence_marker.size()));
-                continue;
-            }
-            const auto at = marker_at(piece, symptom_marker);
-            if (at == std::string_view::npos) {
-                continue;
-            }
-            const std::string_view rest = words_after(piece, at + symptom_marker.size());
-            const std::string_view word = rest.substr(0, rest.find(' '));
-            const Location here{"serial log of scenario " + scenario.name, number};
-            if (word != "yes" && word != "no") {
-                return fail(ErrorKind::Parse,
-                            fmt::format("KSERIES-SYMPTOM must say yes or no, not \"{}\"", word),
-                            here);
-            }
-            if (verdict_line != 0) {
-                return fail(ErrorKind::Parse,
-                            fmt::format("a second KSERIES-SYMPTOM line (the first is line {}): "
-                                        "a scenario gives one verdict",
-                                        verdict_line),
-                            here);
-            }
-            verdict_line = number;
-            report.symptom = word == "yes" ? Symptom::Yes : Symptom::No;
-            report.detail = std::string(words_after(rest, word.size()));
         }
+    }
+    return out;
+}
+
+std::optional<std::string_view> console_marker(std::string_view piece, std::string_view marker) {
+    const std::size_t at = marker_at(piece, marker);
+    if (at == std::string_view::npos) {
+        return std::nullopt;
+    }
+    return words_after(piece, at + marker.size());
+}
+
+Expected<SymptomReport> parse_serial_log(std::string_view log, const Scenario& scenario) {
+    SymptomReport report;
+    const auto pieces = console_pieces(log);
+    std::size_t verdict_line = 0;
+    for (const auto& [piece, number] : pieces) {
+        if (const auto evidence = console_marker(piece, evidence_marker)) {
+            report.evidence.emplace_back(*evidence);
+            continue;
+        }
+        const auto rest = console_marker(piece, symptom_marker);
+        if (!rest) {
+            continue;
+        }
+        const std::string_view word = rest->substr(0, rest->find(' '));
+        const Location here{"serial log of scenario " + scenario.name, number};
+        if (word != "yes" && word != "no") {
+            return fail(ErrorKind::Parse,
+                        fmt::format("KSERIES-SYMPTOM must say yes or no, not \"{}\"", word), here);
+        }
+        if (verdict_line != 0) {
+            return fail(ErrorKind::Parse,
+                        fmt::format("a second KSERIES-SYMPTOM line (the first is line {}): "
+                                    "a scenario gives one verdict",
+                                    verdict_line),
+                        here);
+        }
+        verdict_line = number;
+        report.symptom = word == "yes" ? Symptom::Yes : Symptom::No;
+        report.detail = std::string(words_after(*rest, word.size()));
     }
     if (report.symptom == Symptom::NoVerdict) {
         const std::size_t from = pieces.size() > tail_lines ? pieces.size() - tail_lines : 0;
-        report.evidence.assign(pieces.begin() + static_cast<std::ptrdiff_t>(from), pieces.end());
+        report.evidence.clear();
+        for (std::size_t i = from; i < pieces.size(); ++i) {
+            report.evidence.emplace_back(pieces[i].text);
+        }
     }
     return report;
 }

@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <kseries/series/store.hpp>
@@ -31,6 +33,9 @@ struct Scenario {
     std::filesystem::path dir; // STORE/scenarios/<name>
     std::string script_name;   // "run.sh": a plain name inside `dir`
     std::string script;        // its bytes, as read (copied into the initramfs)
+    // The store's shared shell files it sources (`uses`, from
+    // STORE/scenarios/lib/), in the order named: copied to /kseries/lib/NAME.
+    std::vector<std::pair<std::string, std::string>> uses; // name, bytes
     Location location;         // scenario.toml
 };
 
@@ -77,6 +82,22 @@ struct SymptomReport {
 // line break. A log without a SYMPTOM line is NoVerdict (the scenario hung
 // or the VM died: an error, not a verdict); two SYMPTOM lines or a word
 // other than yes|no is a Parse error naming the scenario and the log line.
+// One piece of a serial console line: `text` without its "\r\n", `line`
+// its 1-based line number in the log. A bare \r inside a line starts a new
+// piece; empty pieces are left out.
+struct ConsolePiece {
+    std::string_view text;
+    std::size_t line;
+};
+[[nodiscard]] std::vector<ConsolePiece> console_pieces(std::string_view log);
+
+// The words after `marker` when a console piece carries it: at its start
+// (after any terminal escape sequences, e.g. SeaBIOS's before the first
+// output), or anywhere in a piece a kernel message started ("[  10.6] ...");
+// a shell trace ("+ echo KSERIES-...") does not count.
+[[nodiscard]] std::optional<std::string_view> console_marker(std::string_view piece,
+                                                             std::string_view marker);
+
 [[nodiscard]] Expected<SymptomReport> parse_serial_log(std::string_view log,
                                                        const Scenario& scenario);
 
