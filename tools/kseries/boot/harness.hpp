@@ -6,7 +6,9 @@
 // is laid out as the constants below say.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace kseries::boot {
@@ -30,5 +32,7 @@ inline constexpr std::string_view script_path = "kseries/run.sh";     // the sce
 // and the script's own KSERIES-SYMPTOM / KSERIES-EVIDENCE lines between
 // RUN and EXIT.
 [[nodiscard]] std::string_view init_script();
+struct HarnessReport { bool started = false; std::string kernel_release; std::optional<std::string> error; std::vector<std::string> dmesg; std::optional<int> script_exit; bool done = false; };
+HarnessReport parse_harness(std::string_view log);
 
 } // namespace kseries::boot
