@@ -59,8 +59,7 @@ Expected<int> build(const KmodOptions& opts, const GlobalOptions& global) {
                                     .jobs = opts.jobs,
                                     .keep = opts.keep};
     const auto r = KSERIES_TRY(flow::kmod(request));
-    // A refusal before the work directory existed (the series does not
-    // apply) has nothing kept to point at.
+    // The kept work directory (--keep), whatever the outcome.
     const std::string kept = r.work ? fmt::format("work directory: {}\n", r.work->string()) : "";
     if (r.outcome != flow::KmodOutcome::Built) {
         return emit(refusal(request, r, global) + kept, exit_checks_failed);

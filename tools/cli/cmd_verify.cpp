@@ -1,5 +1,6 @@
 // kseries verify --compile: proves a series version compiles, not just
-// applies (docs/commands/verify.md). The series is applied in memory to a
+// applies (docs/commands/verify.md); verify --boot (verify_boot.cpp)
+// proves its patches fix what the store's scenarios show, at runtime. The series is applied in memory to a
 // full kernel source tree under the tree's policy; each patched module
 // directory is copied with its patched files into a work directory and
 // built there as an external module with the kernel's own build system,
@@ -16,6 +17,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "verify_boot.hpp"
 
 namespace kseries::cli {
 
@@ -24,14 +26,19 @@ namespace {
 struct VerifyOptions {
     SeriesJob job;
     bool compile = false;
+    bool boot = false;
+    BootOptions kernel;
     unsigned jobs = 2;
     std::string workdir;
     bool keep = false;
 };
 
-Expected<int> verify(const VerifyOptions& opts) {
-    if (!opts.compile) {
-        return fail(ErrorKind::Usage, "verify needs --compile (the only check it runs today)");
+Expected<int> verify(const VerifyOptions& opts, const GlobalOptions& global) {
+    if (opts.compile == opts.boot) {
+        return fail(ErrorKind::Usage, "verify needs one of --compile and --boot");
+    }
+    if (opts.boot) {
+        return verify_boot(opts.job, opts.kernel, opts.jobs, opts.keep, global);
     }
     const auto r = KSERIES_TRY(flow::verify({.job = opts.job.request(),
                                              .jobs = opts.jobs,
@@ -59,18 +66,21 @@ Expected<int> verify(const VerifyOptions& opts) {
 
 } // namespace
 
-CommandBody add_verify(CLI::App& app, const GlobalOptions& /*global*/) {
+CommandBody add_verify(CLI::App& app, const GlobalOptions& global) {
     auto opts = std::make_shared<VerifyOptions>();
-    auto* cmd = app.add_subcommand(
-        "verify", "Prove a series compiles on a full kernel source tree (--compile)");
+    auto* cmd = app.add_subcommand("verify", "Prove a series compiles (--compile) or fixes its "
+                                             "scenarios' bugs in a booted kernel (--boot)");
     opts->job.add_to(*cmd);
     cmd->add_flag("--compile", opts->compile,
                   "build the patched module directories with the kernel's build system");
+    cmd->add_flag("--boot", opts->boot,
+                  "boot the stock and the patched kernel in qemu and run the store's scenarios");
+    opts->kernel.add_to(*cmd);
     cmd->add_option("-j,--jobs", opts->jobs, "make -j")->capture_default_str();
     cmd->add_option("--workdir", opts->workdir,
                     "where to build (default: a temporary directory, removed afterwards)");
     cmd->add_flag("--keep", opts->keep, "keep the temporary work directory and its build.log");
-    return [opts]() -> Expected<int> { return verify(*opts); };
+    return [opts, &global]() -> Expected<int> { return verify(*opts, global); };
 }
 
 } // namespace kseries::cli
