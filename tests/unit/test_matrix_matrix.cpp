@@ -210,3 +210,45 @@ TEST(Matrix, a_kernel_tree_without_the_series_files_fails_for_real) {
     EXPECT_EQ(m->rows[0].cells.at(0).kind, CellKind::Fails);
     EXPECT_FALSE(m->covered());
 }
+
+TEST(Matrix, a_proof_matches_its_release_or_the_release_with_an_architecture) {
+    EXPECT_TRUE(matrix::proof_matches("5.14.0-427.el9", "5.14.0-427.el9"));
+    EXPECT_TRUE(matrix::proof_matches("5.14.0-427.el9.x86_64", "5.14.0-427.el9"));
+    EXPECT_TRUE(matrix::proof_matches("6.12.117+deb12-amd64", "6.12.117"));
+    EXPECT_TRUE(matrix::proof_matches("6.12.117-amd64", "6.12.117"));
+    EXPECT_FALSE(matrix::proof_matches("5.14.0-427.el9", "5.14.0-42"));
+    EXPECT_FALSE(matrix::proof_matches("5.14.0-427.el9", "5.14.0-427.el9.x86_64"));
+    EXPECT_FALSE(matrix::proof_matches("5.14.0-427.el9_x", "5.14.0-427.el9"));
+    EXPECT_FALSE(matrix::proof_matches("5.14.0-427.el9", ""));
+}
+
+TEST(Matrix, attach_proofs_gives_a_row_the_record_of_its_own_version) {
+    matrix::Matrix m;
+    const auto row = [](const char* release, const char* version) {
+        matrix::Row r;
+        r.release = *kernel::parse_release(release);
+        r.version = version;
+        return r;
+    };
+    m.rows = {row("5.14.0-427.el9", "v2"), row("5.14.0-503.el9", "v3"), row("5.14.0-570.el9", "")};
+    m.rows.push_back(row("5.14.0-611.el9", "v3"));
+    m.rows.back().release_known = false;
+    const auto record = [](const char* version, const char* release) {
+        series::ProofRecord p;
+        p.version = version;
+        p.kernel_release = release;
+        return p;
+    };
+    // v2's proof on 503 is not v3's: 503 gets none; 570 has no version;
+    // 611 is not known by its release.
+    matrix::attach_proofs(
+        m, {record("v2", "5.14.0-427.el9.x86_64"), record("v2", "5.14.0-427.el9.aarch64"),
+            record("v2", "5.14.0-503.el9.x86_64"), record("v3", "5.14.0-570.el9.x86_64"),
+            record("v3", "5.14.0-611.el9.x86_64")});
+    ASSERT_TRUE(m.rows[0].proof);
+    EXPECT_EQ(m.rows[0].proof->kernel_release, "5.14.0-427.el9.x86_64");
+    EXPECT_FALSE(m.rows[1].proof);
+    EXPECT_FALSE(m.rows[2].proof);
+    EXPECT_FALSE(m.rows[3].proof);
+    EXPECT_TRUE(m.has_proofs());
+}

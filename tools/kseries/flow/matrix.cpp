@@ -1,5 +1,3 @@
-#include <kseries/flow/matrix.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
@@ -9,9 +7,11 @@
 #include <spdlog/spdlog.h>
 
 #include <kseries/fetch/cache.hpp>
+#include <kseries/flow/matrix.hpp>
 #include <kseries/flow/target.hpp>
 #include <kseries/git/repository.hpp>
 #include <kseries/kernel/spec.hpp>
+#include <kseries/series/proof_record.hpp>
 #include <kseries/source/archive.hpp>
 
 namespace kseries::flow {
@@ -270,6 +270,10 @@ Expected<MatrixResult> matrix(const MatrixRequest& request) {
     }
     out.matrix = KSERIES_TRY(
         matrix::run(*out.selection, out.series, sources, *out.catalog, options));
+    // What verify --boot proved is kept in the store, beside its versions.
+    if (const auto* store = out.selection->store()) {
+        matrix::attach_proofs(out.matrix, KSERIES_TRY(series::load_proofs(store->dir())));
+    }
     return out;
 }
 

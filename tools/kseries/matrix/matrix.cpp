@@ -296,6 +296,36 @@ std::size_t Matrix::counted_rows() const {
         std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.counted; }));
 }
 
+bool Matrix::has_proofs() const {
+    return std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.proof.has_value(); });
+}
+
+bool proof_matches(std::string_view kernel_release, std::string_view release) {
+    if (release.empty() || !kernel_release.starts_with(release)) {
+        return false;
+    }
+    if (kernel_release.size() == release.size()) {
+        return true;
+    }
+    const char next = kernel_release[release.size()];
+    return next == '.' || next == '+' || next == '-';
+}
+
+void attach_proofs(Matrix& m, const std::vector<series::ProofRecord>& records) {
+    for (auto& row : m.rows) {
+        if (!row.release_known || row.version.empty()) {
+            continue;
+        }
+        const auto it = std::find_if(records.begin(), records.end(), [&](const auto& rec) {
+            return rec.version == row.version &&
+                   proof_matches(rec.kernel_release, row.release.name());
+        });
+        if (it != records.end()) {
+            row.proof = *it;
+        }
+    }
+}
+
 namespace {
 
 // Catalog releases that no source names: rows all the same, unavailable.

@@ -4,19 +4,20 @@
 // lands there and whether that release's own patch policy accepts it.
 #pragma once
 
-#include <kseries/check/check.hpp>
-#include <kseries/kernel/catalog.hpp>
-#include <kseries/kernel/detect.hpp>
-#include <kseries/kernel/release.hpp>
-#include <kseries/series/selection.hpp>
-#include <kseries/source/tree.hpp>
-#include <kseries/util/error.hpp>
-
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <kseries/check/check.hpp>
+#include <kseries/kernel/catalog.hpp>
+#include <kseries/kernel/detect.hpp>
+#include <kseries/kernel/release.hpp>
+#include <kseries/series/proof_record.hpp>
+#include <kseries/series/selection.hpp>
+#include <kseries/source/tree.hpp>
+#include <kseries/util/error.hpp>
 
 namespace kseries::matrix {
 
@@ -93,6 +94,9 @@ struct Row {
     bool counted = true;
     bool unusable = false; // a source gave the row, but no kernel tree kseries can check
     std::vector<Cell> cells;
+    // The boot proof (`verify --boot`) of `version` on this release, when
+    // the store keeps one (attach_proofs); it does not change coverage.
+    std::optional<series::ProofRecord> proof;
 
     [[nodiscard]] bool available() const { return report.has_value(); }
     // The release's name, or the source's when the release is unknown.
@@ -111,7 +115,19 @@ struct Matrix {
     [[nodiscard]] bool covered() const;
     // Rows that count: all but the unavailable by-pattern ones.
     [[nodiscard]] std::size_t counted_rows() const;
+    // Some row has a boot proof: the reports show their proof column.
+    [[nodiscard]] bool has_proofs() const;
 };
+
+// Whether a proof booted on `kernel_release` (uname -r) is one of
+// `release`: the same name, or the name followed by '.', '+' or '-'
+// ("5.14.0-427.el9" and "5.14.0-427.el9.x86_64").
+[[nodiscard]] bool proof_matches(std::string_view kernel_release, std::string_view release);
+
+// Gives each row of a known release the record of the version the matrix
+// used for it whose kernel release matches the release; when several do
+// (two architectures), the first in `records`' order.
+void attach_proofs(Matrix& m, const std::vector<series::ProofRecord>& records);
 
 struct Options {
     unsigned jobs = 1;

@@ -8,6 +8,7 @@
 #include <kseries/report/check_report.hpp>
 #include <kseries/report/markup.hpp>
 #include <kseries/report/matrix_report.hpp>
+#include <kseries/series/proof_record.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::report {
@@ -184,6 +185,20 @@ std::string cell_html(const Row& row, std::size_t i, const std::string& patch_na
                        panel(row, i, patch_name));
 }
 
+// The boot proof of a row: its verdict, and each scenario's in the title.
+std::string proof_cell(const Row& row) {
+    std::string title;
+    if (row.proof) {
+        title = fmt::format("{} on {}", row.proof->version, row.proof->kernel_release);
+        for (const auto& s : row.proof->scenarios) {
+            title +=
+                fmt::format("\n{} ({}): {}", s.scenario, s.patch, series::verdict_key(s.verdict));
+        }
+    }
+    return fmt::format("<td class=\"proof {}\" title=\"{}\">{}</td>", tone_class(proof_tone(row)),
+                       esc(title), esc(proof_text(row)));
+}
+
 std::string legend() {
     std::string out = "<section id=\"legend\"><h2>Cells</h2><ul class=\"legend\">"
                       "<li><span class=\"swatch good\"></span>exact: every hunk at its stated "
@@ -238,6 +253,10 @@ std::string render_matrix_html(const matrix::Matrix& m) {
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("<th title=\"{}\">{}</th>", esc(m.patches[i]), esc(names[i]));
     }
+    const bool proofs = m.has_proofs();
+    if (proofs) {
+        out += "<th>boot proof</th>";
+    }
     out += "<th>source</th></tr></thead>\n<tbody>\n";
     for (const auto& r : m.rows) {
         out += fmt::format("<tr data-release=\"{0}\"><th scope=\"row\">{0}", esc(r.name()));
@@ -253,6 +272,9 @@ std::string render_matrix_html(const matrix::Matrix& m) {
         }
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             out += cell_html(r, i, m.patches[i]);
+        }
+        if (proofs) {
+            out += proof_cell(r);
         }
         out += fmt::format("<td class=\"source\">{}</td></tr>\n",
                            esc(r.available() || r.unusable ? row_source_text(r)

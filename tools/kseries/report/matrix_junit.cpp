@@ -11,6 +11,7 @@
 #include <kseries/report/check_report.hpp>
 #include <kseries/report/markup.hpp>
 #include <kseries/report/matrix_report.hpp>
+#include <kseries/series/proof_record.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::report {
@@ -126,6 +127,35 @@ std::string failure_details(const Row& r, const Cell& c) {
     return out;
 }
 
+// One case per scenario of the row's boot proof; a verdict that fails the
+// proof is a <failure> of that type.
+std::string proof_cases(const Row& r, std::size_t& failures) {
+    std::string out;
+    for (const auto& s : r.proof->scenarios) {
+        const auto key = series::verdict_key(s.verdict);
+        out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
+                           esc(class_name(r)), esc("boot proof: " + s.scenario));
+        if (series::verdict_fails(s.verdict)) {
+            ++failures;
+            out += fmt::format(
+                ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n"
+                "    </testcase>\n",
+                key, esc(fmt::format("{} ({}): {}", s.scenario, s.patch, key)),
+                esc(fmt::format("{} on {}, {}\nSTORE/proofs/{}/{}/proof.json\n", r.proof->version,
+                                r.proof->kernel_release, r.proof->date, r.proof->version,
+                                r.proof->kernel_release)));
+        } else {
+            out += fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n",
+                               esc(fmt::format("{} ({}): {}", s.scenario, s.patch, key)));
+        }
+    }
+    return out;
+}
+
+std::size_t row_tests(const Row& r) {
+    return r.cells.size() + (r.proof ? r.proof->scenarios.size() : 0);
+}
+
 } // namespace
 
 std::string render_matrix_junit(const matrix::Matrix& m) {
@@ -158,6 +188,9 @@ std::string render_matrix_junit(const matrix::Matrix& m) {
                             esc(failure->type), esc(failure->message),
                             esc(failure_details(r, r.cells[i])));
         }
+        if (r.proof) {
+            cases += proof_cases(r, row_failures);
+        }
         failures += row_failures;
         skipped += row_skipped;
         const std::string version =
@@ -171,12 +204,12 @@ std::string render_matrix_junit(const matrix::Matrix& m) {
             "      <property name=\"policy\" value=\"{}\"/>\n"
             "      <property name=\"policy_verified\" value=\"{}\"/>\n{}"
             "    </properties>\n{}  </testsuite>\n",
-            esc(r.name()), r.cells.size(), row_failures, row_skipped, esc(r.source),
+            esc(r.name()), row_tests(r), row_failures, row_skipped, esc(r.source),
             kernel::policy(r.policy).key, r.policy_verified ? "true" : "false", version, cases);
     }
     std::size_t tests = 0;
     for (const auto& r : m.rows) {
-        tests += r.cells.size();
+        tests += row_tests(r);
     }
     return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                        "<testsuites name=\"kseries matrix: {}\" tests=\"{}\" failures=\"{}\" "

@@ -6,6 +6,7 @@
 #include <kseries/report/json_parts.hpp>
 #include <kseries/report/markup.hpp>
 #include <kseries/report/matrix_report.hpp>
+#include <kseries/series/proof_record.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::report {
@@ -113,6 +114,20 @@ std::string cell_text(const Cell& c) {
     return out;
 }
 
+std::string proof_text(const matrix::Row& row) {
+    if (!row.proof) {
+        return "-";
+    }
+    return row.proof->proved() ? "proved" : "not proved";
+}
+
+Tone proof_tone(const matrix::Row& row) {
+    if (!row.proof) {
+        return Tone::Dim;
+    }
+    return row.proof->proved() ? Tone::Good : Tone::Bad;
+}
+
 std::vector<std::string> short_names(const std::vector<std::string>& patches) {
     std::vector<std::string> out;
     out.reserve(patches.size());
@@ -171,6 +186,8 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
         }
     }
 
+    const bool proofs = m.has_proofs();
+    const std::size_t proof_w = std::string_view("boot proof").size();
     std::string out = fmt::format("series  {}\n\n", show(m.series));
     out += fmt::format("{:<{}}  {:<{}}", "release", release_w, "policy", policy_w);
     if (m.versioned) {
@@ -178,6 +195,9 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
     }
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("  {:<{}}", names[i], col_w[i]);
+    }
+    if (proofs) {
+        out += fmt::format("  {:<{}}", "boot proof", proof_w);
     }
     out += "  source\n";
     for (const auto& r : m.rows) {
@@ -188,6 +208,10 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
         for (std::size_t i = 0; i < r.cells.size(); ++i) {
             const auto text = fmt::format("{:<{}}", cell_text(r.cells[i]), col_w[i]);
             out += "  " + paint(style, cell_tone(r.cells[i]), text);
+        }
+        if (proofs) {
+            out +=
+                "  " + paint(style, proof_tone(r), fmt::format("{:<{}}", proof_text(r), proof_w));
         }
         // Where the row comes from: two rows of one release differ here.
         out += paint(style, Tone::Dim, "  " + show(row_source_text(r)));
@@ -205,6 +229,10 @@ std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style) 
                "patch; '-': not in the release's version;\n'no version': no version of the "
                "series maps the release (see --format json for the reasons)\n";
     }
+    if (proofs) {
+        out += "boot proof: what `kseries verify --boot` recorded for the release's version "
+               "(see --format json for each scenario)\n";
+    }
     out += skipped_notes(m, "SKIPPED: ", text::printable);
     out += '\n' + paint(style, m.covered() ? Tone::Good : Tone::Bad, coverage_text(m)) + '\n';
     return out;
@@ -219,8 +247,9 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
     for (const auto& n : names) {
         out += fmt::format(" {} |", md(n));
     }
-    out += "\n|:--|:--|";
-    for (std::size_t i = 0; i < names.size(); ++i) {
+    const bool proofs = m.has_proofs();
+    out += proofs ? " boot proof |\n|:--|:--|" : "\n|:--|:--|";
+    for (std::size_t i = 0; i < names.size() + (proofs ? 1 : 0); ++i) {
         out += ":-:|";
     }
     out += '\n';
@@ -230,6 +259,10 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
                                                                 : policy_text(r)));
         for (const auto& c : r.cells) {
             out += fmt::format(" {} {} |", mark(c), cell_text(c));
+        }
+        if (proofs) {
+            out += r.proof ? fmt::format(" {} {} |", r.proof->proved() ? "✅" : "❌", proof_text(r))
+                           : std::string(" ➖ |");
         }
         out += '\n';
     }
@@ -249,6 +282,25 @@ std::string render_matrix_markdown(const matrix::Matrix& m) {
     out += skipped_notes(m, "- ❌ skipped: ", escape_markdown);
     return out;
 }
+
+namespace {
+
+// A row's boot proof in brief; the whole record is its proof.json.
+nlohmann::ordered_json proof_json(const series::ProofRecord& p) {
+    nlohmann::ordered_json j;
+    j["version"] = p.version;
+    j["kernel_release"] = p.kernel_release;
+    j["verdict"] = p.proved() ? "proved" : "not-proved";
+    j["scenarios"] = nlohmann::ordered_json::array();
+    for (const auto& s : p.scenarios) {
+        j["scenarios"].push_back({{"scenario", s.scenario},
+                                  {"patch", s.patch},
+                                  {"verdict", series::verdict_key(s.verdict)}});
+    }
+    return j;
+}
+
+} // namespace
 
 std::string render_matrix_json(const matrix::Matrix& m) {
     using nlohmann::ordered_json;
@@ -297,6 +349,9 @@ std::string render_matrix_json(const matrix::Matrix& m) {
             cells.push_back(std::move(jc));
         }
         jr["cells"] = std::move(cells);
+        if (r.proof) {
+            jr["proof"] = proof_json(*r.proof);
+        }
         rows.push_back(std::move(jr));
     }
     doc["releases"] = std::move(rows);

@@ -34,6 +34,11 @@ namespace kseries::report {
 // A cell in words: "exact", "offset +3", "fuzz 2", "in tree", "FAILS", "n/a".
 [[nodiscard]] std::string cell_text(const matrix::Cell& cell);
 
+// The boot proof column: "proved", "not proved", or "-" for a row without
+// a record; and its colour.
+[[nodiscard]] std::string proof_text(const matrix::Row& row);
+[[nodiscard]] Tone proof_tone(const matrix::Row& row);
+
 // Short column names: "0001" for "0001-foo.patch", else "P1", "P2", ...
 [[nodiscard]] std::vector<std::string> short_names(const std::vector<std::string>& patches);
 
