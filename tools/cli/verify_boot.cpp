@@ -93,7 +93,8 @@ Expected<int> verify_boot(const SeriesJob& job, const BootOptions& boot, unsigne
     if (boot.format == "json") {
         return emit(report::render_proof_json(r.record), code);
     }
-    return emit(report::render_proof_text(r.record, r.saved, {stdout_color(global.color)}) + kept,
+    return emit(report::render_proof_text(r.record, r.saved ? r.saved->string() : std::string{},
+                                                {stdout_color(global.color)}) + kept,
                 code);
 }
 
