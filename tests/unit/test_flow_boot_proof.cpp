@@ -39,7 +39,9 @@ std::string elf_x86_64() {
 // A serial log as the harness writes it, with SeaBIOS' escapes before the
 // first marker and "\r\n" line ends.
 std::string console(const std::string& body) {
-    std::string out = "Booting from ROM..\x1b" "c\x1b[?7l\x1b[2JKSERIES-INIT: 5.04 " + kver + "\n";
+    std::string out = "Booting from ROM..\x1b"
+                      "c\x1b[?7l\x1b[2JKSERIES-INIT: 5.04 " +
+                      kver + "\n";
     out += body;
     std::string crlf;
     for (char c : out) {
@@ -53,7 +55,8 @@ std::string console(const std::string& body) {
 
 std::string scenario_log(const std::string& verdict) {
     return console("KSERIES-RUN: estale\nKSERIES-EVIDENCE: before: file=[old]\n"
-                   "KSERIES-SYMPTOM: " + verdict + "\nKSERIES-EXIT: 0\nKSERIES-DONE: 11.2\n");
+                   "KSERIES-SYMPTOM: " +
+                   verdict + "\nKSERIES-EXIT: 0\nKSERIES-DONE: 11.2\n");
 }
 
 // A store whose v1 carries 0001-fix.patch and whose scenario `estale`
@@ -158,8 +161,9 @@ TEST(FlowBootProof, StockShowsTheSymptomPatchedDoesNot) {
     ASSERT_TRUE(r->saved);
     EXPECT_EQ(*r->saved, f.record());
     EXPECT_TRUE(fs::exists(f.record() / "proof.json"));
-    EXPECT_NE(f.dir.read("store/proofs/v1/" + kver + "/estale.stock.log").find("KSERIES-SYMPTOM: yes"),
-              std::string::npos);
+    EXPECT_NE(
+        f.dir.read("store/proofs/v1/" + kver + "/estale.stock.log").find("KSERIES-SYMPTOM: yes"),
+        std::string::npos);
     EXPECT_TRUE(fs::exists(f.record() / "estale.patched.log"));
     EXPECT_TRUE(f.no_work_left());
     // Two boots, and the module built once, its vermagic read, stripped.

@@ -1,3 +1,5 @@
+#include "verify_boot.hpp"
+
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -5,10 +7,10 @@
 #include <kseries/flow/boot_proof.hpp>
 #include <kseries/report/check_report.hpp>
 #include <kseries/report/proof_report.hpp>
+#include <kseries/util/text.hpp>
 
 #include "exit_codes.hpp"
 #include "terminal.hpp"
-#include "verify_boot.hpp"
 
 namespace kseries::cli {
 
@@ -19,8 +21,9 @@ Expected<flow::KernelSpec> kernel_spec(const BootOptions& o) {
     flow::KernelSpec k{o.vmlinuz, o.modules, o.devel, {o.rpms.begin(), o.rpms.end()}};
     if (!o.installed.empty()) {
         if (!k.vmlinuz.empty() || !k.modules.empty() || !k.devel.empty() || !k.rpms.empty()) {
-            return fail(ErrorKind::Usage, "--installed-kernel names the whole kernel: give no --kernel-image, "
-                                          "--kernel-modules, --kernel-devel or --kernel-rpm with it");
+            return fail(ErrorKind::Usage,
+                        "--installed-kernel names the whole kernel: give no --kernel-image, "
+                        "--kernel-modules, --kernel-devel or --kernel-rpm with it");
         }
         const std::filesystem::path modules = "/lib/modules/" + o.installed;
         k = {"/boot/vmlinuz-" + o.installed, modules, modules / "build", {}};
@@ -54,7 +57,8 @@ void BootOptions::add_to(CLI::App& command) {
     auto* boot = command.add_option_group("boot", "the kernel --boot boots");
     boot->add_option("--kernel-image", vmlinuz, "the kernel image (a bzImage)");
     boot->add_option("--kernel-modules", modules, "its modules directory (/lib/modules/KVER)");
-    boot->add_option("--kernel-devel", devel, "its devel headers, to build the patched module against");
+    boot->add_option("--kernel-devel", devel,
+                     "its devel headers, to build the patched module against");
     boot->add_option("--installed-kernel", installed,
                      "KVER: the host's /boot/vmlinuz-KVER, /lib/modules/KVER and its build link");
     boot->add_option("--kernel-rpm", rpms,
@@ -75,9 +79,10 @@ Expected<int> verify_boot(const SeriesJob& job, const BootOptions& boot, unsigne
                     fmt::format("--format {}: text or json", text::printable(boot.format)));
     }
     const bool show = stderr_progress(global.quiet);
+    auto kernel = KSERIES_TRY(kernel_spec(boot));
     const auto r = KSERIES_TRY(flow::boot_proof(
         {.job = job.request(),
-         .kernel = KSERIES_TRY(kernel_spec(boot)),
+         .kernel = std::move(kernel),
          .accel = *accel,
          .jobs = jobs,
          .keep = keep,
@@ -94,7 +99,8 @@ Expected<int> verify_boot(const SeriesJob& job, const BootOptions& boot, unsigne
         return emit(report::render_proof_json(r.record), code);
     }
     return emit(report::render_proof_text(r.record, r.saved ? r.saved->string() : std::string{},
-                                                {stdout_color(global.color)}) + kept,
+                                          {stdout_color(global.color)}) +
+                    kept,
                 code);
 }
 

@@ -120,6 +120,46 @@ std::optional<std::string_view> at_address(std::string_view bytes,
     return std::nullopt;
 }
 
+// The dynamic section's entries the closure needs, as offsets into its
+// string table (DT_STRTAB, DT_STRSZ), up to DT_NULL or the section's end.
+struct DynamicEntries {
+    std::optional<std::uint64_t> strtab;
+    std::uint64_t strsz = 0;
+    std::vector<std::uint64_t> needed;
+    std::optional<std::uint64_t> rpath;
+    std::optional<std::uint64_t> runpath;
+};
+
+DynamicEntries dynamic_entries(std::string_view dynamic) {
+    DynamicEntries e;
+    for (std::uint64_t off = 0;; off += sizeof(Elf64_Dyn)) {
+        const auto d = read_at<Elf64_Dyn>(dynamic, off);
+        if (!d || d->d_tag == DT_NULL) {
+            return e;
+        }
+        const std::uint64_t v = d->d_un.d_val;
+        switch (d->d_tag) {
+        case DT_NEEDED:
+            e.needed.push_back(v);
+            break;
+        case DT_RPATH:
+            e.rpath = v;
+            break;
+        case DT_RUNPATH:
+            e.runpath = v;
+            break;
+        case DT_STRTAB:
+            e.strtab = v;
+            break;
+        case DT_STRSZ:
+            e.strsz = v;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 Expected<ElfDeps> dynamic_deps(const fs::path& file, std::string_view bytes) {
     const auto eh = KSERIES_TRY(x86_64_header(file, bytes));
     const auto phdrs = KSERIES_TRY(program_headers(file, bytes, eh));
@@ -143,43 +183,11 @@ Expected<ElfDeps> dynamic_deps(const fs::path& file, std::string_view bytes) {
     if (!dynamic) {
         return deps;
     }
-    std::uint64_t strtab = 0;
-    std::uint64_t strsz = 0;
-    bool has_strtab = false;
-    std::vector<std::uint64_t> needed;
-    std::optional<std::uint64_t> rpath;
-    std::optional<std::uint64_t> runpath;
-    for (std::uint64_t off = 0;; off += sizeof(Elf64_Dyn)) {
-        const auto d = read_at<Elf64_Dyn>(*dynamic, off);
-        if (!d || d->d_tag == DT_NULL) {
-            break;
-        }
-        const std::uint64_t v = d->d_un.d_val;
-        switch (d->d_tag) {
-        case DT_NEEDED:
-            needed.push_back(v);
-            break;
-        case DT_RPATH:
-            rpath = v;
-            break;
-        case DT_RUNPATH:
-            runpath = v;
-            break;
-        case DT_STRTAB:
-            strtab = v;
-            has_strtab = true;
-            break;
-        case DT_STRSZ:
-            strsz = v;
-            break;
-        default:
-            break;
-        }
-    }
-    if (needed.empty() && !rpath && !runpath) {
+    const auto e = dynamic_entries(*dynamic);
+    if (e.needed.empty() && !e.rpath && !e.runpath) {
         return deps;
     }
-    const auto table = has_strtab ? at_address(bytes, phdrs, strtab, strsz) : std::nullopt;
+    const auto table = e.strtab ? at_address(bytes, phdrs, *e.strtab, e.strsz) : std::nullopt;
     if (!table) {
         return bad_elf(file, "DT_STRTAB outside the file's loaded segments");
     }
@@ -190,14 +198,14 @@ Expected<ElfDeps> dynamic_deps(const fs::path& file, std::string_view bytes) {
         }
         return std::move(*s);
     };
-    for (const auto at : needed) {
+    for (const auto at : e.needed) {
         deps.needed.push_back(KSERIES_TRY(str(at)));
     }
-    if (rpath) {
-        deps.rpath = KSERIES_TRY(str(*rpath));
+    if (e.rpath) {
+        deps.rpath = KSERIES_TRY(str(*e.rpath));
     }
-    if (runpath) {
-        deps.runpath = KSERIES_TRY(str(*runpath));
+    if (e.runpath) {
+        deps.runpath = KSERIES_TRY(str(*e.runpath));
     }
     return deps;
 }

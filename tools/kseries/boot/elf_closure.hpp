@@ -15,8 +15,9 @@ namespace kseries::boot {
 
 // One file of the image: where it goes and whose bytes it gets.
 struct ImageFile {
-    std::string path;           // absolute inside the image: "/lib/x86_64-linux-gnu/libc.so.6"
-    std::filesystem::path host; // the regular file with its bytes (symbolic links resolved inside root)
+    std::string path; // absolute inside the image: "/lib/x86_64-linux-gnu/libc.so.6"
+    std::filesystem::path
+        host; // the regular file with its bytes (symbolic links resolved inside root)
 
     friend bool operator==(const ImageFile&, const ImageFile&) = default;
 };

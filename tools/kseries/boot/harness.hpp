@@ -14,12 +14,14 @@
 namespace kseries::boot {
 
 // Where the image holds what the harness uses.
-inline constexpr std::string_view busybox_path = "bin/busybox";       // static
-inline constexpr std::string_view modules_path = "lib/modules";       // NAME.ko, plain
-inline constexpr std::string_view module_list_path = "etc/kseries/modules"; // load order, one name a line
-inline constexpr std::string_view scenario_name_path = "etc/kseries/scenario"; // the scenario's name
-inline constexpr std::string_view script_path = "kseries/run.sh";     // the scenario's script
-inline constexpr std::string_view lib_path = "kseries/lib";           // the files it uses (NAME)
+inline constexpr std::string_view busybox_path = "bin/busybox"; // static
+inline constexpr std::string_view modules_path = "lib/modules"; // NAME.ko, plain
+inline constexpr std::string_view module_list_path =
+    "etc/kseries/modules"; // load order, one name a line
+inline constexpr std::string_view scenario_name_path =
+    "etc/kseries/scenario";                                       // the scenario's name
+inline constexpr std::string_view script_path = "kseries/run.sh"; // the scenario's script
+inline constexpr std::string_view lib_path = "kseries/lib";       // the files it uses (NAME)
 
 // The /init script (busybox sh). Its console markers, each at the start of
 // a line:

@@ -1,5 +1,4 @@
 #include <algorithm>
-
 #include <sys/stat.h>
 
 #include <fmt/format.h>
@@ -23,10 +22,10 @@ Expected<std::string> find_tool(const std::string& tool, const fs::path& root) {
     if (tool.starts_with('/')) {
         return tool;
     }
-    for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin",
-                            "/bin"}) {
+    for (const char* dir :
+         {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
         const std::string path = fmt::format("{}/{}", dir, tool);
-        struct stat st{};
+        struct stat st {};
         if (::stat((root / path.substr(1)).c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
             return path;
         }
@@ -40,7 +39,7 @@ Expected<std::string> find_tool(const std::string& tool, const fs::path& root) {
 // A host file's bytes, into the image at the same path, with its
 // permission bits.
 Expected<void> copy_in(CpioImage& image, const std::string& path, const fs::path& host) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(host.c_str(), &st) != 0) {
         return fail(ErrorKind::NotFound, fmt::format("{}: not found", host.string()));
     }
@@ -83,7 +82,8 @@ Expected<std::vector<std::string>> add_modules(CpioImage& image, const ImageRequ
         auto bytes = KSERIES_TRY(replaced != request.replaced.end()
                                      ? read_regular_file(replaced->second)
                                      : read_module(request.modules_dir / m.file));
-        KSERIES_TRY(image.add_file(fmt::format("{}/{}.ko", modules_path, m.name), std::move(bytes)));
+        KSERIES_TRY(
+            image.add_file(fmt::format("{}/{}.ko", modules_path, m.name), std::move(bytes)));
         names.push_back(m.name);
         list += m.name + "\n";
     }

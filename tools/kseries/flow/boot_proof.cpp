@@ -95,8 +95,8 @@ struct Boot {
 // Everything the proof's steps share; the steps run on two threads.
 struct Context {
     Context(const BootProofRequest& r, kbuild::KernelImage k, fs::path w)
-        : request(r), kernel(std::move(k)), work(std::move(w)),
-          machine(r.accel, r.runner, r.qemu) {}
+        : request(r), kernel(std::move(k)), work(std::move(w)), machine(r.accel, r.runner, r.qemu) {
+    }
 
     const BootProofRequest& request;
     kbuild::KernelImage kernel;
@@ -131,7 +131,8 @@ std::string problem_of(const Boot& b, const series::Scenario& s) {
     if (!b.harness.done) {
         return "the VM stopped before the scenario ended";
     }
-    return fmt::format("the script gave no verdict (exit status {})", b.harness.script_exit.value_or(-1));
+    return fmt::format("the script gave no verdict (exit status {})",
+                       b.harness.script_exit.value_or(-1));
 }
 
 Expected<Boot> boot_scenario(Context& ctx, const series::Scenario& s, const std::string& side,
@@ -175,9 +176,8 @@ Expected<Boot> boot_scenario(Context& ctx, const series::Scenario& s, const std:
 // the input is wrong, not the patch (exit 2).
 Expected<void> check_stock(const Boot& b, const Context& ctx) {
     if (b.vm.end == boot::VmEnd::Failed || !b.harness.started) {
-        return fail(ErrorKind::Usage,
-                    fmt::format("kernel {} does not boot: {}", ctx.kernel.vmlinuz.string(),
-                                b.record.problem));
+        return fail(ErrorKind::Usage, fmt::format("kernel {} does not boot: {}",
+                                                  ctx.kernel.vmlinuz.string(), b.record.problem));
     }
     if (b.harness.error) {
         return fail(ErrorKind::Usage, fmt::format("on the stock kernel {}: {}", ctx.kernel.release,
@@ -198,8 +198,8 @@ Expected<std::vector<Boot>> stock_boots(Context& ctx, const Plan& plan) {
 // The patched module, built and stripped of its debug information (a
 // 4 MB module becomes 0.3 MB of initramfs), named as the kernel names it:
 // Kbuild's KBUILD_MODNAME, the file's stem with '-' read as '_'.
-Expected<std::optional<std::pair<std::string, fs::path>>>
-patched_module(Context& ctx, Job& job, BootProofResult& result) {
+Expected<std::optional<std::pair<std::string, fs::path>>> patched_module(Context& ctx, Job& job,
+                                                                         BootProofResult& result) {
     ctx.say("building the patched module");
     const auto built = KSERIES_TRY(build_patched_module(job, {.tree = ctx.request.job.tree,
                                                               .devel = ctx.kernel.build_dir,
@@ -243,8 +243,8 @@ patched_boots(Context& ctx, const Plan& plan, const std::pair<std::string, fs::p
             out.emplace_back();
             continue;
         }
-        out.emplace_back(
-            KSERIES_TRY(boot_scenario(ctx, *p.scenario, "patched", {{module.first, module.second}})));
+        out.emplace_back(KSERIES_TRY(
+            boot_scenario(ctx, *p.scenario, "patched", {{module.first, module.second}})));
     }
     return out;
 }

@@ -37,10 +37,11 @@ struct KernelSpec {
 };
 
 struct BootProofRequest {
-    JobRequest job{};     // a store (or one of its versions) and the source tree the module is built from
+    JobRequest
+        job{}; // a store (or one of its versions) and the source tree the module is built from
     KernelSpec kernel{};
     boot::Accel accel = boot::Accel::Auto;
-    unsigned jobs = 2; // make -j
+    unsigned jobs = 2;                 // make -j
     bool keep = false;                 // keep the work directory (images, build.log)
     std::filesystem::path temp_root{}; // where the work directory goes; empty: the system's
     // Told each step as it starts and ends ("booting stock: estale"), from
@@ -61,12 +62,12 @@ enum class BootProofOutcome {
 
 struct BootProofResult {
     BootProofOutcome outcome = BootProofOutcome::Judged;
-    std::string label{};                   // the series as reports name it
-    std::string policy{};                  // the policy's label
-    std::optional<check::Report> report{}; // DoesNotApply
-    std::shared_ptr<const Job> job{};      // what `report` points into
-    std::string failure{};                 // DoesNotBuild, WrongKernel: why
-    series::ProofRecord record{};          // Judged, and the stock boots of the others
+    std::string label{};                          // the series as reports name it
+    std::string policy{};                         // the policy's label
+    std::optional<check::Report> report{};        // DoesNotApply
+    std::shared_ptr<const Job> job{};             // what `report` points into
+    std::string failure{};                        // DoesNotBuild, WrongKernel: why
+    series::ProofRecord record{};                 // Judged, and the stock boots of the others
     std::optional<std::filesystem::path> saved{}; // the record's directory (Judged)
     std::optional<std::filesystem::path> work{};  // the kept work directory (--keep)
 

@@ -42,9 +42,9 @@ Expected<std::optional<ModuleDirs>> patched_dirs(Job& job, const ModuleBuild& bu
 Expected<bool> build_one(const ModuleDirs& dirs, const ModuleBuild& build, PatchedModule& out) {
     const auto started = Clock::now();
     kbuild::BuildLog log;
-    auto kos = kbuild::build_against_devel(build.devel, build.work / "module",
-                                           dirs.begin()->second, kbuild::module_options(dirs),
-                                           build.jobs, log, build.runner);
+    auto kos =
+        kbuild::build_against_devel(build.devel, build.work / "module", dirs.begin()->second,
+                                    kbuild::module_options(dirs), build.jobs, log, build.runner);
     out.build_seconds = std::chrono::duration<double>(Clock::now() - started).count();
     (void)write_file_atomic(build.work / "build.log", log.output);
     if (!kos) {

@@ -36,12 +36,12 @@ struct PatchedModule {
 };
 
 struct ModuleBuild {
-    const std::string& tree;           // the tree as the request named it
-    std::filesystem::path devel;       // the target kernel's devel directory
-    std::string kver;                  // its release
-    std::filesystem::path work;        // where to build (work/module) and log (work/build.log)
-    unsigned jobs = 2;                 // make -j
-    proc::Runner& runner;              // make and modinfo
+    const std::string& tree;     // the tree as the request named it
+    std::filesystem::path devel; // the target kernel's devel directory
+    std::string kver;            // its release
+    std::filesystem::path work;  // where to build (work/module) and log (work/build.log)
+    unsigned jobs = 2;           // make -j
+    proc::Runner& runner;        // make and modinfo
 };
 
 // An Error for bad input (a series changing more than one module

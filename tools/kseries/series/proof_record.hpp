@@ -46,12 +46,13 @@ enum class ProofVerdict {
 // One boot of one scenario.
 struct BootRecord {
     Symptom symptom = Symptom::NoVerdict;
-    std::string detail;                 // the SYMPTOM line's words
-    std::vector<std::string> evidence;  // EVIDENCE lines, or the log's tail for NoVerdict
-    std::string problem;                // NoVerdict: why ("timed out after 180 s", "module overlay did not load: ...")
-    double seconds = 0;                 // qemu's start to its end
-    std::string accel;                  // "kvm" or "tcg"
-    std::string log;                    // the serial log's file name in the record's directory
+    std::string detail;                // the SYMPTOM line's words
+    std::vector<std::string> evidence; // EVIDENCE lines, or the log's tail for NoVerdict
+    std::string
+        problem; // NoVerdict: why ("timed out after 180 s", "module overlay did not load: ...")
+    double seconds = 0; // qemu's start to its end
+    std::string accel;  // "kvm" or "tcg"
+    std::string log;    // the serial log's file name in the record's directory
 };
 
 struct ScenarioRecord {
@@ -70,14 +71,14 @@ struct ScenarioRecord {
                                  const std::optional<BootRecord>& patched);
 
 struct ProofRecord {
-    std::string store;          // the store's name: "overlayfs-nfsroot"
-    std::string version;        // "v2"
-    std::string kernel_release; // "6.12.117+deb12-amd64"
-    std::string date;           // UTC, "2026-12-01T12:00:00Z"
+    std::string store;           // the store's name: "overlayfs-nfsroot"
+    std::string version;         // "v2"
+    std::string kernel_release;  // "6.12.117+deb12-amd64"
+    std::string date;            // UTC, "2026-12-01T12:00:00Z"
     std::string module_vermagic; // the patched module's
-    std::string kvm_note;       // why KVM was given up on, "" when it was not tried or worked
-    double build_seconds = 0;   // the patched modules' build
-    double seconds = 0;         // the whole proof
+    std::string kvm_note;        // why KVM was given up on, "" when it was not tried or worked
+    double build_seconds = 0;    // the patched modules' build
+    double seconds = 0;          // the whole proof
     std::vector<ScenarioRecord> scenarios;
 
     // No scenario's verdict fails.
@@ -102,6 +103,7 @@ save_proof(const std::filesystem::path& store_dir, const ProofRecord& record,
 // Every record of the store, by version then kernel release; a store
 // without proofs/ has none. A record that does not parse is an error
 // naming its proof.json; links in proofs/ are refused (Unsafe).
-[[nodiscard]] Expected<std::vector<ProofRecord>> load_proofs(const std::filesystem::path& store_dir);
+[[nodiscard]] Expected<std::vector<ProofRecord>>
+load_proofs(const std::filesystem::path& store_dir);
 
 } // namespace kseries::series
