@@ -15,6 +15,7 @@
 
 #include <kseries/flow/boot_proof.hpp>
 
+#include "elf_bytes.hpp"
 #include "fake_runner.hpp"
 #include "temp_dir.hpp"
 
@@ -24,17 +25,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kver = "6.12.117+deb12-amd64";
-
-std::string elf_x86_64() {
-    std::string h(64, '\0');
-    h.replace(0, 4,
-              "\x7f"
-              "ELF");
-    h[4] = 2;
-    h[5] = 1;
-    h[18] = 62;
-    return h;
-}
 
 // A serial log as the harness writes it, with SeaBIOS' escapes before the
 // first marker and "\r\n" line ends.
@@ -85,7 +75,7 @@ struct BootFixture {
         bz.replace(0x202, 4, "HdrS");
         dir.write("boot/vmlinuz", bz);
         dir.write("modules/" + kver + "/modules.dep", "kernel/fs/overlayfs/overlay.ko:\n");
-        dir.write("modules/" + kver + "/kernel/fs/overlayfs/overlay.ko", elf_x86_64());
+        dir.write("modules/" + kver + "/kernel/fs/overlayfs/overlay.ko", test::elf_x86_64());
         dir.write("devel/Makefile", "# devel\n");
         dir.write("devel/.config", "CONFIG_OVERLAY_FS=m\n");
         dir.write("devel/include/config/kernel.release", kver + "\n");
@@ -121,7 +111,7 @@ test::FakeRunner::Rule tools(Answers a) {
         const auto& argv = c.argv;
         for (std::size_t i = 0; i < argv.size(); ++i) {
             if (argv[i].starts_with("M=")) {
-                std::ofstream(fs::path(argv[i].substr(2)) / "overlay.ko") << elf_x86_64();
+                std::ofstream(fs::path(argv[i].substr(2)) / "overlay.ko") << test::elf_x86_64();
             }
             if (argv[0] == "strip" && argv[i] == "-o") {
                 fs::copy_file(argv.back(), argv[i + 1]);

@@ -12,6 +12,7 @@
 
 #include <kseries/flow/kmod.hpp>
 
+#include "elf_bytes.hpp"
 #include "fake_runner.hpp"
 #include "temp_dir.hpp"
 
@@ -21,17 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kver = "5.14.0-70.el9.x86_64";
-
-std::string elf_x86_64() {
-    std::string h(64, '\0');
-    h.replace(0, 4,
-              "\x7f"
-              "ELF");
-    h[4] = 2;
-    h[5] = 1;
-    h[18] = 62;
-    return h;
-}
 
 // A tree with one module directory, a series changing it, a devel
 // directory for `kver`, and an output directory.
@@ -83,7 +73,7 @@ test::FakeRunner::Rule tools(std::string vermagic = kver + " SMP mod_unload",
         }
         for (const auto& a : c.argv) {
             if (a.starts_with("M=")) {
-                std::ofstream(fs::path(a.substr(2)) / "overlay.ko") << elf_x86_64();
+                std::ofstream(fs::path(a.substr(2)) / "overlay.ko") << test::elf_x86_64();
             }
             if (a.starts_with("_topdir ")) {
                 const fs::path rpms = fs::path(a.substr(8)) / "RPMS/x86_64";

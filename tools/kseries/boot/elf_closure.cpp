@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <kseries/boot/elf_read.hpp>
 #include <kseries/boot/elf_closure.hpp>
 #include <kseries/util/file.hpp>
 
@@ -32,17 +33,7 @@ std::unexpected<Error> bad_elf(const fs::path& file, std::string_view why) {
     return fail(ErrorKind::Usage, fmt::format("{}: not a usable ELF file: {}", file.string(), why));
 }
 
-// Reads a T at `offset` of `bytes` when it fits: the file may be truncated
-// or hostile, so no offset it holds is trusted.
-template <typename T>
-std::optional<T> read_at(std::string_view bytes, std::uint64_t offset) {
-    if (offset > bytes.size() || bytes.size() - offset < sizeof(T)) {
-        return std::nullopt;
-    }
-    T value;
-    std::memcpy(&value, bytes.data() + offset, sizeof(T));
-    return value;
-}
+using detail::read_at;
 
 // The NUL-terminated string at `offset` of `table`, or nothing.
 std::optional<std::string> string_at(std::string_view table, std::uint64_t offset) {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <kseries/boot/elf_read.hpp>
 #include <kseries/boot/kernel_modules.hpp>
 #include <kseries/util/file.hpp>
 
@@ -288,15 +289,7 @@ Expected<std::string> read_module(const fs::path& file, std::size_t max_bytes) {
 
 namespace {
 
-template <typename T>
-std::optional<T> read_at(std::string_view bytes, std::uint64_t offset) {
-    if (offset > bytes.size() || bytes.size() - offset < sizeof(T)) {
-        return std::nullopt;
-    }
-    T value;
-    std::memcpy(&value, bytes.data() + offset, sizeof(T));
-    return value;
-}
+using detail::read_at;
 
 std::optional<std::string_view> section_bytes(std::string_view ko, const Elf64_Shdr& sh) {
     if (sh.sh_type == SHT_NOBITS || sh.sh_offset > ko.size() ||

@@ -318,29 +318,6 @@ Expected<UniqueFd> own_dir(int parent_fd, const std::string& name, const fs::pat
     return fd;
 }
 
-Expected<void> write_synced(int dir_fd, const std::string& name, std::string_view text) {
-    const UniqueFd fd(
-        ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-    if (!fd.valid()) {
-        return std::unexpected(errno_error("cannot create " + name));
-    }
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return std::unexpected(errno_error("cannot write " + name));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) {
-        return std::unexpected(errno_error("cannot sync " + name));
-    }
-    return {};
-}
-
 // What killed runs left in a version's directory: temporaries and records
 // set aside, never a record (load_proofs ignores them too).
 void remove_leftovers(const fs::path& version_dir) {
@@ -363,9 +340,9 @@ Expected<void> write_and_replace(const ProofRecord& record,
         return std::unexpected(errno_error("cannot open " + temp.path().string()));
     }
     for (const auto& [name, text] : logs) {
-        KSERIES_TRY(write_synced(tmp_fd.get(), name, text));
+        KSERIES_TRY(write_new_file_synced(tmp_fd.get(), name, text));
     }
-    KSERIES_TRY(write_synced(tmp_fd.get(), "proof.json", to_json(record)));
+    KSERIES_TRY(write_new_file_synced(tmp_fd.get(), "proof.json", to_json(record)));
     if (::fsync(tmp_fd.get()) != 0) {
         return std::unexpected(errno_error("cannot sync " + temp.path().string()));
     }

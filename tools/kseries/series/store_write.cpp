@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <kseries/util/fd.hpp>
+#include <kseries/util/file.hpp>
 #include <kseries/util/lock.hpp>
 #include <kseries/util/temp_dir.hpp>
 
@@ -66,29 +67,6 @@ std::string detect_toml(const std::optional<DetectRule>& rule, std::string_view 
 
 Error errno_error(const std::string& what) {
     return {ErrorKind::Io, fmt::format("{}: {}", what, std::strerror(errno))};
-}
-
-Expected<void> write_synced(int dir_fd, const std::string& name, std::string_view text) {
-    const UniqueFd fd(::openat(dir_fd, name.c_str(),
-                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-    if (!fd.valid()) {
-        return std::unexpected(errno_error("cannot create " + name));
-    }
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return std::unexpected(errno_error("cannot write " + name));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) {
-        return std::unexpected(errno_error("cannot sync " + name));
-    }
-    return {};
 }
 
 } // namespace
@@ -186,11 +164,11 @@ Expected<void> write_and_rename(const Store& store, const NewVersion& v, const V
     std::string series = fmt::format("# {} {}{}\n", store.name(), meta.name,
                                      v.meta.base ? ", made for " + v.meta.base->name() : "");
     for (const auto& [file, text] : v.patches) {
-        KSERIES_TRY(write_synced(tmp_fd.get(), file, text));
+        KSERIES_TRY(write_new_file_synced(tmp_fd.get(), file, text));
         series += file + " -p1\n";
     }
-    KSERIES_TRY(write_synced(tmp_fd.get(), "series", series));
-    KSERIES_TRY(write_synced(tmp_fd.get(), "version.toml", version_toml(meta)));
+    KSERIES_TRY(write_new_file_synced(tmp_fd.get(), "series", series));
+    KSERIES_TRY(write_new_file_synced(tmp_fd.get(), "version.toml", version_toml(meta)));
     if (::fsync(tmp_fd.get()) != 0) {
         return std::unexpected(errno_error("cannot sync " + temp));
     }

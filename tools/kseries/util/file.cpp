@@ -212,6 +212,28 @@ void remove_temporaries_on_signal() {
     }
 }
 
+Expected<void> write_new_file_synced(int dir_fd, const std::string& name, std::string_view text) {
+    const auto failed = [&](const char* what) {
+        return Error(ErrorKind::Io, fmt::format("cannot {} {}: {}", what, name, std::strerror(errno)));
+    };
+    const UniqueFd fd(
+        ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd.valid()) {
+        return std::unexpected(failed("create"));
+    }
+    for (std::size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
+        if (n < 0 && errno != EINTR) {
+            return std::unexpected(failed("write"));
+        }
+        done += n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    if (::fsync(fd.get()) != 0) {
+        return std::unexpected(failed("sync"));
+    }
+    return {};
+}
+
 Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view content) {
     const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     const std::string name = path.filename().string();

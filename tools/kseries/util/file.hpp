@@ -19,6 +19,13 @@ namespace kseries {
 [[nodiscard]] Expected<void> write_file_atomic(const std::filesystem::path& path,
                                                std::string_view content);
 
+// Creates `name` in the directory `dir_fd` (exclusively, never through a
+// symbolic link), writes `text` and syncs it: a file of a directory that
+// is then renamed into place whole (a store's version, a proof record).
+// Errors name `name` and the system's reason.
+[[nodiscard]] Expected<void> write_new_file_synced(int dir_fd, const std::string& name,
+                                                   std::string_view text);
+
 // Moves a finished file into place: its data is synced first, then it is
 // renamed (both paths on one filesystem) and the target directory synced,
 // so a crash leaves either no file at `to` or the whole one.
