@@ -110,8 +110,8 @@ complete_bash() { # WORDS...: what bash offers for the last word
 # there (any other option missing fails): -p's long name --strip; kmod's
 # --patch/-p; build's --apiurl, --chroot, --obs-package, --scratch (named
 # only in the text of other rows).
-undocumented=" apply--strip check--strip matrix--strip verify--strip kmod--strip kmod--patch kmod-p 
-  build--apiurl build--chroot build--obs-package build--scratch "
+undocumented=" apply--strip check--strip matrix--strip verify--strip kmod--strip kmod--patch "
+undocumented="$undocumented kmod-p build--apiurl build--chroot build--obs-package build--scratch "
 for doc in "$KSERIES_ROOT"/docs/commands/*.md; do
   cmd=$(basename "$doc" .md)
   "$KSERIES" "$cmd" --help > "$T/help.txt" 2>&1 || true
