@@ -2,8 +2,10 @@
 # and then runs the main job (demo) or every test (check). `make bench` runs
 # the matrix benchmark, rebase-bench and apply-bench (docs/benchmarks.md) and
 # `make fuzz` the libFuzzer targets for FUZZ_SECONDS each
-# (docs/ARCHITECTURE.md); neither is part of CI.
-.PHONY: demo check bench fuzz
+# (docs/ARCHITECTURE.md); neither is part of CI. `make install PREFIX=...
+# DESTDIR=...` installs the stripped binary, the catalog, the man pages and
+# the shell completions (docs/install.md).
+.PHONY: demo check bench fuzz install
 
 JOBS ?= 2
 
@@ -21,6 +23,15 @@ check:
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	@ctest --preset asan -j $(JOBS)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+install:
+	@cmake/install-deps.sh
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default -j $(JOBS) --target kseries kseries_docs
+	@DESTDIR="$(DESTDIR)" cmake --install build/default --prefix "$(PREFIX)" --strip
 
 bench:
 	@cmake/install-deps.sh

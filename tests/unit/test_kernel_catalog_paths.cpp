@@ -47,8 +47,8 @@ TEST(KernelCatalogPaths, environment_naming_nothing_falls_back_to_the_built_in) 
     auto c = choose_catalog({{}, "/nowhere", {installed, source}}, fake_exists);
     EXPECT_EQ(c.origin, CatalogOrigin::BuiltIn);
     EXPECT_EQ(c.paths, std::vector<fs::path>{source});
-    EXPECT_EQ(c.skipped, (std::vector<std::string>{"/nowhere (from $KSERIES_CATALOG)",
-                                                   installed.string() + " (built in)"}));
+    // The built-in places before the one found are not warned about.
+    EXPECT_EQ(c.skipped, std::vector<std::string>{"/nowhere (from $KSERIES_CATALOG)"});
 }
 
 TEST(KernelCatalogPaths, nothing_found_is_said_with_every_place_looked_at) {
@@ -62,18 +62,37 @@ TEST(KernelCatalogPaths, nothing_found_is_said_with_every_place_looked_at) {
     EXPECT_EQ(c.skipped.size(), 2u);
 }
 
-TEST(KernelCatalogPaths, an_installed_binary_prefers_the_installed_catalog) {
-    EXPECT_EQ(built_in_catalog_dirs("/usr/local/bin/kseries", "/usr/local/bin", installed, source),
+const fs::path relative = "../share/kseries/kernels";
+
+TEST(KernelCatalogPaths, an_installed_binary_reads_the_catalog_beside_it) {
+    EXPECT_EQ(built_in_catalog_dirs("/usr/local/bin/kseries", relative, installed, source),
               (std::vector<fs::path>{installed, source}));
-    EXPECT_EQ(built_in_catalog_dirs("/usr/local/bin/../bin/kseries", "/usr/local/bin/", installed,
-                                    source),
+    EXPECT_EQ(built_in_catalog_dirs("/usr/local/bin/../bin/kseries", relative, installed, source),
               (std::vector<fs::path>{installed, source}));
 }
 
+TEST(KernelCatalogPaths, a_relocated_prefix_reads_its_own_catalog) {
+    // Installed with DESTDIR, or the prefix copied elsewhere: the configured
+    // prefix's catalog may still exist, and must not be the one read.
+    const auto dirs =
+        built_in_catalog_dirs("/tmp/stage/usr/bin/kseries", relative, installed, source);
+    EXPECT_EQ(dirs,
+              (std::vector<fs::path>{"/tmp/stage/usr/share/kseries/kernels", source, installed}));
+    on_disk = {"/tmp/stage/usr/share/kseries/kernels", source.string(), installed.string()};
+    auto c = choose_catalog({{}, std::nullopt, dirs}, fake_exists);
+    EXPECT_EQ(c.origin, CatalogOrigin::BuiltIn);
+    EXPECT_EQ(c.paths, std::vector<fs::path>{"/tmp/stage/usr/share/kseries/kernels"});
+}
+
 TEST(KernelCatalogPaths, a_build_tree_binary_prefers_its_source_tree) {
-    EXPECT_EQ(built_in_catalog_dirs("/src/kseries/build/default/tools/cli/kseries",
-                                    "/usr/local/bin", installed, source),
-              (std::vector<fs::path>{source, installed}));
-    EXPECT_EQ(built_in_catalog_dirs("", "/usr/local/bin", installed, source),
+    // A build tree has no ../share/kseries/kernels beside the binary.
+    const auto dirs = built_in_catalog_dirs("/src/kseries/build/default/tools/cli/kseries",
+                                            relative, installed, source);
+    EXPECT_EQ(dirs, (std::vector<fs::path>{"/src/kseries/build/default/tools/share/kseries/kernels",
+                                           source, installed}));
+    on_disk = {source.string(), installed.string()};
+    auto c = choose_catalog({{}, std::nullopt, dirs}, fake_exists);
+    EXPECT_EQ(c.paths, std::vector<fs::path>{source});
+    EXPECT_EQ(built_in_catalog_dirs("", relative, installed, source),
               (std::vector<fs::path>{source, installed}));
 }

@@ -8,8 +8,8 @@
 #ifndef KSERIES_INSTALLED_CATALOG
 #error "KSERIES_INSTALLED_CATALOG must be defined (the install's share/kseries/kernels)"
 #endif
-#ifndef KSERIES_INSTALL_BINDIR
-#error "KSERIES_INSTALL_BINDIR must be defined (the install's bin directory)"
+#ifndef KSERIES_RELATIVE_CATALOG
+#error "KSERIES_RELATIVE_CATALOG must be defined (share/kseries/kernels relative to bin)"
 #endif
 #ifndef KSERIES_SOURCE_CATALOG
 #error "KSERIES_SOURCE_CATALOG must be defined (the source tree's kernels/)"
@@ -64,6 +64,9 @@ CatalogChoice choose_catalog(const CatalogSearch& search,
             return choice;
         }
     }
+    // A built-in place that is missing is the usual case (a build tree has
+    // no install beside it, an install no source tree): said only when
+    // none of them is there.
     for (const auto& dir : search.builtin) {
         if (exists(dir)) {
             choice.paths = {dir};
@@ -71,24 +74,36 @@ CatalogChoice choose_catalog(const CatalogSearch& search,
             choice.how = "built in";
             return choice;
         }
+    }
+    for (const auto& dir : search.builtin) {
         choice.skipped.push_back(dir.string() + " (built in)");
     }
     choice.how = "none found";
     return choice;
 }
 
-std::vector<std::filesystem::path>
-built_in_catalog_dirs(const std::filesystem::path& exe, const std::filesystem::path& install_bindir,
-                      const std::filesystem::path& installed, const std::filesystem::path& source) {
-    // "/usr/bin/", "/usr/./bin" and "/usr/bin" are one directory.
-    const auto dir = [](const std::filesystem::path& p) {
-        return (p / "kseries").lexically_normal().parent_path();
+std::vector<std::filesystem::path> built_in_catalog_dirs(const std::filesystem::path& exe,
+                                                         const std::filesystem::path& relative,
+                                                         const std::filesystem::path& installed,
+                                                         const std::filesystem::path& source) {
+    std::vector<std::filesystem::path> dirs;
+    const auto add = [&dirs](const std::filesystem::path& p) {
+        // "/usr/bin/../share" and "/usr/share" are one directory: said once.
+        auto normal = p.lexically_normal();
+        if (std::find(dirs.begin(), dirs.end(), normal) == dirs.end()) {
+            dirs.push_back(std::move(normal));
+        }
     };
-    const bool is_installed = !exe.empty() && dir(exe.parent_path()) == dir(install_bindir);
-    if (is_installed) {
-        return {installed, source};
+    // An install carries its catalog beside the binary (bin/../share/...),
+    // wherever the prefix was moved to (DESTDIR, an unpacked RPM, a copied
+    // prefix). A build tree has no such directory, so its binary goes on to
+    // the source tree it was built from and never reads an older install.
+    if (!exe.empty()) {
+        add(exe.parent_path() / relative);
     }
-    return {source, installed};
+    add(source);
+    add(installed);
+    return dirs;
 }
 
 CatalogChoice find_catalog(const std::vector<std::string>& given) {
@@ -100,7 +115,7 @@ CatalogChoice find_catalog(const std::vector<std::string>& given) {
     std::error_code ec;
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     search.builtin =
-        built_in_catalog_dirs(ec ? std::filesystem::path{} : exe, KSERIES_INSTALL_BINDIR,
+        built_in_catalog_dirs(ec ? std::filesystem::path{} : exe, KSERIES_RELATIVE_CATALOG,
                               KSERIES_INSTALLED_CATALOG, KSERIES_SOURCE_CATALOG);
     return choose_catalog(search, exists_on_disk);
 }

@@ -31,20 +31,20 @@ struct CatalogChoice {
     std::vector<std::filesystem::path> paths; // what Catalog::load reads
     CatalogOrigin origin = CatalogOrigin::None;
     std::string how;                  // e.g. "$KSERIES_CATALOG", "built in (installed)"
-    std::vector<std::string> skipped; // paths looked at and not found, for a warning
+    std::vector<std::string> skipped; // not found, for a warning (built-in ones: when none is)
 };
 
 // The pure search: `exists` tells whether a path is there.
 [[nodiscard]] CatalogChoice choose_catalog(const CatalogSearch& search,
                                            bool (*exists)(const std::filesystem::path&));
 
-// The built-in catalog directories for a binary at `exe`: the installed
-// data directory and the source tree's kernels/ (both fixed when kseries
-// was built). An installed binary (in the install's bin directory) prefers
-// the installed catalog; a binary elsewhere (a build tree) prefers the
-// source tree it was built from, so that it never reads an older install.
+// The built-in catalog directories for a binary at `exe`, in order: the
+// catalog of the install it is part of (`relative` to its directory, i.e.
+// ../share/kseries/kernels, so a relocated prefix works), the source tree's
+// kernels/ it was built from, and the configured prefix's catalog (the last
+// two fixed when kseries was built). An empty `exe` (unknown) skips the first.
 [[nodiscard]] std::vector<std::filesystem::path>
-built_in_catalog_dirs(const std::filesystem::path& exe, const std::filesystem::path& install_bindir,
+built_in_catalog_dirs(const std::filesystem::path& exe, const std::filesystem::path& relative,
                       const std::filesystem::path& installed, const std::filesystem::path& source);
 
 // The search of this process: its --catalog, its environment, and the
