@@ -57,6 +57,10 @@ expect_err "'--colr' is not a kseries option. Did you mean '--color'?"
 run "$KSERIES" check --seires "$V1" --tree "$KSERIES_CORPUS_61"
 expect_rc 2 "check --seires"
 expect_err "--seires"
+# Even where CLI11 would first complain that --tree is missing.
+run "$KSERIES" check --seires "$V1"
+expect_rc 2 "check --seires without --tree"
+expect_err "kseries: '--seires' is not a kseries check option. Did you mean '--series'?"
 
 # Every JSON report says which kseries wrote it.
 run "$KSERIES" check --series "$V1" --tree "$KSERIES_CORPUS_61" --format json

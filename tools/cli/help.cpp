@@ -67,13 +67,17 @@ CommandBody add_help(CLI::App& app) {
     };
 }
 
-std::string unknown_word(std::string_view word, const CLI::App& app) {
+std::string unknown_word(std::string_view word, const CLI::App& app, const CLI::App* command) {
     const bool option = word.starts_with('-');
     std::vector<std::string> names;
     if (option) {
-        for (const auto* opt : app.get_options()) {
-            for (const auto& name : opt->get_lnames()) {
-                names.push_back("--" + name);
+        // A command's own options and the global ones, which may follow it.
+        for (const auto* where : {command, &app}) {
+            for (const auto* opt :
+                 where != nullptr ? where->get_options() : std::vector<const CLI::Option*>{}) {
+                for (const auto& name : opt->get_lnames()) {
+                    names.push_back("--" + name);
+                }
             }
         }
     } else {
@@ -82,7 +86,8 @@ std::string unknown_word(std::string_view word, const CLI::App& app) {
         }
     }
     const auto closest = text::closest_names(word, names);
-    return fmt::format("'{}' is not a kseries {}. {}", text::printable(word),
+    return fmt::format("'{}' is not a kseries {}{}. {}", text::printable(word),
+                       command != nullptr ? command->get_name() + " " : std::string(),
                        option ? "option" : "command",
                        closest.empty() ? std::string("See 'kseries help'.")
                                        : fmt::format("Did you mean {}?", alternatives(closest)));

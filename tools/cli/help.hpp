@@ -18,9 +18,11 @@ namespace kseries::cli {
 // `kseries help [COMMAND]`: the command list, or that command's --help.
 CommandBody add_help(CLI::App& app);
 
-// The message for a word kseries took for a command or a global option but
-// knows neither as: "'chek' is not a kseries command. Did you mean
-// 'check'?", with the closest names (util/suggest.hpp) when there are any.
-[[nodiscard]] std::string unknown_word(std::string_view word, const CLI::App& app);
+// The message for a word kseries took for a command or an option of
+// `command` (nullptr: a global one) but knows as neither: "'chek' is not a
+// kseries command. Did you mean 'check'?", with the closest names
+// (util/suggest.hpp) when there are any.
+[[nodiscard]] std::string unknown_word(std::string_view word, const CLI::App& app,
+                                       const CLI::App* command = nullptr);
 
 } // namespace kseries::cli

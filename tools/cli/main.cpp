@@ -36,14 +36,20 @@ void setup_logging(const kseries::cli::GlobalOptions& global) {
 // CLI11's own message, which names the bad option or value.
 int parse_failed(const CLI::App& app, const CLI::ParseError& e) {
     using namespace kseries::cli;
-    const auto words = app.remaining();
-    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && app.get_subcommands().empty()) {
-        if (words.empty()) {
-            warn(command_list(app));
-        } else {
-            warn("kseries: " + unknown_word(words.front(), app) + "\n");
+    // CLI11 reports a missing required option before an unknown one: the
+    // unknown one (`check --seires`) is the mistake to name.
+    const auto words = app.remaining(true);
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+        const auto chosen = app.get_subcommands();
+        const CLI::App* command = chosen.empty() ? nullptr : chosen.front();
+        if (!words.empty()) {
+            warn("kseries: " + unknown_word(words.front(), app, command) + "\n");
+            return exit_error;
         }
-        return exit_error;
+        if (command == nullptr) {
+            warn(command_list(app));
+            return exit_error;
+        }
     }
     // CLI11 quotes the bad value: screened like every other message.
     std::ostringstream out;
