@@ -34,6 +34,9 @@ std::vector<std::string> closest_names(std::string_view word,
     std::vector<std::string> out;
     for (const auto& c : candidates) {
         const std::size_t d = edit_distance(word, c);
+        if (d > limit) {
+            continue;
+        }
         if (d < best) {
             best = d;
             out.clear();
