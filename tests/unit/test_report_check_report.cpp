@@ -4,6 +4,7 @@
 #include <kseries/check/check.hpp>
 #include <kseries/report/check_report.hpp>
 #include <kseries/source/directory_tree.hpp>
+#include <kseries/util/version.hpp>
 
 #include "temp_dir.hpp"
 
@@ -32,6 +33,7 @@ TEST(CheckReport, json_has_the_documented_fields) {
     const auto report = make_report(tree, series);
     const auto doc = nlohmann::json::parse(report::render_check_json(report));
     EXPECT_EQ(doc["kseries"], "check");
+    EXPECT_EQ(doc["kseries_version"], std::string(version()));
     EXPECT_EQ(doc["format_version"], 1);
     EXPECT_EQ(doc["policy"], "kernel-spec");
     EXPECT_EQ(doc["fuzz"], 1);

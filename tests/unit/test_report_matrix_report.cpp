@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include <kseries/report/matrix_report.hpp>
+#include <kseries/util/version.hpp>
 
 using namespace kseries;
 using matrix::Cell;
@@ -47,6 +48,7 @@ TEST(MatrixReport, renders_json_markdown_and_text) {
     const auto m = sample();
     const auto doc = nlohmann::json::parse(report::render_matrix_json(m));
     EXPECT_EQ(doc["kseries"], "matrix");
+    EXPECT_EQ(doc["kseries_version"], std::string(version()));
     EXPECT_EQ(doc["covered"], false);
     EXPECT_EQ(doc["releases"][0]["release"], "4.18.0-193.el8");
     EXPECT_EQ(doc["releases"][0]["available"], false);

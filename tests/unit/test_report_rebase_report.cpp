@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include <kseries/report/rebase_report.hpp>
+#include <kseries/util/version.hpp>
 
 using namespace kseries;
 
@@ -71,6 +72,7 @@ TEST(RebaseReport, json_keeps_nulls_for_what_did_not_happen) {
     const Rig rig;
     const auto doc = nlohmann::json::parse(report::render_rebase_json(rig.report("")));
     EXPECT_EQ(doc["kseries"], "rebase");
+    EXPECT_EQ(doc["kseries_version"], std::string(version()));
     EXPECT_TRUE(doc["written"].is_null());
     EXPECT_TRUE(doc["workspace"].is_null());
     EXPECT_EQ(doc["onto_release"]["name"], "4.18.0-240.el8");

@@ -73,34 +73,27 @@ void print_failure(const flow::BuildResult& result) {
         failed += fmt::format("  | {}\n", text::printable(line));
     }
     failed += fmt::format("kseries: the whole log: {}\n", text::printable(outcome.log.string()));
-    fmt::print(stderr, "{}", screen(failed));
+    warn(failed);
 }
 
 Expected<int> run(const BuildCommandOptions& opts, const GlobalOptions& global) {
     auto request = KSERIES_TRY(request_of(opts));
-    auto progress = std::make_shared<ProgressLine>();
-    const bool show = stderr_progress(global.quiet);
-    if (show) {
+    auto progress = std::make_shared<ProgressLine>(global);
+    if (progress->active()) {
         request.events.on_stage = [progress](std::string_view stage) { progress->stage(stage); };
         request.events.on_line = [progress](std::string_view) { progress->tick(); };
     }
     auto result = flow::build(request);
-    if (show) {
-        ProgressLine::clear();
-    }
+    progress->clear();
     const auto done = KSERIES_TRY(std::move(result));
     if (!done.outcome.ok()) {
         print_failure(done);
         return emit(result_text(done), exit_checks_failed);
     }
-    if (!global.quiet) {
-        const bool submitted = request.build.waiting == rpm::Waiting::NoWait;
-        fmt::print(
-            stderr, "{}",
-            screen(fmt::format("kseries: {} {} after {}\n", done.backend,
-                               submitted ? "build submitted (not waiting)" : "build succeeded",
-                               minutes(done.elapsed))));
-    }
+    const bool submitted = request.build.waiting == rpm::Waiting::NoWait;
+    note(global, fmt::format("kseries: {} {} after {}\n", done.backend,
+                             submitted ? "build submitted (not waiting)" : "build succeeded",
+                             minutes(done.elapsed)));
     return emit(result_text(done), exit_ok);
 }
 

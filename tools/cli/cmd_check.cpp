@@ -41,9 +41,10 @@ CommandBody add_check(CLI::App& app, const GlobalOptions& global) {
         }
         // Which release the store's mapping was asked about, and why: a
         // release guessed from the Makefiles can pick the wrong version.
-        if (note != nullptr && !global.quiet) {
-            fmt::print(stderr, "kseries: {}\n",
-                       text::printable(report::release_note_text(*note, result.series)));
+        if (note != nullptr) {
+            cli::note(global, "kseries: " +
+                                  text::printable(report::release_note_text(*note, result.series)) +
+                                  "\n");
         }
         return emit(report::render_check_text(report, {stdout_color(global.color)}), code);
     };

@@ -27,19 +27,18 @@ struct FetchCommandOptions {
 };
 
 // Progress on stderr for people at a terminal, unless plain output is asked
-// for; redrawn only when the shown tenth of a MiB changes, and cleared when
-// the download ends, however it ends.
+// for (terminal.hpp's Progress); redrawn only when the shown tenth of a MiB
+// changes, and cleared when the download ends, however it ends.
 class ProgressLine {
 public:
-    explicit ProgressLine(bool shown) : m_shown(shown) {}
+    explicit ProgressLine(const GlobalOptions& global) : m_line(global) {}
 
     std::function<void(std::uint64_t, std::uint64_t)> start(const std::string& name) {
-        if (!m_shown) {
+        if (!m_line.active()) {
             return {};
         }
-        m_active = true;
         auto tenths_shown = std::make_shared<std::uint64_t>(UINT64_MAX);
-        return [name, tenths_shown](std::uint64_t done, std::uint64_t total) {
+        return [this, name, tenths_shown](std::uint64_t done, std::uint64_t total) {
             constexpr double mib = 1024.0 * 1024.0;
             const std::uint64_t tenths = done * 10 / (1024 * 1024);
             if (tenths == *tenths_shown) {
@@ -47,38 +46,29 @@ public:
             }
             *tenths_shown = tenths;
             const double now = static_cast<double>(done) / mib;
-            if (total > 0) {
-                fmt::print(stderr, "\r\033[Kkseries: {}: {:.1f} of {:.1f} MiB",
-                           text::printable(name), now, static_cast<double>(total) / mib);
-            } else {
-                fmt::print(stderr, "\r\033[Kkseries: {}: {:.1f} MiB", text::printable(name), now);
-            }
+            m_line.draw(
+                total > 0 ? fmt::format("kseries: {}: {:.1f} of {:.1f} MiB", text::printable(name),
+                                        now, static_cast<double>(total) / mib)
+                          : fmt::format("kseries: {}: {:.1f} MiB", text::printable(name), now));
         };
     }
-    void end() {
-        if (m_active) {
-            fmt::print(stderr, "\r\033[K");
-            m_active = false;
-        }
-    }
+    void end() { m_line.clear(); }
 
 private:
-    bool m_shown;
-    bool m_active = false;
+    Progress m_line;
 };
 
 // What became of one release: on stderr unless --quiet, its file on stdout.
 Expected<void> show(const flow::FetchedRelease& got, const GlobalOptions& global) {
-    if (!global.quiet) {
-        fmt::print(stderr, "kseries: {}: {}\n", text::printable(got.release),
-                   text::printable(
-                       !got.downloaded
-                           ? "already in the cache (verified), nothing downloaded"
-                           : fmt::format("downloaded and verified from {}{}", got.url,
-                                         got.url == got.published_url
-                                             ? ""
-                                             : fmt::format(" (mirror of {})", got.published_url))));
-    }
+    note(global,
+         fmt::format("kseries: {}: {}\n", text::printable(got.release),
+                     text::printable(!got.downloaded
+                                         ? "already in the cache (verified), nothing downloaded"
+                                         : fmt::format("downloaded and verified from {}{}", got.url,
+                                                       got.url == got.published_url
+                                                           ? ""
+                                                           : fmt::format(" (mirror of {})",
+                                                                         got.published_url)))));
     KSERIES_TRY(emit(got.file.string() + "\n", exit_ok));
     return {};
 }
@@ -107,7 +97,7 @@ CommandBody add_fetch(CLI::App& app, const GlobalOptions& global) {
         ->required();
 
     return [opts, &global]() -> Expected<int> {
-        ProgressLine progress(stderr_progress(global.quiet));
+        ProgressLine progress(global);
         const flow::FetchRequest request{
             .catalogs = opts->catalogs,
             .cache = opts->cache,

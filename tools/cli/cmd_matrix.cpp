@@ -86,12 +86,13 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
         // A progress line on stderr, for people at a terminal reading text
         // or waiting for the -o file.
         std::mutex mu;
-        if ((opts->format == "text" || !opts->output.empty()) && stderr_progress(global.quiet)) {
-            request.progress = [&mu](std::size_t done, std::size_t total) {
+        Progress line(global);
+        if ((opts->format == "text" || !opts->output.empty()) && line.active()) {
+            request.progress = [&mu, &line](std::size_t done, std::size_t total) {
                 const std::scoped_lock lock(mu);
-                fmt::print(stderr, "\rkseries: checked {}/{} releases", done, total);
+                line.draw(fmt::format("kseries: checked {}/{} releases", done, total));
                 if (done == total) {
-                    fmt::print(stderr, "\r\033[K");
+                    line.clear();
                 }
             };
         }
@@ -103,12 +104,8 @@ CommandBody add_matrix(CLI::App& app, const GlobalOptions& global) {
             return emit(out, code);
         }
         KSERIES_TRY(write_output_file(opts->output, out));
-        if (!global.quiet) {
-            fmt::print(stderr, "{}",
-                       screen(fmt::format("kseries: wrote the {} report to {} ({})\n",
-                                          opts->format, text::printable(opts->output),
-                                          report::coverage_text(m))));
-        }
+        note(global, fmt::format("kseries: wrote the {} report to {} ({})\n", opts->format,
+                                 text::printable(opts->output), report::coverage_text(m)));
         return code;
     };
 }

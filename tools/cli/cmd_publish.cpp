@@ -41,12 +41,8 @@ CommandBody add_publish(CLI::App& app, const GlobalOptions& global) {
             .rpms = {opts->rpms.begin(), opts->rpms.end()},
             .replace = opts->replace,
             .before_waiting = [&] {
-                if (!global.quiet) {
-                    fmt::print(stderr, "{}",
-                               screen(fmt::format("kseries: waiting for another publish to {} to "
-                                                  "finish\n",
-                                                  text::printable(opts->repo))));
-                }
+                note(global, fmt::format("kseries: waiting for another publish to {} to finish\n",
+                                         text::printable(opts->repo)));
             }};
         const auto published = KSERIES_TRY(flow::publish(request));
         std::string text;

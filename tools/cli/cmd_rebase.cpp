@@ -2,9 +2,6 @@
 // and writes the next version (docs/commands/rebase.md). Exit 0 when the new
 // version was written, 1 when the rebase stopped for the maintainer (the
 // workspace says what to do), 2 on bad input (nothing written).
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <memory>
 
 #include <fmt/format.h>
@@ -34,11 +31,11 @@ struct RebaseOptions {
 // A note of --continue: on stdout before a text report, on stderr when
 // stdout carries a JSON or Markdown document.
 Expected<void> say(const std::string& format, const std::string& text) {
-    FILE* out = format == "text" ? stdout : stderr;
-    if (std::fwrite(text.data(), 1, text.size(), out) != text.size() || std::fflush(out) != 0) {
-        return fail(ErrorKind::Io,
-                    fmt::format("cannot write the compile check's note: {}", std::strerror(errno)));
+    if (format != "text") {
+        warn(text);
+        return {};
     }
+    KSERIES_TRY(emit(text, exit_ok));
     return {};
 }
 

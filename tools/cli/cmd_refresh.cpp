@@ -21,15 +21,12 @@ Expected<int> render(const flow::RefreshResult& r, const flow::RefreshRequest& r
     if (!r.written) {
         return emit(r.text, exit_ok);
     }
-    if (!global.quiet) {
-        fmt::print(stderr, "kseries: refreshed {} from {}\n", text::printable(r.file.string()),
-                   text::printable(request.tree));
-    }
+    note(global, fmt::format("kseries: refreshed {} from {}\n", text::printable(r.file.string()),
+                             text::printable(request.tree)));
     if (r.strip_changed) {
-        fmt::print(stderr,
-                   "kseries: note: the refreshed patch names files a/PATH and b/PATH; "
-                   "its line in {}/series must read '{} -p1'\n",
-                   text::printable(request.series), text::printable(request.patch));
+        warn(fmt::format("kseries: note: the refreshed patch names files a/PATH and b/PATH; "
+                         "its line in {}/series must read '{} -p1'\n",
+                         text::printable(request.series), text::printable(request.patch)));
     }
     return exit_ok;
 }

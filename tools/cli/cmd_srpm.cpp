@@ -59,9 +59,10 @@ std::string written_text(const flow::SrpmRequest& request, const flow::SrpmOutco
 Expected<int> make(SrpmOptions& opts, const GlobalOptions& global) {
     flow::SrpmRequest& request = opts.request;
     request.defines = KSERIES_TRY(parse_defines(opts.defines));
-    if (stderr_progress(global.quiet)) {
-        request.on_step = [](std::string_view step) {
-            fmt::print(stderr, "kseries srpm: {}\n", text::printable(step));
+    Progress progress(global);
+    if (progress.active()) {
+        request.on_step = [&progress](std::string_view step) {
+            progress.step("kseries srpm: " + text::printable(step));
         };
     }
     const auto o = KSERIES_TRY(flow::make_srpm(request));

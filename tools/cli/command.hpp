@@ -19,12 +19,6 @@
 
 namespace kseries::cli {
 
-struct GlobalOptions {
-    ColorMode color = ColorMode::Auto;
-    bool verbose = false;
-    bool quiet = false;
-};
-
 // --series DIR or --patch FILE... (with -p N): the options that fill a
 // flow::SeriesSpec.
 struct PatchSource : flow::SeriesSpec {

@@ -13,9 +13,11 @@
 #include <spdlog/spdlog.h>
 
 #include <kseries/util/file.hpp>
+#include <kseries/util/version.hpp>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "help.hpp"
 
 namespace {
 
@@ -26,6 +28,36 @@ void setup_logging(const kseries::cli::GlobalOptions& global) {
                       : global.quiet ? spdlog::level::err
                                      : spdlog::level::warn);
     spdlog::set_default_logger(logger);
+}
+
+// A command line CLI11 could not parse. Without a command (`kseries`,
+// `kseries chek`, `kseries --colr`) kseries answers as git does: the command
+// list, or the word it did not know with the closest names; otherwise
+// CLI11's own message, which names the bad option or value.
+int parse_failed(const CLI::App& app, const CLI::ParseError& e) {
+    using namespace kseries::cli;
+    // CLI11 reports a missing required option before an unknown one: the
+    // unknown one (`check --seires`) is the mistake to name.
+    const auto words = app.remaining(true);
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+        const auto chosen = app.get_subcommands();
+        const CLI::App* command = chosen.empty() ? nullptr : chosen.front();
+        if (!words.empty()) {
+            warn("kseries: " + unknown_word(words.front(), app, command) + "\n");
+            return exit_error;
+        }
+        if (command == nullptr) {
+            warn(command_list(app));
+            return exit_error;
+        }
+    }
+    // CLI11 quotes the bad value: screened like every other message.
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = app.exit(e, out, err);
+    const auto shown = emit(out.str(), exit_ok); // --help, --version
+    warn(err.str());
+    return code == 0 && shown ? exit_ok : exit_error;
 }
 
 } // namespace
@@ -44,6 +76,8 @@ int main(int argc, char** argv) {
     app.add_option("--color", global.color, "colour output: auto, always or never")
         ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
     add_archive_limits(app);
+    app.set_version_flag("--version", fmt::format("kseries {}", kseries::version()),
+                         "print kseries' version and exit");
 
     std::map<const CLI::App*, CommandBody> bodies;
     const auto add = [&](auto adder) {
@@ -61,17 +95,12 @@ int main(int argc, char** argv) {
     add(add_kmod);
     add(add_build);
     add(add_publish);
+    add([](CLI::App& a, const GlobalOptions&) { return add_help(a); });
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        // CLI11 quotes the bad value: screened like every other message.
-        std::ostringstream out;
-        std::ostringstream err;
-        const int code = app.exit(e, out, err);
-        fmt::print(stdout, "{}", screen(out.str()));
-        fmt::print(stderr, "{}", screen(err.str()));
-        return code == 0 ? exit_ok : exit_error;
+        return parse_failed(app, e);
     }
     setup_logging(global);
     kseries::remove_temporaries_on_signal();
@@ -80,7 +109,7 @@ int main(int argc, char** argv) {
     // command (a library's, or bad_alloc) is reported like any other error.
     const auto report = [](std::string_view what, kseries::ErrorKind kind) {
         (void)std::fflush(stdout);
-        fmt::print(stderr, "kseries: error: {}\n", kseries::cli::screen_message(what));
+        kseries::cli::warn(fmt::format("kseries: error: {}\n", kseries::cli::screen_message(what)));
         return exit_code_for(kind);
     };
     try {

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <chrono>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -16,15 +15,17 @@
 namespace kseries::cli {
 
 // "%build, 2m05s" on one redrawn stderr line; redrawn when the stage or the
-// shown second changes.
+// shown second changes. Shown only when the terminal's Progress is.
 class ProgressLine {
 public:
+    explicit ProgressLine(const GlobalOptions& global) : m_line(global) {}
+    [[nodiscard]] bool active() const { return m_line.active(); }
     void stage(std::string_view name) {
         m_stage = name;
         draw(true);
     }
     void tick() { draw(false); }
-    static void clear() { fmt::print(stderr, "\r\033[K"); }
+    void clear() { m_line.clear(); }
 
 private:
     void draw(bool force) {
@@ -35,12 +36,10 @@ private:
             return;
         }
         m_shown = seconds;
-        // The erase is kseries' own; the text passes the output screen.
-        fmt::print(stderr, "\r\033[K{}",
-                   screen(fmt::format("kseries: build: {}, {}m{:02}s", text::printable(m_stage),
-                                      seconds / 60, seconds % 60)));
-        (void)std::fflush(stderr);
+        m_line.draw(fmt::format("kseries: build: {}, {}m{:02}s", text::printable(m_stage),
+                                seconds / 60, seconds % 60));
     }
+    Progress m_line;
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
     std::string m_stage;
     long long m_shown = -1;

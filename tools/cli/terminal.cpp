@@ -84,6 +84,42 @@ Expected<int> emit(std::string_view raw, int exit_code) {
     return exit_code;
 }
 
+void note(const GlobalOptions& global, std::string_view text) {
+    if (!global.quiet) {
+        warn(text);
+    }
+}
+
+void warn(std::string_view text) {
+    const std::string shown = screen(text);
+    (void)std::fwrite(shown.data(), 1, shown.size(), stderr);
+}
+
+Progress::Progress(const GlobalOptions& global) : m_active(stderr_progress(global.quiet)) {}
+
+void Progress::draw(std::string_view text) {
+    if (m_active) {
+        // The erase is kseries' own; the text passes the screen.
+        const std::string shown = "\r\033[K" + screen(text);
+        (void)std::fwrite(shown.data(), 1, shown.size(), stderr);
+        (void)std::fflush(stderr);
+        m_drawn = true;
+    }
+}
+
+void Progress::step(std::string_view text) {
+    if (m_active) {
+        warn(std::string(text) + "\n");
+    }
+}
+
+void Progress::clear() {
+    if (m_drawn) {
+        (void)std::fputs("\r\033[K", stderr);
+        m_drawn = false;
+    }
+}
+
 namespace {
 
 // %* in the log's pattern: the message, screened. spdlog's own %v would

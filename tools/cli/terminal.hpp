@@ -1,4 +1,7 @@
-// What the CLI knows about the terminal: colour, and where output goes.
+// What the CLI knows about the terminal, and the one place that decides
+// where output goes: results on stdout (emit), diagnostics on stderr (note,
+// warn), colour (stdout_color) and progress lines (Progress) only for a
+// person at a terminal. Commands print through these, never by themselves.
 #pragma once
 
 #include <memory>
@@ -12,6 +15,13 @@
 namespace kseries::cli {
 
 enum class ColorMode { Auto, Always, Never };
+
+// The options every command sees (main.cpp fills them).
+struct GlobalOptions {
+    ColorMode color = ColorMode::Auto;
+    bool verbose = false;
+    bool quiet = false;
+};
 
 // Colour on stdout: --color=always, or auto with stdout a terminal, NO_COLOR
 // unset and TERM not "dumb".
@@ -37,6 +47,33 @@ enum class ColorMode { Auto, Always, Never };
 // Writes a command's result, screened, to stdout and returns `exit_code`,
 // or an error when stdout cannot take it (a closed pipe, a full disk).
 [[nodiscard]] Expected<int> emit(std::string_view text, int exit_code);
+
+// A diagnostic for stderr, screened: what was done, where a file went.
+// Nothing under --quiet.
+void note(const GlobalOptions& global, std::string_view text);
+
+// A diagnostic for stderr, screened, even under --quiet: an error, a
+// failure's details, a step the user must take.
+void warn(std::string_view text);
+
+// One stderr line redrawn in place, or one line per step, for a person
+// watching (stderr_progress): when that is not so, every call does nothing,
+// so a log file or a pipe never gets a carriage return.
+class Progress {
+public:
+    explicit Progress(const GlobalOptions& global);
+    [[nodiscard]] bool active() const { return m_active; }
+    // Replaces the line with `text` (screened).
+    void draw(std::string_view text);
+    // `text` (screened) on a line of its own.
+    void step(std::string_view text);
+    // Erases a drawn line, so what follows starts on a clean one.
+    void clear();
+
+private:
+    bool m_active;
+    bool m_drawn = false;
+};
 
 // The log's formatter, "kseries: LEVEL: message", with the message screened
 // as screen_message does.

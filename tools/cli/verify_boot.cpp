@@ -78,7 +78,7 @@ Expected<int> verify_boot(const SeriesJob& job, const BootOptions& boot, unsigne
         return fail(ErrorKind::Usage,
                     fmt::format("--format {}: text or json", text::printable(boot.format)));
     }
-    const bool show = stderr_progress(global.quiet);
+    Progress progress(global);
     auto kernel = KSERIES_TRY(kernel_spec(boot));
     const auto r = KSERIES_TRY(flow::boot_proof(
         {.job = job.request(),
@@ -86,10 +86,12 @@ Expected<int> verify_boot(const SeriesJob& job, const BootOptions& boot, unsigne
          .accel = *accel,
          .jobs = jobs,
          .keep = keep,
-         .progress = show ? std::function<void(std::string_view)>([](std::string_view what) {
-             fmt::print(stderr, "{}\n", screen(fmt::format("kseries: verify: {}", what)));
-         })
-                          : std::function<void(std::string_view)>{}}));
+         .progress =
+             progress.active()
+                 ? std::function<void(std::string_view)>([&progress](std::string_view what) {
+                       progress.step(fmt::format("kseries: verify: {}", what));
+                   })
+                 : std::function<void(std::string_view)>{}}));
     const std::string kept = r.work ? fmt::format("work directory: {}\n", r.work->string()) : "";
     if (r.outcome != flow::BootProofOutcome::Judged) {
         return emit(refusal(r, job.tree, global) + kept, exit_checks_failed);

@@ -2,9 +2,9 @@
 #include <nlohmann/json.hpp>
 
 #include <kseries/report/check_report.hpp>
-
 #include <kseries/report/json_parts.hpp>
 #include <kseries/util/text.hpp>
+#include <kseries/util/version.hpp>
 
 namespace kseries::report {
 
@@ -333,6 +333,7 @@ std::string render_check_json(const check::Report& report, const ReleaseNote* re
     ordered_json doc;
     doc["kseries"] = "check";
     doc["format_version"] = 1;
+    doc["kseries_version"] = kseries::version();
     doc["series"] = report.series;
     doc["tree"] = report.tree;
     doc["engine"] = report.shown.describe();

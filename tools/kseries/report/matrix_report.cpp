@@ -8,6 +8,7 @@
 #include <kseries/report/matrix_report.hpp>
 #include <kseries/series/proof_record.hpp>
 #include <kseries/util/text.hpp>
+#include <kseries/util/version.hpp>
 
 namespace kseries::report {
 
@@ -307,6 +308,7 @@ std::string render_matrix_json(const matrix::Matrix& m) {
     ordered_json doc;
     doc["kseries"] = "matrix";
     doc["format_version"] = 1;
+    doc["kseries_version"] = kseries::version();
     doc["series"] = m.series;
     doc["mapped"] = m.mapped;
     doc["patches"] = m.patches;

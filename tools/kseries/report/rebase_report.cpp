@@ -4,6 +4,7 @@
 #include <kseries/report/markup.hpp>
 #include <kseries/report/rebase_report.hpp>
 #include <kseries/util/text.hpp>
+#include <kseries/util/version.hpp>
 
 namespace kseries::report {
 
@@ -127,6 +128,7 @@ std::string render_rebase_json(const RebaseReport& r) {
     ordered_json doc;
     doc["kseries"] = "rebase";
     doc["format_version"] = 1;
+    doc["kseries_version"] = kseries::version();
     doc["store"] = r.request->store;
     doc["from"] = r.request->from;
     doc["as"] = r.request->as;
