@@ -75,3 +75,99 @@ TEST(FlowApply, OnePatchFailingWritesNothing) {
     // All or nothing: the first patch applied in memory only.
     EXPECT_EQ(w.tree.read("f"), numbered(20));
 }
+
+namespace {
+
+flow::ApplyRequest reversed(const World& w, bool dry_run = false) {
+    auto r = w.request(dry_run);
+    r.reverse = true;
+    return r;
+}
+
+} // namespace
+
+TEST(FlowApply, ASeriesAppliedAlreadySaysSoAndWritesNothing) {
+    World w;
+    ASSERT_TRUE(flow::apply(w.request(false)));
+    const std::string f = w.tree.read("f");
+    const auto again = flow::apply(w.request(false));
+    ASSERT_TRUE(again) << again.error().to_string();
+    EXPECT_EQ(again->outcome, flow::ApplyOutcome::AlreadyApplied);
+    EXPECT_EQ(again->in_tree, (std::vector<bool>{true, true}));
+    EXPECT_FALSE(again->written);
+    EXPECT_EQ(w.tree.read("f"), f);
+}
+
+TEST(FlowApply, AlreadyAppliedIsToldUnderGitApplyToo) {
+    // git apply has no "reversed patch detected": every patch just fails
+    // forward, and comes out again.
+    World w;
+    auto request = w.request(false);
+    request.job.policy.policy = "git-apply";
+    ASSERT_TRUE(flow::apply(request));
+    const auto again = flow::apply(request);
+    ASSERT_TRUE(again) << again.error().to_string();
+    EXPECT_EQ(again->run.verdicts[0], check::Verdict::Fails);
+    EXPECT_EQ(again->outcome, flow::ApplyOutcome::AlreadyApplied);
+}
+
+TEST(FlowApply, APartlyAppliedSeriesNamesWhichAreInTheTree) {
+    World w;
+    w.tree.write("f", replaced(numbered(20), "line 8\n", "LINE 8\n"));
+    const auto result = flow::apply(w.request(false));
+    ASSERT_TRUE(result) << result.error().to_string();
+    EXPECT_EQ(result->outcome, flow::ApplyOutcome::PartlyApplied);
+    EXPECT_EQ(result->in_tree, (std::vector<bool>{true, false}));
+    EXPECT_FALSE(result->written);
+    EXPECT_EQ(w.tree.read("g"), numbered(6));
+}
+
+TEST(FlowApply, AFailingSeriesNotInTheTreeFails) {
+    World w;
+    w.tree.write("g", replaced(numbered(6), "line 3\n", "line three\n"));
+    const auto result = flow::apply(w.request(false));
+    ASSERT_TRUE(result) << result.error().to_string();
+    EXPECT_EQ(result->outcome, flow::ApplyOutcome::Fails);
+    EXPECT_EQ(result->in_tree, (std::vector<bool>{false, false}));
+}
+
+TEST(FlowApply, ReverseTakesTheSeriesOutWhole) {
+    World w;
+    ASSERT_TRUE(flow::apply(w.request(false)));
+    const auto dry = flow::apply(reversed(w, true));
+    ASSERT_TRUE(dry) << dry.error().to_string();
+    EXPECT_EQ(dry->outcome, flow::ApplyOutcome::Patched);
+    EXPECT_FALSE(dry->written);
+    EXPECT_EQ(w.tree.read("f"), replaced(numbered(20), "line 8\n", "LINE 8\n"));
+    const auto result = flow::apply(reversed(w));
+    ASSERT_TRUE(result) << result.error().to_string();
+    EXPECT_EQ(result->outcome, flow::ApplyOutcome::Patched);
+    EXPECT_TRUE(result->written);
+    EXPECT_EQ(result->changed, 2U);
+    EXPECT_EQ(result->in_tree, (std::vector<bool>{true, true}));
+    EXPECT_EQ(w.tree.read("f"), numbered(20));
+    EXPECT_EQ(w.tree.read("g"), numbered(6));
+}
+
+TEST(FlowApply, ReversingASeriesNotAppliedWritesNothing) {
+    World w;
+    const auto result = flow::apply(reversed(w));
+    ASSERT_TRUE(result) << result.error().to_string();
+    EXPECT_EQ(result->outcome, flow::ApplyOutcome::NotApplied);
+    EXPECT_EQ(result->run.verdicts[0], check::Verdict::AlreadyApplied); // GNU patch: unreversed
+    EXPECT_FALSE(result->written);
+    EXPECT_EQ(w.tree.read("f"), numbered(20));
+}
+
+TEST(FlowApply, AReverseThatCannotCompleteWritesNothing) {
+    World w;
+    ASSERT_TRUE(flow::apply(w.request(false)));
+    // 0002's change edited away: 0001 would come out, 0002 cannot.
+    w.tree.write("g", replaced(numbered(6), "line 3\n", "line three\n"));
+    const auto result = flow::apply(reversed(w));
+    ASSERT_TRUE(result) << result.error().to_string();
+    EXPECT_EQ(result->outcome, flow::ApplyOutcome::PartlyApplied);
+    EXPECT_EQ(result->in_tree, (std::vector<bool>{true, false}));
+    EXPECT_FALSE(result->written);
+    EXPECT_EQ(w.tree.read("f"), replaced(numbered(20), "line 8\n", "LINE 8\n"));
+}

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <kseries/flow/inputs.hpp>
@@ -123,4 +125,33 @@ TEST(FlowInputs, NoSeriesAndNoPatchIsAUsageError) {
     const auto job = flow::load_job(job_request("", {}, q.tree.path()));
     ASSERT_FALSE(job);
     EXPECT_EQ(job.error().kind(), ErrorKind::Usage);
+}
+
+TEST(FlowInputs, LoadJobReadsAPatchFromAPipeNamedAsGiven) {
+    Quilt q;
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    ASSERT_EQ(::write(fds[1], fix_patch.data(), fix_patch.size()),
+              static_cast<ssize_t>(fix_patch.size()));
+    ::close(fds[1]);
+    const std::string path = "/dev/fd/" + std::to_string(fds[0]);
+    const auto job = flow::load_job(job_request("", {path}, q.tree.path()));
+    ::close(fds[0]);
+    ASSERT_TRUE(job) << job.error().to_string();
+    ASSERT_EQ(job->series.patches.size(), 1U);
+    EXPECT_EQ(job->series.patches[0].entry.patch, path);
+    EXPECT_EQ(job->series.patches[0].patch.files.size(), 1U);
+    EXPECT_EQ(job->label, path);
+}
+
+TEST(FlowInputs, StandardInputIsGivenOnceUnderAnyName) {
+    Quilt q;
+    for (const auto& twice :
+         {std::vector<std::string>{"-", "-"}, std::vector<std::string>{"-", "/dev/stdin"}}) {
+        const auto job = flow::load_job(job_request("", twice, q.tree.path()));
+        ASSERT_FALSE(job);
+        EXPECT_EQ(job.error().kind(), ErrorKind::Usage);
+        EXPECT_NE(job.error().to_string().find("a pipe is read once"), std::string::npos)
+            << job.error().to_string();
+    }
 }

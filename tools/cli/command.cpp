@@ -54,7 +54,8 @@ void add_archive_limits(CLI::App& app) {
         ->transform(CLI::AsSizeValue(false));
     app.add_option_function<std::uint64_t>(
            "--max-member-size", flow::set_max_member_size,
-           "cap on one file inside a tarball or SRPM, e.g. 2G (default 1G)")
+           "cap on one file inside a tarball or SRPM, or one patch read from a pipe, e.g. 2G "
+           "(default 1G)")
         ->transform(CLI::AsSizeValue(false));
 }
 

@@ -1,16 +1,34 @@
-#include <kseries/flow/inputs.hpp>
-
 #include <algorithm>
 #include <fnmatch.h>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <kseries/flow/inputs.hpp>
 #include <kseries/kernel/catalog_paths.hpp>
 #include <kseries/kernel/policy.hpp>
+#include <kseries/series/patch_text.hpp>
+#include <kseries/util/stream.hpp>
 #include <kseries/util/text.hpp>
 
 namespace kseries::flow {
+
+namespace {
+
+// A patch from a pipe (--patch -, /dev/stdin, <(...)): read once, whole,
+// capped as one member of an archive is (a patch is one file), and named
+// in reports as given.
+Expected<series::LoadedSeries> load_stream_patch(const std::string& file, int strip) {
+    const auto cap = source::archive_limits().max_member;
+    const auto text =
+        KSERIES_TRY(read_stream(file, cap,
+                                fmt::format("{} cap on one patch (--max-member-size to raise it)",
+                                            source::size_text(cap))));
+    return series::load_patch_text(text, file, strip);
+}
+
+} // namespace
 
 Expected<series::Selection> SeriesSpec::select() const {
     if (!series.empty()) {
@@ -19,9 +37,27 @@ Expected<series::Selection> SeriesSpec::select() const {
     if (patches.empty()) {
         return fail(ErrorKind::Usage, "give --series DIR or --patch FILE");
     }
+    // A pipe is read once: one named twice is refused before any is read.
+    std::vector<std::pair<int, std::string>> streams; // descriptor, as given
+    for (const auto& file : patches) {
+        const auto fd = stream_descriptor(file);
+        if (!fd) {
+            continue;
+        }
+        const auto seen = std::find_if(streams.begin(), streams.end(),
+                                       [&](const auto& s) { return s.first == *fd; });
+        if (seen != streams.end()) {
+            return fail(ErrorKind::Usage,
+                        fmt::format("--patch {}: the same stream as --patch {}; a pipe is read "
+                                    "once, so give it once",
+                                    file, seen->second));
+        }
+        streams.emplace_back(*fd, file);
+    }
     series::LoadedSeries all;
     for (const auto& file : patches) {
-        auto one = KSERIES_TRY(series::load_patch_file(file, strip));
+        auto one = KSERIES_TRY(stream_descriptor(file) ? load_stream_patch(file, strip)
+                                                       : series::load_patch_file(file, strip));
         all.dir = one.dir;
         for (auto& p : one.patches) {
             all.patches.push_back(std::move(p));

@@ -1,11 +1,10 @@
 #include <algorithm>
 #include <charconv>
-#include <map>
 
 #include <fmt/format.h>
 
 #include <kseries/patch/names.hpp>
-#include <kseries/patch/parser.hpp>
+#include <kseries/series/patch_text.hpp>
 #include <kseries/series/series_file.hpp>
 #include <kseries/source/directory_tree.hpp>
 #include <kseries/util/text.hpp>
@@ -47,33 +46,7 @@ Expected<SeriesPatch> load_one(source::DirectoryTree& dir, const SeriesEntry& en
                         : std::string("no such patch file"),
                     Location{series_name, entry.line});
     }
-    const std::string& text = *content;
-    auto parsed = KSERIES_TRY(patch::parse(text, shown_name));
-    // One section per file: GNU patch would apply a second section for the
-    // same file to what the first one wrote, so what a reviewer reads in
-    // each section is not what lands. Concatenated patches are split first.
-    std::map<std::string, std::size_t, std::less<>> sections;
-    for (const auto& file : parsed.files) {
-        const std::string& name = file.new_name != patch::dev_null ? file.new_name : file.old_name;
-        auto stripped = patch::strip_components(name, entry.strip);
-        if (!stripped) {
-            continue; // resolve_targets reports this when the patch is applied
-        }
-        const std::string key = patch::normalize_path(*stripped);
-        if (const auto [it, fresh] = sections.emplace(key, file.line); !fresh) {
-            return fail(ErrorKind::Parse,
-                        fmt::format("{} is patched a second time (first at line {}); kseries "
-                                    "takes one section per file: split the patch, or merge "
-                                    "the two sections",
-                                    key, it->second),
-                        Location{shown_name, file.line});
-        }
-    }
-    SeriesPatch out;
-    out.entry = entry;
-    out.patch = std::move(parsed);
-    out.line_count = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-    return out;
+    return parse_series_patch(*content, entry, shown_name);
 }
 
 } // namespace
