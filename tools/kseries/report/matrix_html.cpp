@@ -382,7 +382,7 @@ constexpr std::string_view filter_script = R"js(
     const words = box.value.toLowerCase().split(/\s+/).filter(w => w);
     for (const g of groups) {
       let shown = 0;
-      for (const row of g.querySelectorAll('tbody > tr')) {
+      for (const row of g.querySelectorAll('tr[data-release]')) {
         const text = (row.dataset.release + ' ' + row.textContent).toLowerCase();
         const keep = words.every(w => text.includes(w));
         row.hidden = !keep;
