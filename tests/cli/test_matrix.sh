@@ -36,11 +36,19 @@ expect_rc 1 "markdown"
 expect_out "| 4.18.0-147.5.1.el8\\_1 | kernel.spec, v1 | ✅ exact | ✅ exact |"
 expect_out "**1 of 3 releases covered.**"
 
+# 71 catalog releases without a source: by default each minor's run is one
+# row naming its first and last release; --group none shows every one.
 matrix --releases '5.14.0-*'
 expect_rc 1 "text"
+expect_out "5.14.0-284.* — 5 releases   git apply     v1       n/a    n/a         5.14.0-284.el9..5.14.0-284.30.1.el9_2: no source given for this release"
+expect_out "1 of 74 releases covered"
+expect_out "RHEL 9   0001   -                     -           71 of 71 (71 without source)"
+[ "$(sed -n '/^release /,/^$/p' "$T/out" | sed '1d;$d' | wc -l)" = 10 ] || fail "grouped rows: $(cat "$T/out")"
+matrix --releases '5.14.0-*' --group none
+expect_rc 1 "text, one row per release"
 expect_out "5.14.0-284.el9         git apply     v1       n/a"
 expect_out "no source given for this release"
-expect_out "1 of 74 releases covered"
+[ "$(sed -n '/^release /,/^$/p' "$T/out" | sed '1d;$d' | wc -l)" = 74 ] || fail "rows: $(cat "$T/out")"
 
 # Only the base tree: covered, exit 0.
 run "$KSERIES" matrix --series "$V1" --catalog "$catalog" --tree "4.18.0-147.5.1.el8_1=$T/base"
@@ -59,7 +67,12 @@ expect_err "'banana' is not a kernel release"
 # covered (docs/commands/matrix.md).
 run "$KSERIES" matrix --series "$V1" --catalog "$catalog" --tree "$T/base"
 expect_rc 1 "a tree without a Makefile needs a name"
-expect_out "tree $T/base: unavailable: no release: its name gives none and the tree has no kernel Makefile; name it as RELEASE=DIR"
+# The text shows the tree by its last component; JSON keeps the path.
+expect_out "tree base: unavailable: no release: its name gives none and the tree has no kernel Makefile; name it as RELEASE=DIR"
 expect_out "0 of 1 releases covered"
+expect_no_out "$T/base"
+run "$KSERIES" matrix --series "$V1" --catalog "$catalog" --tree "$T/base" --format json
+jq -e --arg s "tree $T/base" '.releases[0].source == $s' "$T/out" > /dev/null ||
+  fail "JSON source: $(jq -c '.releases[0].source' "$T/out")"
 run "$KSERIES" matrix --series "$V1" --catalog "$catalog"
 expect_rc 2 "no releases"

@@ -1,8 +1,11 @@
 # The HTML matrix in a real browser: Debian's headless Chromium, driven
 # through chromedriver's WebDriver HTTP interface. The page must load no
-# external asset, show each outcome in its own colour, open a cell's
-# per-hunk details on click, and carry the policy legend. A screenshot of the
-# opened page is kept as a test artefact ($KSERIES_ARTIFACTS/matrix.png).
+# external asset, show each outcome in its own colour, put the per-lineage
+# boundaries on top, keep its rows in sections per lineage and minor that
+# open on click, filter rows from its filter box, keep the filter and table
+# header in view (sticky), open a cell's per-hunk details on click, and
+# carry the policy legend. A screenshot of the opened page is written to the
+# test's temp dir and kept as a test artefact ($KSERIES_ARTIFACTS/matrix.png).
 . "$(dirname "$0")/common.sh"
 
 # Trees for every kind of cell: exact, offset, already applied, fails, n/a.
@@ -23,8 +26,9 @@ expect_rc 1 "6.1 and 4.18.0-80 are not covered"
 expect_err "wrote the html report to $T/report.html"
 [ ! -s "$T/out" ] || fail "--output also wrote to stdout"
 grep -q '^<!DOCTYPE html>' "$T/report.html" || fail "not an HTML document"
-# Self-contained: no stylesheet, script, image or font is fetched.
-! grep -Eq '<(link|script|img)[ >]|url\(' "$T/report.html" || fail "the page refers to assets"
+# Self-contained: no stylesheet, script, image or font is fetched (the
+# filter box's script is inline).
+! grep -Eq '<(link|img)[ >]|<script[^>]* src|url\(' "$T/report.html" || fail "the page refers to assets"
 
 # The same run to standard output is byte-identical.
 run "$KSERIES" matrix --series "$V1" --catalog "$KSERIES_ROOT/kernels" \
@@ -79,13 +83,13 @@ wd_post "/session/$sid/url" "$(jq -cn --arg u "file://$T/report.html" '{url: $u}
   fail "summary: $(js "return document.querySelector('#summary').textContent")"
 
 # Rows in rpm version order, one cell per release × patch.
-rows=$(js "return [...document.querySelectorAll('#matrix > tbody > tr')].map(r => r.dataset.release).join(' ')")
+rows=$(js "return [...document.querySelectorAll('#matrix tr[data-release]')].map(r => r.dataset.release).join(' ')")
 echo "$rows" | grep -Eq '^"4\.18\.0-80\.el8 4\.18\.0-147\.5\.1\.el8_1 4\.18\.0-193\.el8 4\.18\.0-305\.el8 6\.1\.[0-9]+"$' ||
   fail "rows: $rows"
 [ "$(js "return document.querySelectorAll('#matrix td.cell').length")" = 10 ] || fail "cell count"
 
 # Each kind of cell in its own colour.
-outcomes=$(js "return [...document.querySelectorAll('#matrix > tbody > tr')].map(r =>
+outcomes=$(js "return [...document.querySelectorAll('#matrix tr[data-release]')].map(r =>
   [...r.querySelectorAll('td.cell')].map(c => c.dataset.outcome).join(',')).join(' ')")
 [ "$outcomes" = '"unavailable,unavailable exact,exact offset,offset already-applied,exact fails,not-needed"' ] ||
   fail "outcomes: $outcomes"
@@ -94,6 +98,42 @@ colors=$(js "return ['unavailable','exact','offset','already-applied','fails'].m
 [ "$(echo "$colors" | jq 'unique | length')" = 5 ] || fail "outcomes share colours: $colors"
 echo "$colors" | jq -e '.[1] == "rgb(218, 251, 225)" and .[4] == "rgb(255, 235, 233)"' > /dev/null ||
   fail "exact is not green or fails is not red: $colors"
+
+# The boundaries on top: per lineage and patch, the last release where it
+# applies and the first where it fails.
+bounds=$(js "return [...document.querySelectorAll('#boundaries tr[data-lineage]')].map(r =>
+  [...r.cells].map(c => c.textContent).join('|')).join(' / ')")
+echo "$bounds" | grep -q '"RHEL 8|0001|4\.18\.0-193\.el8|-|1 of 4 (1 without source) / RHEL 8|0002|4\.18\.0-305\.el8|-|1 of 4 (1 without source) / other|0001|-|6\.1\.[0-9]*|1 of 1 / other|0002|-|-|0 of 1"' ||
+  fail "boundaries: $bounds"
+[ "$(js "return document.querySelector('#boundaries').compareDocumentPosition(document.querySelector('#matrix')) & 4")" = 4 ] ||
+  fail "the boundaries are not above the grid"
+
+# Sections per lineage and minor: a minor with a failing release is open,
+# the others closed until clicked.
+[ "$(js "return [...document.querySelectorAll('#matrix details.lineage')].map(d => d.dataset.lineage + (d.open ? ':open' : '')).join(' ')")" = '"RHEL 8:open other:open"' ] ||
+  fail "lineages: $(js "return document.querySelector('#matrix').innerText")"
+row193=$(element "tr[data-release='4.18.0-193.el8'] th")
+[ "$(wd_get "/session/$sid/element/$row193/displayed")" = false ] || fail "a closed group shows its rows"
+group=$(element "details.group[data-minor='4.18.0-193.*'] > summary")
+wd_post "/session/$sid/element/$group/click" '{}' > /dev/null
+[ "$(wd_get "/session/$sid/element/$row193/displayed")" = true ] || fail "clicking the group did not show its rows"
+[ "$(js "return document.querySelector(\"details.group[data-minor='4.18.0-193.*']\").open")" = true ] ||
+  fail "the group did not open"
+
+# Sticky: the filter box and each table's header stay in view.
+[ "$(js "return [getComputedStyle(document.querySelector('.bar')).position, getComputedStyle(document.querySelector('#matrix thead th')).position].join(' ')")" = '"sticky sticky"' ] ||
+  fail "the filter bar or the table header is not sticky"
+
+# The filter box: typing 305 leaves that release alone, its group open;
+# clearing it restores every row.
+filter=$(element '#filter')
+wd_post "/session/$sid/element/$filter/value" '{"text": "305"}' > /dev/null
+shown="return [...document.querySelectorAll('#matrix tr[data-release]')].filter(r => r.offsetParent !== null).map(r => r.dataset.release).join(' ')"
+[ "$(js "$shown")" = '"4.18.0-305.el8"' ] || fail "filter 305: $(js "$shown")"
+wd_post "/session/$sid/element/$filter/clear" '{}' > /dev/null
+js "document.getElementById('filter').dispatchEvent(new Event('input')); return 0" > /dev/null
+[ "$(js "return document.querySelectorAll('#matrix tr[data-release]:not([hidden])').length")" = 5 ] ||
+  fail "clearing the filter did not restore the rows"
 
 # A failing cell's details: hidden, then shown on click, with its hunks.
 panel=$(element "td.cell[data-outcome='fails'] .panel")
@@ -113,9 +153,11 @@ for want in 'patch -p1 --fuzz=0' 'ApplyOptionalPatch: patch -p1 -F1 -s' 'git app
   echo "$legend" | grep -qF "$want" || fail "legend lacks '$want'"
 done
 
+wd_get "/session/$sid/screenshot" | jq -r . | base64 -d > "$T/matrix.png"
+[ -s "$T/matrix.png" ] || fail "the screenshot is empty"
+[ "$(head -c 8 "$T/matrix.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+  fail "the screenshot is not a PNG"
 art=${KSERIES_ARTIFACTS:-$T}
 mkdir -p "$art"
-wd_get "/session/$sid/screenshot" | jq -r . | base64 -d > "$art/matrix.png"
-[ "$(head -c 8 "$art/matrix.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
-  fail "the screenshot is not a PNG"
-cp "$T/report.html" "$art/matrix.html"
+[ "$art" = "$T" ] || cp "$T/matrix.png" "$T/report.html" "$art/"
+[ "$art" = "$T" ] || mv "$art/report.html" "$art/matrix.html"

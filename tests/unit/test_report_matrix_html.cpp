@@ -4,6 +4,7 @@
 #include <kseries/report/matrix_report.hpp>
 
 #include "small_matrix.hpp"
+#include "zstream_matrix.hpp"
 
 using namespace kseries;
 
@@ -52,4 +53,41 @@ TEST(ReportMatrixHtml, NamesFromTheInputAreEscaped) {
     const auto html = report::render_matrix_html(w.m);
     EXPECT_EQ(html.find("s<&>"), std::string::npos);
     EXPECT_NE(html.find("<title>kseries matrix: s&lt;&amp;&gt;</title>"), std::string::npos);
+}
+
+TEST(ReportMatrixHtml, SectionsPerLineageAndMinorWithTheBoundariesOnTop) {
+    World w;
+    const auto html = report::render_matrix_html(w.m);
+    EXPECT_EQ(count(html, "<details class=\"lineage\""), 1U);
+    EXPECT_NE(
+        html.find(
+            "<details class=\"lineage\" data-lineage=\"RHEL 8\" open=\"open\"><summary>RHEL 8 "
+            "<span class=\"count\">3 releases, 1 failing</span>"),
+        std::string::npos)
+        << html;
+    EXPECT_EQ(count(html, "<details class=\"group\""), 3U);
+    // The minor that fails starts open, the others closed.
+    EXPECT_NE(html.find("<details class=\"group\" data-minor=\"4.18.0-240.*\" open=\"open\">"),
+              std::string::npos);
+    EXPECT_NE(html.find("<details class=\"group\" data-minor=\"4.18.0-193.*\"><summary>"),
+              std::string::npos);
+    // The boundaries come before the grid.
+    const auto top = html.find("<table class=\"boundaries\">");
+    ASSERT_NE(top, std::string::npos);
+    EXPECT_LT(top, html.find("<div id=\"matrix\">"));
+    EXPECT_NE(html.find("<td class=\"good\">4.18.0-193.el8</td><td class=\"bad\">4.18.0-240.el8"
+                        "</td><td>2 of 3 (1 without source)</td>"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("<input id=\"filter\" type=\"search\""), std::string::npos);
+}
+
+TEST(ReportMatrixHtml, EveryZStreamRowIsInItsMinorsSection) {
+    const auto m = test::zstream_matrix();
+    const auto html = report::render_matrix_html(m);
+    EXPECT_EQ(count(html, "<details class=\"group\""), 8U);
+    EXPECT_EQ(count(html, "<tr data-release="), 150U);
+    EXPECT_NE(html.find("data-minor=\"4.18.0-305.*\" open=\"open\"><summary>4.18.0-305.* <span "
+                        "class=\"count\">19 releases, 8 failing</span>"),
+              std::string::npos);
 }

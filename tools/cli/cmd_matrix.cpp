@@ -23,6 +23,8 @@ struct MatrixOptions {
     flow::MatrixRequest request;
     std::string format = "text";
     std::string output;
+    std::string group = "minor";
+    std::string only;
 };
 
 void add_options(CLI::App& cmd, MatrixOptions& opts) {
@@ -48,6 +50,13 @@ void add_options(CLI::App& cmd, MatrixOptions& opts) {
     cmd.add_option("--format", opts.format, "text, md, json, html or junit")
         ->check(CLI::IsMember({"text", "md", "json", "html", "junit"}))
         ->capture_default_str();
+    cmd.add_option("--group", opts.group,
+                   "text and md: fold consecutive releases of one minor (or lineage) whose cells "
+                   "are identical into one row: none, minor or lineage")
+        ->check(CLI::IsMember({"none", "minor", "lineage"}))
+        ->capture_default_str();
+    cmd.add_option("--only", opts.only, "text and md: show only the releases that fail (failures)")
+        ->check(CLI::IsMember({"failures"}));
     cmd.add_option("-o,--output", opts.output,
                    "write the report to FILE (atomically) instead of standard output");
     cmd.add_option("-j,--jobs", r.jobs, "releases checked in parallel")
@@ -60,8 +69,9 @@ std::string render(const matrix::Matrix& m, const MatrixOptions& opts,
     if (opts.format == "json") {
         return report::render_matrix_json(m);
     }
+    const report::MatrixView view{*matrix::parse_grouping(opts.group), opts.only == "failures"};
     if (opts.format == "md") {
-        return report::render_matrix_markdown(m);
+        return report::render_matrix_markdown(m, view);
     }
     if (opts.format == "html") {
         return report::render_matrix_html(m);
@@ -69,7 +79,7 @@ std::string render(const matrix::Matrix& m, const MatrixOptions& opts,
     if (opts.format == "junit") {
         return report::render_matrix_junit(m);
     }
-    return report::render_matrix_text(m, {opts.output.empty() && stdout_color(global.color)});
+    return report::render_matrix_text(m, {opts.output.empty() && stdout_color(global.color)}, view);
 }
 
 } // namespace

@@ -1,10 +1,17 @@
-// The matrix as one self-contained HTML page: a colour-coded grid (rows in
-// rpm version order), each cell opening its per-file, per-hunk details on
-// click (<details>, no script), and the legend of outcomes and policies.
-// No external assets: the page works from a mail attachment or a CI
-// artefact store.
+// The matrix as one self-contained HTML page: the per-lineage boundaries
+// on top, then the grid in sections per lineage and minor that expand (rows
+// in rpm version order), each cell opening its per-file, per-hunk details
+// on click (<details>), a filter box (a few lines of inline script), and
+// the legend of outcomes and policies. No external assets: the page works
+// from a mail attachment or a CI artefact store.
+#include <algorithm>
+#include <iterator>
+#include <utility>
+#include <vector>
+
 #include <fmt/format.h>
 
+#include <kseries/matrix/group.hpp>
 #include <kseries/report/check_report.hpp>
 #include <kseries/report/markup.hpp>
 #include <kseries/report/matrix_report.hpp>
@@ -51,7 +58,17 @@ code, .mono { font-family: ui-monospace, monospace; font-size: .9em; }
 table.grid { border-collapse: separate; border-spacing: 0; margin-top: 1rem; }
 table.grid th, table.grid td { padding: .35rem .6rem; border-bottom: 1px solid #d0d7de;
   text-align: left; vertical-align: top; white-space: nowrap; }
-table.grid thead th { position: sticky; top: 0; background: #f6f8fa; z-index: 2; }
+table.grid thead th { position: sticky; top: 2.6rem; background: #f6f8fa; z-index: 2; }
+.bar { position: sticky; top: 0; z-index: 5; background: #fff; padding: .4rem 0; }
+.bar input { width: 24rem; max-width: 90vw; padding: .3rem .5rem; font-size: 1rem; }
+details.lineage > summary { font-size: 1.15rem; font-weight: 600; margin: 1rem 0 .3rem; }
+details.group { margin-left: 1rem; }
+details.group > summary { font-family: ui-monospace, monospace; cursor: pointer; margin: .3rem 0; }
+.count { color: #656d76; font-family: system-ui, sans-serif; font-size: .9em; margin-left: .4rem; }
+table.boundaries { border-collapse: collapse; }
+table.boundaries th, table.boundaries td { border-bottom: 1px solid #d0d7de; padding: .3rem .6rem;
+  text-align: left; font-family: ui-monospace, monospace; }
+table.boundaries td.good { color: #116329; } table.boundaries td.bad { color: #a40e26; }
 table.grid th[scope=row] { font-family: ui-monospace, monospace; font-weight: 600; }
 .minor { color: #656d76; font-weight: normal; margin-left: .4rem; }
 td.source, td.policy { color: #656d76; font-size: .9em; }
@@ -234,6 +251,150 @@ std::string legend() {
     return out + "</table></section>";
 }
 
+// The boundaries a maintainer reads first, per lineage and patch.
+std::string boundaries(const matrix::Matrix& m, const std::vector<std::string>& names) {
+    const auto summary = matrix::summarize(m);
+    if (summary.empty()) {
+        return {};
+    }
+    std::string out = "<section id=\"boundaries\"><h2>Per lineage and patch</h2>"
+                      "<table class=\"boundaries\"><tr><th>lineage</th><th>patch</th>"
+                      "<th>applies up to</th><th>fails from</th><th>not covered</th></tr>\n";
+    const auto name = [](const Row* r) { return r != nullptr ? esc(r->name()) : std::string("-"); };
+    for (const auto& s : summary) {
+        std::string missing = fmt::format("{} of {}", s.not_covered.size(), s.releases);
+        if (s.unavailable > 0) {
+            missing += fmt::format(" ({} without source)", s.unavailable);
+        }
+        out += fmt::format("<tr data-lineage=\"{}\" data-patch=\"{}\"><td>{}</td><td "
+                           "title=\"{}\"><code>{}</code></td><td class=\"good\">{}</td><td "
+                           "class=\"{}\">{}</td><td>{}</td></tr>\n",
+                           esc(s.lineage), esc(m.patches[s.patch]), esc(s.lineage),
+                           esc(m.patches[s.patch]), esc(names[s.patch]), name(s.last_applies),
+                           s.first_fails != nullptr ? "bad" : "", name(s.first_fails), missing);
+    }
+    return out + "</table></section>\n";
+}
+
+std::string table_head(const matrix::Matrix& m, const std::vector<std::string>& names) {
+    std::string out = "<table class=\"grid\">\n<thead><tr><th>release</th><th>policy</th>";
+    if (m.versioned) {
+        out += "<th>version</th>";
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        out += fmt::format("<th title=\"{}\">{}</th>", esc(m.patches[i]), esc(names[i]));
+    }
+    if (m.has_proofs()) {
+        out += "<th>boot proof</th>";
+    }
+    return out + "<th>source</th></tr></thead>\n<tbody>\n";
+}
+
+std::string row_html(const matrix::Matrix& m, const Row& r) {
+    std::string out = fmt::format("<tr data-release=\"{0}\"><th scope=\"row\">{0}", esc(r.name()));
+    if (r.entry != nullptr && !r.entry->minor.empty()) {
+        out += fmt::format("<span class=\"minor\">{}</span>", esc(r.entry->minor));
+    }
+    out += fmt::format("</th><td class=\"policy\" title=\"{}\">{}</td>", esc(r.policy_origin),
+                       esc(policy_text(r)));
+    if (m.versioned) {
+        out += fmt::format("<td class=\"version\" title=\"{}\">{}</td>",
+                           esc(r.rule.empty() ? "forced with --series" : "mapped by " + r.rule),
+                           esc(r.version.empty() ? "-" : r.version));
+    }
+    for (std::size_t i = 0; i < r.cells.size(); ++i) {
+        out += cell_html(r, i, m.patches[i]);
+    }
+    if (m.has_proofs()) {
+        out += proof_cell(r);
+    }
+    return out + fmt::format("<td class=\"source\">{}</td></tr>\n",
+                             esc(r.available() || r.unusable ? row_source_text(r)
+                                                             : r.source + ": " + r.unavailable));
+}
+
+// "9 releases, 2 failing"
+std::string count_text(const std::vector<const Row*>& rows) {
+    const auto bad =
+        std::count_if(rows.begin(), rows.end(), [](const Row* r) { return matrix::failing(*r); });
+    return fmt::format("{} release{}{}", rows.size(), rows.size() == 1 ? "" : "s",
+                       bad > 0 ? fmt::format(", {} failing", bad) : std::string());
+}
+
+// One section per lineage (open), in it one per minor: a minor with a
+// failing release starts open, the others closed, so a page of every
+// z-stream opens on what needs attention.
+std::string sections(const matrix::Matrix& m, const std::vector<std::string>& names) {
+    std::vector<std::pair<std::string, std::vector<const Row*>>> lineages;
+    for (const auto& r : m.rows) {
+        const auto lineage = matrix::lineage_of(r);
+        auto it = std::find_if(lineages.begin(), lineages.end(),
+                               [&](const auto& l) { return l.first == lineage; });
+        if (it == lineages.end()) {
+            lineages.emplace_back(lineage, std::vector<const Row*>{});
+            it = std::prev(lineages.end());
+        }
+        it->second.push_back(&r);
+    }
+    std::string out = "<div id=\"matrix\">\n";
+    for (const auto& [lineage, rows] : lineages) {
+        out += fmt::format(
+            "<details class=\"lineage\" data-lineage=\"{0}\" open=\"open\"><summary>{0} "
+            "<span class=\"count\">{1}</span></summary>\n",
+            esc(lineage), esc(count_text(rows)));
+        for (std::size_t at = 0; at < rows.size();) {
+            const auto minor = matrix::minor_of(*rows[at]);
+            std::vector<const Row*> run;
+            for (; at < rows.size() && matrix::minor_of(*rows[at]) == minor; ++at) {
+                run.push_back(rows[at]);
+            }
+            const auto* entry = run.front()->entry;
+            const bool starts_open = std::any_of(run.begin(), run.end(),
+                                                 [](const Row* r) { return matrix::failing(*r); });
+            out +=
+                fmt::format("<details class=\"group\" data-minor=\"{0}\"{1}><summary>{0}{2} "
+                            "<span class=\"count\">{3}</span></summary>\n",
+                            esc(minor), starts_open ? " open=\"open\"" : "",
+                            entry != nullptr && !entry->minor.empty()
+                                ? fmt::format(" <span class=\"minor\">{}</span>", esc(entry->minor))
+                                : std::string(),
+                            esc(count_text(run)));
+            out += table_head(m, names);
+            for (const auto* r : run) {
+                out += row_html(m, *r);
+            }
+            out += "</tbody>\n</table>\n</details>\n";
+        }
+        out += "</details>\n";
+    }
+    return out + "</div>\n";
+}
+
+// The filter box: rows whose text holds every word typed stay, the others
+// hide; a group with a match opens, one without hides. Inline and plain, so
+// the page still needs nothing from outside.
+constexpr std::string_view filter_script = R"js(
+(function () {
+  const box = document.getElementById('filter');
+  const groups = [...document.querySelectorAll('#matrix details.group')];
+  const opened = new Map(groups.map(g => [g, g.open]));
+  box.addEventListener('input', function () {
+    const words = box.value.toLowerCase().split(/\s+/).filter(w => w);
+    for (const g of groups) {
+      let shown = 0;
+      for (const row of g.querySelectorAll('tr[data-release]')) {
+        const text = (row.dataset.release + ' ' + row.textContent).toLowerCase();
+        const keep = words.every(w => text.includes(w));
+        row.hidden = !keep;
+        shown += keep ? 1 : 0;
+      }
+      g.hidden = shown === 0;
+      g.open = words.length ? shown > 0 : opened.get(g);
+    }
+  });
+})();
+)js";
+
 } // namespace
 
 std::string render_matrix_html(const matrix::Matrix& m) {
@@ -245,46 +406,16 @@ std::string render_matrix_html(const matrix::Matrix& m) {
         "<h1>kseries matrix</h1>\n<div>series <code>{0}</code></div>\n"
         "<p id=\"summary\" class=\"summary {2}\">{3}</p>\n",
         esc(m.series), style_sheet, m.covered() ? "good" : "bad", esc(coverage_text(m)));
-
-    out += "<table id=\"matrix\" class=\"grid\">\n<thead><tr><th>release</th><th>policy</th>";
-    if (m.versioned) {
-        out += "<th>version</th>";
-    }
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        out += fmt::format("<th title=\"{}\">{}</th>", esc(m.patches[i]), esc(names[i]));
-    }
-    const bool proofs = m.has_proofs();
-    if (proofs) {
-        out += "<th>boot proof</th>";
-    }
-    out += "<th>source</th></tr></thead>\n<tbody>\n";
-    for (const auto& r : m.rows) {
-        out += fmt::format("<tr data-release=\"{0}\"><th scope=\"row\">{0}", esc(r.name()));
-        if (r.entry != nullptr && !r.entry->minor.empty()) {
-            out += fmt::format("<span class=\"minor\">{}</span>", esc(r.entry->minor));
-        }
-        out += fmt::format("</th><td class=\"policy\" title=\"{}\">{}</td>", esc(r.policy_origin),
-                           esc(policy_text(r)));
-        if (m.versioned) {
-            out += fmt::format("<td class=\"version\" title=\"{}\">{}</td>",
-                               esc(r.rule.empty() ? "forced with --series" : "mapped by " + r.rule),
-                               esc(r.version.empty() ? "-" : r.version));
-        }
-        for (std::size_t i = 0; i < r.cells.size(); ++i) {
-            out += cell_html(r, i, m.patches[i]);
-        }
-        if (proofs) {
-            out += proof_cell(r);
-        }
-        out += fmt::format("<td class=\"source\">{}</td></tr>\n",
-                           esc(r.available() || r.unusable ? row_source_text(r)
-                                                           : r.source + ": " + r.unavailable));
-    }
-    out += "</tbody>\n</table>\n<h2>Patches</h2>\n<ul>\n";
+    out += boundaries(m, names);
+    out += "<div class=\"bar\"><input id=\"filter\" type=\"search\" placeholder=\"filter: a "
+           "release, a minor, FAILS ...\" aria-label=\"filter releases\"/></div>\n";
+    out += sections(m, names);
+    out += "<h2>Patches</h2>\n<ul>\n";
     for (std::size_t i = 0; i < names.size(); ++i) {
         out += fmt::format("<li><code>{}</code> {}</li>\n", esc(names[i]), esc(m.patches[i]));
     }
-    out += "</ul>\n" + legend() + "\n</body>\n</html>\n";
+    out += "</ul>\n" + legend() + fmt::format("\n<script>{}</script>\n", filter_script) +
+           "</body>\n</html>\n";
     return out;
 }
 

@@ -5,13 +5,24 @@
 
 #include <string>
 
+#include <kseries/matrix/group.hpp>
 #include <kseries/matrix/matrix.hpp>
 #include <kseries/report/style.hpp>
 
 namespace kseries::report {
 
-[[nodiscard]] std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style);
-[[nodiscard]] std::string render_matrix_markdown(const matrix::Matrix& m);
+// How the text and Markdown reports show the rows: runs of one minor with
+// identical cells as one row (matrix/group.hpp), and all rows or only the
+// failing ones.
+struct MatrixView {
+    matrix::Grouping group = matrix::Grouping::Minor;
+    bool only_failures = false;
+};
+
+[[nodiscard]] std::string render_matrix_text(const matrix::Matrix& m, const TextStyle& style,
+                                             const MatrixView& view = {});
+[[nodiscard]] std::string render_matrix_markdown(const matrix::Matrix& m,
+                                                 const MatrixView& view = {});
 [[nodiscard]] std::string render_matrix_json(const matrix::Matrix& m);
 [[nodiscard]] std::string render_matrix_html(const matrix::Matrix& m);
 [[nodiscard]] std::string render_matrix_junit(const matrix::Matrix& m);
@@ -30,6 +41,14 @@ namespace kseries::report {
 [[nodiscard]] std::string coverage_text(const matrix::Matrix& m);
 // What the source column says: the source, or why the row was not checked.
 [[nodiscard]] std::string row_source_text(const matrix::Row& r);
+
+// A source as the text reports show it: each path cut to its last
+// component ("tree /src/linux-4.18" -> "tree linux-4.18", "git
+// /srv/alma.git@TAG" -> "git alma.git@TAG"); the JSON keeps the full form.
+[[nodiscard]] std::string short_source(std::string_view source);
+
+// Columns of text in a terminal: UTF-8 code points, not bytes ("—" is one).
+[[nodiscard]] std::size_t display_width(std::string_view s);
 
 // A cell in words: "exact", "offset +3", "fuzz 2", "in tree", "FAILS", "n/a".
 [[nodiscard]] std::string cell_text(const matrix::Cell& cell);
