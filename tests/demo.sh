@@ -189,7 +189,7 @@ if [ -f "$hdr/include/config/kernel.release" ]; then
 fi
 have_src=0
 if [ -f /usr/src/linux-source-6.12.tar.xz ]; then
-  echo "Extracting the whole linux-source-6.12 into $src (once; a few minutes)..."
+  echo "The whole linux-source-6.12 tree: $src (extracted on the first run: one to two minutes)"
   "$root/tests/differential/extract-corpus.sh" /usr/src/linux-source-6.12.tar.xz "$src" all &&
     have_src=1
 fi
