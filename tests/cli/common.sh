@@ -68,6 +68,16 @@ make_base_tree() {
   done
 }
 
+# make_moved_tree DIR: make_base_tree with three lines added at the top of
+# super.c and copy_up.c, so v1 applies there at an offset.
+make_moved_tree() {
+  make_base_tree "$1"
+  for f in super.c copy_up.c; do
+    { printf '/* added */\n/* added */\n/* added */\n'; cat "$1/fs/overlayfs/$f"; } > "$T/x"
+    mv "$T/x" "$1/fs/overlayfs/$f"
+  done
+}
+
 # start_http_server ROOT: tests/cli/http_server.py serving ROOT on
 # 127.0.0.1 (no proxy in between), each request logged to $T/http.log;
 # sets $base to http://127.0.0.1:PORT. The EXIT trap stops it before $T

@@ -7,11 +7,7 @@
 # v1's base text (exact), the same text moved down 3 lines (offset), and a
 # super.c that lost what 0001 patches (0001 fails).
 make_base_tree "$T/base"
-make_base_tree "$T/moved"
-for f in super.c copy_up.c; do
-  { printf '/* added */\n/* added */\n/* added */\n'; cat "$T/moved/fs/overlayfs/$f"; } > "$T/x"
-  mv "$T/x" "$T/moved/fs/overlayfs/$f"
-done
+make_moved_tree "$T/moved"
 make_base_tree "$T/broken"
 printf '/* not the text 0001 patches */\n' > "$T/broken/fs/overlayfs/super.c"
 

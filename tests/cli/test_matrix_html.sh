@@ -10,11 +10,7 @@
 
 # Trees for every kind of cell: exact, offset, already applied, fails, n/a.
 make_base_tree "$T/base"
-make_base_tree "$T/moved"
-for f in super.c copy_up.c; do
-  { printf '/* added */\n/* added */\n/* added */\n'; cat "$T/moved/fs/overlayfs/$f"; } > "$T/x"
-  mv "$T/x" "$T/moved/fs/overlayfs/$f"
-done
+make_moved_tree "$T/moved"
 make_base_tree "$T/has"
 cat "$V1"/0001-*.patch | (cd "$T/has" && patch -p1 -s) || fail "cannot pre-apply 0001"
 
