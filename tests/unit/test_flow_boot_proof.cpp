@@ -237,6 +237,23 @@ TEST(FlowBootProof, AStockKernelThatDoesNotBootIsBadInput) {
     EXPECT_TRUE(f.no_work_left());
 }
 
+TEST(FlowBootProof, AnImageOfAnotherReleaseIsBadInput) {
+    const BootFixture f;
+    Answers a;
+    // The image boots 6.1 while the modules and headers are 6.12's.
+    for (auto* log : {&a.stock, &a.patched}) {
+        const auto at = log->find(kver);
+        log->replace(at, kver.size(), "6.1.0-57-amd64");
+    }
+    test::FakeRunner runner(tools(a));
+    auto r = flow::boot_proof(f.request(runner));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind(), ErrorKind::Usage);
+    EXPECT_NE(r.error().message().find("boots kernel 6.1.0-57-amd64"), std::string::npos)
+        << r.error().message();
+    EXPECT_FALSE(fs::exists(f.dir.path() / "store/proofs"));
+}
+
 TEST(FlowBootProof, AModuleForAnotherKernelIsNotBootedPatched) {
     const BootFixture f;
     Answers a;

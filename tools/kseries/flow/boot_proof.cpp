@@ -16,6 +16,7 @@
 #include <kseries/kbuild/kernel_image.hpp>
 #include <kseries/series/store.hpp>
 #include <kseries/util/temp_dir.hpp>
+#include <kseries/util/version.hpp>
 
 namespace kseries::flow {
 
@@ -172,12 +173,19 @@ Expected<Boot> boot_scenario(Context& ctx, const series::Scenario& s, const std:
     return b;
 }
 
-// The stock kernel must boot and load its own modules: when it does not,
-// the input is wrong, not the patch (exit 2).
+// The stock kernel must boot, be the release its modules and headers are
+// for, and load its own modules: when it does not, the input is wrong, not
+// the patch (exit 2).
 Expected<void> check_stock(const Boot& b, const Context& ctx) {
     if (b.vm.end == boot::VmEnd::Failed || !b.harness.started) {
         return fail(ErrorKind::Usage, fmt::format("kernel {} does not boot: {}",
                                                   ctx.kernel.vmlinuz.string(), b.record.problem));
+    }
+    if (b.harness.kernel_release != ctx.kernel.release) {
+        return fail(ErrorKind::Usage,
+                    fmt::format("{} boots kernel {}, but the modules and headers are for {}",
+                                ctx.kernel.vmlinuz.string(), b.harness.kernel_release,
+                                ctx.kernel.release));
     }
     if (b.harness.error) {
         return fail(ErrorKind::Usage, fmt::format("on the stock kernel {}: {}", ctx.kernel.release,
@@ -329,6 +337,7 @@ Expected<BootProofResult> boot_proof(const BootProofRequest& request) {
     result.record.version = plan->version->name;
     result.record.kernel_release = ctx.kernel.release;
     result.record.date = utc_now();
+    result.record.kseries_version = std::string(kseries::version());
     KSERIES_TRY(run_proof(ctx, *plan, *job, result));
     return result;
 }

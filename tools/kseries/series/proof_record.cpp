@@ -218,6 +218,7 @@ std::string to_json(const ProofRecord& record) {
     j["version"] = record.version;
     j["kernel_release"] = record.kernel_release;
     j["date"] = record.date;
+    j["kseries_version"] = record.kseries_version;
     j["verdict"] = record.proved() ? "proved" : "not-proved";
     j["module_vermagic"] = record.module_vermagic;
     j["kvm_note"] = record.kvm_note;
@@ -251,6 +252,10 @@ Expected<ProofRecord> proof_from_json(std::string_view json, const std::string& 
     p.version = KSERIES_TRY(r.string(j, "version", "the record"));
     p.kernel_release = KSERIES_TRY(r.string(j, "kernel_release", "the record"));
     p.date = KSERIES_TRY(r.string(j, "date", "the record"));
+    // Who wrote it: informative, so a record without it still reads.
+    if (const auto v = j.find("kseries_version"); v != j.end() && v->is_string()) {
+        p.kseries_version = v->get<std::string>();
+    }
     p.module_vermagic = KSERIES_TRY(r.string(j, "module_vermagic", "the record"));
     p.kvm_note = KSERIES_TRY(r.string(j, "kvm_note", "the record"));
     p.build_seconds = KSERIES_TRY(r.number(j, "build_seconds", "the record"));

@@ -75,6 +75,7 @@ struct ProofRecord {
     std::string version;         // "v2"
     std::string kernel_release;  // "6.12.117+deb12-amd64"
     std::string date;            // UTC, "2026-12-01T12:00:00Z"
+    std::string kseries_version; // the kseries that made the proof (kseries --version)
     std::string module_vermagic; // the patched module's
     std::string kvm_note;        // why KVM was given up on, "" when it was not tried or worked
     double build_seconds = 0;    // the patched modules' build
