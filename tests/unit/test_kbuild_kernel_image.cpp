@@ -129,6 +129,22 @@ TEST(KbuildKernelImage, RefusesHeadersOfAnotherRelease) {
         << uts.error().message();
 }
 
+TEST(KbuildKernelImage, UtsReleaseSpeaksBeforeKernelRelease) {
+    SKIP_WITHOUT_DEBIAN_KERNEL();
+    // Debian's 6.1 headers: include/config/kernel.release holds the
+    // upstream version ("6.1.192"), utsrelease.h what the kernel calls
+    // itself and modules' vermagic carries ("6.1.0-57-amd64").
+    const test::TempDir dir;
+    dir.write("headers/Makefile", "# kernel\n");
+    dir.write("headers/include/config/kernel.release", "6.1.192\n");
+    dir.write("headers/include/generated/utsrelease.h",
+              "#define UTS_RELEASE \"" + kver + "\"\n");
+    const auto image =
+        kbuild::kernel_from_paths(debian_vmlinuz, debian_modules, dir.path() / "headers");
+    ASSERT_TRUE(image.has_value()) << image.error().message();
+    EXPECT_EQ(image->release, kver);
+}
+
 TEST(KbuildKernelImage, RefusesAModulesDirectoryWithoutModulesDep) {
     SKIP_WITHOUT_DEBIAN_KERNEL();
     const test::TempDir dir;

@@ -44,16 +44,12 @@ Expected<void> check_bzimage(const fs::path& vmlinuz) {
     return {};
 }
 
-// The release the headers were configured for, or "" when they do not say.
+// The release the headers were configured for, or "" when they do not say:
+// UTS_RELEASE, what the kernel calls itself and a module's vermagic
+// carries, first. include/config/kernel.release may differ from it
+// (Debian's 6.1 headers say "6.1.192" there and "6.1.0-57-amd64" in
+// utsrelease.h), so it is only the fallback.
 Expected<std::string> headers_release(const fs::path& build_dir) {
-    const fs::path release_file = build_dir / "include/config/kernel.release";
-    if (is_regular(release_file)) {
-        auto text = KSERIES_TRY(read_regular_file(release_file));
-        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
-            text.pop_back();
-        }
-        return text;
-    }
     const fs::path uts = build_dir / "include/generated/utsrelease.h";
     if (is_regular(uts)) {
         const auto text = KSERIES_TRY(read_regular_file(uts));
@@ -65,6 +61,14 @@ Expected<std::string> headers_release(const fs::path& build_dir) {
             }
         }
         return fail(ErrorKind::Parse, fmt::format("{}: no UTS_RELEASE definition", uts.string()));
+    }
+    const fs::path release_file = build_dir / "include/config/kernel.release";
+    if (is_regular(release_file)) {
+        auto text = KSERIES_TRY(read_regular_file(release_file));
+        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+            text.pop_back();
+        }
+        return text;
     }
     return std::string();
 }
