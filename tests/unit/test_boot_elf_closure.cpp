@@ -172,14 +172,22 @@ TEST(BootElfClosure, files_that_are_not_usable_elf_are_usage_errors) {
     EXPECT_EQ(text.error().kind(), ErrorKind::Usage);
 }
 
-TEST(BootElfClosure, a_sysroot_of_another_layout_resolves_inside_it) {
-    const fs::path program = "/usr/sbin/rpc.mountd";
-    if (!fs::exists(program)) {
-        GTEST_SKIP() << program << " is not installed (nfs-kernel-server)";
+// rpc.mountd and its libraries copied into a sysroot of RHEL's layout
+// (make_sysroot), for the tests of a closure inside another root.
+class BootElfClosureSysroot : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!fs::exists(program)) {
+            GTEST_SKIP() << program << " is not installed (nfs-kernel-server)";
+        }
+        make_sysroot(root, program);
     }
+    const fs::path program = "/usr/sbin/rpc.mountd";
     test::TempDir tmp;
-    const auto root = fs::canonical(tmp.path()) / "sysroot";
-    make_sysroot(root, program);
+    const fs::path root = fs::canonical(tmp.path()) / "sysroot";
+};
+
+TEST_F(BootElfClosureSysroot, a_sysroot_of_another_layout_resolves_inside_it) {
     const auto closure = boot::shared_library_closure(root / "sbin/rpc.mountd", root);
     ASSERT_TRUE(closure.has_value()) << closure.error().to_string();
     const auto host = boot::shared_library_closure(program);
@@ -236,14 +244,7 @@ TEST(BootElfClosure, a_runpath_with_origin_is_searched_first) {
         << outside.error().to_string();
 }
 
-TEST(BootElfClosure, a_library_link_out_of_the_sysroot_is_unsafe) {
-    const fs::path program = "/usr/sbin/rpc.mountd";
-    if (!fs::exists(program)) {
-        GTEST_SKIP() << program << " is not installed (nfs-kernel-server)";
-    }
-    test::TempDir tmp;
-    const auto root = fs::canonical(tmp.path()) / "sysroot";
-    make_sysroot(root, program);
+TEST_F(BootElfClosureSysroot, a_library_link_out_of_the_sysroot_is_unsafe) {
     const auto lib = root / "usr/lib64/libwrap.so.0";
     fs::remove(lib);
     // Enough ".." to reach the host's "/" from inside the sysroot.
@@ -259,14 +260,7 @@ TEST(BootElfClosure, a_library_link_out_of_the_sysroot_is_unsafe) {
     EXPECT_NE(r.error().message().find("libwrap.so.0"), std::string::npos) << r.error().to_string();
 }
 
-TEST(BootElfClosure, a_missing_library_is_not_found_naming_program_and_library) {
-    const fs::path program = "/usr/sbin/rpc.mountd";
-    if (!fs::exists(program)) {
-        GTEST_SKIP() << program << " is not installed (nfs-kernel-server)";
-    }
-    test::TempDir tmp;
-    const auto root = fs::canonical(tmp.path()) / "sysroot";
-    make_sysroot(root, program);
+TEST_F(BootElfClosureSysroot, a_missing_library_is_not_found_naming_program_and_library) {
     fs::remove(root / "usr/lib64/libkeyutils.so.1");
     const auto r = boot::shared_library_closure(root / "sbin/rpc.mountd", root);
     ASSERT_FALSE(r.has_value());

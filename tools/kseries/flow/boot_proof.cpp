@@ -15,6 +15,7 @@
 #include <kseries/flow/patched_module.hpp>
 #include <kseries/kbuild/kernel_image.hpp>
 #include <kseries/series/store.hpp>
+#include <kseries/util/clock.hpp>
 #include <kseries/util/temp_dir.hpp>
 #include <kseries/util/version.hpp>
 
@@ -23,11 +24,7 @@ namespace kseries::flow {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using Clock = SteadyClock;
 
 std::string utc_now() {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -11,6 +11,7 @@
 #include <kseries/rpm/kmod_package.hpp>
 #include <kseries/series/store.hpp>
 #include <kseries/util/file.hpp>
+#include <kseries/util/clock.hpp>
 #include <kseries/util/temp_dir.hpp>
 
 namespace kseries::flow {
@@ -18,11 +19,7 @@ namespace kseries::flow {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using Clock = SteadyClock;
 
 std::string today() {
     const std::chrono::year_month_day d{

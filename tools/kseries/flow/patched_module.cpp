@@ -6,6 +6,7 @@
 #include <kseries/flow/patched_module.hpp>
 #include <kseries/kbuild/module_build.hpp>
 #include <kseries/kbuild/module_dirs.hpp>
+#include <kseries/util/clock.hpp>
 #include <kseries/util/file.hpp>
 
 namespace kseries::flow {
@@ -13,7 +14,7 @@ namespace kseries::flow {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using Clock = SteadyClock;
 using ModuleDirs = std::map<std::string, kbuild::ModuleFiles>;
 
 // Step 1: the series must apply under the tree's policy; then the one
@@ -45,7 +46,7 @@ Expected<bool> build_one(const ModuleDirs& dirs, const ModuleBuild& build, Patch
     auto kos =
         kbuild::build_against_devel(build.devel, build.work / "module", dirs.begin()->second,
                                     kbuild::module_options(dirs), build.jobs, log, build.runner);
-    out.build_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    out.build_seconds = seconds_since(started);
     (void)write_file_atomic(build.work / "build.log", log.output);
     if (!kos) {
         if (kos.error().kind() != ErrorKind::Tool) {
