@@ -14,8 +14,8 @@
 : "${KSERIES_CORPUS_612:?}"
 unset KSERIES_CATALOG KSERIES_MIRROR XDG_CACHE_HOME
 linux612=${KSERIES_LINUX_612_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
-devel=$(ls -d /usr/src/linux-headers-*-amd64 2> /dev/null | head -n 1)
-[ -n "$devel" ] || fail "no Debian linux-headers-*-amd64 in /usr/src (the kernel-devel stand-in)"
+devel=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2> /dev/null | head -n 1)
+[ -n "$devel" ] || fail "no Debian linux-headers-6.12.*-amd64 in /usr/src (the kernel-devel stand-in matching the 6.12 overlayfs in the stand-in tarball; install linux-headers-6.12-amd64)"
 
 # Substitution table: walkthrough text -> what this machine has instead.
 #   /usr/src/kernels/4.18.0-553.el8_10.x86_64  Debian's linux-headers (kernel-devel)
