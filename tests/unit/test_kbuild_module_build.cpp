@@ -68,6 +68,20 @@ TEST(KbuildModuleBuild, DevelReleaseFromItsKernelReleaseFile) {
               std::string::npos);
 }
 
+// Debian's 6.1 headers: kernel.release says the upstream 6.1.192, the
+// kernel (and its modules' vermagic) says 6.1.0-57-amd64.
+TEST(KbuildModuleBuild, DevelReleaseIsUtsReleaseFirst) {
+    const test::TempDir dir;
+    dir.write("include/config/kernel.release", "6.1.192\n");
+    dir.write("include/generated/utsrelease.h", "#define UTS_RELEASE \"6.1.0-57-amd64\"\n");
+    EXPECT_EQ(kbuild::devel_release(dir.path()).value_or(""), "6.1.0-57-amd64");
+    dir.write("include/generated/utsrelease.h", "/* empty */\n");
+    auto bad = kbuild::devel_release(dir.path());
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().kind(), ErrorKind::Parse);
+    EXPECT_NE(bad.error().message().find("utsrelease.h"), std::string::npos);
+}
+
 TEST(KbuildModuleBuild, BuildAgainstDevelWritesTheFilesAndRunsMakeOnce) {
     const test::TempDir dir;
     test::FakeRunner runner(fake_make);

@@ -47,6 +47,8 @@ TEST(RpmKmodSpec, other_kvers_require_exactly_that_kernel) {
     EXPECT_EQ(kernel_requires("6.12.117+deb12-amd64"),
               (std::vector<std::string>{"kernel-uname-r = 6.12.117+deb12-amd64"}));
     // No arch suffix, or a debug flavour: not the plain V-R.elN.arch shape.
+    // rpm refuses "Invalid version (double separator '-')": no Requires.
+    EXPECT_EQ(kernel_requires("6.1.0-57-amd64"), std::vector<std::string>{});
     EXPECT_EQ(kernel_requires("5.14.0-427.el9"),
               (std::vector<std::string>{"kernel-uname-r = 5.14.0-427.el9"}));
     EXPECT_EQ(kernel_requires("5.14.0-427.el9.x86_64+debug"),

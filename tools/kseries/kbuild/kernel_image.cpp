@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <kseries/kbuild/kernel_image.hpp>
+#include <kseries/kbuild/module_build.hpp>
 #include <kseries/source/rpm_payload.hpp>
 #include <kseries/util/file.hpp>
 #include <kseries/util/temp_dir.hpp>
@@ -44,33 +45,14 @@ Expected<void> check_bzimage(const fs::path& vmlinuz) {
     return {};
 }
 
-// The release the headers were configured for, or "" when they do not say:
-// UTS_RELEASE, what the kernel calls itself and a module's vermagic
-// carries, first. include/config/kernel.release may differ from it
-// (Debian's 6.1 headers say "6.1.192" there and "6.1.0-57-amd64" in
-// utsrelease.h), so it is only the fallback.
+// The release the headers were configured for (devel_release), or "" when
+// they do not say.
 Expected<std::string> headers_release(const fs::path& build_dir) {
-    const fs::path uts = build_dir / "include/generated/utsrelease.h";
-    if (is_regular(uts)) {
-        const auto text = KSERIES_TRY(read_regular_file(uts));
-        const std::string_view key = "#define UTS_RELEASE \"";
-        if (const auto at = text.find(key); at != std::string::npos) {
-            const auto start = at + key.size();
-            if (const auto end = text.find('"', start); end != std::string::npos) {
-                return text.substr(start, end - start);
-            }
-        }
-        return fail(ErrorKind::Parse, fmt::format("{}: no UTS_RELEASE definition", uts.string()));
+    auto release = devel_release(build_dir);
+    if (!release && release.error().kind() == ErrorKind::NotFound) {
+        return std::string();
     }
-    const fs::path release_file = build_dir / "include/config/kernel.release";
-    if (is_regular(release_file)) {
-        auto text = KSERIES_TRY(read_regular_file(release_file));
-        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
-            text.pop_back();
-        }
-        return text;
-    }
-    return std::string();
+    return release;
 }
 
 // "lib/modules/K/..." or "usr/src/kernels/K/..." -> K; "" for other paths.

@@ -134,22 +134,41 @@ Expected<std::vector<fs::path>> build_external(const fs::path& source, const fs:
     return built_modules(module_dir);
 }
 
+// UTS_RELEASE first: it is what the kernel calls itself and what a module's
+// vermagic carries. include/config/kernel.release may differ from it
+// (Debian's 6.1 headers say "6.1.192" there and "6.1.0-57-amd64" in
+// utsrelease.h), so it is only the fallback.
 Expected<std::string> devel_release(const fs::path& devel) {
     const auto tree = KSERIES_TRY(source::DirectoryTree::open(devel));
-    const std::string name = "include/config/kernel.release";
-    const auto text = KSERIES_TRY(tree->read(name));
-    const std::string where = (devel / name).string();
-    if (!text) {
+    const std::string uts_name = "include/generated/utsrelease.h";
+    const std::string file_name = "include/config/kernel.release";
+    std::string release;
+    std::string where;
+    std::size_t line = 1;
+    if (const auto uts = KSERIES_TRY(tree->read(uts_name))) {
+        where = (devel / uts_name).string();
+        const std::string_view key = "#define UTS_RELEASE \"";
+        const auto at = uts->find(key);
+        const auto end = at == std::string::npos ? at : uts->find('"', at + key.size());
+        if (end == std::string::npos) {
+            return fail(ErrorKind::Parse, fmt::format("{}: no UTS_RELEASE definition", where),
+                        {where, 0});
+        }
+        line = 1 + static_cast<std::size_t>(std::count(uts->begin(), uts->begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        release = uts->substr(at + key.size(), end - at - key.size());
+    } else if (const auto text = KSERIES_TRY(tree->read(file_name))) {
+        where = (devel / file_name).string();
+        release = std::string(text::chomp(*text));
+    } else {
         return fail(ErrorKind::NotFound,
-                    fmt::format("{}: no such file; is {} a prepared kernel devel (headers) "
-                                "directory?",
-                                where, devel.string()),
-                    {where, 0});
+                    fmt::format("{}: no such file (nor {}); is {} a prepared kernel devel "
+                                "(headers) directory?",
+                                (devel / file_name).string(), uts_name, devel.string()),
+                    {(devel / file_name).string(), 0});
     }
-    const std::string release(text::chomp(*text));
     if (release.empty() || release.find_first_of(" \t\n") != std::string::npos) {
         return fail(ErrorKind::Parse, fmt::format("not a kernel release: '{}'", release),
-                    {where, 1});
+                    {where, line});
     }
     return release;
 }

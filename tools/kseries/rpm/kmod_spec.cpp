@@ -1,5 +1,6 @@
 #include <kseries/rpm/kmod_spec.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <regex>
@@ -83,6 +84,11 @@ std::vector<std::string> kernel_requires(std::string_view kver) {
         const std::string v = m[1].str();
         return {fmt::format("kernel >= {}-{}", v, m[2].str()),
                 fmt::format("kernel < {}-{}", v, std::stoull(m[3].str()) + 1)};
+    }
+    // rpm reads "V-R" with one '-' at most: a release like Debian's
+    // 6.1.0-57-amd64 cannot be written as a version, so no Requires.
+    if (std::count(kver.begin(), kver.end(), '-') > 1) {
+        return {};
     }
     return {fmt::format("kernel-uname-r = {}", kver)};
 }

@@ -38,7 +38,9 @@ struct KmodSpecInput {
 // tracks the kABI across the minor release: "kernel >= V-R" and
 // "kernel < V-(first component of R + 1)". Any other release (Debian's
 // 6.12.117+deb12-amd64) requires exactly that kernel:
-// "kernel-uname-r = <kver>". The kver must be a valid name (see kmod_spec).
+// "kernel-uname-r = <kver>". A release with more than one '-' (Debian's
+// 6.1.0-57-amd64) is no rpm version, so it gets no Requires at all. The
+// kver must be a valid name (see kmod_spec).
 [[nodiscard]] std::vector<std::string> kernel_requires(std::string_view kver);
 
 // /etc/depmod.d/kmod-<name>.conf: the module in extra/<name> wins over the
