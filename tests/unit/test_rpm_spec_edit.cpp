@@ -200,6 +200,9 @@ struct Refusal {
     const char* message;
 };
 
+// What CTest's test names show: the case, not the struct's bytes.
+void PrintTo(const Refusal& r, std::ostream* os) { *os << r.what; }
+
 class Refuses : public testing::TestWithParam<Refusal> {};
 
 TEST_P(Refuses, WithTheReason) {
