@@ -4,11 +4,14 @@
 // flows around them; the CLI tests run the real programs where they exist.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <kseries/proc/run.hpp>
@@ -29,9 +32,19 @@ public:
     std::vector<std::chrono::milliseconds> timeouts;
     // Every command run, in order.
     std::vector<proc::Command> calls;
+    // run_watched, before it answers, waits for its stop to be requested
+    // (at most 30 s), as a VM that runs long would; then it answers
+    // Cancelled and counts it in `cancelled`.
+    bool hold_watched = false;
+    std::atomic<int> holding{0}; // run_watched calls now waiting
+    int cancelled = 0;
 
     Expected<proc::Result> run(const proc::Command& command) override {
-        calls.push_back(command);
+        {
+            // Flows run commands from two threads (verify --boot's stock boots).
+            const std::lock_guard lock(m_mutex);
+            calls.push_back(command);
+        }
         return m_rule ? m_rule(command) : proc::Result{};
     }
     // Hands the rule's `out` and then `err` to on_line, line by line.
@@ -58,8 +71,27 @@ public:
     // false (Ending::Stopped); the timeout is recorded, never waited for.
     Expected<proc::Watched> run_watched(const proc::Command& command,
                                         const std::function<bool(std::string_view)>& on_line,
-                                        std::chrono::milliseconds timeout) override {
-        timeouts.push_back(timeout);
+                                        std::chrono::milliseconds timeout,
+                                        std::stop_token stop) override {
+        {
+            const std::lock_guard lock(m_mutex);
+            timeouts.push_back(timeout);
+        }
+        if (hold_watched) {
+            ++holding;
+            for (int i = 0; i < 3000 && !stop.stop_requested(); ++i) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            --holding;
+            if (stop.stop_requested()) {
+                const std::lock_guard lock(m_mutex);
+                ++cancelled;
+                proc::Watched watched;
+                watched.ending = proc::Ending::Cancelled;
+                watched.result.signal = 15;
+                return watched;
+            }
+        }
         auto result = run(command);
         if (!result) {
             return std::unexpected(result.error());
@@ -94,6 +126,7 @@ public:
 
 private:
     Rule m_rule;
+    std::mutex m_mutex;
 };
 
 } // namespace kseries::test

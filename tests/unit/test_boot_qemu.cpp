@@ -296,7 +296,8 @@ public:
     }
     Expected<proc::Watched> run_watched(const proc::Command& command,
                                         const std::function<bool(std::string_view)>& on_line,
-                                        std::chrono::milliseconds timeout) override {
+                                        std::chrono::milliseconds timeout,
+                                        std::stop_token) override {
         calls.push_back(command);
         timeouts.push_back(timeout);
         const Run next = runs.at(0);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -264,9 +265,38 @@ TEST(FlowBootProof, AModuleForAnotherKernelIsNotBootedPatched) {
     EXPECT_EQ(r->outcome, flow::BootProofOutcome::WrongKernel);
     EXPECT_FALSE(r->proved());
     const auto programs = runner.programs();
-    // Only the stock boot ran.
-    EXPECT_EQ(std::count(programs.begin(), programs.end(), "qemu-system-x86_64"), 1);
+    // No patched boot; the stock one ran or was stopped before it started.
+    EXPECT_LE(std::count(programs.begin(), programs.end(), "qemu-system-x86_64"), 1);
     EXPECT_FALSE(fs::exists(f.dir.path() / "store/proofs"));
+}
+
+// The stock VM is still running when the module fails to build: nothing
+// will be judged, so it is stopped rather than waited for.
+TEST(FlowBootProof, AModuleThatDoesNotBuildStopsTheStockBoots) {
+    const BootFixture f;
+    const auto rule = tools({});
+    test::FakeRunner* self = nullptr;
+    test::FakeRunner runner([rule, &self](const proc::Command& c) -> Expected<proc::Result> {
+        if (c.argv.at(0) == "make") {
+            // The build fails while the stock VM runs.
+            for (int i = 0; i < 3000 && self->holding == 0; ++i) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            proc::Result r;
+            r.exit_code = 2;
+            r.out = "super.c:1:1: error: expected declaration\n";
+            return r;
+        }
+        return rule(c);
+    });
+    self = &runner;
+    runner.hold_watched = true;
+    auto r = flow::boot_proof(f.request(runner));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->outcome, flow::BootProofOutcome::DoesNotBuild);
+    EXPECT_EQ(runner.cancelled, 1);
+    EXPECT_FALSE(fs::exists(f.dir.path() / "store/proofs"));
+    EXPECT_TRUE(f.no_work_left());
 }
 
 TEST(FlowBootProof, BadInputIsRefusedBeforeAnythingRuns) {

@@ -1,7 +1,9 @@
 // The system runner starts real programs: /bin/sh, true, false and cat.
 #include <csignal>
+#include <stop_token>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -111,7 +113,7 @@ TEST(ProcRun, WatchedHandsOverEveryLineOfAProgramThatEnds) {
             lines.emplace_back(l);
             return true;
         },
-        std::chrono::seconds(30));
+        std::chrono::seconds(30), {});
     ASSERT_TRUE(w) << w.error().message();
     EXPECT_EQ(w->ending, proc::Ending::Exited);
     EXPECT_EQ(w->result.exit_code, 3);
@@ -123,9 +125,26 @@ TEST(ProcRun, WatchedStopsTheProgramAndWhatItStartedWhenAskedTo) {
     // group, so the stop reaches the child too and its pipe closes.
     const auto w = runner().run_watched(
         {{"sh", "-c", "echo ready; sleep 600 & wait"}, {}, {}},
-        [](std::string_view l) { return l != "ready"; }, std::chrono::seconds(60));
+        [](std::string_view l) { return l != "ready"; }, std::chrono::seconds(60), {});
     ASSERT_TRUE(w) << w.error().message();
     EXPECT_EQ(w->ending, proc::Ending::Stopped);
+    EXPECT_EQ(w->result.signal, SIGTERM);
+}
+
+TEST(ProcRun, WatchedStopsAQuietProgramWhenAnotherThreadCancels) {
+    // The program prints once and then nothing: only the stop token can end
+    // it before the (long) timeout.
+    std::stop_source cancel;
+    std::jthread canceller;
+    const auto w = runner().run_watched(
+        {{"sh", "-c", "echo up; sleep 600 & wait"}, {}, {}},
+        [&](std::string_view) {
+            canceller = std::jthread([&cancel] { cancel.request_stop(); });
+            return true;
+        },
+        std::chrono::seconds(600), cancel.get_token());
+    ASSERT_TRUE(w) << w.error().message();
+    EXPECT_EQ(w->ending, proc::Ending::Cancelled);
     EXPECT_EQ(w->result.signal, SIGTERM);
 }
 
@@ -133,7 +152,7 @@ TEST(ProcRun, WatchedEndsAProgramThatOutlivesItsTimeout) {
     // The program ignores SIGTERM: SIGKILL ends it after the grace period.
     const auto w = runner().run_watched({{"sh", "-c", "trap '' TERM; echo up; sleep 600"}, {}, {}},
                                [](std::string_view) { return true; },
-                               std::chrono::milliseconds(300));
+                               std::chrono::milliseconds(300), {});
     ASSERT_TRUE(w) << w.error().message();
     EXPECT_EQ(w->ending, proc::Ending::TimedOut);
     EXPECT_EQ(w->result.signal, SIGKILL);
@@ -141,9 +160,10 @@ TEST(ProcRun, WatchedEndsAProgramThatOutlivesItsTimeout) {
 
 TEST(ProcRun, WatchedRefusesStandardInputAndMissingPrograms) {
     const auto keep = [](std::string_view) { return true; };
-    EXPECT_FALSE(runner().run_watched({{"cat"}, {}, std::string("x")}, keep, std::chrono::seconds(5)));
+    EXPECT_FALSE(
+        runner().run_watched({{"cat"}, {}, std::string("x")}, keep, std::chrono::seconds(5), {}));
     const auto missing =
-        runner().run_watched({{"kseries-no-such-program"}, {}, {}}, keep, std::chrono::seconds(5));
+        runner().run_watched({{"kseries-no-such-program"}, {}, {}}, keep, std::chrono::seconds(5), {});
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().kind(), ErrorKind::Tool);
 }

@@ -195,7 +195,7 @@ Expected<Attempt> run_once(proc::Runner& runner, const std::string& qemu, Accel 
         return true;
     };
     const proc::Command command{qemu_argv(qemu, accel, request), {}, {}};
-    attempt.watched = KSERIES_TRY(runner.run_watched(command, on_line, timeout));
+    attempt.watched = KSERIES_TRY(runner.run_watched(command, on_line, timeout, request.stop));
     attempt.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     attempt.kvm_unusable =
@@ -215,6 +215,8 @@ VmRun finish(Attempt attempt, Accel accel, const std::string& qemu) {
     const auto& watched = attempt.watched;
     if (watched.ending == proc::Ending::TimedOut) {
         run.end = VmEnd::TimedOut;
+    } else if (watched.ending == proc::Ending::Cancelled) {
+        run.end = VmEnd::Cancelled;
     } else if (watched.result.ok()) {
         run.end = VmEnd::Exited;
     } else {
@@ -243,6 +245,11 @@ Expected<void> Machine::preflight() const {
 }
 
 Expected<VmRun> Machine::boot(const VmRequest& request) {
+    if (request.stop.stop_requested()) {
+        VmRun run;
+        run.end = VmEnd::Cancelled;
+        return run;
+    }
     const std::chrono::milliseconds timeout = request.timeout;
     KvmState state = KvmState::Untried;
     std::string note;

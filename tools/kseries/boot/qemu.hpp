@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -34,12 +35,16 @@ struct VmRequest {
     // Every line of the console (and of qemu's own messages), as it comes,
     // without its line ending ("\r\n" on the console, "\n" from qemu).
     std::function<void(std::string_view)> on_line;
+    // Requested from another thread: the VM is stopped (VmEnd::Cancelled),
+    // or not started when it already was.
+    std::stop_token stop;
 };
 
 enum class VmEnd {
     Exited,   // qemu ended by itself: the guest powered off, or its kernel panicked (panic=-1)
     TimedOut, // killed at the timeout
     Failed,   // qemu could not boot the kernel (it said why on its first line and exited)
+    Cancelled, // stopped (or never started) because VmRequest::stop was requested
 };
 
 struct VmRun {

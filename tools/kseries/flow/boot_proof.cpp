@@ -2,6 +2,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 #include <utility>
 
@@ -134,7 +135,8 @@ std::string problem_of(const Boot& b, const series::Scenario& s) {
 }
 
 Expected<Boot> boot_scenario(Context& ctx, const series::Scenario& s, const std::string& side,
-                             const std::map<std::string, fs::path>& replaced) {
+                             const std::map<std::string, fs::path>& replaced,
+                             std::stop_token stop = {}) {
     const fs::path image = ctx.work / fmt::format("{}.{}.cpio", s.name, side);
     KSERIES_TRY(boot::write_initramfs({.scenario = &s,
                                        .modules_dir = ctx.kernel.modules_dir,
@@ -148,7 +150,8 @@ Expected<Boot> boot_scenario(Context& ctx, const series::Scenario& s, const std:
                                          .append = {},
                                          .memory_mib = s.memory_mib,
                                          .timeout = std::chrono::seconds(s.timeout_seconds),
-                                         .on_line = {}}));
+                                         .on_line = {},
+                                         .stop = std::move(stop)}));
     b.log = b.vm.log;
     b.harness = boot::parse_harness(b.log);
     const auto symptom = KSERIES_TRY(series::parse_serial_log(b.log, s));
@@ -191,11 +194,16 @@ Expected<void> check_stock(const Boot& b, const Context& ctx) {
     return {};
 }
 
-// The stock boots, one scenario after another (run beside the build).
-Expected<std::vector<Boot>> stock_boots(Context& ctx, const Plan& plan) {
+// The stock boots, one scenario after another (run beside the build);
+// fewer when `stop` is requested, the last one then Cancelled.
+Expected<std::vector<Boot>> stock_boots(Context& ctx, const Plan& plan,
+                                        const std::stop_token& stop) {
     std::vector<Boot> out;
     for (const auto& p : plan.proofs) {
-        out.push_back(KSERIES_TRY(boot_scenario(ctx, *p.scenario, "stock", {})));
+        if (stop.stop_requested()) {
+            break;
+        }
+        out.push_back(KSERIES_TRY(boot_scenario(ctx, *p.scenario, "stock", {}, stop)));
     }
     return out;
 }
@@ -279,13 +287,16 @@ std::map<std::string, std::string> judge_all(const Plan& plan, const std::vector
 }
 
 // The module build and the patched boots on this thread, the stock boots
-// beside them: on two cores the stock VM runs while make does.
+// beside them: on two cores the stock VM runs while make does. When the
+// module does not apply or build there is nothing to judge, and the stock
+// boots still running are stopped.
 Expected<void> run_proof(Context& ctx, const Plan& plan, Job& job, BootProofResult& result) {
     std::optional<Expected<std::vector<Boot>>> stock;
     std::vector<std::optional<Boot>> patched;
     Expected<void> built_and_booted{};
     {
-        std::jthread stock_thread([&] { stock = stock_boots(ctx, plan); });
+        std::jthread stock_thread(
+            [&](const std::stop_token& stop) { stock = stock_boots(ctx, plan, stop); });
         built_and_booted = [&]() -> Expected<void> {
             const auto module = KSERIES_TRY(patched_module(ctx, job, result));
             if (module) {
@@ -293,18 +304,27 @@ Expected<void> run_proof(Context& ctx, const Plan& plan, Job& job, BootProofResu
             }
             return {};
         }();
+        if (!built_and_booted || result.outcome != BootProofOutcome::Judged) {
+            ctx.say("nothing to judge: stopping the stock boots");
+            stock_thread.request_stop();
+        }
+        // Joined here: a jthread's destructor would request the stop first.
+        stock_thread.join();
     }
     const auto stock_runs = KSERIES_TRY(std::move(*stock));
     for (const auto& b : stock_runs) {
-        KSERIES_TRY(check_stock(b, ctx));
+        if (b.vm.end != boot::VmEnd::Cancelled) {
+            KSERIES_TRY(check_stock(b, ctx));
+        }
     }
     KSERIES_TRY(built_and_booted);
+    if (result.outcome != BootProofOutcome::Judged) {
+        return {}; // the outcome says why; nothing is recorded
+    }
     const auto logs = judge_all(plan, stock_runs, patched, result.record);
     result.record.kvm_note = ctx.machine.kvm_note();
     result.record.seconds = seconds_since(ctx.started);
-    if (result.outcome == BootProofOutcome::Judged) {
-        result.saved = KSERIES_TRY(series::save_proof(plan.store.dir(), result.record, logs));
-    }
+    result.saved = KSERIES_TRY(series::save_proof(plan.store.dir(), result.record, logs));
     return {};
 }
 

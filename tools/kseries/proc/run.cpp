@@ -204,20 +204,25 @@ Expected<pid_t> spawn_grouped(const Launch& launch, const Command& command, int 
     return pid;
 }
 
-// Reads the program's output until it ends, on_line says stop, or the
-// deadline passes.
+// Reads the program's output until it ends, on_line says stop, the
+// deadline passes or `stop` is requested.
 Ending pump(int source, const std::function<bool(std::string_view)>& on_line,
-            WatchClock::time_point deadline) {
+            WatchClock::time_point deadline, const std::stop_token& stop) {
     std::string pending;
     std::array<char, 8192> buffer{};
+    // How long one poll may wait: a request to stop is seen within it.
+    const long long slice = stop.stop_possible() ? 200 : 1000;
     for (;;) {
+        if (stop.stop_requested()) {
+            return Ending::Cancelled;
+        }
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - WatchClock::now());
         if (left.count() <= 0) {
             return Ending::TimedOut;
         }
         pollfd fd{source, POLLIN, 0};
-        const int ready = ::poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+        const int ready = ::poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), slice)));
         if (ready < 0 && errno != EINTR) {
             return Ending::Exited;
         }
@@ -242,7 +247,7 @@ Ending pump(int source, const std::function<bool(std::string_view)>& on_line,
 
 Expected<Watched> run_watched(const Command& command,
                               const std::function<bool(std::string_view)>& on_line,
-                              std::chrono::milliseconds timeout) {
+                              std::chrono::milliseconds timeout, std::stop_token stop) {
     if (command.input) {
         return fail(ErrorKind::Internal, "run_watched: standard input is not supported");
     }
@@ -260,14 +265,16 @@ Expected<Watched> run_watched(const Command& command,
         return std::unexpected(pid.error());
     }
     Watched watched;
-    watched.ending = pump(fds[0], on_line, WatchClock::now() + timeout);
+    watched.ending = pump(fds[0], on_line, WatchClock::now() + timeout, stop);
     ::close(fds[0]);
     int status = 0;
     if (watched.ending == Ending::Exited) {
         ::waitpid(*pid, &status, 0);
     } else {
         spdlog::debug("stopping {} ({})", name,
-                      watched.ending == Ending::TimedOut ? "timed out" : "asked to");
+                      watched.ending == Ending::TimedOut    ? "timed out"
+                      : watched.ending == Ending::Cancelled ? "cancelled"
+                                                            : "asked to");
         status = stop_group(*pid);
     }
     if (WIFSIGNALED(status)) {
@@ -290,8 +297,9 @@ public:
     }
     Expected<Watched> run_watched(const Command& command,
                                   const std::function<bool(std::string_view)>& on_line,
-                                  std::chrono::milliseconds timeout) override {
-        return proc::run_watched(command, on_line, timeout);
+                                  std::chrono::milliseconds timeout,
+                                  std::stop_token stop) override {
+        return proc::run_watched(command, on_line, timeout, std::move(stop));
     }
     bool on_path(const std::string& name) override { return proc::on_path(name); }
 };

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,7 @@ enum class Ending {
     Exited,   // by itself
     Stopped,  // `on_line` returned false
     TimedOut, // the timeout passed
+    Cancelled, // `stop` was requested
 };
 
 struct Watched {
@@ -58,12 +60,14 @@ struct Watched {
 // run_streaming for a program that may have to be stopped (a VM): its
 // output and errors merged, each line (without "\n") handed to `on_line`
 // as it arrives; when `on_line` returns false, or `timeout` after the
-// start, the program's process group gets SIGTERM and, 2 s later,
-// SIGKILL. Returns when the program has ended; an Error only when it could
-// not be started. stdin is /dev/null.
+// start, or within 0.2 s of `stop` being requested (from another thread),
+// the program's process group gets SIGTERM and, 2 s later, SIGKILL.
+// Returns when the program has ended; an Error only when it could not be
+// started. stdin is /dev/null.
 [[nodiscard]] Expected<Watched> run_watched(const Command& command,
                                             const std::function<bool(std::string_view)>& on_line,
-                                            std::chrono::milliseconds timeout);
+                                            std::chrono::milliseconds timeout,
+                                            std::stop_token stop = {});
 
 // Whether `name` is an executable on PATH (or, with a '/', at that path).
 [[nodiscard]] bool on_path(const std::string& name);
@@ -87,7 +91,7 @@ public:
     run_streaming(const Command& command, const std::function<void(std::string_view)>& on_line) = 0;
     [[nodiscard]] virtual Expected<Watched>
     run_watched(const Command& command, const std::function<bool(std::string_view)>& on_line,
-                std::chrono::milliseconds timeout) = 0;
+                std::chrono::milliseconds timeout, std::stop_token stop) = 0;
     [[nodiscard]] virtual bool on_path(const std::string& name) = 0;
 };
 
