@@ -60,3 +60,31 @@ expect_rc 1 "a reverse that cannot complete"
 expect_out "$p2  fails"
 expect_out "partly applied: $p1 in the tree, $p2 not; the series cannot come out whole"
 [ "$(tree_hash "$T/tree")" = "$edited" ] || fail "a reverse that could not complete changed the tree"
+
+# Directories, as GNU patch leaves them: a patch that adds a file in new
+# directories, applied and reversed, leaves no directory behind; one that
+# deletes the only file of a directory removes it (and its emptied
+# parents, never the tree's top). Each tree is compared with GNU patch's.
+mkdir -p "$T/dirs/base/fs/overlayfs/old/deep" "$T/dirs/want/fs/overlayfs/new/sub"
+echo "gone" > "$T/dirs/base/fs/overlayfs/old/deep/only.c"
+echo "kept" > "$T/dirs/base/fs/overlayfs/kept.c"
+cp "$T/dirs/base/fs/overlayfs/kept.c" "$T/dirs/want/fs/overlayfs/kept.c"
+echo "new" > "$T/dirs/want/fs/overlayfs/new/sub/x.c"
+mkdir "$T/dirs/series"
+(cd "$T/dirs" && diff -ruN base want | sed -e 's|^--- base/|--- a/|' -e 's|^+++ want/|+++ b/|' \
+  > series/0001-dirs.patch) || :
+grep -q '^+++ b/fs/overlayfs/new/sub/x.c' "$T/dirs/series/0001-dirs.patch" || fail "the directories patch was not made"
+echo 0001-dirs.patch > "$T/dirs/series/series"
+for side in kseries gnu; do cp -r "$T/dirs/base" "$T/dirs/$side"; done
+(cd "$T/dirs/gnu" && patch -s -p1 < ../series/0001-dirs.patch) || fail "GNU patch refused the directories patch"
+run "$KSERIES" apply --series "$T/dirs/series" --tree "$T/dirs/kseries"
+expect_rc 0 "a patch that adds and deletes directories"
+dirs_of() { (cd "$1" && find . -type d | sort); }
+[ "$(dirs_of "$T/dirs/kseries")" = "$(dirs_of "$T/dirs/gnu")" ] || fail "apply: directories differ from GNU patch's: $(dirs_of "$T/dirs/kseries")"
+[ ! -e "$T/dirs/kseries/fs/overlayfs/old" ] || fail "apply left the emptied fs/overlayfs/old"
+(cd "$T/dirs/gnu" && patch -s -R -p1 < ../series/0001-dirs.patch) || fail "GNU patch -R refused"
+run "$KSERIES" apply --reverse --series "$T/dirs/series" --tree "$T/dirs/kseries"
+expect_rc 0 "taking the directories patch out"
+[ "$(dirs_of "$T/dirs/kseries")" = "$(dirs_of "$T/dirs/gnu")" ] || fail "--reverse: directories differ from GNU patch's: $(dirs_of "$T/dirs/kseries")"
+[ ! -e "$T/dirs/kseries/fs/overlayfs/new" ] || fail "--reverse left fs/overlayfs/new behind"
+[ "$(tree_hash "$T/dirs/kseries")" = "$(tree_hash "$T/dirs/base")" ] || fail "--reverse did not restore the tree"

@@ -78,6 +78,36 @@ TEST(DirectoryTree, commits_writes_creations_and_deletions) {
     EXPECT_FALSE(std::filesystem::exists(t.path() / "gone.c"));
 }
 
+// GNU patch removes the directories a deletion leaves empty (checked against
+// it in tests/cli/test_apply_reverse.sh): innermost first, stopping at one
+// that still holds something, never the tree's top, never through a link.
+TEST(DirectoryTree, a_deletion_removes_the_directories_it_leaves_empty) {
+    TempDir outside;
+    std::filesystem::create_directories(outside.path() / "empty");
+    TempDir t;
+    t.write("a/b/c/only.c", "x\n");
+    t.write("a/kept.c", "k\n");
+    t.write("top.c", "t\n");
+    t.write("d/e/f.c", "f\n");
+    t.write("d/e/g.c", "g\n");
+    std::filesystem::create_directories(t.path() / "l");
+    std::filesystem::create_symlink(outside.path() / "empty", t.path() / "l/link");
+    t.write("l/x.c", "x\n");
+    auto tree = DirectoryTree::open(t.path());
+    ASSERT_TRUE(tree);
+    auto ok = (*tree)->commit({FileChange{"a/b/c/only.c", nullptr}, FileChange{"top.c", nullptr},
+                               FileChange{"d/e/f.c", nullptr}, FileChange{"d/e/g.c", nullptr},
+                               FileChange{"l/x.c", nullptr}});
+    ASSERT_TRUE(ok) << ok.error().to_string();
+    EXPECT_FALSE(std::filesystem::exists(t.path() / "a/b"));
+    EXPECT_EQ(t.read("a/kept.c"), "k\n");
+    EXPECT_FALSE(std::filesystem::exists(t.path() / "d"));
+    EXPECT_TRUE(std::filesystem::is_directory(t.path()));
+    // l/ still holds the link; the link and what it names are left alone.
+    EXPECT_TRUE(std::filesystem::is_symlink(t.path() / "l/link"));
+    EXPECT_TRUE(std::filesystem::is_directory(outside.path() / "empty"));
+}
+
 TEST(DirectoryTree, a_failed_commit_changes_nothing_and_leaves_no_temp_files) {
     TempDir t;
     t.write("a.c", "old\n");

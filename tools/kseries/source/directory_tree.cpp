@@ -331,6 +331,13 @@ Expected<void> DirectoryTree::Staging::place() {
         ::fsync(s.parent.fd.get());
     }
     m_tree.remove_journal(m_token);
+    // After the journal: a run killed here leaves an empty directory, not
+    // a journal whose recovery would have to remove directories.
+    for (const auto& s : m_staged) {
+        if (!s.change->content) {
+            m_tree.remove_empty_directories_of(s.change->path);
+        }
+    }
     return {};
 }
 
@@ -345,6 +352,33 @@ void DirectoryTree::Staging::discard() {
     }
     if (m_journal) {
         m_tree.remove_journal(m_token);
+    }
+}
+
+void DirectoryTree::remove_empty_directories_of(std::string_view path) {
+    auto parts = util::path_components(path);
+    if (parts.size() < 2) {
+        return;
+    }
+    parts.pop_back(); // the file: what is left are its directories
+    // dirs[i] is opened from dirs[i - 1] (the top for i = 0), never through
+    // a link; fds[i] is the directory holding parts[i].
+    std::vector<UniqueFd> fds;
+    fds.emplace_back(::dup(m_fd.get()));
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        const int fd = ::openat(fds.back().get(), parts[i].c_str(),
+                                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            return;
+        }
+        fds.emplace_back(fd);
+    }
+    for (std::size_t i = parts.size(); i-- > 0;) {
+        // Fails (ENOTEMPTY, ENOTDIR) on anything but an empty directory.
+        if (::unlinkat(fds[i].get(), parts[i].c_str(), AT_REMOVEDIR) != 0) {
+            return;
+        }
+        ::fsync(fds[i].get());
     }
 }
 

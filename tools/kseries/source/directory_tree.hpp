@@ -47,6 +47,8 @@ public:
     // (".NAME.kseries-TOKEN"), names no patch may create. A deletion is
     // staged as such a name too: a hard link to the file, so that a
     // recovery deletes a file only when it is the one the link holds.
+    // As GNU patch does, a deletion also removes the directories it leaves
+    // empty, innermost first, up to (never including) the tree's top.
     [[nodiscard]] Expected<void> commit(const std::vector<FileChange>& changes);
 
     // The journal's name, at the top of the tree.
@@ -65,6 +67,9 @@ private:
     };
     enum class Create { No, Yes };
     [[nodiscard]] Expected<std::optional<Parent>> open_parent(std::string_view path, Create create);
+    // Removes the directories of `path` that are empty, innermost first,
+    // stopping at the first that is not (or is no directory).
+    void remove_empty_directories_of(std::string_view path);
 
     // One commit's temporaries and their single rollback (directory_tree.cpp).
     class Staging;
