@@ -61,7 +61,7 @@ std::vector<std::size_t> occurrences_in(const Lines& hay, const Lines& needle, s
     return out;
 }
 
-std::string quoted(std::string_view line) {
+std::string quoted_line(std::string_view line) {
     return text::quote_line(text::chomp(line));
 }
 
@@ -321,13 +321,13 @@ std::string before_side_broken(const Neighbourhood& nb, std::size_t hpre) {
             }
             return fmt::format("the line before the change would be the start of the file, "
                                "not {}",
-                               quoted(want));
+                               quoted_line(want));
         }
         const std::string& have = nb.before[nb.pre - k];
         if (!same_line(have, want)) {
             return fmt::format("{} before the change would be {}, not {}",
-                               k == 1 ? "the line" : fmt::format("{} lines", k), quoted(have),
-                               quoted(want));
+                               k == 1 ? "the line" : fmt::format("{} lines", k), quoted_line(have),
+                               quoted_line(want));
         }
         if (!nb.common_near(have)) {
             break;
@@ -346,12 +346,12 @@ std::string after_side_broken(const Neighbourhood& nb, std::size_t hpost) {
                 break;
             }
             return fmt::format("the line after the change would be the end of the file, not {}",
-                               quoted(want));
+                               quoted_line(want));
         }
         if (!same_line(nb.before[at], want)) {
             return fmt::format("{} after the change would be {}, not {}",
                                k == 0 ? "the line" : fmt::format("{} lines", k + 1),
-                               quoted(nb.before[at]), quoted(want));
+                               quoted_line(nb.before[at]), quoted_line(want));
         }
         if (!nb.common_near(nb.before[at])) {
             break;
@@ -416,12 +416,12 @@ std::string heading_broken(const Lines& before, const Lines& after, const Hunk& 
             if (line.starts_with(section) || section.starts_with(line)) {
                 return {};
             }
-            found = fmt::format("under {}", quoted(line));
+            found = fmt::format("under {}", quoted_line(line));
             break;
         }
     }
     return fmt::format("it would be {}, not under {} that its heading names",
-                       found.empty() ? "under no heading" : found, quoted(section));
+                       found.empty() ? "under no heading" : found, quoted_line(section));
 }
 
 std::string twin_place(const Lines& cur, const Lines& old, std::size_t at) {
@@ -441,7 +441,7 @@ std::string twin_place(const Lines& cur, const Lines& old, std::size_t at) {
         if (const auto there = occurrences_in(cur, line, lo, hi); !there.empty()) {
             return fmt::format("its context line {} is not there but at line {}: a twin of "
                                "the hunk's place",
-                               quoted(old[k]), there[0] + 1);
+                               quoted_line(old[k]), there[0] + 1);
         }
     }
     return {};
@@ -460,7 +460,7 @@ std::string added_twice(const Lines& before, const Lines& after, const Hunk& h) 
         if (!had.empty() && has.size() > had.size()) {
             return fmt::format("its added line {} would be there twice (the target has it at "
                                "line {})",
-                               quoted(run[0]), had[0] + 1);
+                               quoted_line(run[0]), had[0] + 1);
         }
     }
     return {};

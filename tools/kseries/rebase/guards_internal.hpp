@@ -18,7 +18,7 @@ namespace kseries::rebase::detail {
                                                       std::size_t lo, std::size_t hi);
 
 // The line, without its terminator, quoted for messages.
-[[nodiscard]] std::string quoted(std::string_view line);
+[[nodiscard]] std::string quoted_line(std::string_view line);
 
 // Does the run hold a substantive() line?
 [[nodiscard]] bool substantive_run(const Lines& run);

@@ -90,7 +90,7 @@ std::optional<std::size_t> applied_at(const Lines& cur, const std::vector<bool>&
         }
         if (occurrences(around, run).size() > occurrences(neu, run).size()) {
             why = fmt::format("its removed line {} is still beside its new text at line {}",
-                              quoted(run[0]), near[0] + 1);
+                              quoted_line(run[0]), near[0] + 1);
             return std::nullopt;
         }
     }
@@ -219,11 +219,11 @@ PresenceResult change_present(const Lines& cur, const std::vector<bool>& ours, c
     std::size_t end = 0;
     for (std::size_t r = 0; r < runs.size(); ++r) {
         if (found[r].size() != 1) {
-            return stop(fmt::format("its added line {} is there {} times", quoted(runs[r][0]),
+            return stop(fmt::format("its added line {} is there {} times", quoted_line(runs[r][0]),
                                     found[r].size()));
         }
         if (r > 0 && found[r][0] < end) {
-            return stop(fmt::format("its added line {} is there out of order", quoted(runs[r][0])));
+            return stop(fmt::format("its added line {} is there out of order", quoted_line(runs[r][0])));
         }
         first = r == 0 ? found[r][0] : first;
         end = found[r][0] + runs[r].size();
@@ -240,7 +240,7 @@ PresenceResult change_present(const Lines& cur, const std::vector<bool>& ours, c
         if (occurrences_in(cur, one, region.lo, region.hi).size() > occurrences(neu, one).size()) {
             return stop(fmt::format("its added lines are at line {} but its removed line {} is "
                                     "still there",
-                                    first + 1, quoted(l.old_text())));
+                                    first + 1, quoted_line(l.old_text())));
         }
     }
     out.presence = Presence::Applied;
