@@ -41,9 +41,9 @@ struct VmRequest {
 };
 
 enum class VmEnd {
-    Exited,   // qemu ended by itself: the guest powered off, or its kernel panicked (panic=-1)
-    TimedOut, // killed at the timeout
-    Failed,   // qemu could not boot the kernel (it said why on its first line and exited)
+    Exited,    // qemu ended by itself: the guest powered off, or its kernel panicked (panic=-1)
+    TimedOut,  // killed at the timeout
+    Failed,    // qemu could not boot the kernel (it said why on its first line and exited)
     Cancelled, // stopped (or never started) because VmRequest::stop was requested
 };
 

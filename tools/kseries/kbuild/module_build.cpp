@@ -154,7 +154,8 @@ Expected<std::string> devel_release(const fs::path& devel) {
             return fail(ErrorKind::Parse, fmt::format("{}: no UTS_RELEASE definition", where),
                         {where, 0});
         }
-        line = 1 + static_cast<std::size_t>(std::count(uts->begin(), uts->begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        const auto before = uts->substr(0, at);
+        line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
         release = uts->substr(at + key.size(), end - at - key.size());
     } else if (const auto text = KSERIES_TRY(tree->read(file_name))) {
         where = (devel / file_name).string();

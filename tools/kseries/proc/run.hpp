@@ -46,9 +46,9 @@ struct Result {
 
 // How a watched program ended.
 enum class Ending {
-    Exited,   // by itself
-    Stopped,  // `on_line` returned false
-    TimedOut, // the timeout passed
+    Exited,    // by itself
+    Stopped,   // `on_line` returned false
+    TimedOut,  // the timeout passed
     Cancelled, // `stop` was requested
 };
 

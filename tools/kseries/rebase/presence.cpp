@@ -223,7 +223,8 @@ PresenceResult change_present(const Lines& cur, const std::vector<bool>& ours, c
                                     found[r].size()));
         }
         if (r > 0 && found[r][0] < end) {
-            return stop(fmt::format("its added line {} is there out of order", quoted_line(runs[r][0])));
+            return stop(
+                fmt::format("its added line {} is there out of order", quoted_line(runs[r][0])));
         }
         first = r == 0 ? found[r][0] : first;
         end = found[r][0] + runs[r].size();

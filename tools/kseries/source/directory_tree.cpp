@@ -361,8 +361,8 @@ void DirectoryTree::remove_empty_directories_of(std::string_view path) {
         return;
     }
     parts.pop_back(); // the file: what is left are its directories
-    // dirs[i] is opened from dirs[i - 1] (the top for i = 0), never through
-    // a link; fds[i] is the directory holding parts[i].
+    // fds[i] is the directory holding parts[i]: fds[0] the top, each next
+    // one opened from the one before, never through a link.
     std::vector<UniqueFd> fds;
     fds.emplace_back(::dup(m_fd.get()));
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
